@@ -1,0 +1,216 @@
+/**
+ * The compiled, executable form of one BPMN process: plain JSON data, immutable once built.
+ * The runtime reads only this; it never touches moddle objects.
+ */
+
+/** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
+export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
+
+export interface Expression {
+  language: ExpressionLanguage;
+  source: string;
+}
+
+export type NodeKind =
+  | 'startEvent'
+  | 'endEvent'
+  | 'intermediateCatchEvent'
+  | 'intermediateThrowEvent'
+  | 'boundaryEvent'
+  | 'task'
+  | 'manualTask'
+  | 'serviceTask'
+  | 'sendTask'
+  | 'businessRuleTask'
+  | 'userTask'
+  | 'scriptTask'
+  | 'receiveTask'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'subProcess'
+  | 'callActivity';
+
+export type EventType =
+  | 'none'
+  | 'message'
+  | 'timer'
+  | 'error'
+  | 'signal'
+  | 'terminate'
+  | 'escalation'
+  | 'link';
+
+export type TimerKind = 'date' | 'duration' | 'cycle';
+
+export interface TimerDefinition {
+  kind: TimerKind;
+  expression: Expression;
+}
+
+export interface EventDefinition {
+  type: EventType;
+  /** message events */
+  messageName?: string;
+  /** Camunda 8 `zeebe:subscription correlationKey` */
+  correlationKey?: Expression;
+  /** signal events */
+  signalName?: string;
+  /** error events; `undefined` on a catch event means "catch every error" */
+  errorCode?: string;
+  errorMessage?: string;
+  /** error catch events: where Camunda 7 stores the code and message (`camunda:errorCodeVariable`) */
+  errorCodeVariable?: string;
+  errorMessageVariable?: string;
+  /** escalation events; `undefined` on a catch event means "catch every escalation" */
+  escalationCode?: string;
+  /** link events */
+  linkName?: string;
+  timer?: TimerDefinition;
+}
+
+/** One `camunda:inputParameter` / `zeebe:input` (or output): evaluate `source`, store as `target`. */
+export interface VariableMapping {
+  target: string;
+  source: Expression;
+}
+
+export interface IoMapping {
+  inputs: VariableMapping[];
+  outputs: VariableMapping[];
+}
+
+/** Work done outside the engine: service, send and business-rule tasks; message end/throw events. */
+export interface JobSettings {
+  /** the handler topic: `camunda:topic`, `zeebe:taskDefinition type`, or the name in `${name}` */
+  topic: string;
+  /** total attempts before an incident; from `camunda:failedJobRetryTimeCycle` or `zeebe:taskDefinition retries` */
+  retries?: number;
+  /** ISO 8601 duration between attempts, from `R5/PT1M`-style cycles */
+  retryDelay?: string;
+  /** `camunda:taskPriority` */
+  priority?: number;
+  /** static headers (`zeebe:taskHeaders`, `camunda:properties`) passed to the handler */
+  headers?: Record<string, string>;
+}
+
+export interface UserTaskSettings {
+  assignee?: Expression;
+  candidateUsers?: Expression;
+  candidateGroups?: Expression;
+  formKey?: string;
+  /** Camunda 7 `camunda:formRef` / Camunda 8 `zeebe:formDefinition formId` */
+  formRef?: string;
+  dueDate?: Expression;
+  followUpDate?: Expression;
+  priority?: Expression;
+}
+
+export interface ScriptSettings {
+  expression: Expression;
+  resultVariable?: string;
+}
+
+export interface CallActivitySettings {
+  calledElement: Expression;
+  binding: 'latest' | 'version' | 'versionTag' | 'deployment';
+  version?: number;
+  versionTag?: string;
+  /** Camunda 7 `camunda:in`; `all` = pass every variable */
+  inputs: VariableMapping[];
+  inputAll: boolean;
+  outputs: VariableMapping[];
+  outputAll: boolean;
+  businessKey?: Expression;
+}
+
+export interface MultiInstanceSettings {
+  sequential: boolean;
+  loopCardinality?: Expression;
+  collection?: Expression;
+  elementVariable?: string;
+  completionCondition?: Expression;
+  outputCollection?: string;
+  outputElement?: Expression;
+}
+
+export interface FlowNode {
+  id: string;
+  kind: NodeKind;
+  /** the BPMN element type as written, e.g. `bpmn:ServiceTask` */
+  type: string;
+  name?: string;
+  /** the enclosing sub-process id, or null at the process level */
+  parent: string | null;
+  incoming: string[];
+  outgoing: string[];
+  defaultFlow?: string;
+  event?: EventDefinition;
+  /** boundary events */
+  attachedTo?: string;
+  cancelActivity?: boolean;
+  /** activities: the boundary events attached to them */
+  boundaryEvents?: string[];
+  asyncBefore?: boolean;
+  asyncAfter?: boolean;
+  job?: JobSettings;
+  userTask?: UserTaskSettings;
+  script?: ScriptSettings;
+  io?: IoMapping;
+  callActivity?: CallActivitySettings;
+  multiInstance?: MultiInstanceSettings;
+  /** sub-processes: their start events and event sub-processes */
+  scope?: ScopeSettings;
+  /** position of the element's start tag in the XML */
+  line?: number;
+  column?: number;
+}
+
+export interface ScopeSettings {
+  /** true for an event sub-process */
+  triggeredByEvent: boolean;
+  /** start events directly inside this scope */
+  startEvents: string[];
+  /** event sub-processes directly inside this scope */
+  eventSubProcesses: string[];
+}
+
+export interface SequenceFlow {
+  id: string;
+  name?: string;
+  source: string;
+  target: string;
+  condition?: Expression;
+}
+
+export interface ProcessGraph {
+  /** the process id in the XML = the definition key */
+  id: string;
+  name?: string;
+  versionTag?: string;
+  /** `camunda:candidateStarterGroups` etc. are ignored; these are what the runtime needs */
+  nodes: Record<string, FlowNode>;
+  flows: Record<string, SequenceFlow>;
+  /** start events and event sub-processes at the process level */
+  scope: ScopeSettings;
+  /**
+   * For each inclusive gateway that joins (more than one incoming flow): the ids of the nodes
+   * from which a token can still reach it, within the same scope. A join waits only for those.
+   */
+  inclusiveJoinSources: Record<string, string[]>;
+}
+
+export interface Problem {
+  message: string;
+  elementId?: string;
+  elementType?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface CompileResult {
+  processes: ProcessGraph[];
+  errors: Problem[];
+  warnings: Problem[];
+}
