@@ -1,38 +1,28 @@
 /**
- * INTERFACE STUB — being implemented by the expressions work (JUEL subset + FEEL via feelin).
- * Signatures are the contract; do not change them without telling the runtime and compiler.
+ * Expressions in BPMN attributes: JUEL (`${...}`, Camunda 7), FEEL (`=...`, Camunda 8) and literals.
+ * Sandboxed: no `eval`, no `new Function`, bounded source length, nesting depth and string size.
  */
 import type { Expression } from '../bpmn/graph.js';
+import type { EvaluationContext } from './context.js';
+import { ExpressionError } from './errors.js';
+import { checkFeel, evaluateFeel } from './feel.js';
+import { checkJuel, evaluateJuel } from './juel.js';
+import { atElement, displayText, typeName } from './messages.js';
 
-/** Where an expression is evaluated, for error messages and the `execution` object of JUEL. */
-export interface EvaluationContext {
-  elementId?: string;
-  processInstanceId?: string;
-  businessKey?: string | null;
-  processDefinitionKey?: string;
-}
-
-/** Raised for syntax errors and evaluation errors; the message names the expression, the element and the variable. */
-export class ExpressionError extends Error {
-  constructor(
-    message: string,
-    readonly expression: string,
-    readonly elementId?: string,
-    readonly variable?: string,
-  ) {
-    super(message);
-    this.name = 'ExpressionError';
-  }
-}
-
-/** Classify an attribute's text: `=...` → FEEL, containing `${` / `#{` → JUEL, anything else → literal. */
-export function expressionFromText(text: string): Expression {
-  throw new Error('not implemented: ' + text);
-}
+export type { EvaluationContext } from './context.js';
+export { ExpressionError } from './errors.js';
+export { expressionFromText } from './classify.js';
 
 /** Syntax check at compile time: null when fine, otherwise a message saying what is wrong and where. */
 export function checkExpression(expression: Expression): string | null {
-  throw new Error('not implemented: ' + expression.source);
+  switch (expression.language) {
+    case 'juel':
+      return checkJuel(expression.source);
+    case 'feel':
+      return checkFeel(expression.source);
+    default:
+      return null;
+  }
 }
 
 /** Evaluate to a JSON-like value. Missing variables raise an ExpressionError naming them. */
@@ -41,7 +31,14 @@ export function evaluate(
   variables: Readonly<Record<string, unknown>>,
   context?: EvaluationContext,
 ): unknown {
-  throw new Error('not implemented: ' + expression.source + String(variables) + String(context));
+  switch (expression.language) {
+    case 'juel':
+      return evaluateJuel(expression, variables, context);
+    case 'feel':
+      return evaluateFeel(expression, variables, context).value;
+    default:
+      return expression.source;
+  }
 }
 
 /** Evaluate a sequence-flow / completion condition; the result must be a boolean. */
@@ -50,5 +47,30 @@ export function evaluateCondition(
   variables: Readonly<Record<string, unknown>>,
   context?: EvaluationContext,
 ): boolean {
-  throw new Error('not implemented: ' + expression.source + String(variables) + String(context));
+  let value: unknown;
+  let missingVariable: string | undefined;
+  switch (expression.language) {
+    case 'juel':
+      value = evaluateJuel(expression, variables, context);
+      break;
+    case 'feel': {
+      const result = evaluateFeel(expression, variables, context);
+      value = result.value;
+      missingVariable = result.missingVariable;
+      break;
+    }
+    default: {
+      const text = expression.source.trim();
+      value = text === 'true' ? true : text === 'false' ? false : expression.source;
+    }
+  }
+  if (typeof value === 'boolean') return value;
+  const shown = displayText(expression);
+  const because = missingVariable === undefined ? '' : ` (variable '${missingVariable}' is not defined)`;
+  throw new ExpressionError(
+    `Condition '${shown}' evaluated to ${typeName(value)}, expected a boolean${because}${atElement(context)}`,
+    shown,
+    context?.elementId,
+    missingVariable,
+  );
 }
