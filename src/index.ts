@@ -1,0 +1,9 @@
+/** The embedding API of mlc-engine. */
+export { Engine, type EngineOptions, type StartRequest } from './runtime/engine.js';
+export { BpmnError, EngineError, NotFoundError, BadRequestError, ConflictError } from './runtime/errors.js';
+export { ParseError, type DeployRequest, type DeployResult, type DeployResource } from './runtime/deployer.js';
+export type { JobContext, JobHandler, HandlerResult, HandlerOptions } from './runtime/handler-dispatcher.js';
+export { SystemClock, ManualClock, type Clock } from './runtime/timers/index.js';
+export { compileBpmn } from './bpmn/index.js';
+export type { ProcessGraph, FlowNode, Problem } from './bpmn/graph.js';
+export type { Variables } from './runtime/variables.js';

@@ -1,0 +1,68 @@
+import type { Behaviour } from './behaviour.js';
+import type { Step, ElementInstance } from '../step.js';
+import type { FlowNode } from '../../bpmn/graph.js';
+import { throwBpmnError } from '../error-propagation.js';
+import { applyResult } from './tasks.js';
+
+/** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
+export const startEvent: Behaviour = {
+  onActivate(step, ei) {
+    step.complete(ei);
+  },
+};
+
+/**
+ * Throw events with an implementation (message end/throw with a topic) run a job first;
+ * the rest act at once.
+ */
+const throwing = {
+  onJobCompleted(step: Step, ei: ElementInstance, node: FlowNode, variables: Record<string, unknown>) {
+    applyResult(step, ei, node, variables);
+    step.complete(ei);
+  },
+  onTerminate(step: Step, ei: ElementInstance) {
+    step.cancelJobsOf(ei);
+  },
+};
+
+export const endEvent: Behaviour = {
+  ...throwing,
+  onActivate(step, ei, node) {
+    if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
+    switch (node.event?.type) {
+      case 'terminate':
+        return terminateScope(step, ei);
+      case 'error':
+        return throwBpmnError(step, ei, node.event.errorCode ?? '', node.event.errorMessage ?? '');
+      default:
+        return step.complete(ei);
+    }
+  },
+};
+
+export const intermediateThrowEvent: Behaviour = {
+  ...throwing,
+  onActivate(step, ei, node) {
+    if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
+    step.complete(ei);
+  },
+};
+
+/** Boundary events are entered only when triggered; then they behave like a start of their path. */
+export const boundaryEvent: Behaviour = {
+  onActivate(step, ei) {
+    step.complete(ei);
+  },
+};
+
+/**
+ * Terminate end event: ends every other token in its scope. At the process level that ends the
+ * instance; inside a sub-process only that sub-process, which then completes normally.
+ */
+function terminateScope(step: Step, ei: ElementInstance): void {
+  for (const sibling of step.childrenOf(ei.parentId)) if (sibling !== ei) step.terminate(sibling);
+  step.consume(ei);
+  if (ei.parentId === null) step.endInstance('completed', ei.elementId);
+  else step.tokenEnded(ei.parentId, ei.elementId);
+}
+

@@ -1,0 +1,67 @@
+import type { FlowNode } from '../../bpmn/graph.js';
+import type { Behaviour } from './behaviour.js';
+import type { Step, ElementInstance } from '../step.js';
+import { IncidentError } from '../errors.js';
+
+/** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
+export const exclusiveGateway: Behaviour = {
+  onActivate(step, ei, node) {
+    step.complete(ei, [chooseOne(step, ei, node)]);
+  },
+};
+
+function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
+  if (node.outgoing.length === 1 && node.outgoing[0] !== node.defaultFlow) {
+    const only = step.graph.flows[node.outgoing[0]!]!;
+    if (!only.condition) return only.id;
+  }
+  const visible = step.visibleVariables(ei.parentId);
+  for (const flowId of node.outgoing) {
+    if (flowId === node.defaultFlow) continue;
+    const condition = step.graph.flows[flowId]!.condition;
+    if (!condition || step.evaluateCondition(condition, visible, node)) return flowId;
+  }
+  if (node.defaultFlow) return node.defaultFlow;
+  throw new IncidentError(`Exclusive gateway '${node.id}': no outgoing sequence flow has a true condition and there is no default flow`);
+}
+
+/**
+ * Parallel gateway: forks to every outgoing flow; as a join, waits until a token has arrived on
+ * every incoming flow, then consumes one token per flow and continues once. Extra tokens on a
+ * flow (from a loop, or an exclusive merge in front of the join) wait for the next round.
+ */
+export const parallelGateway: Behaviour = {
+  onActivate(step, ei, node) {
+    if (node.incoming.length <= 1) return step.complete(ei, node.outgoing);
+    const firstPerFlow = new Map<string, ElementInstance>();
+    for (const token of waitingTokens(step, ei)) {
+      const flow = token.data.flow ?? '';
+      if (!firstPerFlow.has(flow)) firstPerFlow.set(flow, token);
+    }
+    if (!node.incoming.every((flow) => firstPerFlow.has(flow))) return;
+    const [survivor, ...consumed] = node.incoming.map((flow) => firstPerFlow.get(flow)!);
+    for (const token of consumed) step.consume(token);
+    step.complete(survivor!, node.outgoing);
+  },
+};
+
+/**
+ * Inclusive gateway: forks to every flow whose condition holds (else the default). As a join it
+ * waits while any other token in the scope can still reach it; the step fires it (`onJoin`)
+ * once none can.
+ */
+export const inclusiveGateway: Behaviour = {
+  onActivate(step, ei, node) {
+    if (node.incoming.length <= 1) return step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    // wait: Step.fireReadyInclusiveJoins decides when nothing else can arrive
+  },
+  onJoin(step, ei, node) {
+    if (ei.state !== 'active') return;
+    step.complete(ei, step.selectOutgoing(node, ei.parentId));
+  },
+};
+
+/** Tokens waiting at the same join element in the same scope, oldest first. */
+function waitingTokens(step: Step, ei: ElementInstance): ElementInstance[] {
+  return step.childrenOf(ei.parentId).filter((other) => other.elementId === ei.elementId && other.state === 'active');
+}

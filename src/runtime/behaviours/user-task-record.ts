@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowNode, Expression } from '../../bpmn/graph.js';
+import type { Step, ElementInstance } from '../step.js';
+import type { Variables } from '../variables.js';
+import { IncidentError } from '../errors.js';
+
+/** Creates the task row for a user task, evaluating its assignment expressions now. */
+export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode): void {
+  const settings = node.userTask ?? {};
+  const visible = step.visibleVariables(ei.id);
+  const text = (expression: Expression | undefined) => {
+    if (!expression) return null;
+    const value = step.evaluate(expression, visible, node);
+    return value === null || value === undefined || value === '' ? null : String(value);
+  };
+  const id = randomUUID();
+  step.services.store.insertTask({
+    id,
+    instanceId: step.instance.id,
+    elementInstanceId: ei.id,
+    elementId: node.id,
+    definitionId: step.instance.definitionId,
+    definitionKey: step.instance.definitionKey,
+    name: node.name ?? null,
+    assignee: text(settings.assignee),
+    candidateGroups: list(step, settings.candidateGroups, visible, node),
+    candidateUsers: list(step, settings.candidateUsers, visible, node),
+    formKey: settings.formKey ?? null,
+    formRef: settings.formRef ?? null,
+    priority: settings.priority ? Number(text(settings.priority) ?? 50) : 50,
+    dueAt: toTime(text(settings.dueDate), node, 'due date'),
+    followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date'),
+    createdAt: step.now,
+  });
+  step.recordHistory({ kind: 'taskCreated', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ taskId: id }) });
+  step.effects.push({ kind: 'taskChanged', taskId: id, instanceId: step.instance.id, change: 'created' });
+}
+
+export function deleteUserTask(step: Step, ei: ElementInstance, change: 'completed' | 'deleted'): void {
+  const task = step.services.store.taskOfElementInstance(ei.id);
+  if (!task) return;
+  step.services.store.deleteTask(task.id);
+  step.recordHistory({
+    kind: change === 'completed' ? 'taskCompleted' : 'taskDeleted',
+    elementInstanceId: ei.id,
+    elementId: ei.elementId,
+    data: JSON.stringify({ taskId: task.id, name: task.name, assignee: task.assignee, createdAt: task.createdAt }),
+  });
+  step.effects.push({ kind: 'taskChanged', taskId: task.id, instanceId: step.instance.id, change });
+}
+
+/** `"a, b"`, `["a","b"]` or an expression yielding either → trimmed names. */
+function list(step: Step, expression: Expression | undefined, visible: Variables, node: FlowNode): string[] {
+  if (!expression) return [];
+  const value = step.evaluate(expression, visible, node);
+  const items = Array.isArray(value) ? value : String(value ?? '').split(',');
+  return items.map((item) => String(item).trim()).filter((item) => item.length > 0);
+}
+
+function toTime(text: string | null, node: FlowNode, what: string): number | null {
+  if (text === null) return null;
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new IncidentError(`User task '${node.id}' has an invalid ${what} '${text}' (expected an ISO 8601 date)`);
+  return time;
+}

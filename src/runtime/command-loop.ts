@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3';
+import type { Effect } from './effects.js';
+
+/** A command runs inside the batch transaction and reports its effects; it must not await. */
+export type Command<T> = (effects: Effect[]) => T;
+
+interface Pending {
+  run: Command<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CommandLoopOptions {
+  /** most commands committed together (group commit) */
+  maxBatch?: number;
+}
+
+/**
+ * Applies commands with group commit: every command queued while the previous batch ran is
+ * applied in one SQLite transaction, each in its own savepoint (a failing command rolls back alone).
+ * Callers' promises settle and effects are released only after the commit, so nothing outside
+ * the database ever sees a step that could still be lost.
+ */
+export class CommandLoop {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly maxBatch: number;
+  private readonly runOne;
+  private readonly runBatch;
+  private closed = false;
+
+  constructor(
+    db: Database.Database,
+    private readonly release: (effects: Effect[]) => void,
+    options: CommandLoopOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => command(effects));
+    this.runBatch = db.transaction((batch: Pending[]) => {
+      const outcomes: Array<{ ok: true; value: unknown; effects: Effect[] } | { ok: false; error: unknown }> = [];
+      for (const pending of batch) {
+        const effects: Effect[] = [];
+        try {
+          outcomes.push({ ok: true, value: this.runOne(pending.run, effects), effects });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  submit<T>(run: Command<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The engine is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.drain());
+      }
+    });
+  }
+
+  /** Runs what is queued now, synchronously (used at close). */
+  flush(): void {
+    while (this.queue.length > 0) this.drain();
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    let outcomes;
+    try {
+      outcomes = this.runBatch(batch);
+    } catch (error) {
+      // the commit itself failed (disk full, I/O error): nothing of the batch happened
+      for (const pending of batch) pending.reject(error);
+      this.rescheduleIfNeeded();
+      return;
+    }
+    const effects: Effect[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) {
+        effects.push(...outcome.effects);
+        batch[index]!.resolve(outcome.value);
+      } else {
+        batch[index]!.reject(outcome.error);
+      }
+    });
+    if (effects.length > 0) this.release(effects);
+    this.rescheduleIfNeeded();
+  }
+
+  private rescheduleIfNeeded(): void {
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowNode } from '../../bpmn/graph.js';
+import type { DefinitionRecord, InstanceRecord } from '../../store/records.js';
+import type { Effect } from '../effects.js';
+import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
+import { BadRequestError } from '../errors.js';
+import { Step } from '../step.js';
+import type { Variables } from '../variables.js';
+
+export interface StartOptions {
+  businessKey?: string | null;
+  variables?: Variables;
+  /** start at this start event (message, signal, timer starts); default: the none start event */
+  startEventId?: string;
+  /** call activities: the calling instance and element instance */
+  parentInstanceId?: string;
+  parentElementInstanceId?: string;
+  actor?: string | null;
+}
+
+/** Creates an instance of `definition` and runs it to its first wait states. */
+export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
+  const graph = core.services.graphOf(definition.id);
+  const start = chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
+  const instance: InstanceRecord = {
+    id: randomUUID(),
+    definitionId: definition.id,
+    definitionKey: definition.key,
+    businessKey: options.businessKey ?? null,
+    state: 'active',
+    parentInstanceId: options.parentInstanceId ?? null,
+    parentElementInstanceId: options.parentElementInstanceId ?? null,
+    startedAt: core.clock.now(),
+    endedAt: null,
+    startElementId: start.id,
+    endElementId: null,
+  };
+  const step = Step.create(core.services, instance);
+  step.actor = options.actor ?? null;
+  if (options.variables) step.setVariables(null, options.variables);
+  core.services.hooks?.armEventSubProcesses?.(step, null);
+  step.enter(start, null);
+  return finishStep(step, effects, instance);
+}
+
+function chooseStartEvent(starts: FlowNode[], startEventId: string | undefined, key: string): FlowNode {
+  if (startEventId !== undefined) {
+    const chosen = starts.find((s) => s.id === startEventId);
+    if (!chosen) throw new BadRequestError(`Process '${key}' has no start event '${startEventId}'`);
+    return chosen;
+  }
+  const none = starts.find((s) => (s.event?.type ?? 'none') === 'none');
+  if (!none) throw new BadRequestError(`Process '${key}' has no none start event: it starts by message, signal or timer`);
+  return none;
+}
+
+/** Cancels an instance: every token is withdrawn, its jobs, tasks and subscriptions go with it. */
+export function cancelInstance(core: EngineCore, instanceId: string, reason: string | null, effects: Effect[], actor?: string | null): void {
+  inInstance(core, instanceId, effects, (step) => {
+    step.recordHistory({ kind: 'instanceCancelled', data: reason === null ? null : JSON.stringify({ reason }) });
+    step.endInstance('terminated', null);
+  }, actor);
+}
+
+/** Sets (or with `local`, scope-local) variables of an active instance from outside. */
+export function modifyVariables(core: EngineCore, instanceId: string, set: Variables, remove: string[], effects: Effect[], actor?: string | null): void {
+  inInstance(core, instanceId, effects, (step) => {
+    for (const [name, value] of Object.entries(set)) step.setLocalVariable(step.rootScope, name, value);
+    for (const name of remove) step.deleteVariable(step.rootScope, name);
+  }, actor);
+}

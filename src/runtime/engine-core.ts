@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { ProcessGraph } from '../bpmn/graph.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import type { RepositoryStore } from '../store/repository-store.js';
+import type { JobStore } from '../store/job-store.js';
+import type { InstanceRecord } from '../store/records.js';
+import type { Clock } from './timers/index.js';
+import type { Effect } from './effects.js';
+import { Step, type StepServices } from './step.js';
+import { NotFoundError } from './errors.js';
+
+/** What commands need: the stores, the clock, compiled graphs and the step services. */
+export interface EngineCore {
+  db: Database.Database;
+  runtime: RuntimeStore;
+  repository: RepositoryStore;
+  jobs: JobStore;
+  clock: Clock;
+  services: StepServices;
+  /** default backoff before the next attempt of a failed job */
+  retryBackoff(attempt: number): number;
+}
+
+/** Compiled graphs by definition id: parsed from JSON once, shared by every step. */
+export class GraphCache {
+  private readonly graphs = new Map<string, ProcessGraph>();
+  constructor(private readonly repository: () => RepositoryStore) {}
+
+  get(definitionId: string): ProcessGraph {
+    let graph = this.graphs.get(definitionId);
+    if (!graph) {
+      const json = this.repository().graphJson(definitionId);
+      if (!json) throw new NotFoundError(`No process definition with id '${definitionId}'`);
+      graph = JSON.parse(json) as ProcessGraph;
+      this.graphs.set(definitionId, graph);
+    }
+    return graph;
+  }
+}
+
+export function loadInstance(core: EngineCore, instanceId: string): InstanceRecord {
+  const instance = core.runtime.getInstance(instanceId);
+  if (!instance) throw new NotFoundError(`No process instance with id '${instanceId}'`);
+  return instance;
+}
+
+/**
+ * Loads an active instance, lets `change` act on it, runs every token to its next wait state
+ * and writes the result. Returns what `change` returned.
+ */
+export function inInstance<T>(core: EngineCore, instanceId: string, effects: Effect[], change: (step: Step) => T, actor?: string | null): T {
+  const instance = loadInstance(core, instanceId);
+  if (instance.state !== 'active') throw new NotFoundError(`Process instance '${instanceId}' has ended (${instance.state})`);
+  const step = Step.load(core.services, instance);
+  step.actor = actor ?? null;
+  const result = change(step);
+  return finishStep(step, effects, result);
+}
+
+export function finishStep<T>(step: Step, effects: Effect[], result: T): T {
+  step.drain();
+  step.flush();
+  effects.push(...step.effects);
+  return result;
+}

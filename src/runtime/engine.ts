@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import { pino, type Logger } from 'pino';
+import { openDatabase, type Synchronous } from '../store/database.js';
+import { RuntimeStore } from '../store/runtime-store.js';
+import { RepositoryStore } from '../store/repository-store.js';
+import { JobStore } from '../store/job-store.js';
+import { QueryStore } from '../store/query-store.js';
+import type { DefinitionRecord, InstanceRecord, JobRecord } from '../store/records.js';
+import { SystemClock, type Clock } from './timers/index.js';
+import { CommandLoop, type Command } from './command-loop.js';
+import type { Effect } from './effects.js';
+import { GraphCache, type EngineCore } from './engine-core.js';
+import type { StepHooks } from './step.js';
+import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
+import { Scheduler } from './scheduler.js';
+import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
+import { startInstance, cancelInstance, modifyVariables, type StartOptions } from './commands/instance-commands.js';
+import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
+import { completeTask, assignTask } from './commands/task-commands.js';
+import { resolveIncident } from './commands/incident-commands.js';
+import { BadRequestError, NotFoundError } from './errors.js';
+import { checkVariables, type Variables } from './variables.js';
+import { fireEngineJob } from './engine-jobs.js';
+
+export interface EngineOptions {
+  /** SQLite file, created if missing; ':memory:' (the default) for tests */
+  database?: string;
+  /** NORMAL (default) survives application crashes; FULL also power loss */
+  synchronous?: Synchronous;
+  /** injectable time, for tests that advance it instead of waiting */
+  clock?: Clock;
+  logger?: Logger;
+  /** attempts of a failing job before it becomes an incident (default 3) */
+  defaultRetries?: number;
+  /** backoff before retry n: min(initial * 2^(n-1), max) ms (default 1 s … 60 s) */
+  retryBackoff?: { initial?: number; max?: number };
+  /** ms an in-process handler may take per attempt (default 5 min) */
+  handlerTimeout?: number;
+  /** in-process handler calls running at once (default 256) */
+  maxConcurrentHandlers?: number;
+  /** most commands in one group-committed transaction (default 1000) */
+  maxBatch?: number;
+  /** default time zone for timers without one (default UTC) */
+  timeZone?: string;
+}
+
+export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'parentInstanceId' | 'parentElementInstanceId'> {
+  tenantId?: string | null;
+  /** a specific version of the definition (default: the latest) */
+  version?: number;
+}
+
+/**
+ * The embeddable engine: deploy BPMN, start instances, register handlers. Every state change
+ * is a command applied in a group-committed SQLite transaction; handlers run after the commit.
+ */
+export class Engine extends EventEmitter {
+  readonly id = `engine:${randomUUID()}`;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly db: Database.Database;
+  readonly queries: QueryStore;
+  readonly core: EngineCore;
+  readonly timeZone: string | undefined;
+  private readonly loop: CommandLoop;
+  private readonly dispatcher: HandlerDispatcher;
+  private readonly scheduler: Scheduler;
+  private readonly graphs: GraphCache;
+  private readonly hooks: StepHooks = {};
+  private closed = false;
+
+  private constructor(options: EngineOptions) {
+    super();
+    this.clock = options.clock ?? new SystemClock();
+    this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
+    this.timeZone = options.timeZone;
+    this.db = openDatabase({ path: options.database ?? ':memory:', synchronous: options.synchronous });
+    const runtime = new RuntimeStore(this.db);
+    const repository = new RepositoryStore(this.db);
+    const jobs = new JobStore(this.db);
+    this.queries = new QueryStore(this.db);
+    this.graphs = new GraphCache(() => repository);
+    const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
+    const maxConcurrent = options.maxConcurrentHandlers ?? 256;
+    this.dispatcher = new HandlerDispatcher(
+      {
+        complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
+        bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
+        fail: (job, attempt, message, details) => this.submit((fx) => failJob(this.core, job.id, { message, details }, { attempt }, fx)),
+        describe: (job) => this.describeJob(job),
+      },
+      this.logger,
+      handlerTimeout,
+      maxConcurrent,
+    );
+    const backoffInitial = options.retryBackoff?.initial ?? 1000;
+    const backoffMax = options.retryBackoff?.max ?? 60_000;
+    this.core = {
+      db: this.db,
+      runtime,
+      repository,
+      jobs,
+      clock: this.clock,
+      retryBackoff: (attempt) => Math.min(backoffInitial * 2 ** Math.max(0, attempt - 1), backoffMax),
+      services: {
+        store: runtime,
+        now: () => this.clock.now(),
+        graphOf: (id) => this.graphs.get(id),
+        isHandled: (topic) => this.dispatcher.has(topic),
+        engineId: this.id,
+        handlerLockDuration: handlerTimeout,
+        defaultRetries: options.defaultRetries ?? 3,
+        hooks: this.hooks,
+        timeZone: options.timeZone,
+      },
+    };
+    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch });
+    this.scheduler = new Scheduler(jobs, this.clock, {
+      owner: this.id,
+      lockDuration: handlerTimeout,
+      handledTopics: () => this.dispatcher.topics(),
+      capacity: () => Math.max(0, maxConcurrent * 2 - this.dispatcher.busy),
+      isHeld: (jobId) => this.dispatcher.holds(jobId),
+      dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
+      fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
+    }, this.logger);
+  }
+
+  /** Opens (or creates) the database and resumes whatever was in flight when it was last closed or killed. */
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(options);
+    const released = engine.core.jobs.releaseEngineLocks();
+    if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
+    engine.scheduler.wake();
+    return engine;
+  }
+
+  /** Extension point for element families that need engine-level plumbing (timers, messages). */
+  get stepHooks(): StepHooks {
+    return this.hooks;
+  }
+
+  // ------------------------------------------------------------ handlers
+
+  /** Runs `handler` for every job of `topic` (service tasks, send tasks, message throws). */
+  handle(topic: string, handler: JobHandler, options?: HandlerOptions): this {
+    this.dispatcher.register(topic, handler, options);
+    this.scheduler.wake();
+    return this;
+  }
+
+  // ------------------------------------------------------------ repository
+
+  async deploy(request: DeployRequest): Promise<DeployResult> {
+    const prepared = await prepareDeployment(request);
+    const result = await this.submit(() => storeDeployment(this.core.repository, prepared, this.clock.now()));
+    if (result.definitions) this.emit('deployed', result);
+    return result;
+  }
+
+  definition(id: string): DefinitionRecord {
+    const definition = this.core.repository.getDefinition(id);
+    if (!definition) throw new NotFoundError(`No process definition with id '${id}'`);
+    return definition;
+  }
+
+  latestDefinition(key: string, tenantId: string | null = null, version?: number): DefinitionRecord {
+    const definition = version === undefined
+      ? this.core.repository.latestDefinition(key, tenantId)
+      : this.core.repository.definitionByVersion(key, version, tenantId);
+    if (!definition) throw new NotFoundError(`No process definition with key '${key}'${version === undefined ? '' : ` and version ${version}`}`);
+    return definition;
+  }
+
+  graph(definitionId: string) {
+    return this.graphs.get(definitionId);
+  }
+
+  // ------------------------------------------------------------ instances
+
+  /** Starts the latest (or a given) version of the process with this key. */
+  start(key: string, request: StartRequest = {}): Promise<InstanceRecord> {
+    return this.startById(this.latestDefinition(key, request.tenantId ?? null, request.version).id, request);
+  }
+
+  startById(definitionId: string, request: StartRequest = {}): Promise<InstanceRecord> {
+    const definition = this.definition(definitionId);
+    const variables = checkVariables(request.variables);
+    if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
+      throw new BadRequestError('businessKey must be a string');
+    }
+    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx));
+  }
+
+  /** Starts at a specific start event (message, signal and timer start events use this). */
+  startAt(definitionId: string, startEventId: string, options: StartOptions = {}): Promise<InstanceRecord> {
+    const definition = this.definition(definitionId);
+    return this.submit((fx) => startInstance(this.core, definition, { ...options, startEventId }, fx));
+  }
+
+  cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => cancelInstance(this.core, instanceId, reason, fx, actor));
+  }
+
+  instance(id: string): InstanceRecord {
+    const instance = this.core.runtime.getInstance(id);
+    if (!instance) throw new NotFoundError(`No process instance with id '${id}'`);
+    return instance;
+  }
+
+  /** The process-level variables of a running instance. */
+  variables(instanceId: string): Variables {
+    this.instance(instanceId);
+    return this.queries.processVariables(instanceId);
+  }
+
+  setVariables(instanceId: string, variables: Variables, remove: string[] = [], actor: string | null = null): Promise<void> {
+    const checked = checkVariables(variables);
+    return this.submit((fx) => modifyVariables(this.core, instanceId, checked, remove, fx, actor));
+  }
+
+  // ------------------------------------------------------------ user tasks
+
+  completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
+    const checked = checkVariables(variables);
+    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx));
+  }
+
+  claimTask(taskId: string, userId: string): Promise<void> {
+    if (typeof userId !== 'string' || !userId) return Promise.reject(new BadRequestError('claim needs a userId'));
+    return this.submit((fx) => assignTask(this.core, taskId, userId, 'claim', userId, fx));
+  }
+
+  unclaimTask(taskId: string, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => assignTask(this.core, taskId, null, 'set', actor, fx));
+  }
+
+  setAssignee(taskId: string, userId: string | null, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => assignTask(this.core, taskId, userId, 'set', actor, fx));
+  }
+
+  // ------------------------------------------------------------ jobs, workers, incidents
+
+  /** Remote workers (external tasks) report here; `workerId` must hold the lock. */
+  completeExternalTask(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
+    const checked = checkVariables(variables);
+    return this.submit((fx) => completeJob(this.core, jobId, checked, { workerId }, fx));
+  }
+
+  failExternalTask(jobId: string, workerId: string, failure: FailureOptions): Promise<void> {
+    return this.submit((fx) => failJob(this.core, jobId, failure, { workerId }, fx));
+  }
+
+  bpmnErrorExternalTask(jobId: string, workerId: string, code: string, message = '', variables?: Variables): Promise<void> {
+    if (typeof code !== 'string' || !code) return Promise.reject(new BadRequestError('errorCode is required'));
+    const checked = variables && checkVariables(variables);
+    return this.submit((fx) => throwJobError(this.core, jobId, code, message, checked, { workerId }, fx));
+  }
+
+  setJobRetries(jobId: string, retries: number): Promise<void> {
+    return this.submit((fx) => setJobRetries(this.core, jobId, retries, fx));
+  }
+
+  resolveIncident(incidentId: string, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => resolveIncident(this.core, incidentId, fx, actor));
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  /** Applies a command in the next group commit; resolves after the commit. */
+  submit<T>(command: Command<T>): Promise<T> {
+    return this.loop.submit(command);
+  }
+
+  /** Resolves once no command is queued, no handler runs and nothing is due now. For tests and shutdown. */
+  async whenIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietRounds = 0;
+    while (quietRounds < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const next = this.core.jobs.nextDue(this.dispatcher.topics());
+      const due = next !== null && next <= this.clock.now();
+      quietRounds = this.loop.pending === 0 && this.dispatcher.busy === 0 && !due ? quietRounds + 1 : 0;
+      if (due && this.dispatcher.busy === 0) this.scheduler.wake();
+      if (Date.now() > deadline) throw new Error('engine did not become idle in time');
+    }
+  }
+
+  /** Stops taking work, finishes queued commands and closes the database. Running handlers are abandoned (their jobs resume on next open). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.close();
+    this.dispatcher.close();
+    this.loop.close();
+    this.emit('close');
+    this.db.close();
+  }
+
+  private release(effects: Effect[]): void {
+    let wakeAt: number | null = null;
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'invoke':
+          this.dispatcher.dispatch(effect.job, effect.variables);
+          break;
+        case 'wake':
+          wakeAt = wakeAt === null ? effect.at : Math.min(wakeAt, effect.at);
+          break;
+        case 'jobAvailable':
+          this.emit('jobAvailable', effect.topic);
+          break;
+        case 'instanceEnded':
+          this.emit('instanceEnded', effect);
+          break;
+        case 'taskChanged':
+          this.emit('taskChanged', effect);
+          break;
+        case 'incident':
+          this.logger.warn({ instanceId: effect.instanceId, incidentId: effect.incidentId }, effect.message);
+          this.emit('incident', effect);
+          break;
+      }
+    }
+    if (wakeAt !== null) this.scheduler.wake(wakeAt);
+  }
+
+  private describeJob(job: JobRecord) {
+    const graph = this.graphs.get(job.definitionId!);
+    const node = graph.nodes[job.elementId!]!;
+    const instance = this.core.runtime.getInstance(job.instanceId!);
+    return {
+      element: { id: node.id, name: node.name, type: node.type },
+      instance: { id: job.instanceId!, businessKey: instance?.businessKey ?? null, definitionKey: job.definitionKey!, definitionId: job.definitionId! },
+      headers: node.job?.headers ?? {},
+    };
+  }
+
+  /** Variables visible to a job's element, read from the committed state (recovery, retries). */
+  jobVariables(job: JobRecord): Variables {
+    return this.queries.visibleVariables(job.instanceId!, job.elementInstanceId);
+  }
+
+  private jobFailed(job: JobRecord, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn({ jobId: job.id, kind: job.kind, err: message }, 'job failed');
+    void this.submit((fx) => failJob(this.core, job.id, { message, details: error instanceof Error ? error.stack ?? null : null }, {}, fx)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,48 @@
+import type { FlowNode } from '../bpmn/graph.js';
+import type { Step, ElementInstance } from './step.js';
+import type { Variables } from './variables.js';
+
+/**
+ * Throws a BPMN error from `source` (a task whose handler raised it, or an error end event):
+ * the nearest enclosing catcher wins — an error boundary event on the element or one of its
+ * enclosing sub-processes (a boundary with this code before a catch-all one), or an error event
+ * sub-process in a scope on the way out. Nothing catches it → an incident on `source`.
+ */
+export function throwBpmnError(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): void {
+  const text = message && message !== code ? `${code}: ${message}` : code;
+  step.recordHistory({ kind: 'errorThrown', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, message }) });
+  let current: ElementInstance | null = source;
+  while (current) {
+    const boundary = findErrorBoundary(step, step.node(current), code);
+    if (boundary) {
+      const attachedTo = current;
+      step.terminate(attachedTo);
+      const caught = step.enter(boundary, attachedTo.parentId);
+      setErrorVariables(step, boundary, attachedTo.parentId, code, message, variables);
+      step.recordHistory({ kind: 'errorCaught', elementInstanceId: caught.id, elementId: boundary.id, data: JSON.stringify({ code }) });
+      return;
+    }
+    const scope: ElementInstance | null = current.parentId === null ? null : step.elementInstance(current.parentId) ?? null;
+    if (step.services.hooks?.catchErrorInScope?.(step, scope, code, message, variables)) return;
+    current = scope;
+  }
+  step.raiseIncident(source, 'unhandledError', `Unhandled BPMN error ${text}: no error boundary event or error event sub-process catches it`);
+}
+
+function findErrorBoundary(step: Step, node: FlowNode, code: string): FlowNode | undefined {
+  let catchAll: FlowNode | undefined;
+  for (const id of node.boundaryEvents ?? []) {
+    const boundary = step.graph.nodes[id];
+    if (boundary?.event?.type !== 'error') continue;
+    if (boundary.event.errorCode === code) return boundary;
+    if (boundary.event.errorCode === undefined) catchAll ??= boundary;
+  }
+  return catchAll;
+}
+
+/** `camunda:errorCodeVariable` / `errorMessageVariable`, plus variables sent with the error. */
+export function setErrorVariables(step: Step, catcher: FlowNode, scopeId: string | null, code: string, message: string, variables?: Variables): void {
+  if (variables) step.setVariables(scopeId, variables);
+  if (catcher.event?.errorCodeVariable) step.setVariable(scopeId, catcher.event.errorCodeVariable, code);
+  if (catcher.event?.errorMessageVariable) step.setVariable(scopeId, catcher.event.errorMessageVariable, message);
+}

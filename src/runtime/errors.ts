@@ -1,0 +1,53 @@
+/**
+ * Errors a caller of the engine can act on. Each carries the Camunda-style `type` the REST layer
+ * puts in its error body, so an HTTP status follows from the class.
+ */
+export class EngineError extends Error {
+  readonly type: string = 'ProcessEngineException';
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Something named by id does not exist (404). */
+export class NotFoundError extends EngineError {
+  override readonly type = 'InvalidRequestException';
+}
+
+/** The request cannot be carried out as asked: bad arguments, wrong state (400). */
+export class BadRequestError extends EngineError {
+  override readonly type = 'InvalidRequestException';
+}
+
+/** Optimistic conflicts: a job completed by a worker that no longer holds its lock (409-ish, Camunda uses 400/500). */
+export class ConflictError extends EngineError {
+  override readonly type = 'RestException';
+}
+
+/**
+ * A business error raised by a handler or a worker: it is caught by the nearest matching error
+ * boundary event or error event sub-process, or becomes an incident.
+ */
+export class BpmnError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+    readonly variables?: Record<string, unknown>,
+  ) {
+    super(message ?? code);
+    this.name = 'BpmnError';
+  }
+}
+
+/**
+ * A problem inside a running process that stops one token and needs a person: an expression
+ * that cannot be evaluated, no outgoing flow to take, a call to an unknown process. The step
+ * records it as an incident on the element instance instead of failing the whole command.
+ */
+export class IncidentError extends Error {
+  constructor(message: string, readonly incidentType = 'failedExecution') {
+    super(message);
+    this.name = 'IncidentError';
+  }
+}

@@ -1,0 +1,170 @@
+import { setMaxListeners } from 'node:events';
+import type { Logger } from 'pino';
+import type { JobRecord } from '../store/records.js';
+import { BpmnError } from './errors.js';
+import type { Variables } from './variables.js';
+
+/** What a handler is told about the work it is asked to do. */
+export interface JobContext {
+  /** stable across retries and restarts: use it to make side effects idempotent */
+  idempotencyKey: string;
+  jobId: string;
+  topic: string;
+  /** 1 for the first try */
+  attempt: number;
+  retriesLeft: number;
+  variables: Variables;
+  element: { id: string; name?: string; type: string };
+  instance: { id: string; businessKey: string | null; definitionKey: string; definitionId: string };
+  headers: Record<string, string>;
+  /** aborted when the attempt times out or the engine closes */
+  signal: AbortSignal;
+}
+
+export interface HandlerResult {
+  variables?: Variables;
+}
+
+export type JobHandler = (job: JobContext) => Promise<HandlerResult | void> | HandlerResult | void;
+
+export interface HandlerOptions {
+  /** ms before an attempt counts as failed (default: the engine's handlerTimeout) */
+  timeout?: number;
+}
+
+/** How a handler's outcome reaches the engine (each becomes a command). */
+export interface HandlerOutcomes {
+  complete(job: JobRecord, attempt: number, variables: Variables): Promise<void>;
+  bpmnError(job: JobRecord, attempt: number, error: BpmnError): Promise<void>;
+  fail(job: JobRecord, attempt: number, message: string, details: string | null): Promise<void>;
+  describe(job: JobRecord): Pick<JobContext, 'element' | 'instance' | 'headers'>;
+}
+
+interface Registration {
+  handler: JobHandler;
+  timeout: number;
+}
+
+/**
+ * Runs in-process handlers for jobs this engine has locked, at most `maxConcurrent` at a time;
+ * the rest wait in memory (their rows stay locked, so the scheduler does not hand them out twice).
+ */
+export class HandlerDispatcher {
+  private readonly handlers = new Map<string, Registration>();
+  private readonly queue: Array<{ job: JobRecord; variables: Variables }> = [];
+  private readonly active = new Set<string>();
+  private running = 0;
+  private readonly closing = new AbortController();
+
+  constructor(
+    private readonly outcomes: HandlerOutcomes,
+    private readonly logger: Logger,
+    private readonly defaultTimeout: number,
+    private readonly maxConcurrent: number,
+  ) {
+    // every running handler listens for engine shutdown
+    setMaxListeners(0, this.closing.signal);
+  }
+
+  register(topic: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    if (typeof topic !== 'string' || topic.length === 0) throw new TypeError('A handler needs a topic name');
+    if (typeof handler !== 'function') throw new TypeError(`The handler for topic '${topic}' must be a function`);
+    this.handlers.set(topic, { handler, timeout: options.timeout ?? this.defaultTimeout });
+  }
+
+  has(topic: string): boolean {
+    return this.handlers.has(topic);
+  }
+
+  topics(): IterableIterator<string> {
+    return this.handlers.keys();
+  }
+
+  /** Jobs queued or running here; the scheduler must not acquire them again. */
+  holds(jobId: string): boolean {
+    return this.active.has(jobId);
+  }
+
+  get busy(): number {
+    return this.running + this.queue.length;
+  }
+
+  get lockDuration(): number {
+    return this.defaultTimeout;
+  }
+
+  dispatch(job: JobRecord, variables: Variables): void {
+    if (this.active.has(job.id) || this.closing.signal.aborted) return;
+    this.active.add(job.id);
+    this.queue.push({ job, variables });
+    this.pump();
+  }
+
+  close(): void {
+    this.closing.abort();
+    this.queue.length = 0;
+  }
+
+  private pump(): void {
+    while (this.running < this.maxConcurrent && this.queue.length > 0) {
+      const { job, variables } = this.queue.shift()!;
+      this.running++;
+      void this.run(job, variables).finally(() => {
+        this.running--;
+        this.active.delete(job.id);
+        this.pump();
+      });
+    }
+  }
+
+  private async run(job: JobRecord, variables: Variables): Promise<void> {
+    const registration = this.handlers.get(job.topic ?? '');
+    if (!registration) return;
+    const attempt = job.attempts + 1;
+    const abort = new AbortController();
+    const onClose = () => abort.abort(new Error('engine closing'));
+    this.closing.signal.addEventListener('abort', onClose);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const context: JobContext = {
+        idempotencyKey: job.id,
+        jobId: job.id,
+        topic: job.topic!,
+        attempt,
+        retriesLeft: job.retries,
+        variables,
+        signal: abort.signal,
+        ...this.outcomes.describe(job),
+      };
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
+          abort.abort(error);
+          reject(error);
+        }, registration.timeout);
+        timer.unref();
+      });
+      const result = await Promise.race([Promise.resolve().then(() => registration.handler(context)), timedOut]);
+      if (this.closing.signal.aborted) return;
+      await this.outcomes.complete(job, attempt, (result && result.variables) || {});
+    } catch (error) {
+      if (this.closing.signal.aborted) return;
+      await this.report(job, attempt, error);
+    } finally {
+      clearTimeout(timer);
+      this.closing.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  private async report(job: JobRecord, attempt: number, error: unknown): Promise<void> {
+    try {
+      if (error instanceof BpmnError) return await this.outcomes.bpmnError(job, attempt, error);
+      const message = error instanceof Error ? error.message : String(error);
+      const details = error instanceof Error && error.stack ? error.stack : null;
+      this.logger.warn({ jobId: job.id, topic: job.topic, attempt, err: message }, 'handler failed');
+      await this.outcomes.fail(job, attempt, message, details);
+    } catch (reportError) {
+      this.logger.debug({ jobId: job.id, err: String(reportError) }, 'handler outcome not applied');
+    }
+  }
+}

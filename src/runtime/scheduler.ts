@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import type { JobStore } from '../store/job-store.js';
+import type { JobRecord } from '../store/records.js';
+import type { Clock } from './timers/index.js';
+
+export interface SchedulerHooks {
+  /** lock owner written on acquired jobs */
+  owner: string;
+  lockDuration: number;
+  /** topics with an in-process handler, and how many more jobs the handlers can take now */
+  handledTopics(): Iterable<string>;
+  capacity(): number;
+  isHeld(jobId: string): boolean;
+  /** run an acquired handler job / an acquired engine job (timer, continuation) */
+  dispatch(job: JobRecord): void;
+  fire(job: JobRecord): void;
+}
+
+const BATCH = 500;
+/** Re-check at least this often, so work that appeared without a wake-up (another writer, a clock jump) is found. */
+const MAX_SLEEP = 60_000;
+
+/**
+ * The one timer of the engine: sleeps until the earliest due job (timer, retry, expired lock),
+ * acquires what is due with a lock owner and expiry, hands it on, and sleeps again.
+ */
+export class Scheduler {
+  private alarmAt: number | null = null;
+  private cancelAlarm: (() => void) | null = null;
+  private polling = false;
+  private closed = false;
+
+  constructor(
+    private readonly jobs: JobStore,
+    private readonly clock: Clock,
+    private readonly hooks: SchedulerHooks,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Make sure a poll happens at `at` (or now, if that is past). */
+  wake(at: number = this.clock.now()): void {
+    if (this.closed) return;
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.cancelAlarm?.();
+    this.alarmAt = at;
+    this.cancelAlarm = this.clock.setAlarm(at, () => {
+      this.alarmAt = null;
+      this.cancelAlarm = null;
+      this.poll();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelAlarm?.();
+    this.cancelAlarm = null;
+  }
+
+  /** Acquires and hands on everything due now, then arms the alarm for the next due time. */
+  poll(): void {
+    if (this.closed || this.polling) return;
+    this.polling = true;
+    try {
+      let more = true;
+      while (more && !this.closed) {
+        more = this.acquire();
+      }
+      const next = this.jobs.nextDue(this.hooks.handledTopics());
+      const now = this.clock.now();
+      this.wake(Math.min(next ?? Infinity, now + MAX_SLEEP));
+    } catch (error) {
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler poll failed');
+      this.wake(this.clock.now() + 1000);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** One round of acquisition; true when a full batch was taken (there may be more). */
+  private acquire(): boolean {
+    const now = this.clock.now();
+    const expires = now + this.hooks.lockDuration;
+    const acquired: Array<{ job: JobRecord; handler: boolean }> = [];
+    this.jobs.db.transaction(() => {
+      for (const job of this.jobs.dueEngineJobs(now, BATCH)) {
+        this.jobs.lock(job.id, this.hooks.owner, expires);
+        acquired.push({ job: { ...job, lockOwner: this.hooks.owner, lockExpiresAt: expires }, handler: false });
+      }
+      let capacity = this.hooks.capacity();
+      for (const topic of this.hooks.handledTopics()) {
+        if (capacity <= 0) break;
+        for (const job of this.jobs.dueTopicJobs(topic, now, Math.min(capacity, BATCH))) {
+          if (this.hooks.isHeld(job.id)) continue;
+          this.jobs.lock(job.id, this.hooks.owner, expires);
+          acquired.push({ job: { ...job, lockOwner: this.hooks.owner, lockExpiresAt: expires }, handler: true });
+          capacity--;
+        }
+      }
+    })();
+    for (const { job, handler } of acquired) {
+      if (handler) this.hooks.dispatch(job);
+      else this.hooks.fire(job);
+    }
+    return acquired.length >= BATCH;
+  }
+}

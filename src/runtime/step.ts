@@ -1,0 +1,579 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
+import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
+import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
+import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
+import type { Effect } from './effects.js';
+import { IncidentError } from './errors.js';
+import { behaviourOf } from './behaviours/index.js';
+
+/** An element instance as a step holds it in memory. */
+export interface ElementInstance extends ElementInstanceRecord {
+  /** has a row in element_instances */
+  persisted: boolean;
+  /** state or data changed since loaded */
+  changed: boolean;
+}
+
+/** What a step needs from the engine around it. */
+export interface StepServices {
+  store: RuntimeStore;
+  now(): number;
+  graphOf(definitionId: string): ProcessGraph;
+  /** true when an in-process handler is registered for the topic */
+  isHandled(topic: string): boolean;
+  /** the lock owner for jobs this engine runs itself */
+  engineId: string;
+  handlerLockDuration: number;
+  defaultRetries: number;
+  /** default time zone for timers */
+  timeZone?: string;
+  /** called for kinds of work later issues plug in (timers, messages) */
+  hooks?: StepHooks;
+}
+
+export interface StepHooks {
+  /** an activity was entered: arm its timer/message/signal boundary events */
+  armBoundaryEvents?(step: Step, ei: ElementInstance, node: FlowNode): void;
+  /** a scope was entered: arm the event sub-processes inside it */
+  armEventSubProcesses?(step: Step, scopeEi: ElementInstance | null): void;
+  /** an element instance ends: release its subscriptions and timers */
+  releaseEventTriggers?(step: Step, ei: ElementInstance | null, instanceId: string): void;
+  /** the instance ended: tell a waiting parent (call activity) */
+  instanceEnded?(step: Step): void;
+  /** an error found no boundary event: try event sub-processes in the scope (returns true when caught) */
+  catchErrorInScope?(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
+}
+
+/** Bounds one step so a model that loops without a wait state cannot hang the engine. */
+const MAX_OPERATIONS = 100_000;
+
+interface Operation {
+  ei: ElementInstance | null;
+  run: () => void;
+}
+
+/**
+ * One command applied to one process instance: loads its element instances and variables, runs
+ * the behaviours until every token waits or ends, then writes what changed. The caller wraps it
+ * in a transaction (savepoint); effects are released only after the commit.
+ */
+export class Step {
+  readonly effects: Effect[] = [];
+  readonly now: number;
+  readonly graph: ProcessGraph;
+  private readonly eis = new Map<string, ElementInstance>();
+  private readonly removed = new Set<ElementInstance>();
+  private readonly vars = new Map<string, Map<string, unknown>>();
+  private readonly dirtyVars = new Map<string, Set<string>>();
+  private readonly agenda: Operation[] = [];
+  private readonly history: HistoryRecord[] = [];
+  /** activation rows not yet written, so an element entered and left in one step writes one row */
+  private readonly pendingActivation = new Map<string, HistoryRecord>();
+  private readonly pendingJobs = new Map<string, { job: JobRecord; ei: ElementInstance }>();
+  private instanceChanged = false;
+  private operations = 0;
+  actor: string | null = null;
+
+  private constructor(
+    readonly services: StepServices,
+    readonly instance: InstanceRecord,
+  ) {
+    this.now = services.now();
+    this.graph = services.graphOf(instance.definitionId);
+  }
+
+  /** A new instance; nothing runs until the caller enters a start event. */
+  static create(services: StepServices, instance: InstanceRecord): Step {
+    const step = new Step(services, instance);
+    services.store.insertInstance(instance);
+    step.recordHistory({ kind: 'instanceStarted', data: instance.businessKey === null ? null : JSON.stringify({ businessKey: instance.businessKey }) });
+    return step;
+  }
+
+  /** An existing instance, loaded from the store. */
+  static load(services: StepServices, instance: InstanceRecord): Step {
+    const step = new Step(services, instance);
+    for (const record of services.store.elementInstancesOf(instance.id)) {
+      step.eis.set(record.id, { ...record, persisted: true, changed: false });
+    }
+    for (const row of services.store.variablesOf(instance.id)) {
+      step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
+    }
+    return step;
+  }
+
+  get rootScope(): string {
+    return this.instance.id;
+  }
+
+  node(ei: ElementInstance | ElementInstanceRecord): FlowNode {
+    const node = this.graph.nodes[ei.elementId];
+    if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
+    return node;
+  }
+
+  elementInstance(id: string): ElementInstance | undefined {
+    return this.eis.get(id);
+  }
+
+  elementInstances(): IterableIterator<ElementInstance> {
+    return this.eis.values();
+  }
+
+  /** Active children of a scope (null = the process level). */
+  childrenOf(scopeId: string | null): ElementInstance[] {
+    const children: ElementInstance[] = [];
+    for (const ei of this.eis.values()) if (ei.parentId === scopeId && !isFinal(ei.state)) children.push(ei);
+    return children;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  schedule(ei: ElementInstance | null, run: () => void): void {
+    this.agenda.push({ ei, run });
+  }
+
+  /** Runs scheduled operations until every token waits or has ended. */
+  drain(): void {
+    for (;;) {
+      while (this.agenda.length > 0) {
+        const operation = this.agenda.shift()!;
+        if (++this.operations > MAX_OPERATIONS) {
+          throw new Error(`Process '${this.graph.id}' ran ${MAX_OPERATIONS} operations in one step without reaching a wait state: is there a loop without a wait state?`);
+        }
+        this.runGuarded(operation.ei, operation.run);
+      }
+      if (!this.fireReadyInclusiveJoins()) break;
+    }
+  }
+
+  /** Runs `fn`; a process-level failure becomes an incident on `ei` instead of failing the command. */
+  runGuarded(ei: ElementInstance | null, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (ei && (error instanceof ExpressionError || error instanceof VariableError || error instanceof IncidentError)) {
+        const type = error instanceof IncidentError ? error.incidentType : 'failedExecution';
+        this.raiseIncident(ei, type, error.message);
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- element lifecycle
+
+  transition(ei: ElementInstance, event: LifecycleEvent): void {
+    ei.state = nextState(ei.state, event, ei.elementId);
+    ei.changed = true;
+  }
+
+  /** A token arrives at `node` inside scope `parentId` (over `flowId`): create its element instance and activate it. */
+  enter(node: FlowNode, parentId: string | null, flowId?: string, data: ElementInstanceRecord['data'] = {}): ElementInstance {
+    const ei: ElementInstance = {
+      id: randomUUID(),
+      instanceId: this.instance.id,
+      parentId,
+      elementId: node.id,
+      state: 'ready',
+      data: flowId === undefined ? data : { ...data, flow: flowId },
+      startedAt: this.now,
+      persisted: false,
+      changed: true,
+    };
+    this.eis.set(ei.id, ei);
+    this.schedule(ei, () => this.activate(ei));
+    return ei;
+  }
+
+  private activate(ei: ElementInstance): void {
+    if (ei.state !== 'ready') return;
+    const node = this.node(ei);
+    this.transition(ei, 'ACTIVATE');
+    const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
+    this.pendingActivation.set(ei.id, row);
+    this.history.push(row);
+    if (node.io?.inputs.length) {
+      const visible = this.visibleVariables(ei.parentId);
+      const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
+      for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
+    }
+    if (node.boundaryEvents?.length) this.services.hooks?.armBoundaryEvents?.(this, ei, node);
+    behaviourOf(node).onActivate(this, ei, node);
+  }
+
+  /**
+   * The element's work is done: apply its output mappings, leave it, and send tokens down
+   * `flows` (by default the outgoing flows whose conditions hold).
+   */
+  complete(ei: ElementInstance, flows?: readonly string[]): void {
+    const node = this.node(ei);
+    this.transition(ei, 'COMPLETE');
+    if (node.io?.outputs.length) {
+      const visible = this.visibleVariables(ei.id);
+      const values = node.io.outputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
+      for (const [name, value] of values) this.setVariable(ei.parentId, name, value);
+    }
+    const taken = flows ?? this.selectOutgoing(node, ei.parentId);
+    this.transition(ei, 'COMPLETED');
+    this.finish(ei, node, 'activityCompleted');
+    for (const flowId of taken) {
+      const flow = this.graph.flows[flowId]!;
+      this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
+    }
+    if (taken.length === 0) this.tokenEnded(ei.parentId, ei.elementId);
+  }
+
+  /** Ends an element instance without taking any flow: a token consumed by a join. */
+  consume(ei: ElementInstance): void {
+    const node = this.node(ei);
+    this.transition(ei, 'COMPLETE');
+    this.transition(ei, 'COMPLETED');
+    this.finish(ei, node, 'activityCompleted');
+  }
+
+  /** Cancels an element instance and everything inside it. Does not end the enclosing scope. */
+  terminate(ei: ElementInstance): void {
+    if (isFinal(ei.state)) return;
+    for (const child of this.childrenOf(ei.id)) this.terminate(child);
+    const node = this.node(ei);
+    this.transition(ei, 'TERMINATE');
+    behaviourOf(node).onTerminate?.(this, ei, node);
+    this.transition(ei, 'TERMINATED');
+    this.finish(ei, node, 'activityTerminated');
+  }
+
+  private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
+    this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
+    for (const incident of this.services.store.incidentsOfElementInstance(ei.id)) this.services.store.deleteIncident(incident.id);
+    this.dropScopeVariables(ei.id);
+    const pending = this.pendingActivation.get(ei.id);
+    if (pending) {
+      // entered and left within this step: one row with both times
+      pending.kind = kind;
+      pending.at = this.now;
+      this.pendingActivation.delete(ei.id);
+    } else {
+      this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
+    }
+    this.eis.delete(ei.id);
+    this.removed.add(ei);
+  }
+
+  /** A token ended inside `scopeId`; when none is left the scope itself completes. */
+  tokenEnded(scopeId: string | null, endElementId?: string): void {
+    if (this.childrenOf(scopeId).length > 0) return;
+    if (scopeId === null) {
+      if (this.instance.state === 'active') this.endInstance('completed', endElementId ?? null);
+      return;
+    }
+    const scope = this.eis.get(scopeId);
+    if (!scope || scope.state !== 'active') return;
+    const node = this.node(scope);
+    const behaviour = behaviourOf(node);
+    if (behaviour.onChildrenDone) behaviour.onChildrenDone(this, scope, node);
+    else this.complete(scope);
+  }
+
+  /** Ends the whole instance: withdraws every remaining token and releases what they hold. */
+  endInstance(state: 'completed' | 'terminated', endElementId: string | null): void {
+    for (const ei of this.childrenOf(null)) this.terminate(ei);
+    this.services.hooks?.releaseEventTriggers?.(this, null, this.instance.id);
+    this.instance.state = state;
+    this.instance.endedAt = this.now;
+    this.instance.endElementId = endElementId;
+    this.instanceChanged = true;
+    for (const jobId of this.services.store.jobIdsOfInstance(this.instance.id)) this.cancelJob(jobId);
+    this.dropScopeVariables(this.rootScope);
+    this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
+    this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
+    this.services.hooks?.instanceEnded?.(this);
+  }
+
+  /** The outgoing flows to take after an element completes: every flow whose condition holds, else the default. */
+  selectOutgoing(node: FlowNode, scopeId: string | null): string[] {
+    if (node.outgoing.length === 0) return [];
+    const taken: string[] = [];
+    let visible: Variables | undefined;
+    for (const flowId of node.outgoing) {
+      if (flowId === node.defaultFlow) continue;
+      const condition = this.graph.flows[flowId]!.condition;
+      if (!condition) {
+        taken.push(flowId);
+        continue;
+      }
+      visible ??= this.visibleVariables(scopeId);
+      if (this.evaluateCondition(condition, visible, node)) taken.push(flowId);
+    }
+    if (taken.length === 0) {
+      if (node.defaultFlow) return [node.defaultFlow];
+      throw new IncidentError(`No outgoing sequence flow of '${node.id}' can be taken: no condition is true and there is no default flow`);
+    }
+    return taken;
+  }
+
+  // ---------------------------------------------------------------- inclusive joins
+
+  /** Fires inclusive joins that no other token can still reach. Returns true when one fired. */
+  private fireReadyInclusiveJoins(): boolean {
+    const joins = this.graph.inclusiveJoinSources;
+    let fired = false;
+    for (const ei of [...this.eis.values()]) {
+      const sources = joins[ei.elementId];
+      if (!sources || ei.state !== 'active' || !this.eis.has(ei.id)) continue;
+      const waiting = this.childrenOf(ei.parentId).filter((other) => other.elementId === ei.elementId);
+      const blocked = this.childrenOf(ei.parentId).some((other) => other.elementId !== ei.elementId && sources.includes(other.elementId));
+      if (blocked) continue;
+      const [first, ...others] = waiting;
+      for (const other of others) this.consume(other);
+      this.schedule(first!, () => behaviourOf(this.node(first!)).onJoin?.(this, first!, this.node(first!)));
+      fired = true;
+    }
+    return fired;
+  }
+
+  // ---------------------------------------------------------------- variables
+
+  private scopeVars(scopeId: string): Map<string, unknown> {
+    let map = this.vars.get(scopeId);
+    if (!map) {
+      map = new Map();
+      this.vars.set(scopeId, map);
+    }
+    return map;
+  }
+
+  /** Scope ids from `scopeId` outwards to the process level. */
+  scopeChain(scopeId: string | null): string[] {
+    const chain: string[] = [];
+    let current = scopeId;
+    while (current !== null) {
+      chain.push(current);
+      current = this.eis.get(current)?.parentId ?? null;
+    }
+    chain.push(this.rootScope);
+    return chain;
+  }
+
+  /** Every variable visible from `scopeId`, inner scopes shadowing outer ones. */
+  visibleVariables(scopeId: string | null): Variables {
+    const chain = this.scopeChain(scopeId);
+    const result: Variables = Object.create(null);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const map = this.vars.get(chain[i]!);
+      if (map) for (const [name, value] of map) result[name] = value;
+    }
+    return result;
+  }
+
+  setLocalVariable(scopeId: string, name: string, value: unknown): void {
+    const encoded = encodeValue(name, value);
+    this.scopeVars(scopeId).set(name, value);
+    this.markDirty(scopeId, name);
+    this.history.push({
+      instanceId: this.instance.id,
+      kind: 'variableSet',
+      elementInstanceId: scopeId === this.rootScope ? null : scopeId,
+      at: this.now,
+      actor: this.actor,
+      data: JSON.stringify({ name, type: encoded.type, value: encoded.text }),
+    });
+  }
+
+  /** Camunda's setVariable: updates the nearest scope that has the variable, else the process level. */
+  setVariable(fromScope: string | null, name: string, value: unknown): void {
+    for (const scopeId of this.scopeChain(fromScope)) {
+      if (this.vars.get(scopeId)?.has(name)) return this.setLocalVariable(scopeId, name, value);
+    }
+    this.setLocalVariable(this.rootScope, name, value);
+  }
+
+  setVariables(fromScope: string | null, variables: Variables): void {
+    for (const [name, value] of Object.entries(variables)) this.setVariable(fromScope, name, value);
+  }
+
+  deleteVariable(scopeId: string, name: string): void {
+    if (this.vars.get(scopeId)?.delete(name)) this.markDirty(scopeId, name);
+  }
+
+  private dropScopeVariables(scopeId: string): void {
+    const map = this.vars.get(scopeId);
+    if (!map) return;
+    for (const name of map.keys()) this.markDirty(scopeId, name);
+    map.clear();
+  }
+
+  private markDirty(scopeId: string, name: string): void {
+    let names = this.dirtyVars.get(scopeId);
+    if (!names) {
+      names = new Set();
+      this.dirtyVars.set(scopeId, names);
+    }
+    names.add(name);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  evaluationContext(node?: FlowNode): EvaluationContext {
+    return {
+      elementId: node?.id,
+      processInstanceId: this.instance.id,
+      businessKey: this.instance.businessKey,
+      processDefinitionKey: this.instance.definitionKey,
+    };
+  }
+
+  evaluate(expression: Expression, variables: Variables, node?: FlowNode): unknown {
+    return evaluate(expression, variables, this.evaluationContext(node));
+  }
+
+  evaluateCondition(expression: Expression, variables: Variables, node?: FlowNode): boolean {
+    return evaluateCondition(expression, variables, this.evaluationContext(node));
+  }
+
+  // ---------------------------------------------------------------- jobs, incidents, history
+
+  /** Creates a work item for a handler topic; runs in-process when a handler is registered, else waits for a worker. */
+  createTaskJob(ei: ElementInstance, node: FlowNode, topic: string): JobRecord {
+    const handled = this.services.isHandled(topic);
+    const job: JobRecord = {
+      id: randomUUID(),
+      kind: 'task',
+      instanceId: this.instance.id,
+      elementInstanceId: ei.id,
+      elementId: node.id,
+      definitionId: this.instance.definitionId,
+      definitionKey: this.instance.definitionKey,
+      topic,
+      dueAt: this.now,
+      lockOwner: handled ? this.services.engineId : null,
+      lockExpiresAt: handled ? this.now + this.services.handlerLockDuration : null,
+      retries: node.job?.retries ?? this.services.defaultRetries,
+      attempts: 0,
+      priority: node.job?.priority ?? 0,
+      errorMessage: null,
+      errorDetails: null,
+      payload: null,
+      createdAt: this.now,
+    };
+    this.services.store.insertJob(job);
+    if (handled) this.pendingJobs.set(job.id, { job, ei });
+    else this.effects.push({ kind: 'jobAvailable', topic });
+    return job;
+  }
+
+  /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
+  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
+    const job: JobRecord = {
+      id: randomUUID(),
+      kind,
+      instanceId: this.instance.id,
+      elementInstanceId: ei?.id ?? null,
+      elementId,
+      definitionId: this.instance.definitionId,
+      definitionKey: this.instance.definitionKey,
+      topic: null,
+      dueAt,
+      lockOwner: null,
+      lockExpiresAt: null,
+      retries: this.services.defaultRetries,
+      attempts: 0,
+      priority: 0,
+      errorMessage: null,
+      errorDetails: null,
+      payload: payload === undefined ? null : JSON.stringify(payload),
+      createdAt: this.now,
+    };
+    this.services.store.insertJob(job);
+    this.effects.push({ kind: 'wake', at: dueAt });
+    return job;
+  }
+
+  cancelJob(jobId: string): void {
+    this.services.store.deleteJob(jobId);
+    for (const incident of this.services.store.incidentsOfJob(jobId)) this.services.store.deleteIncident(incident.id);
+    this.pendingJobs.delete(jobId);
+  }
+
+  cancelJobsOf(ei: ElementInstance): void {
+    for (const job of this.services.store.jobsOfElementInstance(ei.id)) this.cancelJob(job.id);
+  }
+
+  raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
+    const id = randomUUID();
+    this.services.store.insertIncident({
+      id,
+      type,
+      instanceId: this.instance.id,
+      definitionId: this.instance.definitionId,
+      elementInstanceId: ei.id,
+      elementId: ei.elementId,
+      jobId,
+      message,
+      createdAt: this.now,
+    });
+    this.recordHistory({ kind: 'incidentCreated', elementInstanceId: ei.id, elementId: ei.elementId, data: JSON.stringify({ id, type, message }) });
+    this.effects.push({ kind: 'incident', instanceId: this.instance.id, incidentId: id, message });
+  }
+
+  historyRow(kind: string, ei: ElementInstance, node: FlowNode): HistoryRecord {
+    return {
+      instanceId: this.instance.id,
+      kind,
+      elementInstanceId: ei.id,
+      elementId: node.id,
+      elementType: node.kind,
+      startedAt: ei.startedAt,
+      at: this.now,
+      actor: this.actor,
+      data: ei.parentId === null ? null : JSON.stringify({ parent: ei.parentId }),
+    };
+  }
+
+  recordHistory(row: Omit<HistoryRecord, 'instanceId' | 'at'>): void {
+    this.history.push({ actor: this.actor, ...row, instanceId: this.instance.id, at: this.now });
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Writes everything this step changed. Runs inside the caller's transaction. */
+  flush(): void {
+    const store = this.services.store;
+    for (const ei of this.removed) if (ei.persisted) store.deleteElementInstance(ei.id);
+    for (const ei of this.eis.values()) {
+      if (!ei.changed) continue;
+      if (ei.persisted) store.updateElementInstance(ei.id, ei.state, ei.data);
+      else store.insertElementInstance(ei);
+      ei.persisted = true;
+      ei.changed = false;
+    }
+    for (const [scopeId, names] of this.dirtyVars) {
+      const map = this.vars.get(scopeId);
+      for (const name of names) {
+        if (map?.has(name)) {
+          const value = map.get(name);
+          const encoded = encodeValue(name, value);
+          store.upsertVariable(this.instance.id, scopeId, name, encoded.type, encoded.text);
+        } else {
+          store.deleteVariable(scopeId, name);
+        }
+      }
+    }
+    this.dirtyVars.clear();
+    if (this.instanceChanged) {
+      store.endInstance(this.instance.id, this.instance.state, this.instance.endedAt ?? this.now, this.instance.endElementId);
+      this.instanceChanged = false;
+    }
+    for (const row of this.history) store.insertHistory(row);
+    this.history.length = 0;
+    this.pendingActivation.clear();
+    for (const { job, ei } of this.pendingJobs.values()) {
+      this.effects.push({ kind: 'invoke', job, variables: this.visibleVariables(ei.id) });
+    }
+    this.pendingJobs.clear();
+  }
+}
+

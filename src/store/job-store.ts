@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import type { JobRecord } from './records.js';
+import { toJob } from './runtime-store.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Row = any;
+
+/** The scheduler's queries over the jobs table: what is due, what is orphaned, when to wake next. */
+export class JobStore {
+  private readonly s;
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      dueEngineJobs: p(`SELECT * FROM jobs WHERE retries > 0 AND due_at <= ? AND kind != 'task'
+        AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
+      dueTopicJobs: p(`SELECT * FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0 AND due_at <= ?
+        AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY priority DESC, due_at LIMIT ?`),
+      nextEngineDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
+        FROM jobs WHERE retries > 0 AND kind != 'task'`),
+      nextTopicDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
+        FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
+      lock: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
+      releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
+    };
+  }
+
+  /** Due timers, continuations and the like, not locked by anyone alive. */
+  dueEngineJobs(now: number, limit: number): JobRecord[] {
+    return (this.s.dueEngineJobs.all(now, now, limit) as Row[]).map(toJob);
+  }
+
+  /** Due work items of one handler topic. */
+  dueTopicJobs(topic: string, now: number, limit: number): JobRecord[] {
+    return (this.s.dueTopicJobs.all(topic, now, now, limit) as Row[]).map(toJob);
+  }
+
+  /** The earliest time anything for the engine itself (or these topics) becomes due. */
+  nextDue(topics: Iterable<string>): number | null {
+    let next = (this.s.nextEngineDue.get() as Row)?.at ?? null;
+    for (const topic of topics) {
+      const at = (this.s.nextTopicDue.get(topic) as Row)?.at ?? null;
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
+  lock(id: string, owner: string, expiresAt: number): void {
+    this.s.lock.run(owner, expiresAt, id);
+  }
+
+  /** At open: a previous engine on this file is gone (the file lock proves it), so its locks are void. */
+  releaseEngineLocks(): number {
+    return this.s.releaseEngineLocks.run().changes;
+  }
+}

@@ -1,0 +1,157 @@
+/** Row shapes as the runtime uses them (camelCase); the SQL column names live only in src/store/. */
+import type { LifecycleState } from '../runtime/lifecycle.js';
+
+export type InstanceState = 'active' | 'completed' | 'terminated';
+
+export interface InstanceRecord {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  businessKey: string | null;
+  state: InstanceState;
+  parentInstanceId: string | null;
+  parentElementInstanceId: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  startElementId: string | null;
+  endElementId: string | null;
+}
+
+/** What an element instance remembers between steps, kind by kind. */
+export interface ElementData {
+  /** the sequence flow the token arrived on (gateway joins count these) */
+  flow?: string;
+  /** multi-instance bodies and inner instances */
+  loopCounter?: number;
+  mi?: { total: number; completed: number; active: number; next: number; items?: unknown[]; output?: unknown[] };
+  /** a call activity's child process instance */
+  childInstanceId?: string;
+  /** an event-based gateway waiting on its branches */
+  waiting?: boolean;
+}
+
+export interface ElementInstanceRecord {
+  id: string;
+  instanceId: string;
+  /** the enclosing scope's element instance, null for the process level */
+  parentId: string | null;
+  elementId: string;
+  state: LifecycleState;
+  data: ElementData;
+  startedAt: number;
+}
+
+export interface VariableRecord {
+  scopeId: string;
+  name: string;
+  type: string;
+  value: string | null;
+}
+
+export type JobKind = 'task' | 'timer' | 'async' | 'continuation';
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  instanceId: string | null;
+  elementInstanceId: string | null;
+  elementId: string | null;
+  definitionId: string | null;
+  definitionKey: string | null;
+  topic: string | null;
+  dueAt: number;
+  lockOwner: string | null;
+  lockExpiresAt: number | null;
+  retries: number;
+  attempts: number;
+  priority: number;
+  errorMessage: string | null;
+  errorDetails: string | null;
+  payload: string | null;
+  createdAt: number;
+}
+
+export interface TaskRecord {
+  id: string;
+  instanceId: string;
+  elementInstanceId: string;
+  elementId: string;
+  definitionId: string;
+  definitionKey: string;
+  name: string | null;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  formKey: string | null;
+  formRef: string | null;
+  priority: number;
+  dueAt: number | null;
+  followUpAt: number | null;
+  createdAt: number;
+}
+
+export interface IncidentRecord {
+  id: string;
+  type: string;
+  instanceId: string;
+  definitionId: string | null;
+  elementInstanceId: string | null;
+  elementId: string | null;
+  jobId: string | null;
+  message: string | null;
+  createdAt: number;
+}
+
+export interface HistoryRecord {
+  instanceId: string;
+  kind: string;
+  elementInstanceId?: string | null;
+  elementId?: string | null;
+  elementType?: string | null;
+  startedAt?: number | null;
+  at: number;
+  actor?: string | null;
+  data?: string | null;
+}
+
+export interface DefinitionRecord {
+  id: string;
+  key: string;
+  version: number;
+  versionTag: string | null;
+  name: string | null;
+  deploymentId: string;
+  resourceName: string;
+  sha256: string;
+  tenantId: string | null;
+  deployedAt: number;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  name: string | null;
+  source: string | null;
+  tenantId: string | null;
+  deployedAt: number;
+}
+
+export interface ResourceRecord {
+  id: string;
+  deploymentId: string;
+  name: string;
+  sha256: string;
+}
+
+export interface SubscriptionRecord {
+  id: string;
+  kind: 'message' | 'signal';
+  name: string;
+  correlationKey: string | null;
+  instanceId: string | null;
+  elementInstanceId: string | null;
+  elementId: string;
+  definitionId: string | null;
+  businessKey: string | null;
+  interrupting: boolean;
+  createdAt: number;
+}

@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from './records.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Row = any;
+
+/** Deployments, their resources and the process definitions compiled from them. */
+export class RepositoryStore {
+  private readonly s;
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insertDeployment: p(`INSERT INTO deployments (id, name, source, tenant_id, deployed_at) VALUES (?, ?, ?, ?, ?)`),
+      getDeployment: p(`SELECT * FROM deployments WHERE id = ?`),
+      insertResource: p(`INSERT INTO resources (id, deployment_id, name, content, sha256) VALUES (?, ?, ?, ?, ?)`),
+      resourcesOf: p(`SELECT id, deployment_id, name, sha256 FROM resources WHERE deployment_id = ? ORDER BY rowid`),
+      resourceContent: p(`SELECT content FROM resources WHERE deployment_id = ? AND id = ?`),
+      resourceByName: p(`SELECT content FROM resources WHERE deployment_id = ? AND name = ?`),
+      latestDeploymentNamed: p(`SELECT * FROM deployments WHERE ifnull(name, '') = ? AND ifnull(source, '') = ? AND ifnull(tenant_id, '') = ?
+        ORDER BY deployed_at DESC, rowid DESC LIMIT 1`),
+      latestResourceNamed: p(`SELECT r.sha256 FROM resources r JOIN deployments d ON d.id = r.deployment_id
+        WHERE r.name = ? AND ifnull(d.name, '') = ? AND ifnull(d.source, '') = ? AND ifnull(d.tenant_id, '') = ?
+        ORDER BY d.deployed_at DESC, d.rowid DESC LIMIT 1`),
+      insertDefinition: p(`INSERT INTO definitions (id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, graph, deployed_at)
+        VALUES (@id, @key, @version, @versionTag, @name, @deploymentId, @resourceName, @sha256, @tenantId, @graph, @deployedAt)`),
+      maxVersion: p(`SELECT max(version) AS v FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ?`),
+      getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at FROM definitions WHERE id = ?`),
+      graphOf: p(`SELECT graph FROM definitions WHERE id = ?`),
+      latestDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+        FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? ORDER BY version DESC LIMIT 1`),
+      definitionByVersion: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+        FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version = ?`),
+      definitionByVersionTag: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+        FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version_tag = ? ORDER BY version DESC LIMIT 1`),
+      definitionsOfDeployment: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+        FROM definitions WHERE deployment_id = ? ORDER BY rowid`),
+    };
+  }
+
+  insertDeployment(d: DeploymentRecord): void {
+    this.s.insertDeployment.run(d.id, d.name, d.source, d.tenantId, d.deployedAt);
+  }
+
+  getDeployment(id: string): DeploymentRecord | undefined {
+    const row: Row = this.s.getDeployment.get(id);
+    return row && toDeployment(row);
+  }
+
+  insertResource(r: ResourceRecord, content: Buffer): void {
+    this.s.insertResource.run(r.id, r.deploymentId, r.name, content, r.sha256);
+  }
+
+  resourcesOf(deploymentId: string): ResourceRecord[] {
+    return (this.s.resourcesOf.all(deploymentId) as Row[]).map((row) => ({ id: row.id, deploymentId: row.deployment_id, name: row.name, sha256: row.sha256 }));
+  }
+
+  resourceContent(deploymentId: string, resourceId: string): Buffer | undefined {
+    return (this.s.resourceContent.get(deploymentId, resourceId) as Row)?.content;
+  }
+
+  resourceByName(deploymentId: string, name: string): Buffer | undefined {
+    return (this.s.resourceByName.get(deploymentId, name) as Row)?.content;
+  }
+
+  latestDeploymentNamed(name: string | null, source: string | null, tenantId: string | null): DeploymentRecord | undefined {
+    const row: Row = this.s.latestDeploymentNamed.get(name ?? '', source ?? '', tenantId ?? '');
+    return row && toDeployment(row);
+  }
+
+  /** sha256 of the newest resource called `resourceName` among deployments with this name, source and tenant. */
+  latestResourceHash(resourceName: string, name: string | null, source: string | null, tenantId: string | null): string | undefined {
+    return (this.s.latestResourceNamed.get(resourceName, name ?? '', source ?? '', tenantId ?? '') as Row)?.sha256;
+  }
+
+  insertDefinition(d: DefinitionRecord, graphJson: string): void {
+    this.s.insertDefinition.run({ ...d, graph: graphJson });
+  }
+
+  nextVersion(key: string, tenantId: string | null): number {
+    return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
+  }
+
+  getDefinition(id: string): DefinitionRecord | undefined {
+    const row: Row = this.s.getDefinition.get(id);
+    return row && toDefinition(row);
+  }
+
+  graphJson(id: string): string | undefined {
+    return (this.s.graphOf.get(id) as Row)?.graph;
+  }
+
+  latestDefinition(key: string, tenantId: string | null = null): DefinitionRecord | undefined {
+    const row: Row = this.s.latestDefinition.get(key, tenantId ?? '');
+    return row && toDefinition(row);
+  }
+
+  definitionByVersion(key: string, version: number, tenantId: string | null = null): DefinitionRecord | undefined {
+    const row: Row = this.s.definitionByVersion.get(key, tenantId ?? '', version);
+    return row && toDefinition(row);
+  }
+
+  definitionByVersionTag(key: string, versionTag: string, tenantId: string | null = null): DefinitionRecord | undefined {
+    const row: Row = this.s.definitionByVersionTag.get(key, tenantId ?? '', versionTag);
+    return row && toDefinition(row);
+  }
+
+  definitionsOfDeployment(deploymentId: string): DefinitionRecord[] {
+    return (this.s.definitionsOfDeployment.all(deploymentId) as Row[]).map(toDefinition);
+  }
+}
+
+export function toDeployment(row: Row): DeploymentRecord {
+  return { id: row.id, name: row.name, source: row.source, tenantId: row.tenant_id, deployedAt: row.deployed_at };
+}
+
+export function toDefinition(row: Row): DefinitionRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    version: row.version,
+    versionTag: row.version_tag,
+    name: row.name,
+    deploymentId: row.deployment_id,
+    resourceName: row.resource_name,
+    sha256: row.sha256,
+    tenantId: row.tenant_id,
+    deployedAt: row.deployed_at,
+  };
+}

@@ -1,0 +1,309 @@
+import type Database from 'better-sqlite3';
+import type {
+  ElementData,
+  ElementInstanceRecord,
+  HistoryRecord,
+  IncidentRecord,
+  InstanceRecord,
+  InstanceState,
+  JobRecord,
+  TaskRecord,
+  VariableRecord,
+} from './records.js';
+import type { LifecycleState } from '../runtime/lifecycle.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Row = any;
+
+/**
+ * The statements the runtime executes on every step, prepared once at open.
+ * Everything here runs inside the caller's transaction.
+ */
+export class RuntimeStore {
+  private readonly s;
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insertInstance: p(`INSERT INTO instances (id, definition_id, definition_key, business_key, state, parent_instance_id,
+        parent_element_instance_id, started_at, start_element_id) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)`),
+      getInstance: p(`SELECT * FROM instances WHERE id = ?`),
+      endInstance: p(`UPDATE instances SET state = ?, ended_at = ?, end_element_id = ? WHERE id = ?`),
+
+      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ?`),
+      insertElementInstance: p(`INSERT INTO element_instances (id, instance_id, parent_id, element_id, state, data, started_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      updateElementInstance: p(`UPDATE element_instances SET state = ?, data = ? WHERE id = ?`),
+      deleteElementInstance: p(`DELETE FROM element_instances WHERE id = ?`),
+
+      variablesOf: p(`SELECT scope_id, name, type, value FROM variables WHERE instance_id = ?`),
+      upsertVariable: p(`INSERT INTO variables (scope_id, name, instance_id, type, value) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (scope_id, name) DO UPDATE SET type = excluded.type, value = excluded.value`),
+      deleteVariable: p(`DELETE FROM variables WHERE scope_id = ? AND name = ?`),
+
+      insertJob: p(`INSERT INTO jobs (id, kind, instance_id, element_instance_id, element_id, definition_id, definition_key, topic,
+        due_at, lock_owner, lock_expires_at, retries, attempts, priority, payload, created_at)
+        VALUES (@id, @kind, @instanceId, @elementInstanceId, @elementId, @definitionId, @definitionKey, @topic,
+        @dueAt, @lockOwner, @lockExpiresAt, @retries, @attempts, @priority, @payload, @createdAt)`),
+      getJob: p(`SELECT * FROM jobs WHERE id = ?`),
+      deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
+      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE element_instance_id = ?`),
+      jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ?`),
+      lockJob: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
+      failJob: p(`UPDATE jobs SET retries = ?, attempts = attempts + 1, due_at = ?, lock_owner = NULL, lock_expires_at = NULL,
+        error_message = ?, error_details = ? WHERE id = ?`),
+      setJobRetries: p(`UPDATE jobs SET retries = ?, due_at = ?, lock_owner = NULL, lock_expires_at = NULL WHERE id = ?`),
+      countAttempt: p(`UPDATE jobs SET attempts = attempts + 1 WHERE id = ?`),
+      updateJobPayload: p(`UPDATE jobs SET payload = ?, due_at = ?, lock_owner = NULL, lock_expires_at = NULL WHERE id = ?`),
+
+      insertTask: p(`INSERT INTO tasks (id, instance_id, element_instance_id, element_id, definition_id, definition_key, name, assignee,
+        candidate_groups, candidate_users, form_key, form_ref, priority, due_at, follow_up_at, created_at)
+        VALUES (@id, @instanceId, @elementInstanceId, @elementId, @definitionId, @definitionKey, @name, @assignee,
+        @candidateGroups, @candidateUsers, @formKey, @formRef, @priority, @dueAt, @followUpAt, @createdAt)`),
+      insertCandidate: p(`INSERT OR IGNORE INTO task_candidates (kind, value, task_id) VALUES (?, ?, ?)`),
+      getTask: p(`SELECT * FROM tasks WHERE id = ?`),
+      taskOfElementInstance: p(`SELECT * FROM tasks WHERE element_instance_id = ?`),
+      deleteTask: p(`DELETE FROM tasks WHERE id = ?`),
+      deleteCandidates: p(`DELETE FROM task_candidates WHERE task_id = ?`),
+      setAssignee: p(`UPDATE tasks SET assignee = ? WHERE id = ?`),
+
+      insertIncident: p(`INSERT INTO incidents (id, type, instance_id, definition_id, element_instance_id, element_id, job_id, message, created_at)
+        VALUES (@id, @type, @instanceId, @definitionId, @elementInstanceId, @elementId, @jobId, @message, @createdAt)`),
+      getIncident: p(`SELECT * FROM incidents WHERE id = ?`),
+      incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ?`),
+      incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ?`),
+      deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
+
+      insertHistory: p(`INSERT INTO history (instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    };
+  }
+
+  insertInstance(r: InstanceRecord): void {
+    this.s.insertInstance.run(r.id, r.definitionId, r.definitionKey, r.businessKey, r.parentInstanceId, r.parentElementInstanceId, r.startedAt, r.startElementId);
+  }
+
+  getInstance(id: string): InstanceRecord | undefined {
+    const row: Row = this.s.getInstance.get(id);
+    return row && toInstance(row);
+  }
+
+  endInstance(id: string, state: InstanceState, at: number, endElementId: string | null): void {
+    this.s.endInstance.run(state, at, endElementId, id);
+  }
+
+  elementInstancesOf(instanceId: string): ElementInstanceRecord[] {
+    return (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toElementInstance);
+  }
+
+  insertElementInstance(r: ElementInstanceRecord): void {
+    this.s.insertElementInstance.run(r.id, r.instanceId, r.parentId, r.elementId, r.state, encodeData(r.data), r.startedAt);
+  }
+
+  updateElementInstance(id: string, state: LifecycleState, data: ElementData): void {
+    this.s.updateElementInstance.run(state, encodeData(data), id);
+  }
+
+  deleteElementInstance(id: string): void {
+    this.s.deleteElementInstance.run(id);
+  }
+
+  variablesOf(instanceId: string): VariableRecord[] {
+    return (this.s.variablesOf.all(instanceId) as Row[]).map((row) => ({ scopeId: row.scope_id, name: row.name, type: row.type, value: row.value }));
+  }
+
+  upsertVariable(instanceId: string, scopeId: string, name: string, type: string, value: string | null): void {
+    this.s.upsertVariable.run(scopeId, name, instanceId, type, value);
+  }
+
+  deleteVariable(scopeId: string, name: string): void {
+    this.s.deleteVariable.run(scopeId, name);
+  }
+
+  insertJob(job: JobRecord): void {
+    this.s.insertJob.run(job);
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const row: Row = this.s.getJob.get(id);
+    return row && toJob(row);
+  }
+
+  jobsOfElementInstance(elementInstanceId: string): JobRecord[] {
+    return (this.s.jobsOfElementInstance.all(elementInstanceId) as Row[]).map(toJob);
+  }
+
+  jobIdsOfInstance(instanceId: string): string[] {
+    return (this.s.jobsOfInstance.all(instanceId) as Row[]).map((row) => row.id);
+  }
+
+  deleteJob(id: string): void {
+    this.s.deleteJob.run(id);
+  }
+
+  lockJob(id: string, owner: string | null, expiresAt: number | null): void {
+    this.s.lockJob.run(owner, expiresAt, id);
+  }
+
+  failJob(id: string, retries: number, dueAt: number, message: string | null, details: string | null): void {
+    this.s.failJob.run(retries, dueAt, message, details, id);
+  }
+
+  setJobRetries(id: string, retries: number, dueAt: number): void {
+    this.s.setJobRetries.run(retries, dueAt, id);
+  }
+
+  countAttempt(id: string): void {
+    this.s.countAttempt.run(id);
+  }
+
+  rescheduleJob(id: string, payload: string | null, dueAt: number): void {
+    this.s.updateJobPayload.run(payload, dueAt, id);
+  }
+
+  insertTask(task: TaskRecord): void {
+    this.s.insertTask.run({
+      ...task,
+      candidateGroups: task.candidateGroups.join(',') || null,
+      candidateUsers: task.candidateUsers.join(',') || null,
+    });
+    for (const group of task.candidateGroups) this.s.insertCandidate.run('group', group, task.id);
+    for (const user of task.candidateUsers) this.s.insertCandidate.run('user', user, task.id);
+  }
+
+  getTask(id: string): TaskRecord | undefined {
+    const row: Row = this.s.getTask.get(id);
+    return row && toTask(row);
+  }
+
+  taskOfElementInstance(elementInstanceId: string): TaskRecord | undefined {
+    const row: Row = this.s.taskOfElementInstance.get(elementInstanceId);
+    return row && toTask(row);
+  }
+
+  deleteTask(id: string): void {
+    this.s.deleteTask.run(id);
+    this.s.deleteCandidates.run(id);
+  }
+
+  setAssignee(id: string, assignee: string | null): void {
+    this.s.setAssignee.run(assignee, id);
+  }
+
+  insertIncident(incident: IncidentRecord): void {
+    this.s.insertIncident.run(incident);
+  }
+
+  getIncident(id: string): IncidentRecord | undefined {
+    const row: Row = this.s.getIncident.get(id);
+    return row && toIncident(row);
+  }
+
+  incidentsOfJob(jobId: string): IncidentRecord[] {
+    return (this.s.incidentsOfJob.all(jobId) as Row[]).map(toIncident);
+  }
+
+  incidentsOfElementInstance(elementInstanceId: string): IncidentRecord[] {
+    return (this.s.incidentsOfElementInstance.all(elementInstanceId) as Row[]).map(toIncident);
+  }
+
+  deleteIncident(id: string): void {
+    this.s.deleteIncident.run(id);
+  }
+
+  insertHistory(h: HistoryRecord): void {
+    this.s.insertHistory.run(h.instanceId, h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null,
+      h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null);
+  }
+}
+
+function encodeData(data: ElementData): string | null {
+  for (const _ in data) return JSON.stringify(data);
+  return null;
+}
+
+export function toInstance(row: Row): InstanceRecord {
+  return {
+    id: row.id,
+    definitionId: row.definition_id,
+    definitionKey: row.definition_key,
+    businessKey: row.business_key,
+    state: row.state,
+    parentInstanceId: row.parent_instance_id,
+    parentElementInstanceId: row.parent_element_instance_id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    startElementId: row.start_element_id,
+    endElementId: row.end_element_id,
+  };
+}
+
+export function toElementInstance(row: Row): ElementInstanceRecord {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    parentId: row.parent_id,
+    elementId: row.element_id,
+    state: row.state,
+    data: row.data ? JSON.parse(row.data) : {},
+    startedAt: row.started_at,
+  };
+}
+
+export function toJob(row: Row): JobRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    instanceId: row.instance_id,
+    elementInstanceId: row.element_instance_id,
+    elementId: row.element_id,
+    definitionId: row.definition_id,
+    definitionKey: row.definition_key,
+    topic: row.topic,
+    dueAt: row.due_at,
+    lockOwner: row.lock_owner,
+    lockExpiresAt: row.lock_expires_at,
+    retries: row.retries,
+    attempts: row.attempts,
+    priority: row.priority,
+    errorMessage: row.error_message,
+    errorDetails: row.error_details,
+    payload: row.payload,
+    createdAt: row.created_at,
+  };
+}
+
+export function toTask(row: Row): TaskRecord {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    elementInstanceId: row.element_instance_id,
+    elementId: row.element_id,
+    definitionId: row.definition_id,
+    definitionKey: row.definition_key,
+    name: row.name,
+    assignee: row.assignee,
+    candidateGroups: row.candidate_groups ? row.candidate_groups.split(',') : [],
+    candidateUsers: row.candidate_users ? row.candidate_users.split(',') : [],
+    formKey: row.form_key,
+    formRef: row.form_ref,
+    priority: row.priority,
+    dueAt: row.due_at,
+    followUpAt: row.follow_up_at,
+    createdAt: row.created_at,
+  };
+}
+
+export function toIncident(row: Row): IncidentRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    instanceId: row.instance_id,
+    definitionId: row.definition_id,
+    elementInstanceId: row.element_instance_id,
+    elementId: row.element_id,
+    jobId: row.job_id,
+    message: row.message,
+    createdAt: row.created_at,
+  };
+}
