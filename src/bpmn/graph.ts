@@ -150,6 +150,8 @@ export interface FlowNode {
   /** boundary events */
   attachedTo?: string;
   cancelActivity?: boolean;
+  /** start events of event sub-processes: `isInterrupting` (default true) */
+  interrupting?: boolean;
   /** activities: the boundary events attached to them */
   boundaryEvents?: string[];
   asyncBefore?: boolean;

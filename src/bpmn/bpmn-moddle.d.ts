@@ -1,0 +1,20 @@
+/** Minimal typing for bpmn-moddle's main export (the package ships types only for its model). */
+declare module 'bpmn-moddle' {
+  export interface ModdleWarning {
+    message: string;
+    element?: unknown;
+    property?: string;
+    value?: unknown;
+    error?: Error;
+  }
+  export interface ParseResult {
+    rootElement: unknown;
+    references: unknown[];
+    warnings: ModdleWarning[];
+    elementsById: Record<string, unknown>;
+  }
+  export class BpmnModdle {
+    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
+    fromXML(xml: string, typeName?: string): Promise<ParseResult>;
+  }
+}

@@ -1,0 +1,49 @@
+/** XML → validated `ProcessGraph[]`. Never throws for bad input: problems are data. */
+import { compileProcess } from './compile-process.js';
+import { CompileContext } from './context.js';
+import type { CompileResult, ProcessGraph } from './graph.js';
+import type { ModdleElement } from './moddle-types.js';
+import { scanPositions } from './positions.js';
+import { computeInclusiveJoinSources, warnUnreachable } from './reachability.js';
+import { readXml } from './read-xml.js';
+import { validateGraph } from './validate.js';
+
+export const NO_EXECUTABLE_PROCESS = 'No executable process: set isExecutable="true" on at least one process';
+
+export async function compileBpmn(xml: string): Promise<CompileResult> {
+  const ctx = new CompileContext(typeof xml === 'string' ? scanPositions(xml) : new Map());
+  const processes: ProcessGraph[] = [];
+  try {
+    const definitions = await readXml(xml, ctx);
+    if (definitions) processes.push(...compileDefinitions(definitions, ctx));
+  } catch (err) {
+    // a bug in the compiler or a sibling module must not escape as a stack trace
+    ctx.error(`Internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { processes, errors: ctx.errors, warnings: ctx.warnings };
+}
+
+function compileDefinitions(definitions: ModdleElement, ctx: CompileContext): ProcessGraph[] {
+  const rootElements = (definitions.rootElements as ModdleElement[] | undefined) ?? [];
+  const participantNames = new Map<string, string>();
+  for (const root of rootElements) {
+    if (root.$type !== 'bpmn:Collaboration') continue;
+    for (const participant of (root.participants as ModdleElement[] | undefined) ?? []) {
+      const processId = (participant.processRef as ModdleElement | undefined)?.id;
+      if (processId !== undefined && typeof participant.name === 'string' && participant.name.trim() !== '') {
+        participantNames.set(processId, participant.name.trim());
+      }
+    }
+  }
+  const graphs: ProcessGraph[] = [];
+  for (const root of rootElements) {
+    if (root.$type !== 'bpmn:Process' || root.isExecutable !== true) continue;
+    const graph = compileProcess(root, ctx, participantNames.get(root.id ?? ''));
+    validateGraph(graph, ctx);
+    warnUnreachable(graph, ctx);
+    graph.inclusiveJoinSources = computeInclusiveJoinSources(graph);
+    graphs.push(graph);
+  }
+  if (graphs.length === 0) ctx.error(NO_EXECUTABLE_PROCESS);
+  return graphs;
+}

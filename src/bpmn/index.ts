@@ -1,0 +1,3 @@
+/** BPMN 2.0 XML → validated, JSON-serialisable `ProcessGraph`s. */
+export { compileBpmn, NO_EXECUTABLE_PROCESS } from './compile.js';
+export type * from './graph.js';

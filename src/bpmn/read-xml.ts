@@ -1,0 +1,129 @@
+/**
+ * XML → moddle tree, with the Camunda 7 (`camunda:`) and Camunda 8 (`zeebe:`) extensions.
+ * Never throws: malformed XML becomes one error with the line and column from moddle's message.
+ * DOCTYPE / ENTITY declarations are refused outright (XXE and entity-expansion defence).
+ */
+import { createRequire } from 'node:module';
+import { BpmnModdle, type ModdleWarning } from 'bpmn-moddle';
+import type { CompileContext } from './context.js';
+import type { ModdleElement } from './moddle-types.js';
+import { positionAt } from './positions.js';
+
+const require = createRequire(import.meta.url);
+
+interface ModdlePackage {
+  types: Array<{ name: string }>;
+  [key: string]: unknown;
+}
+
+let moddle: BpmnModdle | undefined;
+
+function getModdle(): BpmnModdle {
+  if (moddle) return moddle;
+  const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as ModdlePackage;
+  const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json') as ModdlePackage;
+  // Both packages define the modeler-template attributes on the same BPMN types, which moddle
+  // refuses to merge; the engine never reads them, so the Zeebe copies are dropped.
+  const zeebeWithoutTemplates: ModdlePackage = {
+    ...zeebe,
+    types: zeebe.types.filter((type) => type.name !== 'TemplateSupported' && type.name !== 'TemplatedRootElement'),
+  };
+  moddle = new BpmnModdle({ camunda, zeebe: zeebeWithoutTemplates });
+  return moddle;
+}
+
+const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;
+
+/** Parse; on failure push errors into `ctx` and return undefined. */
+export async function readXml(xml: string, ctx: CompileContext): Promise<ModdleElement | undefined> {
+  if (typeof xml !== 'string' || xml.trim() === '') {
+    ctx.errors.push({ message: 'Empty document: expected BPMN 2.0 XML', line: 1, column: 1 });
+    return undefined;
+  }
+  const forbidden = FORBIDDEN.exec(xml);
+  if (forbidden) {
+    ctx.errors.push({
+      message: 'DOCTYPE and ENTITY declarations are not allowed in BPMN documents',
+      ...positionAt(xml, forbidden.index),
+    });
+    return undefined;
+  }
+
+  let result;
+  try {
+    result = await getModdle().fromXML(xml);
+  } catch (err) {
+    const error = err as Error & { warnings?: ModdleWarning[] };
+    const located = parseModdleMessage(error.message);
+    const first = error.warnings?.[0];
+    const detail = first ? parseModdleMessage(first.message) : undefined;
+    const best = located.line !== undefined ? located : (detail ?? located);
+    ctx.errors.push({
+      message: `Malformed XML: ${best.reason ?? error.message}`,
+      ...(best.line !== undefined ? { line: best.line, column: best.column } : {}),
+    });
+    return undefined;
+  }
+
+  for (const warning of result.warnings) reportWarning(warning, ctx);
+  const root = result.rootElement as ModdleElement | undefined;
+  if (!root || root.$type !== 'bpmn:Definitions') {
+    ctx.errors.push({ message: 'Not a BPMN document: the root element must be bpmn:definitions', line: 1, column: 1 });
+    return undefined;
+  }
+  return root;
+}
+
+interface ModdleMessage {
+  reason?: string;
+  tag?: string;
+  line?: number;
+  column?: number;
+}
+
+/** moddle: "unparsable content <x> detected\n\tline: 3\n\tcolumn: 0\n\tnested error: ..." (0-based). */
+function parseModdleMessage(message: string): ModdleMessage {
+  const out: ModdleMessage = {};
+  const line = /\bline: (\d+)/.exec(message);
+  const column = /\bcolumn: (\d+)/.exec(message);
+  if (line && column) {
+    out.line = Number(line[1]) + 1;
+    out.column = Number(column[1]) + 1;
+  }
+  const nested = /nested error: (.*)$/m.exec(message);
+  const tag = /unparsable content (<[^>\s]*>?)/.exec(message);
+  if (tag) out.tag = tag[1];
+  if (nested) out.reason = nested[1];
+  else out.reason = message.split('\n')[0];
+  if (nested && tag && tag[1]) out.reason = `${nested[1]} at ${tag[1]}`;
+  return out;
+}
+
+/** Moddle warnings mean part of the document was dropped or left dangling: they are errors here. */
+function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
+  const parsed = parseModdleMessage(warning.message);
+  const at = parsed.line !== undefined ? { line: parsed.line, column: parsed.column } : {};
+  const duplicate = /duplicate ID <([^>]*)>/.exec(warning.message);
+  if (duplicate) {
+    const tag = parsed.tag?.replace(/^<|>$/g, '');
+    ctx.errors.push({ message: `Duplicate id '${duplicate[1]}'`, elementId: duplicate[1], ...(tag ? { elementType: tag } : {}), ...at });
+    return;
+  }
+  const unknown = /unknown type <([^>]*)>/.exec(warning.message);
+  if (unknown) {
+    const tag = parsed.tag?.replace(/^<|>$/g, '') ?? unknown[1];
+    ctx.errors.push({ message: `Unknown element ${tag}: not part of BPMN 2.0 or the Camunda extensions`, elementType: tag, ...at });
+    return;
+  }
+  const unresolved = /unresolved reference <([^>]*)>/.exec(warning.message);
+  if (unresolved) {
+    const element = warning.element as ModdleElement | undefined;
+    const problem = ctx.problem(
+      `Reference to unknown element '${unresolved[1]}'${warning.property ? ` in ${warning.property}` : ''}`,
+      element,
+    );
+    ctx.errors.push(problem);
+    return;
+  }
+  ctx.errors.push({ message: parsed.reason ?? warning.message, ...at });
+}
