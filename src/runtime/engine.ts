@@ -181,11 +181,11 @@ export class Engine extends EventEmitter {
   // ------------------------------------------------------------ instances
 
   /** Starts the latest (or a given) version of the process with this key. */
-  start(key: string, request: StartRequest = {}): Promise<InstanceRecord> {
+  async start(key: string, request: StartRequest = {}): Promise<InstanceRecord> {
     return this.startById(this.latestDefinition(key, request.tenantId ?? null, request.version).id, request);
   }
 
-  startById(definitionId: string, request: StartRequest = {}): Promise<InstanceRecord> {
+  async startById(definitionId: string, request: StartRequest = {}): Promise<InstanceRecord> {
     const definition = this.definition(definitionId);
     const variables = checkVariables(request.variables);
     if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
@@ -195,12 +195,12 @@ export class Engine extends EventEmitter {
   }
 
   /** Starts at a specific start event (message, signal and timer start events use this). */
-  startAt(definitionId: string, startEventId: string, options: StartOptions = {}): Promise<InstanceRecord> {
+  async startAt(definitionId: string, startEventId: string, options: StartOptions = {}): Promise<InstanceRecord> {
     const definition = this.definition(definitionId);
     return this.submit((fx) => startInstance(this.core, definition, { ...options, startEventId }, fx));
   }
 
-  cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
+  async cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
     return this.submit((fx) => cancelInstance(this.core, instanceId, reason, fx, actor));
   }
 
@@ -216,54 +216,54 @@ export class Engine extends EventEmitter {
     return this.queries.processVariables(instanceId);
   }
 
-  setVariables(instanceId: string, variables: Variables, remove: string[] = [], actor: string | null = null): Promise<void> {
+  async setVariables(instanceId: string, variables: Variables, remove: string[] = [], actor: string | null = null): Promise<void> {
     const checked = checkVariables(variables);
     return this.submit((fx) => modifyVariables(this.core, instanceId, checked, remove, fx, actor));
   }
 
   // ------------------------------------------------------------ user tasks
 
-  completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
+  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
     const checked = checkVariables(variables);
     return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx));
   }
 
-  claimTask(taskId: string, userId: string): Promise<void> {
-    if (typeof userId !== 'string' || !userId) return Promise.reject(new BadRequestError('claim needs a userId'));
+  async claimTask(taskId: string, userId: string): Promise<void> {
+    if (typeof userId !== 'string' || !userId) throw new BadRequestError('claim needs a userId');
     return this.submit((fx) => assignTask(this.core, taskId, userId, 'claim', userId, fx));
   }
 
-  unclaimTask(taskId: string, actor: string | null = null): Promise<void> {
+  async unclaimTask(taskId: string, actor: string | null = null): Promise<void> {
     return this.submit((fx) => assignTask(this.core, taskId, null, 'set', actor, fx));
   }
 
-  setAssignee(taskId: string, userId: string | null, actor: string | null = null): Promise<void> {
+  async setAssignee(taskId: string, userId: string | null, actor: string | null = null): Promise<void> {
     return this.submit((fx) => assignTask(this.core, taskId, userId, 'set', actor, fx));
   }
 
   // ------------------------------------------------------------ jobs, workers, incidents
 
   /** Remote workers (external tasks) report here; `workerId` must hold the lock. */
-  completeExternalTask(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
+  async completeExternalTask(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
     const checked = checkVariables(variables);
     return this.submit((fx) => completeJob(this.core, jobId, checked, { workerId }, fx));
   }
 
-  failExternalTask(jobId: string, workerId: string, failure: FailureOptions): Promise<void> {
+  async failExternalTask(jobId: string, workerId: string, failure: FailureOptions): Promise<void> {
     return this.submit((fx) => failJob(this.core, jobId, failure, { workerId }, fx));
   }
 
-  bpmnErrorExternalTask(jobId: string, workerId: string, code: string, message = '', variables?: Variables): Promise<void> {
-    if (typeof code !== 'string' || !code) return Promise.reject(new BadRequestError('errorCode is required'));
+  async bpmnErrorExternalTask(jobId: string, workerId: string, code: string, message = '', variables?: Variables): Promise<void> {
+    if (typeof code !== 'string' || !code) throw new BadRequestError('errorCode is required');
     const checked = variables && checkVariables(variables);
     return this.submit((fx) => throwJobError(this.core, jobId, code, message, checked, { workerId }, fx));
   }
 
-  setJobRetries(jobId: string, retries: number): Promise<void> {
+  async setJobRetries(jobId: string, retries: number): Promise<void> {
     return this.submit((fx) => setJobRetries(this.core, jobId, retries, fx));
   }
 
-  resolveIncident(incidentId: string, actor: string | null = null): Promise<void> {
+  async resolveIncident(incidentId: string, actor: string | null = null): Promise<void> {
     return this.submit((fx) => resolveIncident(this.core, incidentId, fx, actor));
   }
 

@@ -28,6 +28,7 @@ export class Scheduler {
   private alarmAt: number | null = null;
   private cancelAlarm: (() => void) | null = null;
   private polling = false;
+  private immediate: NodeJS.Immediate | null = null;
   private closed = false;
 
   constructor(
@@ -40,6 +41,14 @@ export class Scheduler {
   /** Make sure a poll happens at `at` (or now, if that is past). */
   wake(at: number = this.clock.now()): void {
     if (this.closed) return;
+    if (at <= this.clock.now()) {
+      // due now: poll on the next turn rather than through the clock (a manual clock only moves when told)
+      if (!this.immediate) this.immediate = setImmediate(() => {
+        this.immediate = null;
+        this.poll();
+      });
+      return;
+    }
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.cancelAlarm?.();
     this.alarmAt = at;
@@ -52,6 +61,7 @@ export class Scheduler {
 
   close(): void {
     this.closed = true;
+    if (this.immediate) clearImmediate(this.immediate);
     this.cancelAlarm?.();
     this.cancelAlarm = null;
   }
