@@ -1,0 +1,29 @@
+/** Deterministic mutations of text for fuzzing: same seed, same inputs, every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SNIPPETS = ['<', '>', '"', '&', '&amp;', '<![CDATA[', ']]>', '</bpmn:process>', 'id="Start"', '${', '}', '=', '\u0000', '\uffff', '💥', 'xmlns:x="urn:x"', '<x:unknown/>', 'isExecutable="true"', 'sourceRef="nope"'];
+
+/** One random edit: truncate, delete a span, duplicate a span, or insert a hostile snippet. */
+export function mutate(text: string, random: () => number): string {
+  const at = Math.floor(random() * text.length);
+  const span = 1 + Math.floor(random() * 40);
+  switch (Math.floor(random() * 4)) {
+    case 0:
+      return text.slice(0, at);
+    case 1:
+      return text.slice(0, at) + text.slice(at + span);
+    case 2:
+      return text.slice(0, at) + text.slice(at, at + span) + text.slice(at);
+    default:
+      return text.slice(0, at) + SNIPPETS[Math.floor(random() * SNIPPETS.length)] + text.slice(at);
+  }
+}
