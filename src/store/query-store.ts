@@ -1,23 +1,243 @@
 import type Database from 'better-sqlite3';
 import { decodeValue, type Variables } from '../runtime/variables.js';
+import type {
+  DefinitionRecord,
+  DeploymentRecord,
+  ElementInstanceRecord,
+  IncidentRecord,
+  InstanceRecord,
+  JobRecord,
+  ResourceRecord,
+  TaskRecord,
+} from './records.js';
+import { toDefinition, toDeployment } from './repository-store.js';
+import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
 
+/** Paging shared by every list query. */
+export interface Page {
+  firstResult?: number;
+  maxResults?: number;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface DeploymentQuery extends Page {
+  id?: string;
+  name?: string;
+  nameLike?: string;
+  source?: string;
+  tenantId?: string;
+  sortBy?: 'id' | 'name' | 'deploymentTime' | 'tenantId';
+  sortOrder?: SortOrder;
+}
+
+export interface DefinitionQuery extends Page {
+  id?: string;
+  key?: string;
+  keyLike?: string;
+  name?: string;
+  deploymentId?: string;
+  version?: number;
+  versionTag?: string;
+  latestVersion?: boolean;
+  tenantId?: string;
+  sortBy?: 'id' | 'key' | 'name' | 'version' | 'deploymentId' | 'tenantId' | 'versionTag';
+  sortOrder?: SortOrder;
+}
+
+export interface InstanceQuery extends Page {
+  ids?: string[];
+  businessKey?: string;
+  businessKeyLike?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  superProcessInstance?: string;
+  /** runtime queries see only active instances; history queries choose */
+  state?: 'active' | 'ended' | 'any';
+  startedAfter?: number;
+  startedBefore?: number;
+  sortBy?: 'instanceId' | 'definitionKey' | 'definitionId' | 'businessKey' | 'startTime' | 'endTime';
+  sortOrder?: SortOrder;
+}
+
+export interface TaskQuery extends Page {
+  taskId?: string;
+  processInstanceId?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  taskDefinitionKey?: string;
+  assignee?: string;
+  unassigned?: boolean;
+  assigned?: boolean;
+  candidateGroup?: string;
+  candidateUser?: string;
+  /** with a candidate filter, Camunda leaves out assigned tasks unless this is set */
+  includeAssignedTasks?: boolean;
+  name?: string;
+  nameLike?: string;
+  sortBy?: 'id' | 'name' | 'assignee' | 'created' | 'dueDate' | 'priority' | 'instanceId' | 'followUpDate';
+  sortOrder?: SortOrder;
+}
+
+export interface JobQuery extends Page {
+  id?: string;
+  /** 'task' = work items for handlers and external workers; 'other' = timers and continuations */
+  kind?: 'task' | 'other';
+  topicName?: string;
+  workerId?: string;
+  locked?: boolean;
+  notLocked?: boolean;
+  withRetriesLeft?: boolean;
+  noRetriesLeft?: boolean;
+  processInstanceId?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  activityId?: string;
+  now: number;
+  sortBy?: 'id' | 'createTime' | 'priority' | 'dueDate' | 'retries' | 'processInstanceId';
+  sortOrder?: SortOrder;
+}
+
+export interface IncidentQuery extends Page {
+  id?: string;
+  incidentType?: string;
+  processInstanceId?: string;
+  processDefinitionId?: string;
+  activityId?: string;
+  configuration?: string;
+  sortBy?: 'incidentId' | 'incidentTimestamp' | 'incidentType' | 'activityId' | 'processInstanceId';
+  sortOrder?: SortOrder;
+}
+
+export interface HistoryRow {
+  seq: number;
+  instanceId: string;
+  kind: string;
+  elementInstanceId: string | null;
+  elementId: string | null;
+  elementType: string | null;
+  startedAt: number | null;
+  at: number;
+  actor: string | null;
+  data: string | null;
+}
+
+export interface LockCandidateQuery {
+  topic: string;
+  now: number;
+  limit: number;
+  businessKey?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  processDefinitionIds?: string[];
+  processDefinitionKeys?: string[];
+  usePriority: boolean;
+}
+
+const TASK_SORT: Record<NonNullable<TaskQuery['sortBy']>, string> = {
+  id: 't.id',
+  name: 't.name',
+  assignee: 't.assignee',
+  created: 't.created_at',
+  dueDate: 't.due_at',
+  followUpDate: 't.follow_up_at',
+  priority: 't.priority',
+  instanceId: 't.instance_id',
+};
+
+const DEPLOYMENT_SORT: Record<NonNullable<DeploymentQuery['sortBy']>, string> = {
+  id: 'id',
+  name: 'name',
+  deploymentTime: 'deployed_at',
+  tenantId: 'tenant_id',
+};
+
+const DEFINITION_SORT: Record<NonNullable<DefinitionQuery['sortBy']>, string> = {
+  id: 'd.id',
+  key: 'd.key',
+  name: 'd.name',
+  version: 'd.version',
+  deploymentId: 'd.deployment_id',
+  tenantId: 'd.tenant_id',
+  versionTag: 'd.version_tag',
+};
+
+const INSTANCE_SORT: Record<NonNullable<InstanceQuery['sortBy']>, string> = {
+  instanceId: 'i.id',
+  definitionKey: 'i.definition_key',
+  definitionId: 'i.definition_id',
+  businessKey: 'i.business_key',
+  startTime: 'i.started_at',
+  endTime: 'i.ended_at',
+};
+
+const JOB_SORT: Record<NonNullable<JobQuery['sortBy']>, string> = {
+  id: 'j.id',
+  createTime: 'j.created_at',
+  priority: 'j.priority',
+  dueDate: 'j.due_at',
+  retries: 'j.retries',
+  processInstanceId: 'j.instance_id',
+};
+
+const INCIDENT_SORT: Record<NonNullable<IncidentQuery['sortBy']>, string> = {
+  incidentId: 'id',
+  incidentTimestamp: 'created_at',
+  incidentType: 'type',
+  activityId: 'element_id',
+  processInstanceId: 'instance_id',
+};
+
+/** below this many tasks a candidate group or user drives the task query */
+const SMALL_CANDIDATE_SET = 2000;
+
+const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.deployment_id, d.resource_name, d.sha256, d.tenant_id, d.deployed_at';
+
 /**
  * Read-only queries for the API and the REST layer. They read committed state only: the engine
  * runs every write batch synchronously, so a query never sees half a step.
+ *
+ * Filtered list queries are assembled from fixed SQL fragments chosen by which filters are set;
+ * user values are always bound parameters and sort columns come from whitelists. The prepared
+ * statements are cached per shape.
  */
 export class QueryStore {
   private readonly s;
+  private readonly cache = new Map<string, Database.Statement>();
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       scopeVariables: p(`SELECT name, type, value FROM variables WHERE scope_id = ?`),
       parentOf: p(`SELECT parent_id FROM element_instances WHERE id = ?`),
+      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ?`),
+      elementInstance: p(`SELECT * FROM element_instances WHERE id = ?`),
+      incidentsOfInstance: p(`SELECT * FROM incidents WHERE instance_id = ?`),
+      historyOfInstance: p(`SELECT * FROM history WHERE instance_id = ? ORDER BY seq`),
+      resource: p(`SELECT id, deployment_id, name, sha256 FROM resources WHERE deployment_id = ? AND id = ?`),
+      instanceEndKind: p(`SELECT kind, data FROM history WHERE instance_id = ? AND kind IN ('instanceCancelled', 'instanceTerminated', 'instanceCompleted') ORDER BY seq LIMIT 1`),
+      startActor: p(`SELECT actor FROM history WHERE instance_id = ? AND kind = 'instanceStarted' ORDER BY seq LIMIT 1`),
+      nextTopicDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
+        FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
+      tryLock: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)`),
+      businessKeyOf: p(`SELECT business_key FROM instances WHERE id = ?`),
+      definitionVersionTag: p(`SELECT version_tag FROM definitions WHERE id = ?`),
     };
   }
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.cache.size < 500) this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ------------------------------------------------------------ variables (used by the engine)
 
   /** Variables in one scope (a process instance id for the process level, else an element instance id). */
   scopeVariables(scopeId: string): Variables {
@@ -42,5 +262,366 @@ export class QueryStore {
     const result: Variables = Object.create(null);
     for (let i = chain.length - 1; i >= 0; i--) Object.assign(result, this.scopeVariables(chain[i]!));
     return result;
+  }
+
+  // ------------------------------------------------------------ repository
+
+  deployments(q: DeploymentQuery): DeploymentRecord[] {
+    const { where, params } = this.deploymentWhere(q);
+    const order = q.sortBy ? `${DEPLOYMENT_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, rowid` : 'rowid';
+    const sql = `SELECT * FROM deployments${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toDeployment);
+  }
+
+  countDeployments(q: DeploymentQuery): number {
+    const { where, params } = this.deploymentWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM deployments${where}`).get(...params) as Row).n;
+  }
+
+  private deploymentWhere(q: DeploymentQuery) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.id !== undefined) clauses.push('id = ?'), params.push(q.id);
+    if (q.name !== undefined) clauses.push('name = ?'), params.push(q.name);
+    if (q.nameLike !== undefined) clauses.push(`name LIKE ? ESCAPE '\\'`), params.push(q.nameLike);
+    if (q.source !== undefined) clauses.push('source = ?'), params.push(q.source);
+    if (q.tenantId !== undefined) clauses.push('tenant_id = ?'), params.push(q.tenantId);
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  resource(deploymentId: string, resourceId: string): ResourceRecord | undefined {
+    const row: Row = this.s.resource.get(deploymentId, resourceId);
+    return row && { id: row.id, deploymentId: row.deployment_id, name: row.name, sha256: row.sha256 };
+  }
+
+  definitions(q: DefinitionQuery): DefinitionRecord[] {
+    const { where, params } = this.definitionWhere(q);
+    const order = q.sortBy ? `${DEFINITION_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, d.rowid` : 'd.rowid';
+    const sql = `SELECT ${DEFINITION_COLUMNS} FROM definitions d${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toDefinition);
+  }
+
+  countDefinitions(q: DefinitionQuery): number {
+    const { where, params } = this.definitionWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM definitions d${where}`).get(...params) as Row).n;
+  }
+
+  private definitionWhere(q: DefinitionQuery) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.id !== undefined) clauses.push('d.id = ?'), params.push(q.id);
+    if (q.key !== undefined) clauses.push('d.key = ?'), params.push(q.key);
+    if (q.keyLike !== undefined) clauses.push(`d.key LIKE ? ESCAPE '\\'`), params.push(q.keyLike);
+    if (q.name !== undefined) clauses.push('d.name = ?'), params.push(q.name);
+    if (q.deploymentId !== undefined) clauses.push('d.deployment_id = ?'), params.push(q.deploymentId);
+    if (q.version !== undefined) clauses.push('d.version = ?'), params.push(q.version);
+    if (q.versionTag !== undefined) clauses.push('d.version_tag = ?'), params.push(q.versionTag);
+    if (q.tenantId !== undefined) clauses.push('d.tenant_id = ?'), params.push(q.tenantId);
+    if (q.latestVersion) {
+      clauses.push(`d.version = (SELECT max(d2.version) FROM definitions d2 WHERE d2.key = d.key AND ifnull(d2.tenant_id, '') = ifnull(d.tenant_id, ''))`);
+    }
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  /** Definitions by id in one query (for history rows that name their definition). */
+  definitionsById(ids: Iterable<string>): Map<string, DefinitionRecord> {
+    const result = new Map<string, DefinitionRecord>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const sql = `SELECT ${DEFINITION_COLUMNS} FROM definitions d WHERE d.id IN (${chunk.map(() => '?').join(',')})`;
+      for (const row of this.prepare(sql).all(...chunk) as Row[]) result.set(row.id, toDefinition(row));
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------ instances
+
+  instances(q: InstanceQuery): InstanceRecord[] {
+    const { where, params } = this.instanceWhere(q);
+    const order = q.sortBy ? `${INSTANCE_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, i.rowid` : 'i.rowid';
+    const sql = `SELECT i.* FROM instances i${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toInstance);
+  }
+
+  countInstances(q: InstanceQuery): number {
+    const { where, params } = this.instanceWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM instances i${where}`).get(...params) as Row).n;
+  }
+
+  private instanceWhere(q: InstanceQuery) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const state = q.state ?? 'active';
+    if (state === 'active') clauses.push(`i.state = 'active'`);
+    if (state === 'ended') clauses.push(`i.state != 'active'`);
+    if (q.ids !== undefined) {
+      clauses.push(q.ids.length ? `i.id IN (${q.ids.map(() => '?').join(',')})` : '0');
+      params.push(...q.ids);
+    }
+    if (q.businessKey !== undefined) clauses.push('i.business_key = ?'), params.push(q.businessKey);
+    if (q.businessKeyLike !== undefined) clauses.push(`i.business_key LIKE ? ESCAPE '\\'`), params.push(q.businessKeyLike);
+    if (q.processDefinitionId !== undefined) clauses.push('i.definition_id = ?'), params.push(q.processDefinitionId);
+    if (q.processDefinitionKey !== undefined) clauses.push('i.definition_key = ?'), params.push(q.processDefinitionKey);
+    if (q.superProcessInstance !== undefined) clauses.push('i.parent_instance_id = ?'), params.push(q.superProcessInstance);
+    if (q.startedAfter !== undefined) clauses.push('i.started_at >= ?'), params.push(q.startedAfter);
+    if (q.startedBefore !== undefined) clauses.push('i.started_at <= ?'), params.push(q.startedBefore);
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  elementInstancesOf(instanceId: string): ElementInstanceRecord[] {
+    return (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toElementInstance);
+  }
+
+  elementInstance(id: string): ElementInstanceRecord | undefined {
+    const row: Row = this.s.elementInstance.get(id);
+    return row && toElementInstance(row);
+  }
+
+  incidentsOfInstance(instanceId: string): IncidentRecord[] {
+    return (this.s.incidentsOfInstance.all(instanceId) as Row[]).map(toIncident);
+  }
+
+  businessKeyOf(instanceId: string): string | null {
+    return ((this.s.businessKeyOf.get(instanceId) as Row)?.business_key as string | null) ?? null;
+  }
+
+  versionTagOf(definitionId: string): string | null {
+    return ((this.s.definitionVersionTag.get(definitionId) as Row)?.version_tag as string | null) ?? null;
+  }
+
+  // ------------------------------------------------------------ user tasks
+
+  /**
+   * The task list, paged. Candidate filters use task_candidates(kind, value, task_id) either as
+   * the driving index or as a per-row probe (see smallCandidateSet).
+   */
+  tasks(q: TaskQuery): TaskRecord[] {
+    const { where, params } = this.taskWhere(q, this.smallCandidateSet(q));
+    const direction = q.sortOrder === 'desc' ? 'DESC' : 'ASC';
+    const order = q.sortBy ? `${TASK_SORT[q.sortBy]} ${direction}, t.rowid ${direction}` : 't.rowid';
+    const sql = `SELECT t.* FROM tasks t${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toTask);
+  }
+
+  countTasks(q: TaskQuery): number {
+    const { where, params } = this.taskWhere(q, this.smallCandidateSet(q));
+    return (this.prepare(`SELECT count(*) AS n FROM tasks t${where}`).get(...params) as Row).n;
+  }
+
+  /**
+   * A candidate filter can drive the query two ways: from task_candidates (best when the group
+   * or user has few tasks: the matches are then sorted) or from tasks in sort order, probing
+   * task_candidates per row (best for big groups: the page fills after a few rows). A bounded
+   * index count decides.
+   */
+  private smallCandidateSet(q: TaskQuery): boolean {
+    const probes: Array<[string, string]> = [];
+    if (q.candidateGroup !== undefined) probes.push(['group', q.candidateGroup]);
+    if (q.candidateUser !== undefined) probes.push(['user', q.candidateUser]);
+    if (probes.length === 0) return false;
+    const statement = this.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM task_candidates WHERE kind = ? AND value = ? LIMIT ${SMALL_CANDIDATE_SET})`);
+    return probes.some(([kind, value]) => (statement.get(kind, value) as Row).n < SMALL_CANDIDATE_SET);
+  }
+
+  private taskWhere(q: TaskQuery, driveFromCandidates = false) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.taskId !== undefined) clauses.push('t.id = ?'), params.push(q.taskId);
+    if (q.processInstanceId !== undefined) clauses.push('t.instance_id = ?'), params.push(q.processInstanceId);
+    if (q.processDefinitionId !== undefined) clauses.push('t.definition_id = ?'), params.push(q.processDefinitionId);
+    if (q.processDefinitionKey !== undefined) clauses.push('t.definition_key = ?'), params.push(q.processDefinitionKey);
+    if (q.taskDefinitionKey !== undefined) clauses.push('t.element_id = ?'), params.push(q.taskDefinitionKey);
+    if (q.assignee !== undefined) clauses.push('t.assignee = ?'), params.push(q.assignee);
+    if (q.unassigned) clauses.push('t.assignee IS NULL');
+    if (q.assigned) clauses.push('t.assignee IS NOT NULL');
+    if (q.name !== undefined) clauses.push('t.name = ?'), params.push(q.name);
+    if (q.nameLike !== undefined) clauses.push(`t.name LIKE ? ESCAPE '\\'`), params.push(q.nameLike);
+    if (q.candidateGroup !== undefined) {
+      clauses.push(driveFromCandidates
+        ? `t.id IN (SELECT c.task_id FROM task_candidates c WHERE c.kind = 'group' AND c.value = ?)`
+        : `EXISTS (SELECT 1 FROM task_candidates c WHERE c.kind = 'group' AND c.value = ? AND c.task_id = t.id)`);
+      params.push(q.candidateGroup);
+    }
+    if (q.candidateUser !== undefined) {
+      clauses.push(driveFromCandidates
+        ? `t.id IN (SELECT c.task_id FROM task_candidates c WHERE c.kind = 'user' AND c.value = ?)`
+        : `EXISTS (SELECT 1 FROM task_candidates c WHERE c.kind = 'user' AND c.value = ? AND c.task_id = t.id)`);
+      params.push(q.candidateUser);
+    }
+    if ((q.candidateGroup !== undefined || q.candidateUser !== undefined) && !q.includeAssignedTasks) clauses.push('t.assignee IS NULL');
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  // ------------------------------------------------------------ jobs and external tasks
+
+  jobs(q: JobQuery): JobRecord[] {
+    const { where, params } = this.jobWhere(q);
+    const order = q.sortBy ? `${JOB_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, j.rowid` : 'j.rowid';
+    const sql = `SELECT j.* FROM jobs j${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toJob);
+  }
+
+  countJobs(q: JobQuery): number {
+    const { where, params } = this.jobWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM jobs j${where}`).get(...params) as Row).n;
+  }
+
+  private jobWhere(q: JobQuery) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.kind === 'task') clauses.push(`j.kind = 'task'`);
+    if (q.kind === 'other') clauses.push(`j.kind != 'task'`);
+    if (q.id !== undefined) clauses.push('j.id = ?'), params.push(q.id);
+    if (q.topicName !== undefined) clauses.push('j.topic = ?'), params.push(q.topicName);
+    if (q.workerId !== undefined) clauses.push('j.lock_owner = ? AND j.lock_expires_at > ?'), params.push(q.workerId, q.now);
+    if (q.locked) clauses.push('j.lock_expires_at > ?'), params.push(q.now);
+    if (q.notLocked) clauses.push('(j.lock_expires_at IS NULL OR j.lock_expires_at <= ?)'), params.push(q.now);
+    if (q.withRetriesLeft) clauses.push('j.retries > 0');
+    if (q.noRetriesLeft) clauses.push('j.retries = 0');
+    if (q.processInstanceId !== undefined) clauses.push('j.instance_id = ?'), params.push(q.processInstanceId);
+    if (q.processDefinitionId !== undefined) clauses.push('j.definition_id = ?'), params.push(q.processDefinitionId);
+    if (q.processDefinitionKey !== undefined) clauses.push('j.definition_key = ?'), params.push(q.processDefinitionKey);
+    if (q.activityId !== undefined) clauses.push('j.element_id = ?'), params.push(q.activityId);
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  /** Work items of one topic that a worker may lock now: unlocked or lock expired, retries left, due. */
+  lockCandidates(q: LockCandidateQuery): JobRecord[] {
+    const clauses = [`j.kind = 'task'`, 'j.topic = ?', 'j.retries > 0', 'j.due_at <= ?', '(j.lock_expires_at IS NULL OR j.lock_expires_at <= ?)'];
+    const params: unknown[] = [q.topic, q.now, q.now];
+    if (q.processDefinitionId !== undefined) clauses.push('j.definition_id = ?'), params.push(q.processDefinitionId);
+    if (q.processDefinitionKey !== undefined) clauses.push('j.definition_key = ?'), params.push(q.processDefinitionKey);
+    if (q.processDefinitionIds?.length) {
+      clauses.push(`j.definition_id IN (${q.processDefinitionIds.map(() => '?').join(',')})`);
+      params.push(...q.processDefinitionIds);
+    }
+    if (q.processDefinitionKeys?.length) {
+      clauses.push(`j.definition_key IN (${q.processDefinitionKeys.map(() => '?').join(',')})`);
+      params.push(...q.processDefinitionKeys);
+    }
+    if (q.businessKey !== undefined) {
+      clauses.push('j.instance_id IN (SELECT id FROM instances WHERE business_key = ?)');
+      params.push(q.businessKey);
+    }
+    const order = q.usePriority ? 'j.priority DESC, j.due_at, j.rowid' : 'j.due_at, j.rowid';
+    const sql = `SELECT j.* FROM jobs j WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    return (this.prepare(sql).all(...params, q.limit) as Row[]).map(toJob);
+  }
+
+  /** Locks a job for a worker unless someone else holds a live lock. Call inside engine.submit. */
+  tryLockJob(id: string, owner: string, expiresAt: number, now: number): boolean {
+    return this.s.tryLock.run(owner, expiresAt, id, now).changes === 1;
+  }
+
+  /** When the next work item of `topic` becomes available (due, or its lock expires). */
+  nextTopicDue(topic: string): number | null {
+    return ((this.s.nextTopicDue.get(topic) as Row)?.at as number | null) ?? null;
+  }
+
+  // ------------------------------------------------------------ incidents
+
+  incidents(q: IncidentQuery): IncidentRecord[] {
+    const { where, params } = this.incidentWhere(q);
+    const order = q.sortBy ? `${INCIDENT_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, rowid` : 'rowid';
+    const sql = `SELECT * FROM incidents${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toIncident);
+  }
+
+  countIncidents(q: IncidentQuery): number {
+    const { where, params } = this.incidentWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM incidents${where}`).get(...params) as Row).n;
+  }
+
+  private incidentWhere(q: IncidentQuery) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.id !== undefined) clauses.push('id = ?'), params.push(q.id);
+    if (q.incidentType !== undefined) clauses.push('type = ?'), params.push(q.incidentType);
+    if (q.processInstanceId !== undefined) clauses.push('instance_id = ?'), params.push(q.processInstanceId);
+    if (q.processDefinitionId !== undefined) clauses.push('definition_id = ?'), params.push(q.processDefinitionId);
+    if (q.activityId !== undefined) clauses.push('element_id = ?'), params.push(q.activityId);
+    if (q.configuration !== undefined) clauses.push('job_id = ?'), params.push(q.configuration);
+    return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  // ------------------------------------------------------------ writes for the REST layer (run inside engine.submit)
+
+  /**
+   * Removes a deployment, its resources and definitions, and what waits to start them (timer
+   * start jobs, message/signal start subscriptions). Instances must be ended first; their
+   * history stays.
+   */
+  deleteDeployment(deploymentId: string, definitionIds: string[]): void {
+    for (const id of definitionIds) {
+      this.prepare(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`).run(id);
+      this.prepare(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`).run(id);
+    }
+    this.prepare(`DELETE FROM definitions WHERE deployment_id = ?`).run(deploymentId);
+    this.prepare(`DELETE FROM resources WHERE deployment_id = ?`).run(deploymentId);
+    this.prepare(`DELETE FROM deployments WHERE id = ?`).run(deploymentId);
+  }
+
+  // ------------------------------------------------------------ history
+
+  /** The audit trail of one instance, in order. */
+  historyOf(instanceId: string): HistoryRow[] {
+    return (this.s.historyOfInstance.all(instanceId) as Row[]).map(toHistoryRow);
+  }
+
+  /**
+   * History rows of some kinds, in order, optionally for a set of instances. Callers fold them
+   * (the latest row per activity, task or variable wins).
+   */
+  historyRows(kinds: readonly string[], instanceIds?: readonly string[]): HistoryRow[] {
+    const kindList = kinds.map(() => '?').join(',');
+    if (instanceIds === undefined) {
+      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all(...kinds) as Row[]).map(toHistoryRow);
+    }
+    const rows: HistoryRow[] = [];
+    const sql = `SELECT * FROM history WHERE instance_id = ? AND kind IN (${kindList}) ORDER BY seq`;
+    const statement = this.prepare(sql);
+    for (const id of instanceIds) for (const row of statement.all(id, ...kinds) as Row[]) rows.push(toHistoryRow(row));
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** How an ended instance ended: cancelled from outside, terminated by an end event, or completed. */
+  instanceEnd(instanceId: string): { kind: string; reason: string | null } | undefined {
+    const row: Row = this.s.instanceEndKind.get(instanceId);
+    if (!row) return undefined;
+    const data = row.data ? safeJson(row.data) : null;
+    return { kind: row.kind, reason: typeof data?.reason === 'string' ? data.reason : null };
+  }
+
+  startActor(instanceId: string): string | null {
+    return ((this.s.startActor.get(instanceId) as Row)?.actor as string | null) ?? null;
+  }
+}
+
+function limitOf(page: Page): number {
+  return page.maxResults === undefined ? -1 : page.maxResults;
+}
+
+function toHistoryRow(row: Row): HistoryRow {
+  return {
+    seq: row.seq,
+    instanceId: row.instance_id,
+    kind: row.kind,
+    elementInstanceId: row.element_instance_id,
+    elementId: row.element_id,
+    elementType: row.element_type,
+    startedAt: row.started_at,
+    at: row.at,
+    actor: row.actor,
+    data: row.data,
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

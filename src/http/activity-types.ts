@@ -1,0 +1,18 @@
+import type { FlowNode } from '../bpmn/graph.js';
+
+const EVENT_TYPES: Partial<Record<FlowNode['kind'], Partial<Record<string, string>>>> = {
+  startEvent: { none: 'startEvent', message: 'messageStartEvent', timer: 'startTimerEvent', signal: 'signalStartEvent', error: 'errorStartEvent', escalation: 'escalationStartEvent' },
+  endEvent: { none: 'noneEndEvent', error: 'errorEndEvent', terminate: 'terminateEndEvent', message: 'messageEndEvent', signal: 'signalEndEvent', escalation: 'escalationEndEvent' },
+  intermediateCatchEvent: { timer: 'intermediateTimer', message: 'intermediateMessageCatch', signal: 'intermediateSignalCatch', link: 'intermediateLinkCatch' },
+  intermediateThrowEvent: { none: 'intermediateNoneThrowEvent', message: 'intermediateMessageThrowEvent', signal: 'intermediateSignalThrow', escalation: 'intermediateEscalationThrowEvent', link: 'intermediateLinkThrowEvent' },
+  boundaryEvent: { timer: 'boundaryTimer', message: 'boundaryMessage', signal: 'boundarySignal', error: 'boundaryError', escalation: 'boundaryEscalation' },
+};
+
+/** Camunda 7's activityType names (as Cockpit and the history API use them). */
+export function camundaActivityType(node: FlowNode | undefined, fallback: string | null = null): string {
+  if (!node) return fallback ?? 'unknown';
+  const events = EVENT_TYPES[node.kind];
+  if (events) return events[node.event?.type ?? 'none'] ?? node.kind;
+  if (node.kind === 'subProcess' && node.scope?.triggeredByEvent) return 'eventSubProcess';
+  return node.kind;
+}

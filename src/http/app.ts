@@ -1,0 +1,70 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Engine } from '../runtime/engine.js';
+import { createRouter, type CamundaRouter, type RouterOptions } from './router.js';
+import { errorHandler } from './errors.js';
+import { sendJson } from './respond.js';
+
+export interface ServerAppOptions extends RouterOptions {
+  /** request logs go here (default: the engine's logger) */
+  logger?: Logger;
+  /** log every request (default true) */
+  requestLogs?: boolean;
+  /** answered at /.well-known/camunda-automation-platform/webapps (Camunda Modeler's Cockpit link); 404 when absent */
+  webapps?: { cockpitUrl?: string; tasklistUrl?: string; adminUrl?: string };
+}
+
+export interface ServerApp extends Express {
+  /** ends long polls so the server can close promptly */
+  closeRest(): void;
+  /** the mounted REST router (its external-task service, for embedding and tests) */
+  rest: CamundaRouter;
+}
+
+/** Collapses `//` (Camunda Modeler sends `…/engine-rest//deployment` for a base URL ending in `/`). */
+const collapseSlashes: RequestHandler = (req, _res, next) => {
+  const q = req.url.indexOf('?');
+  const path = q === -1 ? req.url : req.url.slice(0, q);
+  if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q === -1 ? '' : req.url.slice(q));
+  next();
+};
+
+/**
+ * The whole HTTP server: the Camunda REST API under `/engine-rest` and `/rest`, the
+ * `.well-known` web-app lookup Camunda Modeler does after a deploy, and request logs.
+ */
+export function createServerApp(engine: Engine, options: ServerAppOptions = {}): ServerApp {
+  const app = express() as unknown as ServerApp;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(collapseSlashes);
+  if (options.requestLogs !== false) {
+    app.use(pinoHttp({
+      logger: options.logger ?? engine.logger,
+      // never log credentials or bodies: method, path and status are enough
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+      wrapSerializers: false,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }));
+  }
+  const rest: CamundaRouter = createRouter(engine, options);
+  app.use('/engine-rest', rest);
+  app.use('/rest', rest);
+  app.get('/.well-known/camunda-automation-platform/webapps', (_req, res) => {
+    const webapps = options.webapps;
+    if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
+    sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
+  });
+  app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
+  app.use((req, res) => sendJson(res, 404, { type: 'NotFoundException', message: `Nothing at ${req.method} ${req.path.slice(0, 200)}; the REST API is under /engine-rest`, code: null }));
+  app.use(errorHandler(engine.logger));
+  app.closeRest = () => rest.close();
+  app.rest = rest;
+  return app;
+}

@@ -1,0 +1,81 @@
+import express, { type Router } from 'express';
+import type { Engine } from '../runtime/engine.js';
+import { ExternalTaskService, type ExternalTaskOptions } from '../runtime/external-tasks.js';
+import { authMiddleware, type AuthConfig } from './auth.js';
+import { cors } from './cors.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { ok } from './respond.js';
+import { openApiDocument } from './openapi.js';
+import type { Route, RouteContext } from './routes/route.js';
+import { engineInfoRoutes } from './routes/engine-info.js';
+import { deploymentRoutes } from './routes/deployment.js';
+import { processDefinitionRoutes } from './routes/process-definition.js';
+import { processInstanceRoutes } from './routes/process-instance.js';
+import { taskRoutes } from './routes/task.js';
+import { messageRoutes } from './routes/message.js';
+import { signalRoutes } from './routes/signal.js';
+import { externalTaskRoutes } from './routes/external-task.js';
+import { incidentRoutes } from './routes/incident.js';
+import { jobRoutes } from './routes/job.js';
+import { historyRoutes } from './routes/history.js';
+
+export interface RouterOptions {
+  /** none (default), basic or bearer */
+  auth?: AuthConfig;
+  /** JSON body limit (default '1mb') */
+  jsonLimit?: string | number;
+  /** deployment upload limit in bytes (default 10 MB) */
+  maxUploadBytes?: number;
+  /** resources per deployment (default 100) */
+  maxFiles?: number;
+  /** long polling of fetchAndLock */
+  externalTasks?: ExternalTaskOptions;
+}
+
+/** Every route of the Camunda REST API we serve, in matching order (fixed paths before `:id`). */
+export function allRoutes(ctx: RouteContext): Route[] {
+  return [
+    ...engineInfoRoutes(),
+    ...deploymentRoutes(ctx),
+    ...processDefinitionRoutes(ctx),
+    ...processInstanceRoutes(ctx),
+    ...taskRoutes(ctx),
+    ...messageRoutes(ctx),
+    ...signalRoutes(ctx),
+    ...externalTaskRoutes(ctx),
+    ...incidentRoutes(ctx),
+    ...jobRoutes(ctx),
+    ...historyRoutes(ctx),
+  ];
+}
+
+export interface CamundaRouter extends Router {
+  /** ends long polls (shutdown) */
+  close(): void;
+  externalTasks: ExternalTaskService;
+}
+
+/**
+ * The Camunda 7 REST API as an express router, to mount at `/engine-rest` in any express app:
+ * CORS, auth, JSON parsing with limits, the routes, and Camunda-shaped errors (also for 404s).
+ */
+export function createRouter(engine: Engine, options: RouterOptions = {}): CamundaRouter {
+  const externalTasks = new ExternalTaskService(engine, options.externalTasks);
+  const ctx: RouteContext = {
+    engine,
+    externalTasks,
+    limits: { maxUploadBytes: options.maxUploadBytes ?? 10 * 1024 * 1024, maxFiles: options.maxFiles ?? 100 },
+  };
+  const routes = allRoutes(ctx);
+  const router = express.Router({ strict: false }) as CamundaRouter;
+  router.use(cors);
+  router.use(authMiddleware(options.auth ?? { mode: 'none' }));
+  router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  router.get('/openapi.json', (req, res) => ok(res, openApiDocument(routes, { serverUrl: req.baseUrl || '/engine-rest' })));
+  for (const route of routes) router[route.method](route.path, route.handler);
+  router.use(notFoundHandler);
+  router.use(errorHandler(engine.logger));
+  router.close = () => externalTasks.close();
+  router.externalTasks = externalTasks;
+  return router;
+}

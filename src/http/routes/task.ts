@@ -1,0 +1,100 @@
+import type { Request } from 'express';
+import { NotFoundError } from '../../runtime/errors.js';
+import type { TaskRecord } from '../../store/records.js';
+import { taskDto } from '../dto.js';
+import { ok, noContent } from '../respond.js';
+import { QueryParams } from '../query.js';
+import { checkBody } from '../validate.js';
+import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
+import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
+import { withContext } from '../prefix-errors.js';
+import { actor, param, type Route, type RouteContext } from './route.js';
+
+const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'priority', 'instanceId'] as const;
+
+export function taskRoutes(ctx: RouteContext): Route[] {
+  const { engine } = ctx;
+  const query = (req: Request) => {
+    const q = new QueryParams(req);
+    return {
+      taskId: q.string('taskId'),
+      processInstanceId: q.string('processInstanceId'),
+      processDefinitionId: q.string('processDefinitionId'),
+      processDefinitionKey: q.string('processDefinitionKey'),
+      taskDefinitionKey: q.string('taskDefinitionKey'),
+      assignee: q.string('assignee'),
+      unassigned: q.bool('unassigned'),
+      assigned: q.bool('assigned'),
+      candidateGroup: q.string('candidateGroup'),
+      candidateUser: q.string('candidateUser'),
+      includeAssignedTasks: q.bool('includeAssignedTasks'),
+      name: q.string('name'),
+      nameLike: q.string('nameLike'),
+      ...q.sort(SORT),
+      ...q.page(),
+    };
+  };
+  const task = (id: string): TaskRecord => {
+    const record = engine.core.runtime.getTask(id);
+    if (!record) throw new NotFoundError(`No matching task with id ${id}`);
+    return record;
+  };
+  const visible = (t: TaskRecord, req: Request) => {
+    const all = engine.queries.visibleVariables(t.instanceId, t.elementInstanceId);
+    const names = new QueryParams(req).list('variableNames');
+    if (!names) return all;
+    return Object.fromEntries(names.filter((n) => Object.hasOwn(all, n)).map((n) => [n, all[n]]));
+  };
+  const filters = ['processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'taskDefinitionKey', 'assignee', 'unassigned', 'assigned',
+    'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
+    const body = checkBody<{ userId: string | null }>(UserIdDto, req.body);
+    const id = task(param(req, 'id')).id;
+    if (mode === 'claim') await withContext('Cannot claim task', () => engine.claimTask(id, body.userId ?? ''));
+    else await engine.setAssignee(id, body.userId ?? null, actor(res));
+    noContent(res);
+  };
+  return [
+    {
+      method: 'get', path: '/task', tag: 'Task', summary: 'User tasks (candidate filters leave out assigned tasks unless includeAssignedTasks=true)', query: filters,
+      handler: (req, res) => ok(res, engine.queries.tasks(query(req)).map(taskDto)),
+    },
+    {
+      method: 'get', path: '/task/count', tag: 'Task', summary: 'Number of user tasks', query: filters,
+      handler: (req, res) => ok(res, { count: engine.queries.countTasks(query(req)) }),
+    },
+    { method: 'get', path: '/task/:id', tag: 'Task', summary: 'One user task', handler: (req, res) => ok(res, taskDto(task(param(req, 'id')))) },
+    { method: 'post', path: '/task/:id/claim', tag: 'Task', body: UserIdDto, summary: 'Claims a task for a user', handler: (req, res) => assign(req, res, 'claim') },
+    {
+      method: 'post', path: '/task/:id/unclaim', tag: 'Task', summary: 'Removes the assignee',
+      handler: async (req, res) => {
+        await engine.unclaimTask(task(param(req, 'id')).id, actor(res));
+        noContent(res);
+      },
+    },
+    { method: 'post', path: '/task/:id/assignee', tag: 'Task', body: UserIdDto, summary: 'Sets the assignee (no claim check)', handler: (req, res) => assign(req, res, 'set') },
+    { method: 'put', path: '/task/:id/assignee', tag: 'Task', body: UserIdDto, summary: 'Sets the assignee (alias of POST)', handler: (req, res) => assign(req, res, 'set') },
+    {
+      method: 'post', path: '/task/:id/complete', tag: 'Task', body: CompleteTaskDto, summary: 'Completes a task with variables',
+      handler: async (req, res) => {
+        const body = checkBody<{ variables?: unknown; withVariablesInReturn?: boolean | null }>(CompleteTaskDto, req.body);
+        const t = task(param(req, 'id'));
+        await withContext(`Cannot complete task ${t.id}`, async () => {
+          const variables = fromCamundaVariables(body.variables);
+          await engine.completeTask(t.id, variables, { userId: actor(res) });
+        });
+        if (!body.withVariablesInReturn) return noContent(res);
+        const instance = engine.core.runtime.getInstance(t.instanceId);
+        ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));
+      },
+    },
+    {
+      method: 'get', path: '/task/:id/form-variables', tag: 'Task', query: ['variableNames'], summary: 'The variables visible to the task (typed)',
+      handler: (req, res) => ok(res, toCamundaVariables(visible(task(param(req, 'id')), req))),
+    },
+    {
+      method: 'get', path: '/task/:id/variables', tag: 'Task', summary: 'The variables visible to the task (typed)',
+      handler: (req, res) => ok(res, toCamundaVariables(visible(task(param(req, 'id')), req))),
+    },
+  ];
+}
