@@ -1,0 +1,115 @@
+import * as ViewerModule from 'bpmn-js/lib/NavigatedViewer.js';
+import { h } from './dom.js';
+
+/** The parts of bpmn-js's API the cockpit uses (its own typings do not load under NodeNext). */
+interface Canvas {
+  zoom(level: 'fit-viewport' | number, center?: 'auto'): number;
+  addMarker(element: string, marker: string): void;
+  removeMarker(element: string, marker: string): void;
+}
+interface Overlays {
+  add(element: string, type: string, overlay: { position: { top?: number; right?: number; bottom?: number; left?: number }; html: HTMLElement }): string;
+  remove(filter: { type: string }): void;
+}
+interface ElementRegistry {
+  get(id: string): unknown;
+}
+interface BpmnViewer {
+  importXML(xml: string): Promise<{ warnings: unknown[] }>;
+  get(name: 'canvas'): Canvas;
+  get(name: 'overlays'): Overlays;
+  get(name: 'elementRegistry'): ElementRegistry;
+  destroy(): void;
+}
+type ViewerClass = new (options: { container: HTMLElement; keyboard?: { bindTo?: unknown } }) => BpmnViewer;
+
+const NavigatedViewer = (ViewerModule as unknown as { default: ViewerClass }).default;
+
+export interface ElementCount {
+  elementId: string;
+  active: number;
+  incidents: number;
+}
+
+/**
+ * One bpmn-js viewer. The XML is imported once; markers and badges are replaced on every refresh
+ * without re-rendering the diagram (so zoom and scroll stay where the user put them).
+ */
+export class Diagram {
+  private readonly viewer: BpmnViewer;
+  private markers: Array<[string, string]> = [];
+  private loaded: string | null = null;
+
+  constructor(readonly container: HTMLElement) {
+    container.classList.add('diagram');
+    container.setAttribute('role', 'img');
+    this.viewer = new NavigatedViewer({ container });
+  }
+
+  /** Imports the XML unless it is the one already shown. */
+  async show(xml: string, label: string): Promise<void> {
+    this.container.setAttribute('aria-label', `BPMN diagram of ${label}`);
+    if (this.loaded === xml) return;
+    await this.viewer.importXML(xml);
+    this.loaded = xml;
+    this.viewer.get('canvas').zoom('fit-viewport', 'auto');
+  }
+
+  private has(id: string): boolean {
+    return Boolean(this.viewer.get('elementRegistry').get(id));
+  }
+
+  /** Active elements, visited elements and taken flows, as CSS markers. */
+  mark(classes: Record<string, string[]>): void {
+    const canvas = this.viewer.get('canvas');
+    for (const [id, marker] of this.markers) canvas.removeMarker(id, marker);
+    this.markers = [];
+    for (const [marker, ids] of Object.entries(classes)) {
+      for (const id of ids) {
+        if (!this.has(id)) continue;
+        canvas.addMarker(id, marker);
+        this.markers.push([id, marker]);
+      }
+    }
+  }
+
+  /** Badges per element: active tokens (bottom left) and incidents (bottom right). */
+  badges(counts: ElementCount[]): void {
+    const overlays = this.viewer.get('overlays');
+    overlays.remove({ type: 'cockpit-badge' });
+    for (const c of counts) {
+      if (!this.has(c.elementId)) continue;
+      if (c.active > 0) {
+        overlays.add(c.elementId, 'cockpit-badge', {
+          position: { bottom: 10, left: -8 },
+          html: h('span', { class: 'token-badge', title: `${c.active} active token${c.active === 1 ? '' : 's'}`, 'data-badge': 'active', 'data-element': c.elementId }, String(c.active)),
+        });
+      }
+      if (c.incidents > 0) {
+        overlays.add(c.elementId, 'cockpit-badge', {
+          position: { bottom: 10, right: 10 },
+          html: h('span', { class: 'incident-badge', title: `${c.incidents} incident${c.incidents === 1 ? '' : 's'}`, 'data-badge': 'incident', 'data-element': c.elementId }, String(c.incidents)),
+        });
+      }
+    }
+  }
+
+  fit(): void {
+    this.viewer.get('canvas').zoom('fit-viewport', 'auto');
+  }
+
+  destroy(): void {
+    this.viewer.destroy();
+  }
+}
+
+/** A diagram with its zoom buttons (the viewer's own mouse/keyboard navigation also works). */
+export function diagramPanel(): { panel: HTMLElement; diagram: Diagram } {
+  const canvas = h('div', { class: 'diagram-canvas' });
+  const diagram = new Diagram(canvas);
+  const panel = h('section', { class: 'diagram-panel' },
+    canvas,
+    h('div', { class: 'diagram-tools' },
+      h('button', { type: 'button', onclick: () => diagram.fit(), title: 'Fit the diagram to the view' }, 'Fit')));
+  return { panel, diagram };
+}

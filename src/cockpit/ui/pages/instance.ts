@@ -1,0 +1,177 @@
+import { ApiError, cockpit, rest, seg } from '../api.js';
+import { diagramPanel } from '../diagram.js';
+import { badge, formatTime, h, notify, pretty, replaceChildren, shortId } from '../dom.js';
+import { changed, type Page } from '../page.js';
+
+interface TreeNode {
+  id: string;
+  elementId: string;
+  name: string | null;
+  type: string;
+  state: string;
+  startedAt: number;
+  incidents: number;
+  children: TreeNode[];
+}
+interface Incident {
+  id: string;
+  type: string;
+  elementId: string | null;
+  jobId: string | null;
+  message: string | null;
+  createdAt: number;
+}
+interface HistoryRow {
+  seq: number;
+  kind: string;
+  elementId: string | null;
+  elementType: string | null;
+  at: number;
+  actor: string | null;
+  data: unknown;
+}
+interface InstanceDetail {
+  instance: { id: string; definitionId: string; definitionKey: string; businessKey: string | null; state: string; startedAt: number; endedAt: number | null; parentInstanceId: string | null };
+  definition: { name: string; version: number | null };
+  variables: Record<string, unknown>;
+  path: { visited: string[]; active: string[] };
+  flows: Array<{ id: string; source: string; target: string }>;
+  tree: TreeNode[];
+  incidents: Incident[];
+  tasks: Array<{ id: string; name: string | null; assignee: string | null }>;
+  history: HistoryRow[];
+}
+
+function treeList(nodes: TreeNode[]): HTMLElement {
+  return h('ul', { class: 'tree' }, nodes.map((n) => h('li', {},
+    h('span', { class: 'tree-node' }, h('strong', {}, n.name ?? n.elementId), ' ', h('span', { class: 'muted small' }, `${n.type} · ${n.state} · since ${formatTime(n.startedAt)}`),
+      n.incidents ? [' ', badge(`${n.incidents} incident${n.incidents === 1 ? '' : 's'}`, 'bad')] : null),
+    n.children.length ? treeList(n.children) : null)));
+}
+
+function describe(row: HistoryRow): string {
+  const data = row.data && typeof row.data === 'object' ? (row.data as Record<string, unknown>) : {};
+  switch (row.kind) {
+    case 'variableSet':
+      return `${String(data.name)} = ${String(data.value).slice(0, 80)}`;
+    case 'incidentCreated':
+      return String(data.message ?? '');
+    case 'taskAssigned':
+      return `assignee ${String(data.assignee ?? '—')}`;
+    case 'instanceCancelled':
+      return String(data.reason ?? '');
+    default:
+      return '';
+  }
+}
+
+/** One instance: where it stands on the diagram, how it got there, its variables, incidents and audit trail. */
+export const instancePage: Page = async (main, ctx) => {
+  const id = decodeURIComponent(ctx.params[0] ?? '');
+  const header = h('div', { class: 'title-row' });
+  const { panel, diagram } = diagramPanel();
+  ctx.onLeave(() => diagram.destroy());
+  const incidents = h('div', {});
+  const tree = h('div', {});
+  const variables = h('div', {});
+  const history = h('div', { class: 'history' });
+  replaceChildren(main,
+    header,
+    h('section', { class: 'panel' }, panel,
+      h('p', { class: 'legend small' },
+        h('span', { class: 'legend-swatch swatch-active' }), ' active now  ',
+        h('span', { class: 'legend-swatch swatch-visited' }), ' path taken  ',
+        h('span', { class: 'legend-swatch swatch-incident' }), ' incident')),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel', 'aria-labelledby': 'incidents-title' }, h('h2', { id: 'incidents-title' }, 'Incidents'), incidents),
+      h('section', { class: 'panel', 'aria-labelledby': 'tree-title' }, h('h2', { id: 'tree-title' }, 'Activity instances'), tree),
+      h('section', { class: 'panel', 'aria-labelledby': 'vars-title' }, h('h2', { id: 'vars-title' }, 'Variables'), variables),
+      h('section', { class: 'panel', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), history)));
+
+  let xmlShown = false;
+  const refresh = async () => {
+    let detail: InstanceDetail;
+    try {
+      detail = await cockpit.get<InstanceDetail>(`/instances/${seg(id)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        replaceChildren(main, h('h1', {}, 'Instance not found'), h('p', { class: 'empty' }, `There is no process instance ${id}.`));
+        return;
+      }
+      throw error;
+    }
+    const { instance } = detail;
+    if (!xmlShown) {
+      const xml = await rest.get<{ bpmn20Xml: string }>(`/process-definition/${seg(instance.definitionId)}/xml`);
+      await diagram.show(xml.bpmn20Xml, detail.definition.name);
+      xmlShown = true;
+    }
+    const running = instance.state === 'active';
+    if (changed(header, { instance, definition: detail.definition })) {
+      replaceChildren(header,
+        h('div', {},
+          h('h1', {}, detail.definition.name, ' ', h('span', { class: 'muted' }, `v${detail.definition.version ?? '?'}`)),
+          h('p', { class: 'muted small' },
+            `Instance ${instance.id}`, instance.businessKey ? ` · business key ${instance.businessKey}` : '',
+            ` · started ${formatTime(instance.startedAt)}`, instance.endedAt ? ` · ended ${formatTime(instance.endedAt)}` : '', ' · ',
+            h('a', { href: `#/processes/${encodeURIComponent(instance.definitionId)}` }, 'definition'),
+            instance.parentInstanceId ? [' · ', h('a', { href: `#/instance/${encodeURIComponent(instance.parentInstanceId)}` }, 'parent instance')] : null)),
+        h('div', { class: 'actions' },
+          badge(running ? 'running' : instance.state, running ? 'info' : instance.state === 'completed' ? 'ok' : 'muted'),
+          running ? h('button', { type: 'button', class: 'danger', onclick: () => void cancel() }, 'Cancel instance') : null));
+    }
+    const visited = new Set([...detail.path.visited, ...detail.path.active]);
+    const taken = detail.flows.filter((f) => visited.has(f.source) && visited.has(f.target) && detail.path.visited.includes(f.source)).map((f) => f.id);
+    const incidentElements = detail.incidents.map((i) => i.elementId).filter((e): e is string => e !== null);
+    if (changed(panel, { path: detail.path, taken, incidentElements })) {
+      diagram.mark({
+        'cp-visited': detail.path.visited.filter((e) => !detail.path.active.includes(e)),
+        'cp-taken': taken,
+        'cp-active': detail.path.active,
+        'cp-incident': incidentElements,
+      });
+    }
+    if (changed(incidents, detail.incidents)) {
+      replaceChildren(incidents, detail.incidents.length === 0 ? h('p', { class: 'empty' }, 'No open incidents.') :
+        h('ul', { class: 'plain incident-list' }, detail.incidents.map((i) => h('li', { class: 'incident', 'data-incident': i.id },
+          h('div', {}, badge(i.type, 'bad'), ' at ', h('strong', {}, i.elementId ?? '—'), h('span', { class: 'muted small' }, ` · ${formatTime(i.createdAt)}`)),
+          h('pre', { class: 'incident-message' }, i.message ?? '(no message)'),
+          h('button', { type: 'button', onclick: (event: Event) => void retry(i, event.currentTarget as HTMLButtonElement) }, 'Retry')))));
+    }
+    if (changed(tree, detail.tree)) replaceChildren(tree, detail.tree.length ? treeList(detail.tree) : h('p', { class: 'empty' }, running ? 'No active activity.' : 'The instance has ended.'));
+    if (changed(variables, detail.variables)) {
+      const names = Object.keys(detail.variables);
+      replaceChildren(variables, names.length === 0 ? h('p', { class: 'empty' }, running ? 'No variables.' : 'Variables of ended instances are in the history.') :
+        h('pre', { class: 'json', tabindex: 0, 'aria-label': 'Variables as JSON' }, pretty(detail.variables)));
+    }
+    if (changed(history, detail.history)) {
+      replaceChildren(history, h('table', { class: 'table compact' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Element'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Detail'))),
+        h('tbody', {}, detail.history.map((row) => h('tr', {},
+          h('td', { class: 'nowrap' }, formatTime(row.at)), h('td', {}, row.kind), h('td', {}, row.elementId ?? ''), h('td', {}, row.actor ?? ''), h('td', { class: 'detail' }, describe(row)))))));
+    }
+  };
+
+  const retry = async (incident: Incident, button: HTMLButtonElement) => {
+    button.disabled = true;
+    try {
+      await cockpit.post(`/incidents/${seg(incident.id)}/retry`);
+      notify(`Retrying ${incident.elementId ?? 'the element'}`);
+      await refresh();
+    } catch (error) {
+      button.disabled = false;
+      notify(`Retry failed: ${error instanceof Error ? error.message : String(error)}`, 'bad');
+    }
+  };
+  const cancel = async () => {
+    if (!window.confirm(`Cancel process instance ${shortId(id)}? Its active tasks and jobs are withdrawn.`)) return;
+    try {
+      await rest.delete(`/process-instance/${seg(id)}`);
+      notify('Instance cancelled');
+      await refresh();
+    } catch (error) {
+      notify(`Cancel failed: ${error instanceof Error ? error.message : String(error)}`, 'bad');
+    }
+  };
+  ctx.poll(refresh);
+};
