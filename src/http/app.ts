@@ -1,10 +1,12 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Engine } from '../runtime/engine.js';
 import { createRouter, type CamundaRouter, type RouterOptions } from './router.js';
 import { errorHandler } from './errors.js';
 import { sendJson } from './respond.js';
+import { authMiddleware } from './auth.js';
+import { cockpitRouter } from '../cockpit/index.js';
 
 export interface ServerAppOptions extends RouterOptions {
   /** request logs go here (default: the engine's logger) */
@@ -13,6 +15,10 @@ export interface ServerAppOptions extends RouterOptions {
   requestLogs?: boolean;
   /** answered at /.well-known/camunda-automation-platform/webapps (Camunda Modeler's Cockpit link); 404 when absent */
   webapps?: { cockpitUrl?: string; tasklistUrl?: string; adminUrl?: string };
+  /** serve the web cockpit at `/` (default true) */
+  cockpit?: boolean;
+  /** the model registry's router, mounted at `/mlc` behind the same auth */
+  mlc?: Router;
 }
 
 export interface ServerApp extends Express {
@@ -61,7 +67,10 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
     if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
     sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
   });
-  app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
+  const guard = authMiddleware(options.auth ?? { mode: 'none' });
+  if (options.mlc) app.use('/mlc', guard, options.mlc);
+  if (options.cockpit !== false) app.use(guard, cockpitRouter({ engine }));
+  else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
   app.use((req, res) => sendJson(res, 404, { type: 'NotFoundException', message: `Nothing at ${req.method} ${req.path.slice(0, 200)}; the REST API is under /engine-rest`, code: null }));
   app.use(errorHandler(engine.logger));
   app.closeRest = () => rest.close();
