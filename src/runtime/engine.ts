@@ -23,6 +23,16 @@ import { resolveIncident } from './commands/incident-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
+import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
+
+export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
+
+export interface BroadcastSignalRequest {
+  name: string;
+  variables?: Variables;
+  tenantId?: string | null;
+}
+import { createRouter, type CamundaRouter, type RouterOptions } from '../http/router.js';
 
 export interface EngineOptions {
   /** SQLite file, created if missing; ':memory:' (the default) for tests */
@@ -68,7 +78,7 @@ export class Engine extends EventEmitter {
   private readonly dispatcher: HandlerDispatcher;
   private readonly scheduler: Scheduler;
   private readonly graphs: GraphCache;
-  private readonly hooks: StepHooks = {};
+  private readonly hooks: StepHooks = { ...eventHooks };
   private closed = false;
 
   private constructor(options: EngineOptions) {
@@ -155,7 +165,12 @@ export class Engine extends EventEmitter {
 
   async deploy(request: DeployRequest): Promise<DeployResult> {
     const prepared = await prepareDeployment(request);
-    const result = await this.submit(() => storeDeployment(this.core.repository, prepared, this.clock.now()));
+    const result = await this.submit((fx) => {
+      const stored = storeDeployment(this.core.repository, prepared, this.clock.now());
+      // timer, message and signal start events of the new versions, in the same transaction
+      if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
+      return stored;
+    });
     if (result.definitions) this.emit('deployed', result);
     return result;
   }
@@ -221,6 +236,44 @@ export class Engine extends EventEmitter {
     return this.submit((fx) => modifyVariables(this.core, instanceId, checked, remove, fx, actor));
   }
 
+  // ------------------------------------------------------------ messages and signals
+
+  /**
+   * Delivers a message to the waiting execution it matches (message catch, receive task, message
+   * boundary event, event sub-process, event-based gateway branch) or starts an instance at a
+   * message start event. Waiting executions win over start events. No match, or several without
+   * `all`, throws a MismatchingMessageCorrelationException.
+   */
+  correlateMessage(request: CorrelateMessageRequest): Promise<CorrelationResult[]> {
+    if (!request || typeof request.messageName !== 'string' || request.messageName === '') {
+      return Promise.reject(new BadRequestError('messageName is required'));
+    }
+    if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
+      return Promise.reject(new BadRequestError('businessKey must be a string'));
+    }
+    let variables: Variables | undefined;
+    try {
+      variables = request.variables === undefined ? undefined : checkVariables(request.variables);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx));
+  }
+
+  /** Sends a signal to every waiting signal subscription and starts every process with a matching signal start event. */
+  broadcastSignal(request: BroadcastSignalRequest): Promise<void> {
+    if (!request || typeof request.name !== 'string' || request.name === '') {
+      return Promise.reject(new BadRequestError('the signal name is required'));
+    }
+    let variables: Variables | undefined;
+    try {
+      variables = request.variables === undefined ? undefined : checkVariables(request.variables);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.submit((fx) => broadcastSignal(this.core, { name: request.name, ...(variables ? { variables } : {}), tenantId: request.tenantId }, fx));
+  }
+
   // ------------------------------------------------------------ user tasks
 
   async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
@@ -267,6 +320,13 @@ export class Engine extends EventEmitter {
     return this.submit((fx) => resolveIncident(this.core, incidentId, fx, actor));
   }
 
+  // ------------------------------------------------------------ REST
+
+  /** The Camunda 7 REST API as an express router: `app.use('/engine-rest', engine.router())`. */
+  router(options?: RouterOptions): CamundaRouter {
+    return createRouter(this, options);
+  }
+
   // ------------------------------------------------------------ plumbing
 
   /** Applies a command in the next group commit; resolves after the commit. */
@@ -283,7 +343,8 @@ export class Engine extends EventEmitter {
       const next = this.core.jobs.nextDue(this.dispatcher.topics());
       const due = next !== null && next <= this.clock.now();
       quietRounds = this.loop.pending === 0 && this.dispatcher.busy === 0 && !due ? quietRounds + 1 : 0;
-      if (due && this.dispatcher.busy === 0) this.scheduler.wake();
+      // poll directly: due-now jobs (continuations) must run even with a clock that only moves when told
+      if (due && this.dispatcher.busy === 0) this.scheduler.poll();
       if (Date.now() > deadline) throw new Error('engine did not become idle in time');
     }
   }

@@ -1,6 +1,7 @@
 import type { FlowNode } from '../bpmn/graph.js';
 import type { Step, ElementInstance } from './step.js';
 import type { Variables } from './variables.js';
+import { isMultiInstanceInner } from './behaviours/multi-instance.js';
 
 /**
  * Throws a BPMN error from `source` (a task whose handler raised it, or an error end event):
@@ -13,7 +14,9 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
   step.recordHistory({ kind: 'errorThrown', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, message }) });
   let current: ElementInstance | null = source;
   while (current) {
-    const boundary = findErrorBoundary(step, step.node(current), code);
+    const node = step.node(current);
+    // an inner instance of a multi-instance activity: the boundary events belong to its body
+    const boundary = isMultiInstanceInner(current, node) ? undefined : findErrorBoundary(step, node, code);
     if (boundary) {
       const attachedTo = current;
       step.terminate(attachedTo);
@@ -26,6 +29,7 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
     if (step.services.hooks?.catchErrorInScope?.(step, scope, code, message, variables)) return;
     current = scope;
   }
+  if (step.services.hooks?.propagateErrorToParent?.(step, source, code, message, variables)) return;
   step.raiseIncident(source, 'unhandledError', `Unhandled BPMN error ${text}: no error boundary event or error event sub-process catches it`);
 }
 

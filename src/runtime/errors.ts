@@ -25,6 +25,11 @@ export class ConflictError extends EngineError {
   override readonly type = 'RestException';
 }
 
+/** A message matched no waiting execution or start event, or several without `all` (Camunda: 400). */
+export class MismatchingMessageCorrelationError extends EngineError {
+  override readonly type = 'MismatchingMessageCorrelationException';
+}
+
 /**
  * A business error raised by a handler or a worker: it is caught by the nearest matching error
  * boundary event or error event sub-process, or becomes an incident.

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
@@ -7,7 +7,7 @@ import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
-import { behaviourOf } from './behaviours/index.js';
+import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
 
 /** An element instance as a step holds it in memory. */
 export interface ElementInstance extends ElementInstanceRecord {
@@ -45,6 +45,8 @@ export interface StepHooks {
   instanceEnded?(step: Step): void;
   /** an error found no boundary event: try event sub-processes in the scope (returns true when caught) */
   catchErrorInScope?(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
+  /** an error nothing in this instance catches: hand it to the calling instance (returns true when it takes it) */
+  propagateErrorToParent?(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
 /** Bounds one step so a model that loops without a wait state cannot hang the engine. */
@@ -174,7 +176,7 @@ export class Step {
   /** A token arrives at `node` inside scope `parentId` (over `flowId`): create its element instance and activate it. */
   enter(node: FlowNode, parentId: string | null, flowId?: string, data: ElementInstanceRecord['data'] = {}): ElementInstance {
     const ei: ElementInstance = {
-      id: randomUUID(),
+      id: newId(),
       instanceId: this.instance.id,
       parentId,
       elementId: node.id,
@@ -192,17 +194,39 @@ export class Step {
   private activate(ei: ElementInstance): void {
     if (ei.state !== 'ready') return;
     const node = this.node(ei);
+    const inner = isMultiInstanceInner(ei, node);
+    if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
+      // camunda:asyncBefore: wait for a job, then activate (continueBefore)
+      this.createJob('async', ei, node.id, this.now, { phase: 'before' });
+      return;
+    }
     this.transition(ei, 'ACTIVATE');
     const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
     this.pendingActivation.set(ei.id, row);
     this.history.push(row);
-    if (node.io?.inputs.length) {
-      const visible = this.visibleVariables(ei.parentId);
+    if (node.io?.inputs.length && !isMultiInstanceBody(ei, node)) {
+      // the element's own scope: empty so far, except a multi-instance inner's element variable and loopCounter
+      const visible = this.visibleVariables(ei.id);
       const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
     }
     if (node.boundaryEvents?.length) this.services.hooks?.armBoundaryEvents?.(this, ei, node);
-    behaviourOf(node).onActivate(this, ei, node);
+    behaviourOf(node, ei).onActivate(this, ei, node);
+  }
+
+  /** asyncBefore: the continuation job ran, activate the element now. */
+  continueBefore(ei: ElementInstance): void {
+    if (ei.state !== 'ready') return;
+    ei.data = { ...ei.data, asyncBeforeDone: true };
+    ei.changed = true;
+    this.schedule(ei, () => this.activate(ei));
+  }
+
+  /** asyncAfter: the continuation job ran, leave the element over the flows chosen when it completed. */
+  continueAfter(ei: ElementInstance): void {
+    if (ei.state !== 'completing') return;
+    const node = this.node(ei);
+    this.schedule(ei, () => this.leave(ei, node, ei.data.asyncAfterFlows ?? []));
   }
 
   /**
@@ -211,15 +235,30 @@ export class Step {
    */
   complete(ei: ElementInstance, flows?: readonly string[]): void {
     const node = this.node(ei);
+    const inner = isMultiInstanceInner(ei, node);
     this.transition(ei, 'COMPLETE');
-    if (node.io?.outputs.length) {
+    if (node.io?.outputs.length && !isMultiInstanceBody(ei, node)) {
       const visible = this.visibleVariables(ei.id);
       const values = node.io.outputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setVariable(ei.parentId, name, value);
     }
-    const taken = flows ?? this.selectOutgoing(node, ei.parentId);
+    // a multi-instance inner instance takes no flow: its body counts it and decides
+    const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
+    if (inner) collectInnerOutput(this, ei, node);
+    if (node.asyncAfter && !inner) {
+      // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
+      this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
+      ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
+      this.createJob('async', ei, node.id, this.now, { phase: 'after' });
+      return;
+    }
+    this.leave(ei, node, taken);
+  }
+
+  private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     this.transition(ei, 'COMPLETED');
     this.finish(ei, node, 'activityCompleted');
+    if (isMultiInstanceInner(ei, node)) return innerCompleted(this, ei, node);
     for (const flowId of taken) {
       const flow = this.graph.flows[flowId]!;
       this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
@@ -241,7 +280,7 @@ export class Step {
     for (const child of this.childrenOf(ei.id)) this.terminate(child);
     const node = this.node(ei);
     this.transition(ei, 'TERMINATE');
-    behaviourOf(node).onTerminate?.(this, ei, node);
+    behaviourOf(node, ei).onTerminate?.(this, ei, node);
     this.transition(ei, 'TERMINATED');
     this.finish(ei, node, 'activityTerminated');
   }
@@ -273,7 +312,7 @@ export class Step {
     const scope = this.eis.get(scopeId);
     if (!scope || scope.state !== 'active') return;
     const node = this.node(scope);
-    const behaviour = behaviourOf(node);
+    const behaviour = behaviourOf(node, scope);
     if (behaviour.onChildrenDone) behaviour.onChildrenDone(this, scope, node);
     else this.complete(scope);
   }
@@ -287,10 +326,11 @@ export class Step {
     this.instance.endElementId = endElementId;
     this.instanceChanged = true;
     for (const jobId of this.services.store.jobIdsOfInstance(this.instance.id)) this.cancelJob(jobId);
+    // before the variables go: a calling instance receives them
+    this.services.hooks?.instanceEnded?.(this);
     this.dropScopeVariables(this.rootScope);
     this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
     this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
-    this.services.hooks?.instanceEnded?.(this);
   }
 
   /** The outgoing flows to take after an element completes: every flow whose condition holds, else the default. */
@@ -329,7 +369,7 @@ export class Step {
       if (blocked) continue;
       const [first, ...others] = waiting;
       for (const other of others) this.consume(other);
-      this.schedule(first!, () => behaviourOf(this.node(first!)).onJoin?.(this, first!, this.node(first!)));
+      this.schedule(first!, () => behaviourOf(this.node(first!), first!).onJoin?.(this, first!, this.node(first!)));
       fired = true;
     }
     return fired;
@@ -440,7 +480,7 @@ export class Step {
   createTaskJob(ei: ElementInstance, node: FlowNode, topic: string): JobRecord {
     const handled = this.services.isHandled(topic);
     const job: JobRecord = {
-      id: randomUUID(),
+      id: newId(),
       kind: 'task',
       instanceId: this.instance.id,
       elementInstanceId: ei.id,
@@ -468,7 +508,7 @@ export class Step {
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
   createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
     const job: JobRecord = {
-      id: randomUUID(),
+      id: newId(),
       kind,
       instanceId: this.instance.id,
       elementInstanceId: ei?.id ?? null,
@@ -503,7 +543,7 @@ export class Step {
   }
 
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
-    const id = randomUUID();
+    const id = newId();
     this.services.store.insertIncident({
       id,
       type,

@@ -28,6 +28,12 @@ export interface ElementData {
   childInstanceId?: string;
   /** an event-based gateway waiting on its branches */
   waiting?: boolean;
+  /** a catch event entered by an event-based gateway whose trigger already happened */
+  triggered?: boolean;
+  /** asyncBefore: the continuation job ran, activate now */
+  asyncBeforeDone?: boolean;
+  /** asyncAfter: the flows to take once the continuation job runs */
+  asyncAfterFlows?: string[];
 }
 
 export interface ElementInstanceRecord {
@@ -152,6 +158,9 @@ export interface SubscriptionRecord {
   elementId: string;
   definitionId: string | null;
   businessKey: string | null;
+  tenantId: string | null;
   interrupting: boolean;
   createdAt: number;
+  /** insertion order: a signal thrown reaches only subscriptions that existed when it was thrown */
+  seq?: number;
 }

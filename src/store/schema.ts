@@ -124,6 +124,8 @@ export const migrations: readonly string[] = [
   CREATE INDEX tasks_assignee ON tasks (assignee) WHERE assignee IS NOT NULL;
   CREATE INDEX tasks_element_instance ON tasks (element_instance_id);
   CREATE INDEX tasks_created ON tasks (created_at);
+  CREATE INDEX tasks_definition_key ON tasks (definition_key);
+  CREATE INDEX tasks_element ON tasks (element_id);
 
   CREATE TABLE task_candidates (
     kind TEXT NOT NULL,
@@ -164,7 +166,8 @@ export const migrations: readonly string[] = [
   `,
   /* 2: message and signal subscriptions (events waiting for the outside world) */ `
   CREATE TABLE subscriptions (
-    id TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     correlation_key TEXT,
@@ -173,11 +176,136 @@ export const migrations: readonly string[] = [
     element_id TEXT NOT NULL,
     definition_id TEXT,
     business_key TEXT,
+    tenant_id TEXT,
     interrupting INTEGER NOT NULL DEFAULT 1,
     created_at INTEGER NOT NULL
   );
+  CREATE INDEX subscriptions_definition ON subscriptions (definition_id) WHERE instance_id IS NULL;
+  -- the scheduler's next wake-up: locked jobs count at their lock expiry (see JobStore.nextDue)
+  CREATE INDEX jobs_locked ON jobs (lock_expires_at) WHERE lock_expires_at IS NOT NULL;
   CREATE INDEX subscriptions_name ON subscriptions (kind, name);
   CREATE INDEX subscriptions_instance ON subscriptions (instance_id);
   CREATE INDEX subscriptions_element_instance ON subscriptions (element_instance_id);
+  `,
+  /* 3: model lifecycle registry (src/mlc): models, versions, runtimes, deployments, tests, alerts, training */ `
+  CREATE TABLE mlc_models (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    owner_group TEXT,
+    metadata TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE mlc_versions (
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    artifact TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    features TEXT,
+    input_schema TEXT NOT NULL,
+    training_data TEXT,
+    hyper_parameters TEXT,
+    training_metrics TEXT,
+    baseline TEXT,
+    description TEXT,
+    created_by_instance TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (model_id, version)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE mlc_version_events (
+    seq INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT,
+    instance_id TEXT,
+    actor TEXT,
+    at INTEGER NOT NULL,
+    data TEXT
+  );
+  CREATE INDEX mlc_version_events_version ON mlc_version_events (model_id, version, seq);
+
+  CREATE TABLE mlc_runtimes (
+    name TEXT PRIMARY KEY,
+    stage TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    capabilities TEXT NOT NULL,
+    features TEXT,
+    description TEXT,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE mlc_deployments (
+    id TEXT PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    runtime TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    status TEXT NOT NULL,
+    instance_id TEXT,
+    deployed_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE INDEX mlc_deployments_model ON mlc_deployments (model_id, version);
+  CREATE INDEX mlc_deployments_runtime ON mlc_deployments (runtime, status);
+
+  CREATE TABLE mlc_test_results (
+    id TEXT PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    dataset TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    metrics TEXT,
+    drift TEXT,
+    verdict TEXT NOT NULL,
+    error TEXT,
+    instance_id TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX mlc_test_results_version ON mlc_test_results (model_id, version, created_at);
+
+  CREATE TABLE mlc_alerts (
+    id TEXT PRIMARY KEY,
+    model_id TEXT,
+    version INTEGER,
+    severity TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    details TEXT,
+    instance_id TEXT,
+    webhook_status TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX mlc_alerts_model ON mlc_alerts (model_id, created_at);
+
+  CREATE TABLE mlc_training_jobs (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT UNIQUE,
+    model_id TEXT NOT NULL,
+    base_version INTEGER,
+    status TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    result_version INTEGER,
+    error TEXT,
+    log_file TEXT,
+    instance_id TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE INDEX mlc_training_jobs_model ON mlc_training_jobs (model_id, started_at);
+
+  CREATE TABLE mlc_handler_results (
+    idempotency_key TEXT PRIMARY KEY,
+    topic TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];

@@ -11,7 +11,7 @@ describe.each(flavours)('tasks (%s)', (flavour) => {
     const calls: JobContext[] = [];
     engine.handle('work', (job) => {
       calls.push(job);
-      return { variables: { result: job.variables.input * 2 } };
+      return { variables: { result: (job.variables.input as number) * 2 } };
     });
     const instance = await engine.start(processId('ServiceTask', flavour), { businessKey: 'bk-1', variables: { input: 21 } });
     await engine.whenIdle();

@@ -3,6 +3,9 @@ import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode } from '../../bpmn/graph.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
+import { queueSignal } from '../events/signals.js';
+import { throwEscalation } from './escalations.js';
+import { followLink } from './links.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
 export const startEvent: Behaviour = {
@@ -34,6 +37,14 @@ export const endEvent: Behaviour = {
         return terminateScope(step, ei);
       case 'error':
         return throwBpmnError(step, ei, node.event.errorCode ?? '', node.event.errorMessage ?? '');
+      case 'signal':
+        queueSignal(step, node.event.signalName ?? '');
+        return step.complete(ei);
+      case 'escalation':
+        throwEscalation(step, ei, node.event.escalationCode);
+        // an interrupting catcher may have ended this token already
+        if (ei.state === 'active') step.complete(ei);
+        return;
       default:
         return step.complete(ei);
     }
@@ -44,6 +55,19 @@ export const intermediateThrowEvent: Behaviour = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
+    switch (node.event?.type) {
+      case 'signal':
+        queueSignal(step, node.event.signalName ?? '');
+        break;
+      case 'escalation':
+        throwEscalation(step, ei, node.event.escalationCode);
+        if (ei.state !== 'active') return;
+        break;
+      case 'link':
+        return followLink(step, ei, node);
+      default:
+        break;
+    }
     step.complete(ei);
   },
 };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { FlowNode, Expression } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
@@ -13,8 +13,8 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     const value = step.evaluate(expression, visible, node);
     return value === null || value === undefined || value === '' ? null : String(value);
   };
-  const id = randomUUID();
-  step.services.store.insertTask({
+  const id = newId();
+  const task = {
     id,
     instanceId: step.instance.id,
     elementInstanceId: ei.id,
@@ -31,8 +31,14 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     dueAt: toTime(text(settings.dueDate), node, 'due date'),
     followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date'),
     createdAt: step.now,
+  };
+  step.services.store.insertTask(task);
+  step.recordHistory({
+    kind: 'taskCreated',
+    elementInstanceId: ei.id,
+    elementId: node.id,
+    data: JSON.stringify({ taskId: id, name: task.name, assignee: task.assignee, candidateGroups: task.candidateGroups, candidateUsers: task.candidateUsers, dueAt: task.dueAt, priority: task.priority }),
   });
-  step.recordHistory({ kind: 'taskCreated', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ taskId: id }) });
   step.effects.push({ kind: 'taskChanged', taskId: id, instanceId: step.instance.id, change: 'created' });
 }
 

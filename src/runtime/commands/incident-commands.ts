@@ -20,7 +20,7 @@ export function resolveIncident(core: EngineCore, incidentId: string, effects: E
     const node = step.node(ei);
     step.schedule(ei, () => {
       // the element stays active; run its activation work again
-      behaviourOf(node).onActivate(step, ei, node);
+      behaviourOf(node, ei).onActivate(step, ei, node);
     });
   }, actor);
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { FlowNode } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord } from '../../store/records.js';
 import type { Effect } from '../effects.js';
@@ -23,7 +23,7 @@ export function startInstance(core: EngineCore, definition: DefinitionRecord, op
   const graph = core.services.graphOf(definition.id);
   const start = chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
   const instance: InstanceRecord = {
-    id: randomUUID(),
+    id: newId(),
     definitionId: definition.id,
     definitionKey: definition.key,
     businessKey: options.businessKey ?? null,

@@ -49,7 +49,7 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
     step.cancelJob(job.id);
     const node = step.node(ei);
     step.runGuarded(ei, () => {
-      const behaviour = behaviourOf(node);
+      const behaviour = behaviourOf(node, ei);
       if (!behaviour.onJobCompleted) throw new BadRequestError(`Element '${node.id}' does not wait for a job`);
       behaviour.onJobCompleted(step, ei, node, variables);
     });
@@ -91,10 +91,13 @@ export function failJob(core: EngineCore, jobId: string, failure: FailureOptions
   core.runtime.failJob(job.id, retries, dueAt, truncate(failure.message, 4000), failure.details ? truncate(failure.details, 100_000) : null);
   if (retries > 0) {
     effects.push({ kind: 'wake', at: dueAt });
-    if (job.topic) effects.push({ kind: 'jobAvailable', topic: job.topic });
+    // remote workers hear about it when it is due, not before (long polls would wake for nothing)
+    if (job.topic && dueAt <= now) effects.push({ kind: 'jobAvailable', topic: job.topic });
     return;
   }
-  inInstance(core, job.instanceId!, effects, (step) => {
+  // an instance-less job (timer start, signal broadcast) keeps its error message; nothing to raise the incident on
+  if (job.instanceId === null) return;
+  inInstance(core, job.instanceId, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) return;
     step.raiseIncident(ei, job.kind === 'task' ? 'failedJob' : 'failedTimer', failure.message || 'The job failed', job.id);
@@ -131,6 +134,8 @@ export function extendLock(core: EngineCore, jobId: string, workerId: string, du
 
 export function unlockJob(core: EngineCore, jobId: string, effects: Effect[]): void {
   const job = getJob(core, jobId);
+  if (job.kind !== 'task') throw new BadRequestError(`Job '${jobId}' is a ${job.kind} job, not an external task`);
+  if (job.lockOwner?.startsWith('engine:')) throw new BadRequestError(`External task '${jobId}' is being run by the engine's own handler and cannot be unlocked`);
   core.runtime.lockJob(job.id, null, null);
   if (job.topic) effects.push({ kind: 'jobAvailable', topic: job.topic });
 }

@@ -18,7 +18,7 @@ export function completeTask(core: EngineCore, taskId: string, variables: Variab
     const ei = step.elementInstance(task.elementInstanceId);
     if (!ei) throw new NotFoundError(`The element instance of task '${taskId}' no longer exists`);
     const node = step.node(ei);
-    step.runGuarded(ei, () => behaviourOf(node).onTaskCompleted!(step, ei, node, variables));
+    step.runGuarded(ei, () => behaviourOf(node, ei).onTaskCompleted!(step, ei, node, variables));
   }, userId);
 }
 

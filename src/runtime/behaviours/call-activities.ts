@@ -1,0 +1,290 @@
+/**
+ * Call activities: start a separate instance of another process (by key: latest, a version, a
+ * version tag, or the caller's deployment) and wait for it.
+ *
+ * Durability across instances: the child is created synchronously, in the parent's step and
+ * transaction (it is a brand-new instance, so nothing else can have it loaded). Everything that
+ * flows back — the child completed, the child threw a BPMN error the caller catches — is a
+ * durable `continuation` job on the parent, written in the child's transaction, so a crash
+ * between the two never loses the wake-up and the parent is never loaded inside the child's step.
+ * Cancelling the call activity cancels the child (and its children) in the same transaction.
+ */
+import type Database from 'better-sqlite3';
+import type { CallActivitySettings, FlowNode, ProcessGraph } from '../../bpmn/graph.js';
+import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
+import { RepositoryStore } from '../../store/repository-store.js';
+import { SubscriptionStore } from '../../store/subscription-store.js';
+import type { Behaviour } from './behaviour.js';
+import { Step, type ElementInstance } from '../step.js';
+import { IncidentError } from '../errors.js';
+import { decodeValue, encodeValue, type Variables } from '../variables.js';
+import { inInstance, type EngineCore } from '../engine-core.js';
+import type { Effect } from '../effects.js';
+import { throwBpmnError } from '../error-propagation.js';
+import { insertEngineJob } from '../events/triggers.js';
+import { registerContinuation } from '../events/continuations.js';
+import { randomUUID } from 'node:crypto';
+
+/** Deeper call chains are refused with an incident (a process calling itself would never stop). */
+export const MAX_CALL_DEPTH = 50;
+
+/** Child steps being cancelled by their parent: they must not report back. */
+const cancelledByParent = new WeakSet<Step>();
+/** Child steps created in their parent's step: the call activity's element id (the parent row is not written yet). */
+const callElementOf = new WeakMap<Step, string>();
+const repositories = new WeakMap<Database.Database, RepositoryStore>();
+
+function repository(step: Step): RepositoryStore {
+  const db = step.services.store.db;
+  let repo = repositories.get(db);
+  if (!repo) {
+    repo = new RepositoryStore(db);
+    repositories.set(db, repo);
+  }
+  return repo;
+}
+
+type EncodedVariables = Record<string, { type: string; text: string | null }>;
+
+interface ChildEnded {
+  type: 'childEnded';
+  childId: string;
+  state: 'completed' | 'terminated';
+  variables: EncodedVariables;
+}
+
+interface ChildError {
+  type: 'childError';
+  childId: string;
+  code: string;
+  message: string;
+  variables?: EncodedVariables;
+}
+
+export const callActivity: Behaviour = {
+  onActivate(step, ei, node) {
+    const call = node.callActivity;
+    if (!call) throw new IncidentError(`Call activity '${node.id}' has no called element`);
+    const visible = step.visibleVariables(ei.id);
+    const key = step.evaluate(call.calledElement, visible, node);
+    if (typeof key !== 'string' || key === '') throw new IncidentError(`Call activity '${node.id}': the called element evaluated to ${JSON.stringify(key)}, not a process id`);
+    const definition = resolveCalled(step, node, call, key);
+    checkDepth(step, node);
+    const variables: Variables = {};
+    if (call.inputAll) Object.assign(variables, visible);
+    else for (const mapping of node.io?.inputs ?? []) variables[mapping.target] = visible[mapping.target];
+    for (const mapping of call.inputs) variables[mapping.target] = step.evaluate(mapping.source, visible, node) ?? null;
+    let businessKey: string | null = null;
+    if (call.businessKey) {
+      const value = step.evaluate(call.businessKey, visible, node);
+      businessKey = value === null || value === undefined ? null : String(value);
+    }
+    const child = startChild(step, ei, node, definition, variables, businessKey);
+    ei.data = { ...ei.data, childInstanceId: child.id };
+    ei.changed = true;
+  },
+  onEvent(step, ei, node, trigger) {
+    const payload = trigger.payload as ChildEnded;
+    if (payload.state !== 'completed') {
+      step.raiseIncident(ei, 'calledInstanceCancelled', `The instance '${payload.childId}' called by '${node.id}' was cancelled`);
+      return;
+    }
+    const childVars = decodeVariables(payload.variables);
+    const call = node.callActivity!;
+    const out: Variables = {};
+    if (call.outputAll) Object.assign(out, childVars);
+    for (const mapping of call.outputs) out[mapping.target] = step.evaluate(mapping.source, childVars, node) ?? null;
+    // output mappings (zeebe:output) read the child's variables as locals of the call activity
+    if (node.io?.outputs.length) for (const [name, value] of Object.entries(childVars)) step.setLocalVariable(ei.id, name, value);
+    for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
+    step.complete(ei);
+  },
+  onTerminate(step, ei) {
+    cancelChild(step, ei);
+  },
+};
+
+function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
+  const repo = repository(step);
+  const own = repo.getDefinition(step.instance.definitionId);
+  const tenantId = own?.tenantId ?? null;
+  let definition: DefinitionRecord | undefined;
+  let how = '';
+  switch (call.binding) {
+    case 'version':
+      definition = repo.definitionByVersion(key, call.version!, tenantId);
+      how = ` in version ${call.version}`;
+      break;
+    case 'versionTag':
+      definition = repo.definitionByVersionTag(key, call.versionTag!, tenantId);
+      how = ` with version tag '${call.versionTag}'`;
+      break;
+    case 'deployment':
+      definition = own ? repo.definitionsOfDeployment(own.deploymentId).find((d) => d.key === key) : undefined;
+      how = ' in the deployment of the calling process';
+      break;
+    default:
+      definition = repo.latestDefinition(key, tenantId);
+  }
+  if (!definition) {
+    throw new IncidentError(`Call activity '${node.id}' calls process '${key}', but no such process is deployed${how}`, 'calledProcessNotFound');
+  }
+  return definition;
+}
+
+function checkDepth(step: Step, node: FlowNode): void {
+  // the child would be this deep in its call chain (the root instance is at depth 1)
+  let depth = 2;
+  let parentId = step.instance.parentInstanceId;
+  for (;;) {
+    if (depth > MAX_CALL_DEPTH) {
+      throw new IncidentError(`Call activity '${node.id}' would nest called processes more than ${MAX_CALL_DEPTH} deep: does a process call itself?`, 'callDepthExceeded');
+    }
+    if (!parentId) return;
+    depth++;
+    parentId = step.services.store.getInstance(parentId)?.parentInstanceId ?? null;
+  }
+}
+
+function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition: DefinitionRecord, variables: Variables, businessKey: string | null): InstanceRecord {
+  const graph = step.services.graphOf(definition.id);
+  const startId = graph.scope.startEvents.find((id) => (graph.nodes[id]!.event?.type ?? 'none') === 'none');
+  if (!startId) throw new IncidentError(`Call activity '${node.id}': process '${definition.key}' has no none start event to be called at`);
+  const instance: InstanceRecord = {
+    id: randomUUID(),
+    definitionId: definition.id,
+    definitionKey: definition.key,
+    businessKey,
+    state: 'active',
+    parentInstanceId: step.instance.id,
+    parentElementInstanceId: ei.id,
+    startedAt: step.now,
+    endedAt: null,
+    startElementId: startId,
+    endElementId: null,
+  };
+  const child = Step.create(step.services, instance);
+  child.actor = step.actor;
+  callElementOf.set(child, node.id);
+  child.setVariables(null, variables);
+  step.services.hooks?.armEventSubProcesses?.(child, null);
+  child.enter(graph.nodes[startId]!, null);
+  child.drain();
+  child.flush();
+  step.effects.push(...child.effects);
+  step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: instance.id, definitionId: definition.id }) });
+  return instance;
+}
+
+function cancelChild(step: Step, ei: ElementInstance): void {
+  const childId = ei.data.childInstanceId;
+  if (!childId) return;
+  const child = step.services.store.getInstance(childId);
+  if (!child || child.state !== 'active') return;
+  const childStep = Step.load(step.services, child);
+  childStep.actor = step.actor;
+  cancelledByParent.add(childStep);
+  childStep.recordHistory({ kind: 'instanceCancelled', data: JSON.stringify({ reason: `the calling element '${ei.elementId}' of instance '${step.instance.id}' ended` }) });
+  childStep.endInstance('terminated', null);
+  childStep.drain();
+  childStep.flush();
+  step.effects.push(...childStep.effects);
+}
+
+/** StepHooks.instanceEnded: a called instance ended on its own, so its caller continues (durably, by a job). */
+export function reportToCaller(step: Step): void {
+  const instance = step.instance;
+  if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return;
+  const payload: ChildEnded = {
+    type: 'childEnded',
+    childId: instance.id,
+    state: instance.state === 'completed' ? 'completed' : 'terminated',
+    variables: encodeVariables(step.visibleVariables(null)),
+  };
+  notifyParent(step, payload);
+}
+
+/**
+ * StepHooks.propagateErrorToParent: a BPMN error nothing in the child catches goes to the call
+ * activity when the caller's diagram has a catcher for it there (a boundary event on the call
+ * activity or an enclosing sub-process, or an error event sub-process on the way out). Otherwise
+ * the incident stays in the child, where the error happened.
+ */
+export function propagateErrorToParent(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean {
+  const instance = step.instance;
+  if (!instance.parentInstanceId || !instance.parentElementInstanceId) return false;
+  const parent = step.services.store.getInstance(instance.parentInstanceId);
+  if (!parent || parent.state !== 'active') return false;
+  const callElementId = callElementOf.get(step) ?? SubscriptionStore.for(step.services.store.db).elementIdOf(instance.parentElementInstanceId);
+  if (!callElementId || !catchesError(step.services.graphOf(parent.definitionId), callElementId, code)) return false;
+  const payload: ChildError = { type: 'childError', childId: instance.id, code, message, ...(variables ? { variables: encodeVariables(variables) } : {}) };
+  step.recordHistory({ kind: 'errorPropagated', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, to: parent.id }) });
+  notifyParent(step, payload);
+  return true;
+}
+
+function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
+  const instance = step.instance;
+  const parent = step.services.store.getInstance(instance.parentInstanceId!);
+  insertEngineJob({ runtime: step.services.store }, step.now, {
+    kind: 'continuation',
+    instanceId: instance.parentInstanceId!,
+    elementInstanceId: instance.parentElementInstanceId!,
+    elementId: null,
+    definitionId: parent?.definitionId ?? null,
+    definitionKey: parent?.definitionKey ?? null,
+    payload,
+  }, step.effects);
+}
+
+function catchesError(graph: ProcessGraph, elementId: string, code: string): boolean {
+  const matches = (node: FlowNode | undefined) => node?.event?.type === 'error' && (node.event.errorCode === undefined || node.event.errorCode === code);
+  let node: FlowNode | undefined = graph.nodes[elementId];
+  while (node) {
+    if ((node.boundaryEvents ?? []).some((id) => matches(graph.nodes[id]))) return true;
+    const scope = node.parent === null ? graph.scope : graph.nodes[node.parent]?.scope;
+    for (const espId of scope?.eventSubProcesses ?? []) {
+      const startId = graph.nodes[espId]?.scope?.startEvents[0];
+      if (startId !== undefined && matches(graph.nodes[startId])) return true;
+    }
+    node = node.parent === null ? undefined : graph.nodes[node.parent];
+  }
+  return false;
+}
+
+function encodeVariables(variables: Variables): EncodedVariables {
+  const encoded: EncodedVariables = {};
+  for (const [name, value] of Object.entries(variables)) encoded[name] = encodeValue(name, value);
+  return encoded;
+}
+
+function decodeVariables(encoded: EncodedVariables | undefined): Variables {
+  const variables: Variables = {};
+  for (const [name, { type, text }] of Object.entries(encoded ?? {})) variables[name] = decodeValue(type, text);
+  return variables;
+}
+
+/** Runs in the parent's own step, after the child's transaction committed. */
+function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effects: Effect[], act: (step: Step, ei: ElementInstance) => void): void {
+  const parent = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
+  if (!parent || parent.state !== 'active') return;
+  inInstance(core, parent.id, effects, (step) => {
+    const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
+    if (!ei || ei.state !== 'active' || ei.data.childInstanceId !== childId) return;
+    step.runGuarded(ei, () => act(step, ei));
+  });
+}
+
+registerContinuation('childEnded', (core, job, payload, effects) => {
+  const ended = payload as ChildEnded;
+  inCallActivity(core, job, ended.childId, effects, (step, ei) => {
+    callActivity.onEvent!(step, ei, step.node(ei), { kind: 'continuation', payload: ended });
+  });
+});
+
+registerContinuation('childError', (core, job, payload, effects) => {
+  const error = payload as ChildError;
+  inCallActivity(core, job, error.childId, effects, (step, ei) => {
+    throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
+  });
+});

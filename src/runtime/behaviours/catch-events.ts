@@ -1,0 +1,21 @@
+/**
+ * Intermediate catch events (timer, message, signal, link) and receive tasks: arm what they wait
+ * for when entered, continue when it happens. Entered from an event-based gateway whose branch
+ * already fired, they pass at once.
+ */
+import type { Behaviour } from './behaviour.js';
+import { armEvent } from '../events/triggers.js';
+import { applyResult } from './tasks.js';
+
+export const intermediateCatchEvent: Behaviour = {
+  onActivate(step, ei, node) {
+    if (ei.data.triggered || node.event?.type === 'link') return step.complete(ei);
+    armEvent(step, ei, node);
+  },
+  onEvent(step, ei, node, trigger) {
+    if (trigger.variables) applyResult(step, ei, node, trigger.variables);
+    step.complete(ei);
+  },
+};
+
+export const receiveTask: Behaviour = intermediateCatchEvent;

@@ -1,0 +1,44 @@
+/**
+ * Escalation throw and end events: the nearest catcher on the way out wins — an escalation
+ * boundary event on an enclosing activity (this code before a catch-all one) or an escalation
+ * event sub-process in a scope. Interrupting catchers cancel what they are attached to (or the
+ * scope's other tokens); non-interrupting ones let the thrower continue. An escalation nobody
+ * catches is not an error (BPMN): the token just continues.
+ */
+import type { FlowNode } from '../../bpmn/graph.js';
+import type { Step, ElementInstance } from '../step.js';
+import { catchInScope } from './event-sub-processes.js';
+import { isMultiInstanceInner } from './multi-instance.js';
+
+/** Throws escalation `code` from `source`; true when something caught it. */
+export function throwEscalation(step: Step, source: ElementInstance, code: string | undefined): boolean {
+  const escalationCode = code ?? '';
+  step.recordHistory({ kind: 'escalationThrown', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code: escalationCode }) });
+  let current: ElementInstance | null = source;
+  while (current) {
+    const node = step.node(current);
+    const boundary = current === source || isMultiInstanceInner(current, node) ? undefined : findEscalationBoundary(step, node, escalationCode);
+    if (boundary) {
+      const attachedTo = current;
+      if (boundary.cancelActivity !== false) step.terminate(attachedTo);
+      const caught = step.enter(boundary, attachedTo.parentId);
+      step.recordHistory({ kind: 'escalationCaught', elementInstanceId: caught.id, elementId: boundary.id, data: JSON.stringify({ code: escalationCode }) });
+      return true;
+    }
+    const scope: ElementInstance | null = current.parentId === null ? null : step.elementInstance(current.parentId) ?? null;
+    if (catchInScope(step, scope, 'escalation', escalationCode)) return true;
+    current = scope;
+  }
+  return false;
+}
+
+function findEscalationBoundary(step: Step, node: FlowNode, code: string): FlowNode | undefined {
+  let catchAll: FlowNode | undefined;
+  for (const id of node.boundaryEvents ?? []) {
+    const boundary = step.graph.nodes[id];
+    if (boundary?.event?.type !== 'escalation') continue;
+    if (boundary.event.escalationCode === code) return boundary;
+    if (boundary.event.escalationCode === undefined) catchAll ??= boundary;
+  }
+  return catchAll;
+}

@@ -1,0 +1,106 @@
+/**
+ * Event sub-processes: armed when their scope is entered (timer, message, signal starts) or found
+ * by propagation (error, escalation starts). An interrupting one withdraws every other token of
+ * its scope and disarms the scope's event sub-processes; the scope then completes when it does.
+ * A non-interrupting one runs next to the scope's tokens, as often as its trigger fires.
+ */
+import type { FlowNode, ScopeSettings } from '../../bpmn/graph.js';
+import type { Behaviour } from './behaviour.js';
+import type { Step, ElementInstance } from '../step.js';
+import type { Variables } from '../variables.js';
+import { IncidentError } from '../errors.js';
+import { setErrorVariables } from '../error-propagation.js';
+import { armEvent, releaseScopeEvent } from '../events/triggers.js';
+import { isMultiInstanceBody } from './multi-instance.js';
+
+/** The event sub-process element itself: its only start event is entered at once (already triggered). */
+export const eventSubProcess: Behaviour = {
+  onActivate(step, ei, node) {
+    const startId = node.scope?.startEvents[0];
+    if (!startId) throw new IncidentError(`Event sub-process '${node.id}' has no start event`);
+    armEventSubProcesses(step, ei);
+    step.enter(step.graph.nodes[startId]!, ei.id);
+  },
+  onChildrenDone(step, ei) {
+    step.complete(ei);
+  },
+};
+
+function scopeOf(step: Step, scopeEi: ElementInstance | null): ScopeSettings | undefined {
+  return scopeEi ? step.node(scopeEi).scope : step.graph.scope;
+}
+
+function startOf(step: Step, espId: string): FlowNode | undefined {
+  const id = step.graph.nodes[espId]?.scope?.startEvents[0];
+  return id === undefined ? undefined : step.graph.nodes[id];
+}
+
+/** A scope was entered (null = the process): arm the timer, message and signal starts of its event sub-processes. */
+export function armEventSubProcesses(step: Step, scopeEi: ElementInstance | null): void {
+  const scope = scopeOf(step, scopeEi);
+  if (!scope?.eventSubProcesses.length) return;
+  for (const espId of scope.eventSubProcesses) {
+    const start = startOf(step, espId);
+    if (start) armEvent(step, scopeEi, start, start.interrupting !== false);
+  }
+}
+
+export interface EventSubProcessTrigger {
+  variables?: Variables;
+  error?: { code: string; message: string; variables?: Variables };
+}
+
+/** Starts `esp` in the scope `scopeEi` (null = the process level) because `start` was triggered. */
+export function triggerEventSubProcess(step: Step, scopeEi: ElementInstance | null, esp: FlowNode, start: FlowNode, trigger: EventSubProcessTrigger = {}): void {
+  if (scopeEi ? scopeEi.state !== 'active' : step.instance.state !== 'active') return;
+  const scopeId = scopeEi?.id ?? null;
+  if (start.interrupting !== false) {
+    const scope = scopeOf(step, scopeEi);
+    for (const espId of scope?.eventSubProcesses ?? []) {
+      const other = startOf(step, espId);
+      if (other) releaseScopeEvent(step, scopeId, other.id);
+    }
+    for (const child of step.childrenOf(scopeId)) step.terminate(child);
+  }
+  if (trigger.variables) step.setVariables(scopeId, trigger.variables);
+  if (trigger.error) setErrorVariables(step, start, scopeId, trigger.error.code, trigger.error.message, trigger.error.variables);
+  step.recordHistory({ kind: 'eventSubProcessTriggered', elementId: esp.id, data: JSON.stringify({ start: start.id, interrupting: start.interrupting !== false }) });
+  step.enter(esp, scopeId);
+}
+
+/**
+ * An error or escalation reached the scope `scopeEi` (null = the process): an event sub-process
+ * with a start for this code (before a catch-all one) takes it. True when one did.
+ */
+export function catchInScope(
+  step: Step,
+  scopeEi: ElementInstance | null,
+  type: 'error' | 'escalation',
+  code: string,
+  trigger: EventSubProcessTrigger = {},
+): boolean {
+  if (scopeEi && isMultiInstanceBody(scopeEi, step.node(scopeEi))) return false;
+  const scope = scopeOf(step, scopeEi);
+  if (!scope?.eventSubProcesses.length) return false;
+  let catchAll: [FlowNode, FlowNode] | undefined;
+  let exact: [FlowNode, FlowNode] | undefined;
+  for (const espId of scope.eventSubProcesses) {
+    const start = startOf(step, espId);
+    if (start?.event?.type !== type) continue;
+    const startCode = type === 'error' ? start.event.errorCode : start.event.escalationCode;
+    if (startCode === code) {
+      exact = [step.graph.nodes[espId]!, start];
+      break;
+    }
+    if (startCode === undefined) catchAll ??= [step.graph.nodes[espId]!, start];
+  }
+  const found = exact ?? catchAll;
+  if (!found) return false;
+  triggerEventSubProcess(step, scopeEi, found[0], found[1], trigger);
+  return true;
+}
+
+/** StepHooks.catchErrorInScope */
+export function catchErrorInScope(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean {
+  return catchInScope(step, scopeEi, 'error', code, { error: { code, message, variables } });
+}

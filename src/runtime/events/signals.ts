@@ -1,0 +1,108 @@
+/**
+ * Signals. `broadcastSignal` reaches every waiting signal subscription (catch events, boundary
+ * events, event sub-process starts, event-based gateway branches) and starts an instance of every
+ * definition whose start event listens (start subscriptions exist only for the latest versions).
+ *
+ * A signal thrown inside a process (throw or end event) affects other instances, and possibly its
+ * own. It is not delivered inside the throwing step: the step writes a `continuation` job with the
+ * signal and the newest subscription sequence number at the time of the throw, in its own
+ * transaction. The job broadcasts once that step has committed, loading each receiving instance
+ * in its own step, one after the other — so no instance is ever loaded twice at the same time,
+ * nothing is lost if the engine stops in between, and only subscriptions that existed when the
+ * signal was thrown receive it (BPMN semantics), not ones opened between throw and delivery.
+ */
+import type { DefinitionRecord } from '../../store/records.js';
+import { SubscriptionStore } from '../../store/subscription-store.js';
+import type { Step } from '../step.js';
+import { inInstance, type EngineCore } from '../engine-core.js';
+import type { Effect } from '../effects.js';
+import type { Variables } from '../variables.js';
+import { startInstance } from '../commands/instance-commands.js';
+import { deliver, insertEngineJob } from './triggers.js';
+import { registerContinuation } from './continuations.js';
+import type { SubscriptionRecord } from '../../store/records.js';
+import type { EventTrigger } from '../behaviours/behaviour.js';
+
+export interface SignalBroadcast {
+  name: string;
+  variables?: Variables;
+  tenantId?: string | null;
+}
+
+/** Delivers a signal now, in the caller's transaction (one savepoint per receiver). */
+export function broadcastSignal(core: EngineCore, signal: SignalBroadcast, effects: Effect[], maxSeq?: number): void {
+  const store = SubscriptionStore.for(core.db);
+  const waiting = store.waiting('signal', signal.name, maxSeq);
+  const starts = store.starts('signal', signal.name, maxSeq);
+  const trigger: EventTrigger = { kind: 'signal', ...(signal.variables ? { variables: signal.variables } : {}) };
+  for (const subscription of waiting) {
+    if (signal.tenantId !== undefined && signal.tenantId !== null && tenantOf(core, subscription) !== signal.tenantId) continue;
+    isolated(core, effects, (fx) => deliverToSubscription(core, subscription, trigger, fx));
+  }
+  for (const subscription of starts) {
+    if (signal.tenantId !== undefined && signal.tenantId !== null && subscription.tenantId !== signal.tenantId) continue;
+    const definition = core.repository.getDefinition(subscription.definitionId!);
+    if (!definition) continue;
+    isolated(core, effects, (fx) => startInstance(core, definition, { startEventId: subscription.elementId, variables: signal.variables }, fx));
+  }
+}
+
+/** Throw and end events: broadcast after this step commits (see the module comment). */
+export function queueSignal(step: Step, name: string, variables?: Variables): void {
+  const maxSeq = SubscriptionStore.for(step.services.store.db).maxSeq();
+  step.recordHistory({ kind: 'signalThrown', data: JSON.stringify({ name }) });
+  insertEngineJob({ runtime: step.services.store }, step.now, {
+    kind: 'continuation',
+    instanceId: null,
+    elementInstanceId: null,
+    elementId: null,
+    definitionId: step.instance.definitionId,
+    definitionKey: step.instance.definitionKey,
+    payload: { type: 'signal', name, maxSeq, ...(variables ? { variables } : {}) },
+  }, step.effects);
+}
+
+registerContinuation('signal', (core, _job, payload, effects) => {
+  const signal = payload as unknown as { name: string; maxSeq: number; variables?: Variables };
+  broadcastSignal(core, { name: signal.name, variables: signal.variables }, effects, signal.maxSeq);
+});
+
+/** Delivers to one waiting subscription in its instance's own step; false when it is gone. */
+export function deliverToSubscription(core: EngineCore, subscription: SubscriptionRecord, trigger: EventTrigger, effects: Effect[]): boolean {
+  const store = SubscriptionStore.for(core.db);
+  if (!store.get(subscription.id)) return false; // withdrawn by an earlier delivery
+  const instance = core.runtime.getInstance(subscription.instanceId!);
+  if (!instance || instance.state !== 'active') return false;
+  inInstance(core, instance.id, effects, (step) => {
+    const holder = subscription.elementInstanceId === null ? null : step.elementInstance(subscription.elementInstanceId) ?? null;
+    if (subscription.elementInstanceId !== null && !holder) return;
+    const node = step.graph.nodes[subscription.elementId];
+    if (!node) return;
+    step.recordHistory({
+      kind: subscription.kind === 'message' ? 'messageCorrelated' : 'signalReceived',
+      elementInstanceId: holder?.id ?? null,
+      elementId: node.id,
+      data: JSON.stringify({ name: subscription.name }),
+    });
+    deliver(step, holder, node, trigger);
+  });
+  return true;
+}
+
+/** Runs `fn` in a savepoint: a receiver that fails does not stop the others. */
+export function isolated(core: EngineCore, effects: Effect[], fn: (effects: Effect[]) => void): boolean {
+  const local: Effect[] = [];
+  try {
+    core.db.transaction(() => fn(local))();
+  } catch {
+    return false;
+  }
+  effects.push(...local);
+  return true;
+}
+
+function tenantOf(core: EngineCore, subscription: SubscriptionRecord): string | null {
+  if (!subscription.definitionId) return null;
+  const definition: DefinitionRecord | undefined = core.repository.getDefinition(subscription.definitionId);
+  return definition?.tenantId ?? null;
+}
