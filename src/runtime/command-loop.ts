@@ -27,6 +27,7 @@ export class CommandLoop {
   private readonly maxBatch: number;
   private readonly runOne;
   private readonly runBatch;
+  private readonly runBatchOptimistic;
   private closed = false;
 
   constructor(
@@ -36,6 +37,15 @@ export class CommandLoop {
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => command(effects));
+    // Most batches have no failing command: run them without a savepoint per command. If one
+    // throws, the whole transaction rolls back and the batch runs again the careful way.
+    // Commands change nothing but the database until the commit, so the rerun is safe.
+    this.runBatchOptimistic = db.transaction((batch: Pending[]) =>
+      batch.map((pending) => {
+        const effects: Effect[] = [];
+        return { ok: true as const, value: pending.run(effects), effects };
+      }),
+    );
     this.runBatch = db.transaction((batch: Pending[]) => {
       const outcomes: Array<{ ok: true; value: unknown; effects: Effect[] } | { ok: false; error: unknown }> = [];
       for (const pending of batch) {
@@ -79,9 +89,13 @@ export class CommandLoop {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    let outcomes;
+    let outcomes: ReturnType<typeof this.runBatch>;
     try {
-      outcomes = this.runBatch(batch);
+      try {
+        outcomes = this.runBatchOptimistic(batch);
+      } catch {
+        outcomes = this.runBatch(batch);
+      }
     } catch (error) {
       // the commit itself failed (disk full, I/O error): nothing of the batch happened
       for (const pending of batch) pending.reject(error);

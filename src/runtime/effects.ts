@@ -8,7 +8,7 @@ import type { Variables } from './variables.js';
  */
 export type Effect =
   /** call the in-process handler for a job this engine has locked */
-  | { kind: 'invoke'; job: JobRecord; variables: Variables }
+  | { kind: 'invoke'; job: JobRecord; variables: Variables; businessKey: string | null }
   /** a job became available to remote workers on this topic */
   | { kind: 'jobAvailable'; topic: string }
   /** something is due at this time: make sure the scheduler wakes by then */

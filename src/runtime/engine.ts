@@ -23,6 +23,7 @@ import { resolveIncident } from './commands/incident-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
+import { DefinitionCache } from './definition-cache.js';
 import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
@@ -78,6 +79,7 @@ export class Engine extends EventEmitter {
   private readonly dispatcher: HandlerDispatcher;
   private readonly scheduler: Scheduler;
   private readonly graphs: GraphCache;
+  private readonly definitions: DefinitionCache;
   private readonly hooks: StepHooks = { ...eventHooks };
   private closed = false;
 
@@ -92,6 +94,7 @@ export class Engine extends EventEmitter {
     const jobs = new JobStore(this.db);
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(() => repository);
+    this.definitions = new DefinitionCache(repository);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
     this.dispatcher = new HandlerDispatcher(
@@ -99,7 +102,7 @@ export class Engine extends EventEmitter {
         complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
         bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
         fail: (job, attempt, message, details) => this.submit((fx) => failJob(this.core, job.id, { message, details }, { attempt }, fx)),
-        describe: (job) => this.describeJob(job),
+        describe: (job, businessKey) => this.describeJob(job, businessKey),
       },
       this.logger,
       handlerTimeout,
@@ -171,22 +174,30 @@ export class Engine extends EventEmitter {
       if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
       return stored;
     });
-    if (result.definitions) this.emit('deployed', result);
+    if (result.definitions) {
+      this.definitions.invalidate();
+      this.emit('deployed', result);
+    }
     return result;
   }
 
   definition(id: string): DefinitionRecord {
-    const definition = this.core.repository.getDefinition(id);
+    const definition = this.definitions.get(id);
     if (!definition) throw new NotFoundError(`No process definition with id '${id}'`);
     return definition;
   }
 
   latestDefinition(key: string, tenantId: string | null = null, version?: number): DefinitionRecord {
     const definition = version === undefined
-      ? this.core.repository.latestDefinition(key, tenantId)
+      ? this.definitions.latestOf(key, tenantId)
       : this.core.repository.definitionByVersion(key, version, tenantId);
     if (!definition) throw new NotFoundError(`No process definition with key '${key}'${version === undefined ? '' : ` and version ${version}`}`);
     return definition;
+  }
+
+  /** Call after removing deployments behind the engine's back (the REST DELETE does). */
+  invalidateDefinitions(): void {
+    this.definitions.invalidate();
   }
 
   graph(definitionId: string) {
@@ -365,7 +376,7 @@ export class Engine extends EventEmitter {
     for (const effect of effects) {
       switch (effect.kind) {
         case 'invoke':
-          this.dispatcher.dispatch(effect.job, effect.variables);
+          this.dispatcher.dispatch(effect.job, effect.variables, effect.businessKey);
           break;
         case 'wake':
           wakeAt = wakeAt === null ? effect.at : Math.min(wakeAt, effect.at);
@@ -388,13 +399,13 @@ export class Engine extends EventEmitter {
     if (wakeAt !== null) this.scheduler.wake(wakeAt);
   }
 
-  private describeJob(job: JobRecord) {
+  private describeJob(job: JobRecord, businessKey?: string | null) {
     const graph = this.graphs.get(job.definitionId!);
     const node = graph.nodes[job.elementId!]!;
-    const instance = this.core.runtime.getInstance(job.instanceId!);
+    const key = businessKey !== undefined ? businessKey : this.core.runtime.getInstance(job.instanceId!)?.businessKey ?? null;
     return {
       element: { id: node.id, name: node.name, type: node.type },
-      instance: { id: job.instanceId!, businessKey: instance?.businessKey ?? null, definitionKey: job.definitionKey!, definitionId: job.definitionId! },
+      instance: { id: job.instanceId!, businessKey: key, definitionKey: job.definitionKey!, definitionId: job.definitionId! },
       headers: node.job?.headers ?? {},
     };
   }

@@ -37,7 +37,8 @@ export interface HandlerOutcomes {
   complete(job: JobRecord, attempt: number, variables: Variables): Promise<void>;
   bpmnError(job: JobRecord, attempt: number, error: BpmnError): Promise<void>;
   fail(job: JobRecord, attempt: number, message: string, details: string | null): Promise<void>;
-  describe(job: JobRecord): Pick<JobContext, 'element' | 'instance' | 'headers'>;
+  /** `businessKey` when the caller knows it (saves a read); undefined = look it up */
+  describe(job: JobRecord, businessKey?: string | null): Pick<JobContext, 'element' | 'instance' | 'headers'>;
 }
 
 interface Registration {
@@ -51,7 +52,7 @@ interface Registration {
  */
 export class HandlerDispatcher {
   private readonly handlers = new Map<string, Registration>();
-  private readonly queue: Array<{ job: JobRecord; variables: Variables }> = [];
+  private readonly queue: Array<{ job: JobRecord; variables: Variables; businessKey?: string | null }> = [];
   private readonly active = new Set<string>();
   private running = 0;
   private readonly closing = new AbortController();
@@ -93,10 +94,10 @@ export class HandlerDispatcher {
     return this.defaultTimeout;
   }
 
-  dispatch(job: JobRecord, variables: Variables): void {
+  dispatch(job: JobRecord, variables: Variables, businessKey?: string | null): void {
     if (this.active.has(job.id) || this.closing.signal.aborted) return;
     this.active.add(job.id);
-    this.queue.push({ job, variables });
+    this.queue.push({ job, variables, businessKey });
     this.pump();
   }
 
@@ -107,9 +108,9 @@ export class HandlerDispatcher {
 
   private pump(): void {
     while (this.running < this.maxConcurrent && this.queue.length > 0) {
-      const { job, variables } = this.queue.shift()!;
+      const { job, variables, businessKey } = this.queue.shift()!;
       this.running++;
-      void this.run(job, variables).finally(() => {
+      void this.run(job, variables, businessKey).finally(() => {
         this.running--;
         this.active.delete(job.id);
         this.pump();
@@ -117,7 +118,7 @@ export class HandlerDispatcher {
     }
   }
 
-  private async run(job: JobRecord, variables: Variables): Promise<void> {
+  private async run(job: JobRecord, variables: Variables, businessKey: string | null | undefined): Promise<void> {
     const registration = this.handlers.get(job.topic ?? '');
     if (!registration) return;
     const attempt = job.attempts + 1;
@@ -134,7 +135,7 @@ export class HandlerDispatcher {
         retriesLeft: job.retries,
         variables,
         signal: abort.signal,
-        ...this.outcomes.describe(job),
+        ...this.outcomes.describe(job, businessKey),
       };
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

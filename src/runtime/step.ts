@@ -287,7 +287,7 @@ export class Step {
 
   private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
     this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
-    for (const incident of this.services.store.incidentsOfElementInstance(ei.id)) this.services.store.deleteIncident(incident.id);
+    if (ei.data.incident) for (const incident of this.services.store.incidentsOfElementInstance(ei.id)) this.services.store.deleteIncident(incident.id);
     this.dropScopeVariables(ei.id);
     const pending = this.pendingActivation.get(ei.id);
     if (pending) {
@@ -539,10 +539,13 @@ export class Step {
   }
 
   cancelJobsOf(ei: ElementInstance): void {
-    for (const job of this.services.store.jobsOfElementInstance(ei.id)) this.cancelJob(job.id);
+    for (const job of this.services.store.jobsOfElementInstance(ei.instanceId, ei.id)) this.cancelJob(job.id);
   }
 
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
+    // remembered on the element instance, so ending it only looks for incidents when there are some
+    ei.data.incident = true;
+    ei.changed = true;
     const id = newId();
     this.services.store.insertIncident({
       id,
@@ -607,11 +610,11 @@ export class Step {
       store.endInstance(this.instance.id, this.instance.state, this.instance.endedAt ?? this.now, this.instance.endElementId);
       this.instanceChanged = false;
     }
-    for (const row of this.history) store.insertHistory(row);
+    store.insertHistoryRows(this.history);
     this.history.length = 0;
     this.pendingActivation.clear();
     for (const { job, ei } of this.pendingJobs.values()) {
-      this.effects.push({ kind: 'invoke', job, variables: this.visibleVariables(ei.id) });
+      this.effects.push({ kind: 'invoke', job, variables: this.visibleVariables(ei.id), businessKey: this.instance.businessKey });
     }
     this.pendingJobs.clear();
   }

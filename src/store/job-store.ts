@@ -12,7 +12,7 @@ export class JobStore {
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      dueEngineJobs: p(`SELECT * FROM jobs WHERE retries > 0 AND due_at <= ? AND kind != 'task'
+      dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
       dueTopicJobs: p(`SELECT * FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY priority DESC, due_at LIMIT ?`),
@@ -22,8 +22,11 @@ export class JobStore {
         SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
         UNION ALL
         SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND lock_expires_at IS NOT NULL)`),
-      nextTopicDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
-        FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
+      // both halves walk an index in order and stop at the first row: a poll must not read every waiting job
+      nextTopicDue: p(`SELECT min(at) AS at FROM (
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        UNION ALL
+        SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 ORDER BY lock_expires_at LIMIT 1))`),
       lock: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
       releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
     };
@@ -43,7 +46,7 @@ export class JobStore {
   nextDue(topics: Iterable<string>): number | null {
     let next = (this.s.nextEngineDue.get() as Row)?.at ?? null;
     for (const topic of topics) {
-      const at = (this.s.nextTopicDue.get(topic) as Row)?.at ?? null;
+      const at = (this.s.nextTopicDue.get({ topic }) as Row)?.at ?? null;
       if (at !== null && (next === null || at < next)) next = at;
     }
     return next;

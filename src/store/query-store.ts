@@ -574,14 +574,17 @@ export class QueryStore {
    * (the latest row per activity, task or variable wins).
    */
   historyRows(kinds: readonly string[], instanceIds?: readonly string[]): HistoryRow[] {
-    const kindList = kinds.map(() => '?').join(',');
+    // kinds are the engine's own names, written into the SQL so SQLite can use the partial
+    // index on the rare kinds (it cannot for bound parameters); anything else is refused
+    for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
+    const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
-      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all(...kinds) as Row[]).map(toHistoryRow);
+      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }
     const rows: HistoryRow[] = [];
     const sql = `SELECT * FROM history WHERE instance_id = ? AND kind IN (${kindList}) ORDER BY seq`;
     const statement = this.prepare(sql);
-    for (const id of instanceIds) for (const row of statement.all(id, ...kinds) as Row[]) rows.push(toHistoryRow(row));
+    for (const id of instanceIds) for (const row of statement.all(id) as Row[]) rows.push(toHistoryRow(row));
     return rows.sort((a, b) => a.seq - b.seq);
   }
 

@@ -19,6 +19,8 @@ export interface InstanceRecord {
 
 /** What an element instance remembers between steps, kind by kind. */
 export interface ElementData {
+  /** an incident was raised on this element instance */
+  incident?: boolean;
   /** the sequence flow the token arrived on (gateway joins count these) */
   flow?: string;
   /** multi-instance bodies and inner instances */

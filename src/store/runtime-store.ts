@@ -47,7 +47,7 @@ export class RuntimeStore {
         @dueAt, @lockOwner, @lockExpiresAt, @retries, @attempts, @priority, @payload, @createdAt)`),
       getJob: p(`SELECT * FROM jobs WHERE id = ?`),
       deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
-      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE element_instance_id = ?`),
+      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ?`),
       jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ?`),
       lockJob: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
       failJob: p(`UPDATE jobs SET retries = ?, attempts = attempts + 1, due_at = ?, lock_owner = NULL, lock_expires_at = NULL,
@@ -129,8 +129,8 @@ export class RuntimeStore {
     return row && toJob(row);
   }
 
-  jobsOfElementInstance(elementInstanceId: string): JobRecord[] {
-    return (this.s.jobsOfElementInstance.all(elementInstanceId) as Row[]).map(toJob);
+  jobsOfElementInstance(instanceId: string, elementInstanceId: string): JobRecord[] {
+    return (this.s.jobsOfElementInstance.all(instanceId, elementInstanceId) as Row[]).map(toJob);
   }
 
   jobIdsOfInstance(instanceId: string): string[] {
@@ -212,9 +212,37 @@ export class RuntimeStore {
   }
 
   insertHistory(h: HistoryRecord): void {
-    this.s.insertHistory.run(h.instanceId, h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null,
-      h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null);
+    this.s.insertHistory.run(historyValues(h));
   }
+
+  /** Many history rows in as few statements as possible (one step writes several). */
+  insertHistoryRows(rows: readonly HistoryRecord[]): void {
+    for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(offset, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      for (const row of chunk) values.push(...historyValues(row));
+      this.historyInsert(chunk.length).run(values);
+    }
+  }
+
+  private readonly historyInserts = new Map<number, Database.Statement>();
+
+  private historyInsert(rows: number): Database.Statement {
+    let statement = this.historyInserts.get(rows);
+    if (!statement) {
+      const placeholders = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      statement = this.db.prepare(`INSERT INTO history (instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
+        VALUES ${placeholders}`);
+      this.historyInserts.set(rows, statement);
+    }
+    return statement;
+  }
+}
+
+const MAX_HISTORY_ROWS_PER_STATEMENT = 32;
+
+function historyValues(h: HistoryRecord): unknown[] {
+  return [h.instanceId, h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null];
 }
 
 function encodeData(data: ElementData): string | null {

@@ -98,9 +98,9 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   CREATE INDEX jobs_topic ON jobs (topic, due_at) WHERE kind = 'task';
-  CREATE INDEX jobs_due ON jobs (due_at) WHERE retries > 0;
-  CREATE INDEX jobs_instance ON jobs (instance_id);
-  CREATE INDEX jobs_element_instance ON jobs (element_instance_id);
+  -- timers and continuations only: work items are found through jobs_topic, and every index costs each insert
+  CREATE INDEX jobs_engine_due ON jobs (due_at) WHERE kind != 'task' AND retries > 0;
+  CREATE INDEX jobs_instance ON jobs (instance_id, element_instance_id);
 
   CREATE TABLE tasks (
     id TEXT PRIMARY KEY,
@@ -162,7 +162,10 @@ export const migrations: readonly string[] = [
     data TEXT
   );
   CREATE INDEX history_instance ON history (instance_id, seq);
-  CREATE INDEX history_kind ON history (kind, at);
+  -- history is written for every step and read mostly per instance; only the rare kinds that are
+  -- queried across instances (tasks, incidents) get an index of their own, so the common rows stay cheap
+  CREATE INDEX history_rare_kinds ON history (kind, seq)
+    WHERE kind IN ('taskCreated', 'taskCompleted', 'taskDeleted', 'taskAssigned', 'incidentCreated', 'incidentResolved');
   `,
   /* 2: message and signal subscriptions (events waiting for the outside world) */ `
   CREATE TABLE subscriptions (

@@ -45,7 +45,7 @@ export class SubscriptionStore {
       deleteStartsOfOtherVersions: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id IN (${otherVersions})`),
       startTimersOfOtherVersions: p(`SELECT id FROM jobs WHERE instance_id IS NULL AND kind = 'timer' AND definition_id IN (${otherVersions})`),
       scopeTimerJobs: p(`SELECT id FROM jobs WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ? AND kind = 'timer'`),
-      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE element_instance_id = ? AND kind != 'task'`),
+      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND kind != 'task'`),
       variable: p(`SELECT type, value FROM variables WHERE scope_id = ? AND name = ?`),
       elementIdOf: p(`SELECT element_id FROM element_instances WHERE id = ?`),
     };
@@ -116,8 +116,8 @@ export class SubscriptionStore {
   }
 
   /** Timers and continuations (not handler work) held by an element instance. */
-  engineJobsOfElementInstance(elementInstanceId: string): string[] {
-    return (this.s.engineJobsOfElementInstance.all(elementInstanceId) as Row[]).map((row) => row.id);
+  engineJobsOfElementInstance(instanceId: string, elementInstanceId: string): string[] {
+    return (this.s.engineJobsOfElementInstance.all(instanceId, elementInstanceId) as Row[]).map((row) => row.id);
   }
 
   /** A committed variable (type, encoded value) of one scope, for correlation. */

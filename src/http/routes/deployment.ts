@@ -128,4 +128,5 @@ async function deleteDeployment(ctx: RouteContext, id: string, cascade: boolean)
     await engine.cancel(instance.id, `Deployment ${id} deleted`).catch(() => undefined);
   }
   await engine.submit(() => engine.queries.deleteDeployment(id, definitionIds));
+  engine.invalidateDefinitions();
 }

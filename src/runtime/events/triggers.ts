@@ -126,7 +126,7 @@ export function mayHoldTriggers(node: FlowNode): boolean {
 export function releaseHeld(step: Step, ei: ElementInstance): void {
   const store = subscriptionStore(step);
   store.deleteOfElementInstance(ei.id);
-  for (const jobId of store.engineJobsOfElementInstance(ei.id)) step.cancelJob(jobId);
+  for (const jobId of store.engineJobsOfElementInstance(ei.instanceId, ei.id)) step.cancelJob(jobId);
 }
 
 /** Withdraws what one event element armed on a scope (null = process level): its subscriptions and timers. */
