@@ -2,15 +2,15 @@
 /**
  * `mlc serve | deploy <files> | start <key> | lint <files>`
  *
- * serve   runs the engine with the Camunda 7 REST API (flags --port --host --db --processes
- *         --auth --auth-file; env PORT, HOST, MLC_DB, MLC_AUTH, MLC_AUTH_USERS, MLC_AUTH_TOKENS)
+ * serve   runs the engine with the Camunda 7 REST API, the cockpit and the model registry (flags
+ *         --port --host --db --processes --data-dir --auth --auth-file; env PORT, HOST, MLC_DB, MLC_AUTH, MLC_AUTH_USERS, MLC_AUTH_TOKENS)
  * deploy  deploys BPMN files: to a running server with --url, else straight into --db
  * start   starts an instance of a process key (--business-key, --variables '{"a":1}')
  * lint    compiles BPMN files and prints problems as file:line:column (exit 1 on errors)
  */
 import { realpathSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -20,6 +20,7 @@ import { compileBpmn } from './bpmn/index.js';
 import { createServerApp } from './http/app.js';
 import { AuthConfigError, loadAuthConfig, parseAuthMode, type AuthMode } from './http/auth.js';
 import { toErrorResponse } from './http/errors.js';
+import { installModelLifecycle, mlcRouter } from './mlc/index.js';
 
 export interface ServeOptions {
   port?: number;
@@ -29,6 +30,10 @@ export interface ServeOptions {
   processes?: string;
   auth?: AuthMode;
   authFile?: string;
+  /** where model artifacts and data sets live (default: the database's folder) */
+  dataDir?: string;
+  /** seed a demo model and runtimes on first start (default true; env MLC_SEED_DEMO=false turns it off) */
+  seedDemo?: boolean;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -72,7 +77,21 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     await engine.close();
     throw error;
   }
-  const app = createServerApp(engine, { auth, logger });
+  let lifecycle;
+  try {
+    // the model registry, its built-in handlers and a demo model (handlers registered earlier by an embedder win)
+    lifecycle = await installModelLifecycle(engine, {
+      dataDir: options.dataDir ?? env.MLC_DATA_DIR ?? dirname(resolve(database === ':memory:' ? './data/x' : database)),
+      seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
+      deployProcesses: false, // deployed above from the processes folder
+      webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
+      logger,
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle) });
   const server = await new Promise<Server>((resolveListen, reject) => {
     const s = app.listen(port, host, () => resolveListen(s));
     s.once('error', reject);
@@ -203,8 +222,9 @@ export async function main(argv: string[]): Promise<number> {
         processes: flag('processes'),
         auth: flag('auth') === undefined ? undefined : parseAuthMode(flag('auth')),
         authFile: flag('auth-file'),
+        dataDir: flag('data-dir'),
       });
-      console.log(`mlc-engine listening on ${running.url} (REST API: ${running.url}/engine-rest)`);
+      console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest)`);
       await new Promise<void>((done) => {
         const stop = (signal: string) => {
           running.engine.logger.info({ signal }, 'shutting down');
