@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { JobRecord } from '../store/records.js';
 import { BpmnError } from './errors.js';
@@ -56,16 +55,15 @@ export class HandlerDispatcher {
   private readonly active = new Set<string>();
   private running = 0;
   private readonly closing = new AbortController();
+  /** signals handed to running handlers, aborted when the engine closes */
+  private readonly aborts = new Set<AbortController>();
 
   constructor(
     private readonly outcomes: HandlerOutcomes,
     private readonly logger: Logger,
     private readonly defaultTimeout: number,
     private readonly maxConcurrent: number,
-  ) {
-    // every running handler listens for engine shutdown
-    setMaxListeners(0, this.closing.signal);
-  }
+  ) {}
 
   register(topic: string, handler: JobHandler, options: HandlerOptions = {}): void {
     if (typeof topic !== 'string' || topic.length === 0) throw new TypeError('A handler needs a topic name');
@@ -103,6 +101,7 @@ export class HandlerDispatcher {
 
   close(): void {
     this.closing.abort();
+    for (const abort of this.aborts) abort.abort(new Error('engine closing'));
     this.queue.length = 0;
   }
 
@@ -122,25 +121,34 @@ export class HandlerDispatcher {
     const registration = this.handlers.get(job.topic ?? '');
     if (!registration) return;
     const attempt = job.attempts + 1;
-    const abort = new AbortController();
-    const onClose = () => abort.abort(new Error('engine closing'));
-    this.closing.signal.addEventListener('abort', onClose);
+    // the abort signal is made only for handlers that read it: most never do, and it costs per job
+    let abort: AbortController | undefined;
+    const signal = () => {
+      if (!abort) {
+        abort = new AbortController();
+        this.aborts.add(abort);
+        if (this.closing.signal.aborted) abort.abort(new Error('engine closing'));
+      }
+      return abort.signal;
+    };
     let timer: NodeJS.Timeout | undefined;
     try {
-      const context: JobContext = {
+      const context = {
         idempotencyKey: job.id,
         jobId: job.id,
         topic: job.topic!,
         attempt,
         retriesLeft: job.retries,
         variables,
-        signal: abort.signal,
         ...this.outcomes.describe(job, businessKey),
-      };
+        get signal() {
+          return signal();
+        },
+      } satisfies JobContext;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
-          abort.abort(error);
+          abort?.abort(error);
           reject(error);
         }, registration.timeout);
         timer.unref();
@@ -153,7 +161,7 @@ export class HandlerDispatcher {
       await this.report(job, attempt, error);
     } finally {
       clearTimeout(timer);
-      this.closing.signal.removeEventListener('abort', onClose);
+      if (abort) this.aborts.delete(abort);
     }
   }
 
