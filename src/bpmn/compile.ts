@@ -3,18 +3,24 @@ import { compileProcess } from './compile-process.js';
 import { CompileContext } from './context.js';
 import type { CompileResult, ProcessGraph } from './graph.js';
 import type { ModdleElement } from './moddle-types.js';
-import { scanPositions } from './positions.js';
+import { scanDocument } from './positions.js';
 import { computeInclusiveJoinSources, warnUnreachable } from './reachability.js';
 import { readXml } from './read-xml.js';
 import { validateGraph } from './validate.js';
 
 export const NO_EXECUTABLE_PROCESS = 'No executable process: set isExecutable="true" on at least one process';
 
-export async function compileBpmn(xml: string): Promise<CompileResult> {
-  const ctx = new CompileContext(typeof xml === 'string' ? scanPositions(xml) : new Map());
+export interface CompileOptions {
+  /** parse the diagram interchange too instead of skipping it where that is safe (tests compare both) */
+  parseDiagrams?: boolean;
+}
+
+export async function compileBpmn(xml: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const scan = typeof xml === 'string' ? scanDocument(xml, options.parseDiagrams !== true) : { positions: new Map(), diagrams: [] };
+  const ctx = new CompileContext(scan.positions);
   const processes: ProcessGraph[] = [];
   try {
-    const definitions = await readXml(xml, ctx);
+    const definitions = await readXml(xml, ctx, scan.diagrams);
     if (definitions) processes.push(...compileDefinitions(definitions, ctx));
   } catch (err) {
     // a bug in the compiler or a sibling module must not escape as a stack trace

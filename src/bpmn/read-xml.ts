@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { BpmnModdle, type ModdleWarning } from 'bpmn-moddle';
 import type { CompileContext } from './context.js';
 import type { ModdleElement } from './moddle-types.js';
+import type { DiagramRange } from './diagram-interchange.js';
 import { positionAt } from './positions.js';
 
 const require = createRequire(import.meta.url);
@@ -34,8 +35,12 @@ function getModdle(): BpmnModdle {
 
 const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;
 
-/** Parse; on failure push errors into `ctx` and return undefined. */
-export async function readXml(xml: string, ctx: CompileContext): Promise<ModdleElement | undefined> {
+/**
+ * Parse; on failure push errors into `ctx` and return undefined. `skip` are diagram sections the
+ * scan found safe to leave out (diagram-interchange.ts); if the trimmed text gives any warning
+ * or error, the whole text is parsed again so every problem is reported as before.
+ */
+export async function readXml(xml: string, ctx: CompileContext, skip: readonly DiagramRange[] = []): Promise<ModdleElement | undefined> {
   if (typeof xml !== 'string' || xml.trim() === '') {
     ctx.errors.push({ message: 'Empty document: expected BPMN 2.0 XML', line: 1, column: 1 });
     return undefined;
@@ -47,6 +52,16 @@ export async function readXml(xml: string, ctx: CompileContext): Promise<ModdleE
       ...positionAt(xml, forbidden.index),
     });
     return undefined;
+  }
+
+  if (skip.length > 0) {
+    try {
+      const trimmed = await getModdle().fromXML(withoutRanges(xml, skip));
+      const root = trimmed.rootElement as ModdleElement | undefined;
+      if (trimmed.warnings.length === 0 && root?.$type === 'bpmn:Definitions') return root;
+    } catch {
+      // parsed again below, with the original text's positions
+    }
   }
 
   let result;
@@ -72,6 +87,16 @@ export async function readXml(xml: string, ctx: CompileContext): Promise<ModdleE
     return undefined;
   }
   return root;
+}
+
+function withoutRanges(xml: string, ranges: readonly DiagramRange[]): string {
+  let out = '';
+  let from = 0;
+  for (const range of ranges) {
+    out += xml.slice(from, range.start);
+    from = range.end;
+  }
+  return out + xml.slice(from);
 }
 
 interface ModdleMessage {

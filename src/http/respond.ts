@@ -5,9 +5,13 @@ import type { Response } from 'express';
  * and camunda-external-task-client-js only parses bodies whose content type is exactly that.
  */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status);
+  // written directly rather than through express's res.send, which would hash every answer
+  // for an ETag and check freshness on each call (the API answers are never cached)
+  const payload = JSON.stringify(body ?? null);
+  res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
-  res.send(Buffer.from(JSON.stringify(body ?? null), 'utf8'));
+  res.setHeader('Content-Length', Buffer.byteLength(payload, 'utf8'));
+  res.end(payload, 'utf8');
 }
 
 export function ok(res: Response, body: unknown): void {
