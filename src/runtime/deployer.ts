@@ -87,7 +87,13 @@ export async function prepareDeployment(request: DeployRequest): Promise<Prepare
 }
 
 /** Stores a prepared deployment, versioning its definitions. Runs inside a transaction. */
-export function storeDeployment(repo: RepositoryStore, prepared: PreparedDeployment, now: number): DeployResult {
+export function storeDeployment(
+  repo: RepositoryStore,
+  prepared: PreparedDeployment,
+  now: number,
+  /** called for each stored definition with its compiled graph (so nobody re-parses what was just compiled) */
+  onStored?: (definition: DefinitionRecord, graph: ProcessGraph) => void,
+): DeployResult {
   const { request } = prepared;
   const name = request.name ?? null;
   const source = request.source ?? null;
@@ -125,6 +131,7 @@ export function storeDeployment(repo: RepositoryStore, prepared: PreparedDeploym
       };
       repo.insertDefinition(definition, JSON.stringify(graph));
       definitions.push(definition);
+      onStored?.(definition, graph);
     }
   }
   return { deployment, definitions, warnings: prepared.warnings };

@@ -26,6 +26,10 @@ export class GraphCache {
   private readonly graphs = new Map<string, ProcessGraph>();
   constructor(private readonly repository: () => RepositoryStore) {}
 
+  set(definitionId: string, graph: ProcessGraph): void {
+    this.graphs.set(definitionId, graph);
+  }
+
   get(definitionId: string): ProcessGraph {
     let graph = this.graphs.get(definitionId);
     if (!graph) {

@@ -169,7 +169,7 @@ export class Engine extends EventEmitter {
   async deploy(request: DeployRequest): Promise<DeployResult> {
     const prepared = await prepareDeployment(request);
     const result = await this.submit((fx) => {
-      const stored = storeDeployment(this.core.repository, prepared, this.clock.now());
+      const stored = storeDeployment(this.core.repository, prepared, this.clock.now(), (definition, graph) => this.graphs.set(definition.id, graph));
       // timer, message and signal start events of the new versions, in the same transaction
       if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
       return stored;
