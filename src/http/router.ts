@@ -6,6 +6,7 @@ import { cors } from './cors.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { ok } from './respond.js';
 import { openApiDocument } from './openapi.js';
+import { wellFormedJson } from './well-formed.js';
 import type { Route, RouteContext } from './routes/route.js';
 import { engineInfoRoutes } from './routes/engine-info.js';
 import { deploymentRoutes } from './routes/deployment.js';
@@ -55,6 +56,12 @@ export interface CamundaRouter extends Router {
   externalTasks: ExternalTaskService;
 }
 
+/** `/process-definition/key/x` → `process-definition` (lower case: express matches paths case-insensitively). */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+}
+
 /**
  * The Camunda 7 REST API as an express router, to mount at `/engine-rest` in any express app:
  * CORS, auth, JSON parsing with limits, the routes, and Camunda-shaped errors (also for 404s).
@@ -71,8 +78,23 @@ export function createRouter(engine: Engine, options: RouterOptions = {}): Camun
   router.use(cors);
   router.use(authMiddleware(options.auth ?? { mode: 'none' }));
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  router.use(wellFormedJson);
   router.get('/openapi.json', (req, res) => ok(res, openApiDocument(routes, { serverUrl: req.baseUrl || '/engine-rest' })));
-  for (const route of routes) router[route.method](route.path, route.handler);
+  // Routes are grouped by their first path segment (every route path starts with a literal one),
+  // so a request is matched only against its own group, in the same order, instead of walking
+  // every route of the API; matching stays express's (case-insensitive, optional trailing slash).
+  const groups = new Map<string, Router>();
+  for (const route of routes) {
+    const segment = firstSegment(route.path);
+    let group = groups.get(segment);
+    if (!group) groups.set(segment, (group = express.Router({ strict: false })));
+    group[route.method](route.path, route.handler);
+  }
+  router.use((req, res, next) => {
+    const group = groups.get(firstSegment(req.path));
+    if (group) group(req, res, next);
+    else next();
+  });
   router.use(notFoundHandler);
   router.use(errorHandler(engine.logger));
   router.close = () => externalTasks.close();
