@@ -10,6 +10,7 @@ import { ExpressionError } from './errors.js';
 import { EvaluationFailure } from './evaluation-failure.js';
 import { fromFeel, toFeelContext } from './feel-values.js';
 import { MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH } from './limits.js';
+import { withFeelBudget } from './feel-budget.js';
 import { atElement, displayText, evaluationError } from './messages.js';
 
 /** A FEEL result with the first variable feelin reported missing (FEEL reads it as null). */
@@ -90,7 +91,7 @@ export function evaluateFeel(
   const error = checkFeel(expression.source);
   if (error !== null) throw new ExpressionError(error + atElement(context), displayText(expression), context?.elementId);
   try {
-    const { value, warnings } = feelEvaluate(expression.source, toFeelContext(variables));
+    const { value, warnings } = withFeelBudget(() => feelEvaluate(expression.source, toFeelContext(variables)));
     const result: FeelResult = { value: fromFeel(value) };
     for (const warning of warnings) {
       if (warning.type !== 'NO_VARIABLE_FOUND') continue;

@@ -15,6 +15,9 @@ export const MAX_STRING_LENGTH = 1024 * 1024;
 /** Deepest structure compared by `==` / `!=` and converted from FEEL results. */
 export const MAX_VALUE_DEPTH = 100;
 
+/** Range elements one FEEL evaluation may enumerate (`for i in 1..n`), nested loops included. */
+export const MAX_FEEL_RANGE_ELEMENTS = 1_000_000;
+
 /** Compiled expressions kept per process (least recently inserted evicted first). */
 export const MAX_CACHE_ENTRIES = 10_000;
 

@@ -183,3 +183,16 @@ describe('fuzzed input never escapes as anything but an ExpressionError', () => 
     }
   });
 });
+
+describe('FEEL range budget', () => {
+  it('a range too large to enumerate is an evaluation error, and a small one still works', async () => {
+    const { evaluate: run, ExpressionError: Failure } = await import('../../src/expressions/index.js');
+    const feel = (source: string) => ({ language: 'feel' as const, source });
+    expect(run(feel('count(for i in 1..n return i)'), { n: 1000 })).toBe(1000);
+    expect(() => run(feel('count(for i in 1..n return i)'), { n: 1e9 })).toThrow(Failure);
+    expect(() => run(feel('count(for i in 1..n return i)'), { n: 1e9 })).toThrow(/too large/);
+    // nested loops share one budget per evaluation
+    expect(() => run(feel('count(for i in 1..2000, j in 1..2000 return i)'), {})).toThrow(/too large/);
+    expect(run(feel('count(for i in 1..10 return i)'), {})).toBe(10);
+  });
+});
