@@ -11,7 +11,7 @@ import { MAX_FEEL_RANGE_ELEMENTS } from './limits.js';
 let spent = 0;
 
 const enumerate = FeelRange.prototype.map;
-FeelRange.prototype.map = function boundedMap(this: FeelRange, fn: (value: unknown) => unknown) {
+FeelRange.prototype.map = function boundedMap<T>(this: FeelRange, fn: (value: unknown) => T): T[] {
   const { start, end } = this as unknown as { start: unknown; end: unknown };
   if (typeof start === 'number' && typeof end === 'number') {
     const size = Math.abs(end - start) + 1;
@@ -20,7 +20,7 @@ FeelRange.prototype.map = function boundedMap(this: FeelRange, fn: (value: unkno
       throw new EvaluationFailure(`FEEL range ${start}..${end} is too large: an evaluation may enumerate at most ${MAX_FEEL_RANGE_ELEMENTS.toLocaleString('en')} range elements`);
     }
   }
-  return enumerate.call(this, fn);
+  return enumerate.call(this, fn) as T[];
 };
 
 /** Runs one FEEL evaluation with a fresh budget. */
