@@ -13,7 +13,22 @@ interface Pending {
 export interface CommandLoopOptions {
   /** most commands committed together (group commit) */
   maxBatch?: number;
+  /** writes that commands buffer and the loop writes once per batch, just before the commit */
+  deferred?: DeferredWrites;
 }
+
+/** Rows commands append during a batch (history), written together before the commit. */
+export interface DeferredWrites {
+  /** a position to roll back to if the command about to run fails */
+  mark(): number;
+  rollback(mark: number): void;
+  /** write everything buffered (inside the batch transaction) */
+  flush(): void;
+  /** forget everything buffered (the batch transaction rolled back) */
+  clear(): void;
+}
+
+const nothingDeferred: DeferredWrites = { mark: () => 0, rollback: () => undefined, flush: () => undefined, clear: () => undefined };
 
 /**
  * Applies commands with group commit: every command queued while the previous batch ran is
@@ -29,6 +44,7 @@ export class CommandLoop {
   private readonly runBatch;
   private readonly runBatchOptimistic;
   private closed = false;
+  private readonly deferred: DeferredWrites;
 
   constructor(
     db: Database.Database,
@@ -36,26 +52,32 @@ export class CommandLoop {
     options: CommandLoopOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
+    const deferred = (this.deferred = options.deferred ?? nothingDeferred);
     this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => command(effects));
     // Most batches have no failing command: run them without a savepoint per command. If one
     // throws, the whole transaction rolls back and the batch runs again the careful way.
     // Commands change nothing but the database until the commit, so the rerun is safe.
-    this.runBatchOptimistic = db.transaction((batch: Pending[]) =>
-      batch.map((pending) => {
+    this.runBatchOptimistic = db.transaction((batch: Pending[]) => {
+      const outcomes = batch.map((pending) => {
         const effects: Effect[] = [];
         return { ok: true as const, value: pending.run(effects), effects };
-      }),
-    );
+      });
+      deferred.flush();
+      return outcomes;
+    });
     this.runBatch = db.transaction((batch: Pending[]) => {
       const outcomes: Array<{ ok: true; value: unknown; effects: Effect[] } | { ok: false; error: unknown }> = [];
       for (const pending of batch) {
         const effects: Effect[] = [];
+        const mark = deferred.mark();
         try {
           outcomes.push({ ok: true, value: this.runOne(pending.run, effects), effects });
         } catch (error) {
+          deferred.rollback(mark);
           outcomes.push({ ok: false, error });
         }
       }
+      deferred.flush();
       return outcomes;
     });
   }
@@ -94,9 +116,11 @@ export class CommandLoop {
       try {
         outcomes = this.runBatchOptimistic(batch);
       } catch {
+        this.deferred.clear();
         outcomes = this.runBatch(batch);
       }
     } catch (error) {
+      this.deferred.clear();
       // the commit itself failed (disk full, I/O error): nothing of the batch happened
       for (const pending of batch) pending.reject(error);
       this.rescheduleIfNeeded();

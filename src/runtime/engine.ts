@@ -129,7 +129,7 @@ export class Engine extends EventEmitter {
         timeZone: options.timeZone,
       },
     };
-    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch });
+    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history });
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
       lockDuration: handlerTimeout,

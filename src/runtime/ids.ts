@@ -20,22 +20,32 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
+/** `tttttttt-tttt-7` for the current millisecond, formatted once per millisecond */
+let timePrefix = '';
+
+const VARIANTS = ['8', '9', 'a', 'b'];
+
 export function newId(): string {
-  let ms = Date.now();
+  const ms = Date.now();
   if (ms <= lastMs) {
     // same millisecond (or the clock stepped back): keep order with the 12-bit sequence
     sequence++;
     if (sequence > 0xfff) {
       lastMs++;
       sequence = 0;
+      timePrefix = prefixOf(lastMs);
     }
-    ms = lastMs;
   } else {
     lastMs = ms;
     sequence = 0;
+    timePrefix = prefixOf(ms);
   }
-  const time = ms.toString(16).padStart(12, '0');
-  const variant = (0x8 | (parseInt(randomHex(1), 16) & 0x3)).toString(16);
   const rest = randomHex(8);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${variant}${rest.slice(0, 3)}-${rest.slice(3, 15)}`;
+  const variant = VARIANTS[rest.charCodeAt(15) & 0x3]!;
+  return `${timePrefix}${(0x1000 | sequence).toString(16).slice(1)}-${variant}${rest.slice(0, 3)}-${rest.slice(3, 15)}`;
+}
+
+function prefixOf(ms: number): string {
+  const time = ms.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7`;
 }

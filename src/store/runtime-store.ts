@@ -11,6 +11,7 @@ import type {
   VariableRecord,
 } from './records.js';
 import type { LifecycleState } from '../runtime/lifecycle.js';
+import type { DeferredWrites } from '../runtime/command-loop.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -74,8 +75,6 @@ export class RuntimeStore {
       incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ?`),
       deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
 
-      insertHistory: p(`INSERT INTO history (instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     };
   }
 
@@ -211,19 +210,40 @@ export class RuntimeStore {
     this.s.deleteIncident.run(id);
   }
 
+  /**
+   * History rows are appended to a buffer and written by `history.flush()` once per group-committed
+   * batch, just before the commit (the command loop calls it), in as few statements as possible:
+   * every step writes several rows and this is the engine's busiest table.
+   */
   insertHistory(h: HistoryRecord): void {
-    this.s.insertHistory.run(historyValues(h));
+    this.pendingHistory.push(h);
   }
 
-  /** Many history rows in as few statements as possible (one step writes several). */
   insertHistoryRows(rows: readonly HistoryRecord[]): void {
-    for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(offset, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
-      const values: unknown[] = [];
-      for (const row of chunk) values.push(...historyValues(row));
-      this.historyInsert(chunk.length).run(values);
-    }
+    for (const row of rows) this.pendingHistory.push(row);
   }
+
+  private readonly pendingHistory: HistoryRecord[] = [];
+
+  readonly history: DeferredWrites = {
+    mark: () => this.pendingHistory.length,
+    rollback: (mark) => {
+      this.pendingHistory.length = mark;
+    },
+    clear: () => {
+      this.pendingHistory.length = 0;
+    },
+    flush: () => {
+      const rows = this.pendingHistory;
+      for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
+        const end = Math.min(rows.length, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
+        const values: unknown[] = [];
+        for (let i = offset; i < end; i++) values.push(...historyValues(rows[i]!));
+        this.historyInsert(end - offset).run(values);
+      }
+      rows.length = 0;
+    },
+  };
 
   private readonly historyInserts = new Map<number, Database.Statement>();
 

@@ -23,7 +23,7 @@ import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { insertEngineJob } from '../events/triggers.js';
 import { registerContinuation } from '../events/continuations.js';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 
 /** Deeper call chains are refused with an incident (a process calling itself would never stop). */
 export const MAX_CALL_DEPTH = 50;
@@ -151,7 +151,7 @@ function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition:
   const startId = graph.scope.startEvents.find((id) => (graph.nodes[id]!.event?.type ?? 'none') === 'none');
   if (!startId) throw new IncidentError(`Call activity '${node.id}': process '${definition.key}' has no none start event to be called at`);
   const instance: InstanceRecord = {
-    id: randomUUID(),
+    id: newId(),
     definitionId: definition.id,
     definitionKey: definition.key,
     businessKey,

@@ -4,7 +4,7 @@
  * transaction, for the new version only: a new version of a key takes the schedule and the
  * subscriptions over from the older ones (as Camunda does).
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { DefinitionRecord } from '../../store/records.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { EngineCore } from '../engine-core.js';
@@ -46,7 +46,7 @@ export function armStartEvents(core: EngineCore, definitions: readonly Definitio
         }, effects, core.services.defaultRetries);
       } else if ((event?.type === 'message' && event.messageName) || (event?.type === 'signal' && event.signalName)) {
         store.insert({
-          id: randomUUID(),
+          id: newId(),
           kind: event.type,
           name: (event.type === 'message' ? event.messageName : event.signalName)!,
           correlationKey: null,

@@ -5,8 +5,8 @@
  * sub-process; null = the process level). Delivery finds out from the event node what the
  * trigger means (boundary, event sub-process start, gateway branch, or the element itself).
  */
-import { randomUUID } from 'node:crypto';
-import type { FlowNode, TimerKind } from '../../bpmn/graph.js';
+import { newId } from '../ids.js';
+import type { FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
 import type { JobRecord } from '../../store/records.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step, ElementInstance } from '../step.js';
@@ -94,7 +94,7 @@ function openSubscription(
     correlationKey = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   subscriptionStore(step).insert({
-    id: randomUUID(),
+    id: newId(),
     kind,
     name,
     correlationKey,
@@ -120,6 +120,18 @@ export function mayHoldTriggers(node: FlowNode): boolean {
     default:
       return !!(node.boundaryEvents?.length || node.scope?.eventSubProcesses.length || node.asyncBefore || node.asyncAfter);
   }
+}
+
+const anywhere = new WeakMap<ProcessGraph, boolean>();
+
+/** Whether any element of the process can hold subscriptions or engine jobs (most simple processes cannot). */
+export function mayHoldTriggersAnywhere(graph: ProcessGraph): boolean {
+  let result = anywhere.get(graph);
+  if (result === undefined) {
+    result = graph.scope.eventSubProcesses.length > 0 || Object.values(graph.nodes).some(mayHoldTriggers);
+    anywhere.set(graph, result);
+  }
+  return result;
 }
 
 /** Withdraws the subscriptions and engine jobs (timers, continuations) an element instance holds. */
@@ -181,7 +193,7 @@ export function insertEngineJob(
   retries = 3,
 ): JobRecord {
   const record: JobRecord = {
-    id: randomUUID(),
+    id: newId(),
     kind: job.kind,
     instanceId: job.instanceId,
     elementInstanceId: job.elementInstanceId,
