@@ -585,10 +585,10 @@ export class Step {
   /** Writes everything this step changed. Runs inside the caller's transaction. */
   flush(): void {
     const store = this.services.store;
-    for (const ei of this.removed) if (ei.persisted) store.deleteElementInstance(ei.id);
+    for (const ei of this.removed) if (ei.persisted) store.deleteElementInstance(ei.instanceId, ei.id);
     for (const ei of this.eis.values()) {
       if (!ei.changed) continue;
-      if (ei.persisted) store.updateElementInstance(ei.id, ei.state, ei.data);
+      if (ei.persisted) store.updateElementInstance(ei.instanceId, ei.id, ei.state, ei.data);
       else store.insertElementInstance(ei);
       ei.persisted = true;
       ei.changed = false;
@@ -601,7 +601,7 @@ export class Step {
           const encoded = encodeValue(name, value);
           store.upsertVariable(this.instance.id, scopeId, name, encoded.type, encoded.text);
         } else {
-          store.deleteVariable(scopeId, name);
+          store.deleteVariable(this.instance.id, scopeId, name);
         }
       }
     }

@@ -12,6 +12,7 @@ import type {
 } from './records.js';
 import type { LifecycleState } from '../runtime/lifecycle.js';
 import type { DeferredWrites } from '../runtime/command-loop.js';
+import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -22,6 +23,8 @@ type Row = any;
  */
 export class RuntimeStore {
   private readonly s;
+  /** active instances' state, written through (see InstanceCache) */
+  private readonly cache = new InstanceCache();
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -80,43 +83,66 @@ export class RuntimeStore {
 
   insertInstance(r: InstanceRecord): void {
     this.s.insertInstance.run(r.id, r.definitionId, r.definitionKey, r.businessKey, r.parentInstanceId, r.parentElementInstanceId, r.startedAt, r.startElementId);
+    this.cache.created(r);
   }
 
   getInstance(id: string): InstanceRecord | undefined {
+    const cached = this.cache.instance(id);
+    if (cached) return cached;
     const row: Row = this.s.getInstance.get(id);
-    return row && toInstance(row);
+    if (!row) return undefined;
+    const instance = toInstance(row);
+    this.cache.loaded(instance);
+    return instance;
   }
 
   endInstance(id: string, state: InstanceState, at: number, endElementId: string | null): void {
     this.s.endInstance.run(state, at, endElementId, id);
+    this.cache.ended(id, state, at, endElementId);
   }
 
   elementInstancesOf(instanceId: string): ElementInstanceRecord[] {
-    return (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toElementInstance);
+    let rows = this.cache.elementInstances(instanceId);
+    if (!rows) {
+      rows = (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toCachedElementInstance);
+      this.cache.elementInstancesLoaded(instanceId, rows);
+    }
+    return rows.map((row) => ({ ...row, data: row.data ? JSON.parse(row.data) : {} }));
   }
 
   insertElementInstance(r: ElementInstanceRecord): void {
-    this.s.insertElementInstance.run(r.id, r.instanceId, r.parentId, r.elementId, r.state, encodeData(r.data), r.startedAt);
+    const data = encodeData(r.data);
+    this.s.insertElementInstance.run(r.id, r.instanceId, r.parentId, r.elementId, r.state, data, r.startedAt);
+    this.cache.elementInstanceWritten({ id: r.id, instanceId: r.instanceId, parentId: r.parentId, elementId: r.elementId, state: r.state, data, startedAt: r.startedAt });
   }
 
-  updateElementInstance(id: string, state: LifecycleState, data: ElementData): void {
-    this.s.updateElementInstance.run(state, encodeData(data), id);
+  updateElementInstance(instanceId: string, id: string, state: LifecycleState, data: ElementData): void {
+    const json = encodeData(data);
+    this.s.updateElementInstance.run(state, json, id);
+    this.cache.elementInstanceUpdated(instanceId, id, { state, data: json });
   }
 
-  deleteElementInstance(id: string): void {
+  deleteElementInstance(instanceId: string, id: string): void {
     this.s.deleteElementInstance.run(id);
+    this.cache.elementInstanceDeleted(instanceId, id);
   }
 
   variablesOf(instanceId: string): VariableRecord[] {
-    return (this.s.variablesOf.all(instanceId) as Row[]).map((row) => ({ scopeId: row.scope_id, name: row.name, type: row.type, value: row.value }));
+    const cached = this.cache.variables(instanceId);
+    if (cached) return cached;
+    const rows = (this.s.variablesOf.all(instanceId) as Row[]).map((row) => ({ scopeId: row.scope_id, name: row.name, type: row.type, value: row.value }));
+    this.cache.variablesLoaded(instanceId, rows);
+    return rows;
   }
 
   upsertVariable(instanceId: string, scopeId: string, name: string, type: string, value: string | null): void {
     this.s.upsertVariable.run(scopeId, name, instanceId, type, value);
+    this.cache.variableWritten(instanceId, { scopeId, name, type, value });
   }
 
-  deleteVariable(scopeId: string, name: string): void {
+  deleteVariable(instanceId: string, scopeId: string, name: string): void {
     this.s.deleteVariable.run(scopeId, name);
+    this.cache.variableDeleted(instanceId, scopeId, name);
   }
 
   insertJob(job: JobRecord): void {
@@ -227,11 +253,14 @@ export class RuntimeStore {
 
   readonly history: DeferredWrites = {
     mark: () => this.pendingHistory.length,
+    // a rolled-back command or batch also leaves the instance cache holding writes that never happened
     rollback: (mark) => {
       this.pendingHistory.length = mark;
+      this.cache.clear();
     },
     clear: () => {
       this.pendingHistory.length = 0;
+      this.cache.clear();
     },
     flush: () => {
       const rows = this.pendingHistory;
@@ -283,6 +312,18 @@ export function toInstance(row: Row): InstanceRecord {
     endedAt: row.ended_at,
     startElementId: row.start_element_id,
     endElementId: row.end_element_id,
+  };
+}
+
+function toCachedElementInstance(row: Row): CachedElementInstance {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    parentId: row.parent_id,
+    elementId: row.element_id,
+    state: row.state,
+    data: row.data,
+    startedAt: row.started_at,
   };
 }
 
