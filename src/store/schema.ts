@@ -161,7 +161,8 @@ export const migrations: readonly string[] = [
     actor TEXT,
     data TEXT
   );
-  CREATE INDEX history_instance ON history (instance_id, seq);
+  -- (instance_id) alone: every index entry already ends with the rowid, which is seq
+  CREATE INDEX history_instance ON history (instance_id);
   -- history is written for every step and read mostly per instance; only the rare kinds that are
   -- queried across instances (tasks, incidents) get an index of their own, so the common rows stay cheap
   CREATE INDEX history_rare_kinds ON history (kind, seq)
