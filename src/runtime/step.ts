@@ -70,6 +70,8 @@ export class Step {
   private readonly removed = new Set<ElementInstance>();
   private readonly vars = new Map<string, Map<string, unknown>>();
   private readonly dirtyVars = new Map<string, Set<string>>();
+  /** variables that have a row (loaded, or written by this step): only those need a DELETE */
+  private readonly storedVars = new Set<string>();
   private readonly agenda: Operation[] = [];
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
@@ -103,6 +105,7 @@ export class Step {
     }
     for (const row of services.store.variablesOf(instance.id)) {
       step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
+      step.storedVars.add(`${row.scopeId}\u0000${row.name}`);
     }
     return step;
   }
@@ -596,11 +599,13 @@ export class Step {
     for (const [scopeId, names] of this.dirtyVars) {
       const map = this.vars.get(scopeId);
       for (const name of names) {
+        const key = `${scopeId}\u0000${name}`;
         if (map?.has(name)) {
           const value = map.get(name);
           const encoded = encodeValue(name, value);
           store.upsertVariable(this.instance.id, scopeId, name, encoded.type, encoded.text);
-        } else {
+          this.storedVars.add(key);
+        } else if (this.storedVars.delete(key)) {
           store.deleteVariable(this.instance.id, scopeId, name);
         }
       }
