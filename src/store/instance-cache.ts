@@ -34,12 +34,12 @@ export class InstanceCache {
   }
 
   loaded(instance: InstanceRecord): void {
-    this.put(instance.id, { instance: { ...instance } });
+    if (!this.entries.has(instance.id)) this.put(instance.id, { instance: { ...instance } });
   }
 
-  ended(id: string, state: InstanceRecord['state'], endedAt: number, endElementId: string | null): void {
-    const entry = this.entries.get(id);
-    if (entry) Object.assign(entry.instance, { state, endedAt, endElementId });
+  /** An ended instance is never stepped again: it leaves the cache. */
+  ended(id: string): void {
+    this.entries.delete(id);
   }
 
   elementInstances(instanceId: string): CachedElementInstance[] | undefined {

@@ -86,24 +86,25 @@ export class RuntimeStore {
     this.cache.created(r);
   }
 
+  /** From the cache when the instance is in it; a miss does not fill it (queries read many instances once). */
   getInstance(id: string): InstanceRecord | undefined {
     const cached = this.cache.instance(id);
     if (cached) return cached;
     const row: Row = this.s.getInstance.get(id);
-    if (!row) return undefined;
-    const instance = toInstance(row);
-    this.cache.loaded(instance);
-    return instance;
+    return row && toInstance(row);
   }
 
   endInstance(id: string, state: InstanceState, at: number, endElementId: string | null): void {
     this.s.endInstance.run(state, at, endElementId, id);
-    this.cache.ended(id, state, at, endElementId);
+    this.cache.ended(id);
   }
 
+  /** A step loads an instance's state: from here on the instance is cached until it ends. */
   elementInstancesOf(instanceId: string): ElementInstanceRecord[] {
     let rows = this.cache.elementInstances(instanceId);
     if (!rows) {
+      const instance = this.cache.instance(instanceId) ?? this.getInstance(instanceId);
+      if (instance?.state === 'active') this.cache.loaded(instance);
       rows = (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toCachedElementInstance);
       this.cache.elementInstancesLoaded(instanceId, rows);
     }
