@@ -329,15 +329,8 @@ function toCachedElementInstance(row: Row): CachedElementInstance {
 }
 
 export function toElementInstance(row: Row): ElementInstanceRecord {
-  return {
-    id: row.id,
-    instanceId: row.instance_id,
-    parentId: row.parent_id,
-    elementId: row.element_id,
-    state: row.state,
-    data: row.data ? JSON.parse(row.data) : {},
-    startedAt: row.started_at,
-  };
+  const cached = toCachedElementInstance(row);
+  return { ...cached, data: cached.data ? JSON.parse(cached.data) : {} };
 }
 
 export function toJob(row: Row): JobRecord {

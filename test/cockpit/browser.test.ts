@@ -186,6 +186,8 @@ describe.skipIf(!hasChromium)('cockpit in chromium', () => {
       expect(focused).toBe('Processes');
       await page.keyboard.press('Enter');
       await page.waitForURL(/#\/processes/);
+      // the models page's text must be gone once the processes page has rendered (under load that takes a moment)
+      await page.locator('main h1:text("Processes")').waitFor();
       await expect(page.locator('.empty:text("registry is not running")').count()).resolves.toBe(0);
     });
   });

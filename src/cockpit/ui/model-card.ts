@@ -1,20 +1,9 @@
 import { barChart } from './charts.js';
 import { h } from './dom.js';
 
-export interface ModelCard {
-  modelId: string | null;
-  modelName: string | null;
-  modelType: string | null;
-  version: string | null;
-  deployedVersion: string | null;
-  changes: Array<{ what: string; from: string | null; to: string | null }>;
-  trainingMetrics: Record<string, number>;
-  testMetrics: Record<string, number>;
-  psi: Array<{ feature: string; value: number }>;
-  thresholds: Record<string, number>;
-  psiThreshold: number | null;
-  verdict: string | null;
-}
+import type { ModelCard } from '../model-card.js';
+
+export type { ModelCard };
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(3));
 
