@@ -57,7 +57,7 @@ const instanceJson = (i: InstanceRecord) => ({
   startedAt: i.startedAt, endedAt: i.endedAt, parentInstanceId: i.parentInstanceId,
 });
 
-interface TreeNode {
+export interface TreeNode {
   id: string;
   elementId: string;
   name: string | null;

@@ -28,6 +28,18 @@ export const PatchModel = {
   },
 } as const;
 
+/** What a version carries besides its artifact (registering by path, or fields of an upload). */
+const versionFieldProperties = {
+  trainingData: { type: ['string', 'null'], maxLength: 1024 },
+  description: { type: ['string', 'null'], maxLength: 2000 },
+  hyperParameters: { type: ['object', 'null'] },
+  trainingMetrics: { type: ['object', 'null'] },
+  /** drift baseline histograms ({bins, features: [{feature, edges, proportions, count}]}) */
+  baseline: { type: ['object', 'null'] },
+  /** the process instance that produced the version (a remote training worker) */
+  createdByInstance: { type: ['string', 'null'], maxLength: 64 },
+} as const;
+
 export const RegisterVersion = {
   title: 'model version',
   type: 'object',
@@ -35,14 +47,7 @@ export const RegisterVersion = {
   additionalProperties: false,
   properties: {
     path: { type: 'string', minLength: 1, maxLength: 1024 },
-    trainingData: { type: ['string', 'null'], maxLength: 1024 },
-    description: { type: ['string', 'null'], maxLength: 2000 },
-    hyperParameters: { type: ['object', 'null'] },
-    trainingMetrics: { type: ['object', 'null'] },
-    /** drift baseline histograms ({bins, features: [{feature, edges, proportions, count}]}) */
-    baseline: { type: ['object', 'null'] },
-    /** the process instance that produced the version (a remote training worker) */
-    createdByInstance: { type: ['string', 'null'], maxLength: 64 },
+    ...versionFieldProperties,
   },
 } as const;
 
@@ -50,16 +55,7 @@ export const VersionFields = {
   title: 'model version fields',
   type: 'object',
   additionalProperties: false,
-  properties: {
-    trainingData: { type: ['string', 'null'], maxLength: 1024 },
-    description: { type: ['string', 'null'], maxLength: 2000 },
-    hyperParameters: { type: ['object', 'null'] },
-    trainingMetrics: { type: ['object', 'null'] },
-    /** drift baseline histograms ({bins, features: [{feature, edges, proportions, count}]}) */
-    baseline: { type: ['object', 'null'] },
-    /** the process instance that produced the version (a remote training worker) */
-    createdByInstance: { type: ['string', 'null'], maxLength: 64 },
-  },
+  properties: versionFieldProperties,
 } as const;
 
 export const SetStatus = {

@@ -3,16 +3,8 @@ import { diagramPanel } from '../diagram.js';
 import { badge, formatTime, h, notify, pretty, replaceChildren, shortId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 
-interface TreeNode {
-  id: string;
-  elementId: string;
-  name: string | null;
-  type: string;
-  state: string;
-  startedAt: number;
-  incidents: number;
-  children: TreeNode[];
-}
+import type { TreeNode } from '../../api.js';
+
 interface Incident {
   id: string;
   type: string;
