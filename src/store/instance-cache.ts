@@ -10,18 +10,24 @@ interface Entry {
   /** undefined until loaded from the table */
   elementInstances?: Map<string, CachedElementInstance>;
   variables?: Map<string, VariableRecord>;
+  /** the size of its variables' stored text: what makes an entry big */
+  bytes: number;
 }
 
 /**
  * The runtime state of recently used instances (instance row, element instances, variables),
  * written through by the runtime store. The engine is the only writer of its database file
  * (exclusive lock), so the copy can only go stale through a rolled-back transaction; the store
- * clears it then. Bounded: least recently used instances are dropped.
+ * clears it then. Bounded in count and in variable bytes: least recently used instances are dropped.
  */
 export class InstanceCache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
   instance(id: string): InstanceRecord | undefined {
     const entry = this.use(id);
@@ -30,16 +36,16 @@ export class InstanceCache {
 
   /** A freshly created instance: known to have no element instances or variables yet. */
   created(instance: InstanceRecord): void {
-    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map() });
+    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), bytes: 0 });
   }
 
   loaded(instance: InstanceRecord): void {
-    if (!this.entries.has(instance.id)) this.put(instance.id, { instance: { ...instance } });
+    if (!this.entries.has(instance.id)) this.put(instance.id, { instance: { ...instance }, bytes: 0 });
   }
 
   /** An ended instance is never stepped again: it leaves the cache. */
   ended(id: string): void {
-    this.entries.delete(id);
+    this.drop(id);
   }
 
   elementInstances(instanceId: string): CachedElementInstance[] | undefined {
@@ -73,20 +79,54 @@ export class InstanceCache {
 
   variablesLoaded(instanceId: string, rows: VariableRecord[]): void {
     const entry = this.entries.get(instanceId);
-    if (entry) entry.variables = new Map(rows.map((row) => [variableKey(row.scopeId, row.name), { ...row }]));
+    if (!entry) return;
+    entry.variables = new Map(rows.map((row) => [variableKey(row.scopeId, row.name), { ...row }]));
+    this.resize(entry, rows.reduce((sum, row) => sum + sizeOf(row), 0));
   }
 
   variableWritten(instanceId: string, row: VariableRecord): void {
-    this.entries.get(instanceId)?.variables?.set(variableKey(row.scopeId, row.name), { ...row });
+    const entry = this.entries.get(instanceId);
+    const map = entry?.variables;
+    if (!map) return;
+    const key = variableKey(row.scopeId, row.name);
+    const previous = map.get(key);
+    map.set(key, { ...row });
+    this.resize(entry, entry.bytes - (previous ? sizeOf(previous) : 0) + sizeOf(row));
   }
 
   variableDeleted(instanceId: string, scopeId: string, name: string): void {
-    this.entries.get(instanceId)?.variables?.delete(variableKey(scopeId, name));
+    const entry = this.entries.get(instanceId);
+    const key = variableKey(scopeId, name);
+    const previous = entry?.variables?.get(key);
+    if (!previous) return;
+    entry!.variables!.delete(key);
+    this.resize(entry!, entry!.bytes - sizeOf(previous));
   }
 
   /** Something rolled back: nothing cached can be trusted any more. */
   clear(): void {
     this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private resize(entry: Entry, bytes: number): void {
+    this.bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    this.shrink();
+  }
+
+  private drop(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.bytes -= entry.bytes;
+  }
+
+  /** Least recently used first, until within both bounds (the newest entry always stays). */
+  private shrink(): void {
+    while ((this.entries.size > this.capacity || this.bytes > this.maxBytes) && this.entries.size > 1) {
+      this.drop(this.entries.keys().next().value!);
+    }
   }
 
   private use(id: string): Entry | undefined {
@@ -100,10 +140,15 @@ export class InstanceCache {
   }
 
   private put(id: string, entry: Entry): void {
-    this.entries.delete(id);
+    this.drop(id);
     this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.bytes += entry.bytes;
+    this.shrink();
   }
+}
+
+function sizeOf(row: VariableRecord): number {
+  return (row.value?.length ?? 0) + row.name.length;
 }
 
 function variableKey(scopeId: string, name: string): string {

@@ -31,3 +31,32 @@ describe('the instance cache', () => {
     expect(stored).toBeUndefined(); // the instance ended; runtime variables are gone, and 99 never existed
   });
 });
+
+describe('InstanceCache bounds', () => {
+  it('drops the least recently used instances when their variables exceed the byte budget', async () => {
+    const { InstanceCache } = await import('../../src/store/instance-cache.js');
+    const cache = new InstanceCache(100, 2_500);
+    const instance = (id: string) => ({ id, definitionId: 'd', definitionKey: 'k', businessKey: null, state: 'active' as const, parentInstanceId: null, parentElementInstanceId: null, startedAt: 0, endedAt: null, startElementId: null, endElementId: null });
+    for (const id of ['a', 'b', 'c']) {
+      cache.created(instance(id));
+      cache.variableWritten(id, { scopeId: id, name: 'blob', type: 'string', value: 'x'.repeat(1000) });
+    }
+    expect(cache.instance('a')).toBeUndefined(); // 3 × ~1 KB > 2.5 KB: the oldest went
+    expect(cache.variables('b')).toHaveLength(1);
+    expect(cache.variables('c')).toHaveLength(1);
+    cache.variableDeleted('b', 'b', 'blob');
+    cache.created(instance('d'));
+    cache.variableWritten('d', { scopeId: 'd', name: 'blob', type: 'string', value: 'x'.repeat(1000) });
+    expect(cache.instance('b')).toBeDefined(); // b shrank, so c and d fit beside it
+    expect(cache.instance('c')).toBeDefined();
+  });
+
+  it('keeps at most `capacity` instances', async () => {
+    const { InstanceCache } = await import('../../src/store/instance-cache.js');
+    const cache = new InstanceCache(2);
+    for (const id of ['a', 'b', 'c']) cache.created({ id, definitionId: 'd', definitionKey: 'k', businessKey: null, state: 'active', parentInstanceId: null, parentElementInstanceId: null, startedAt: 0, endedAt: null, startElementId: null, endElementId: null });
+    expect(cache.instance('a')).toBeUndefined();
+    expect(cache.instance('b')).toBeDefined();
+    expect(cache.instance('c')).toBeDefined();
+  });
+});
