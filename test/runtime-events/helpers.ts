@@ -1,4 +1,5 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../../src/runtime/engine.js';
@@ -62,7 +63,10 @@ export function pid(base: string, flavour: Flavour): string {
 }
 
 export function tempDatabase(): string {
-  return join(mkdtempSync(join(tmpdir(), 'mlc-events-')), 'engine.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'mlc-events-'));
+  // removed when the test ends (an engine still holding it open is fine: the files are only unlinked)
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'engine.sqlite');
 }
 
 type Row = Record<string, unknown>;

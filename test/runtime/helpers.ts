@@ -1,4 +1,5 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../../src/index.js';
@@ -22,7 +23,10 @@ export function processId(base: string, flavour: Flavour): string {
 }
 
 export function tempDatabase(): string {
-  return join(mkdtempSync(join(tmpdir(), 'mlc-engine-')), 'engine.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'mlc-engine-'));
+  // removed when the test ends (an engine still holding it open is fine: the files are only unlinked)
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'engine.sqlite');
 }
 
 export interface HistoryRow {
