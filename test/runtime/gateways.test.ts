@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import type { Engine } from '../../src/index.js';
-import { engineWith, flavours, processId, completedElements, activeElements, incidentsOf, openJobs } from './helpers.js';
+import { engineWith, flavours, processId, completedElements, activeElements, incidentsOf, openJobs, until } from './helpers.js';
 
 let engine: Engine;
 afterEach(async () => engine?.close());
@@ -44,11 +44,11 @@ describe.each(flavours)('gateways (%s)', (flavour) => {
       engine.handle(topic, () => new Promise<void>((resolve) => (release[topic] = resolve)));
     }
     const instance = await engine.start(processId('Parallel', flavour));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => Object.keys(release).length === 3);
     expect(activeElements(engine, instance.id).sort()).toEqual(['Task_A', 'Task_B', 'Task_C']);
     release.a!();
     release.c!();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => !activeElements(engine, instance.id).includes('Task_A') && !activeElements(engine, instance.id).includes('Task_C'));
     expect(activeElements(engine, instance.id).sort()).toEqual(['Join', 'Join', 'Task_B']);
     release.b!();
     await engine.whenIdle();

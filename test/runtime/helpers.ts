@@ -65,3 +65,12 @@ export function incidentsOf(engine: Engine, instanceId: string) {
 export function tasksOf(engine: Engine, instanceId: string) {
   return engine.db.prepare('SELECT * FROM tasks WHERE instance_id = ?').all(instanceId) as Array<Record<string, unknown> & { id: string }>;
 }
+
+/** Waits (polling) until `condition` holds; fails after `timeoutMs`. For asserting states reached asynchronously, never for timing. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

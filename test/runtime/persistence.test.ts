@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { Engine, type JobContext } from '../../src/index.js';
-import { fixture, tempDatabase, completedElements, historyOf } from './helpers.js';
+import { fixture, tempDatabase, completedElements, historyOf, until } from './helpers.js';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -76,7 +76,7 @@ describe('durability', () => {
       return new Promise(() => undefined); // never settles: the "crash" happens mid-handler
     });
     const instance = await first.start('ServiceTaskC7', { variables: { n: 1 } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => calls.length > 0);
     expect(calls).toHaveLength(1);
     await first.close();
     engines.splice(engines.indexOf(first), 1);
