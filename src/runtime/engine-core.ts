@@ -24,7 +24,7 @@ export interface EngineCore {
 /** Compiled graphs by definition id: parsed from JSON once, shared by every step. */
 export class GraphCache {
   private readonly graphs = new Map<string, ProcessGraph>();
-  constructor(private readonly repository: () => RepositoryStore) {}
+  constructor(private readonly repository: RepositoryStore) {}
 
   set(definitionId: string, graph: ProcessGraph): void {
     this.graphs.set(definitionId, graph);
@@ -33,7 +33,7 @@ export class GraphCache {
   get(definitionId: string): ProcessGraph {
     let graph = this.graphs.get(definitionId);
     if (!graph) {
-      const json = this.repository().graphJson(definitionId);
+      const json = this.repository.graphJson(definitionId);
       if (!json) throw new NotFoundError(`No process definition with id '${definitionId}'`);
       graph = JSON.parse(json) as ProcessGraph;
       this.graphs.set(definitionId, graph);

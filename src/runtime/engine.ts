@@ -93,7 +93,7 @@ export class Engine extends EventEmitter {
     const repository = new RepositoryStore(this.db);
     const jobs = new JobStore(this.db);
     this.queries = new QueryStore(this.db);
-    this.graphs = new GraphCache(() => repository);
+    this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;

@@ -1,14 +1,5 @@
 /** Deterministic mutations of text for fuzzing: same seed, same inputs, every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '../../src/mlc/ml/random.js';
 
 const SNIPPETS = ['<', '>', '"', '&', '&amp;', '<![CDATA[', ']]>', '</bpmn:process>', 'id="Start"', '${', '}', '=', '\u0000', '\uffff', '💥', 'xmlns:x="urn:x"', '<x:unknown/>', 'isExecutable="true"', 'sourceRef="nope"'];
 

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimer, firstSlot, nextSlot, type TimerSlot } from '../../src/runtime/timers/timer-spec.js';
-import { at, iso } from './helpers.js';
+import { checkTimer, firstSlot } from '../../src/runtime/timers/timer-spec.js';
+import { at, fireCycle } from './helpers.js';
 
 const SATURDAY = at('2026-03-28T12:00:00Z');
 
-function run(text: string, count: number, now = SATURDAY, timeZone?: string): string[] {
-  const fired: string[] = [];
-  let slot: TimerSlot | null = firstSlot('cycle', text, now, timeZone);
-  while (slot && fired.length < count) {
-    fired.push(iso(slot.due));
-    slot = nextSlot(text, slot, slot.due, timeZone);
-  }
-  return fired;
-}
+const run = (text: string, count: number, now = SATURDAY, timeZone?: string) => fireCycle(text, count, now, timeZone);
 
 describe('timeCycle: cron', () => {
   it('standard 5 fields: 0 6 * * * is every day at 06:00 UTC', () => {

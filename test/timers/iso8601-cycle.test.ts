@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkTimer, firstSlot, nextSlot, type TimerSlot } from '../../src/runtime/timers/timer-spec.js';
-import { at, HOUR, iso } from './helpers.js';
+import { at, HOUR, fireCycle } from './helpers.js';
 
 const NOW = at('2026-01-15T10:00:00Z');
 
-/** Fires a cycle on time, `count` times (or until it ends), and lists the due times. */
-function run(text: string, count: number, now = NOW, timeZone?: string): string[] {
-  const fired: string[] = [];
-  let slot: TimerSlot | null = firstSlot('cycle', text, now, timeZone);
-  while (slot && fired.length < count) {
-    fired.push(iso(slot.due));
-    slot = nextSlot(text, slot, slot.due, timeZone);
-  }
-  return fired;
-}
+const run = (text: string, count: number, now = NOW, timeZone?: string) => fireCycle(text, count, now, timeZone);
 
 describe('timeCycle: ISO 8601 repeating intervals', () => {
   it('R/PT1H fires every hour from one period after arming, unbounded', () => {
