@@ -4,6 +4,8 @@ import { BadRequestError, ConflictError, EngineError, NotFoundError } from '../r
 import { ParseError, type ResourceProblem } from '../runtime/deployer.js';
 import { VariableError } from '../runtime/variables.js';
 import { sendJson } from './respond.js';
+import { redactUrl } from './redact-url.js';
+import { withoutPaths } from './without-paths.js';
 
 /** An error the REST layer raises itself, with its HTTP status and Camunda exception type. */
 export class HttpError extends Error {
@@ -38,6 +40,13 @@ interface ProblemDto {
 
 /** Maps any thrown value to a status and a body that never carries a stack trace or a file path. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  const answer = classify(error);
+  // engine and registry messages may quote a file (a model, a data set): never where it lives
+  if (!(error instanceof HttpError)) answer.body.message = withoutPaths(answer.body.message);
+  return answer;
+}
+
+function classify(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof HttpError) return { status: error.status, body: { type: error.type, message: error.message, code: null }, unexpected: false };
   if (error instanceof ParseError) {
     return { status: 400, body: { type: 'ParseException', message: error.message, code: 0, details: parseDetails(error) }, unexpected: false };
@@ -104,7 +113,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { status, body, unexpected } = toErrorResponse(error);
-    if (unexpected) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    if (unexpected) logger.error({ err: error, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
     sendJson(res, status, body);
   };
 }
