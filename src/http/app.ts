@@ -55,8 +55,6 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
   app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
-  const mode = options.auth?.mode ?? 'none';
-  if (options.allowedHosts !== false && (options.allowedHosts !== undefined || mode === 'none')) app.use(hostGuard(options.allowedHosts ?? []));
   app.use(collapseSlashes);
   if (options.requestLogs !== false) {
     app.use(pinoHttp({
@@ -70,6 +68,9 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }));
   }
+  // after the request log, so that refused rebinding attempts show up in it
+  const mode = options.auth?.mode ?? 'none';
+  if (options.allowedHosts !== false && (options.allowedHosts !== undefined || mode === 'none')) app.use(hostGuard(options.allowedHosts ?? []));
   const policy = policyOf(options.allowedOrigins);
   const rest: CamundaRouter = createRouter(engine, { ...options, allowedOrigins: policy });
   app.use('/engine-rest', rest);
