@@ -65,6 +65,8 @@ function classify(error: unknown): { status: number; body: ErrorBody; unexpected
     if (error.type === 'MismatchingMessageCorrelationException') return { status: 400, body: { type: error.type, message: error.message, code: 0 }, unexpected: false };
     return { status: 500, body: { type: error.type, message: error.message, code: 0 }, unexpected: true };
   }
+  const client = clientHttpError(error);
+  if (client) return { ...client, unexpected: false };
   return { status: 500, body: { type: 'ProcessEngineException', message: 'An internal error occurred; see the server log', code: 0 }, unexpected: true };
 }
 
@@ -85,6 +87,21 @@ function bodyParserError(error: unknown): { status: number; body: ErrorBody } | 
       if (e.status >= 400 && e.status < 500) return { status: e.status, body: { type: 'InvalidRequestException', message: 'The request body could not be read', code: null } };
       return undefined;
   }
+}
+
+/**
+ * A 4xx from express's own middleware (http-errors, e.g. a missing static file): its status, not a
+ * 500. Its message only when http-errors marks it safe to show (`expose`); a wrapped system error
+ * (ENOENT with the path) is not.
+ */
+function clientHttpError(error: unknown): { status: number; body: ErrorBody } | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const type = status === 404 ? 'NotFoundException' : 'InvalidRequestException';
+  const message = e.expose === true ? safeMessage(e.message) : status === 404 ? 'Not found' : `The request was refused (${status})`;
+  return { status, body: { type, message, code: null } };
 }
 
 function safeMessage(message: unknown): string {

@@ -125,3 +125,18 @@ describe('request logs and error answers', () => {
     expect(redactUrl('/x?token=a&Authorization=b&client_secret=c&sig=d')).toBe('/x?token=[redacted]&Authorization=[redacted]&client_secret=[redacted]&sig=[redacted]');
   });
 });
+
+describe('express errors keep their status', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer();
+  });
+  afterAll(() => t.close());
+
+  it('a missing cockpit asset is a 404 in Camunda\'s shape, not a 500', async () => {
+    const answer = await call(t.url, 'GET', '/cockpit/assets/no-such-file.js');
+    expect(answer.status).toBe(404);
+    expect(answer.body.type).toBe('NotFoundException');
+    expectNoLeak(answer.body, 'missing asset');
+  });
+});
