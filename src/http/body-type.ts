@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import { HttpError } from './errors.js';
-import type { Route } from './routes/route.js';
 
 /** A body is present when it is chunked or has a non-zero Content-Length (RFC 9112 §6.3). */
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
@@ -16,10 +15,10 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
  * another site can send without a CORS preflight. Refused with 415 and what to send instead.
  * (Upload routes check for multipart/form-data themselves.)
  */
-export function requireJsonBody(route: Route): RequestHandler {
+export function requireJsonBody(routePath: string): RequestHandler {
   return (req, _res, next) => {
     if (!hasBody(req.headers) || req.is(['application/json', 'application/*+json'])) return next();
     const given = req.headers['content-type'];
-    next(new HttpError(415, `Unsupported Content-Type ${given ? `'${String(given).slice(0, 100)}'` : '(none)'} for ${req.method} ${route.path}: send the body as application/json`));
+    next(new HttpError(415, `Unsupported Content-Type ${given ? `'${String(given).slice(0, 100)}'` : '(none)'} for ${req.method} ${routePath}: send the body as application/json`));
   };
 }

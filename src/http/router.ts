@@ -105,7 +105,7 @@ export function createRouter(engine: Engine, options: RouterOptions = {}): Camun
     let group = groups.get(segment);
     if (!group) groups.set(segment, (group = express.Router({ strict: false })));
     if (route.method === 'get' || route.multipart) group[route.method](route.path, route.handler);
-    else group[route.method](route.path, requireJsonBody(route), route.handler);
+    else group[route.method](route.path, requireJsonBody(route.path), route.handler);
   }
   router.use((req, res, next) => {
     const group = groups.get(firstSegment(req.path));
