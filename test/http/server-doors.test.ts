@@ -56,7 +56,7 @@ describe('server timeouts', () => {
   beforeAll(async () => {
     const common = { port: 0, processes: join(dir, 'none'), env: {}, seedDemo: false, auth: 'none' as const, logger };
     quick = await serve({ ...common, db: join(dir, 'quick.sqlite'), dataDir: join(dir, 'quick'), requestTimeoutMs: 1000 });
-    zero = await serve({ ...common, db: join(dir, 'zero.sqlite'), dataDir: join(dir, 'zero'), requestTimeoutMs: 0, headersTimeoutMs: 0 });
+    zero = await serve({ ...common, db: join(dir, 'zero.sqlite'), dataDir: join(dir, 'zero'), requestTimeoutMs: 0, headersTimeoutMs: 0, env: { MLC_ALLOWED_HOSTS: 'engine.lan, ci-box', MLC_ALLOWED_ORIGINS: 'http://tools.lan:3000' } });
   }, 60_000);
   afterAll(async () => {
     await quick?.close();
@@ -76,6 +76,19 @@ describe('server timeouts', () => {
     expect(zero.server.requestTimeout).toBe(300_000);
     expect(zero.server.headersTimeout).toBe(30_000);
     expect(lines.join('')).toMatch(/requestTimeoutMs 0 would let a client hold a connection forever/);
+  });
+
+  it('mlc serve without auth checks Host (env MLC_ALLOWED_HOSTS adds names) and takes writes from MLC_ALLOWED_ORIGINS', async () => {
+    const get = (server: RunningServer, host: string) => stall(server.url, `GET /engine-rest/version HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 10_000);
+    expect((await get(zero, 'engine.lan:8080')).answer).toMatch(/^HTTP\/1\.1 200/);
+    expect((await get(zero, 'ci-box')).answer).toMatch(/^HTTP\/1\.1 200/);
+    expect((await get(zero, 'localhost:8080')).answer).toMatch(/^HTTP\/1\.1 200/);
+    expect((await get(zero, 'rebound.example:8080')).answer).toMatch(/^HTTP\/1\.1 421/);
+    expect((await get(quick, 'engine.lan:8080')).answer).toMatch(/^HTTP\/1\.1 421/);
+    const signal = (origin: string) => stall(zero.url, `POST /engine-rest/signal HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${origin}\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{"name":"s"}`, 10_000);
+    expect((await signal('http://tools.lan:3000')).answer).toMatch(/^HTTP\/1\.1 204/);
+    expect((await signal('http://other.lan:3000')).answer).toMatch(/^HTTP\/1\.1 403/);
+    await expect(serve({ port: 0, processes: join(dir, 'none'), env: {}, seedDemo: false, db: ':memory:', allowedOrigins: ['not an origin'] })).rejects.toThrow(/is not an origin/);
   });
 
   it('still lets a long poll wait longer than the request timeout for its answer', async () => {
