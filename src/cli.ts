@@ -80,7 +80,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     );
   }
   const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env });
-  const allowedHosts = [...(options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS)), host];
+  const configuredHosts = options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS);
+  const allowedHosts = [...configuredHosts, host];
   let origins;
   try {
     origins = originPolicy(options.allowedOrigins ?? splitList(env.MLC_ALLOWED_ORIGINS));
@@ -117,8 +118,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     throw error;
   }
   for (const warning of warnings) logger.warn(warning);
-  // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding
-  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(mode === 'none' ? { allowedHosts } : {}) });
+  // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding;
+  // with auth on it runs only when names were configured
+  const checkHost = mode === 'none' || configuredHosts.length > 0;
+  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
   // the timeouts bound receiving a request only: long polls (fetchAndLock) still wait minutes for their answer
   const server = createHttpServer(app, timeouts);
   await new Promise<void>((resolveListen, reject) => {
