@@ -77,6 +77,27 @@ export function loopModel(trip: bigint, options: { computed?: boolean } = {}): U
 }
 
 /**
+ * A Loop whose trip count is the largest input value: harmless on the warm-up row of zeros,
+ * a runaway for a caller who sends a huge value.
+ */
+export function loopFromInputModel(): Uint8Array {
+  const body = onnx.GraphProto.create({
+    name: 'body',
+    node: [node('Identity', ['cond_in'], ['cond_out']), node('Identity', ['v_in'], ['v_out'])],
+    input: [valueInfo('i', INT64, []), valueInfo('cond_in', BOOL, []), valueInfo('v_in', FLOAT, ['N', 1])],
+    output: [valueInfo('cond_out', BOOL, []), valueInfo('v_out', FLOAT, ['N', 1])],
+  });
+  return model(
+    [
+      node('ReduceMax', ['x'], ['largest'], [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+      node('Cast', ['largest'], ['trip'], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: INT64 }]),
+      node('Loop', ['trip', 'cond', 'x'], ['probability'], [{ name: 'body', type: onnx.AttributeProto.AttributeType.GRAPH, g: body }]),
+    ],
+    [boolTensor('cond', true)],
+  );
+}
+
+/**
  * ConstantOfShape(rows, cols) summed into the output: a few hundred bytes that ask for
  * rows×cols floats. With `computed`, the shape is a Concat of two constants.
  */

@@ -60,7 +60,11 @@ describe('model processes', () => {
     expect(error).toMatchObject({ reason: 'timeout', message: 'the model did not score within 1000 ms; its process was stopped' });
     expect(ticks).toBeGreaterThan(10);
     console.log(`runaway Loop: stopped ${detectedMs.toFixed(0)} ms after the run started (limit 1000 ms); SIGKILL to exit ${model.process.stopMs?.toFixed(1)} ms`);
+    // the next call gets a fresh process with the same model
+    const first = model.process;
     await expect(model.score([[0.5]])).rejects.toThrow(/did not score within/);
+    expect(model.process).not.toBe(first);
+    await model.release();
   });
 
   it('stop a model whose constant folding allocates gigabytes, at the memory limit', async () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { createServerApp } from '../../src/http/app.js';
 import { installModelLifecycle, mlcRouter, type ModelLifecycle } from '../../src/mlc/index.js';
-import { constantOfShapeModel, declaredSizeModel, externalDataModel, loopModel } from '../mlc-ml/hostile-models.js';
+import { constantOfShapeModel, declaredSizeModel, externalDataModel, loopFromInputModel, loopModel } from '../mlc-ml/hostile-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlc-safety-'));
 const database = join(dir, 'engine.sqlite');
@@ -151,6 +151,33 @@ describe('a model that never finishes scoring', () => {
     expect(env.engine.queries.incidents({ processInstanceId: instanceId })).toHaveLength(1);
     expect((await request(env.url).get('/mlc/models/spinner/versions/1/test-results').expect(200)).body).toHaveLength(1);
   }, 60_000);
+});
+
+describe('a runtime serving a model that runs away on some input', () => {
+  it('answers that request with 503 after the run limit, every other request meanwhile, and the next ones from a fresh model process', async () => {
+    await request(env.url).post('/mlc/models').send({ id: 'input-spinner' }).expect(201);
+    await upload('input-spinner', loopFromInputModel()).expect(201);
+    await request(env.url).post('/mlc/runtimes').send({ name: 'spin-rt', stage: 'DEV' }).expect(201);
+    const version = env.lc.registry.version('input-spinner', 1);
+    env.lc.runtimes.recordDeployment(await env.lc.runtimes.load('spin-rt', version), version, null); // warm-up on zeros: 0 iterations
+    const small = await request(env.url).post('/mlc/runtimes/spin-rt/score').send({ rows: [{ amount: 3 }] }).expect(200);
+    expect(small.body.predictions).toEqual([{ probability: 3, label: 1 }]);
+
+    const huge = request(env.url).post('/mlc/runtimes/spin-rt/score').send({ rows: [{ amount: 1e15 }] }).then((r) => r);
+    let answered = false;
+    void huge.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 200));
+    await request(env.url).get('/mlc/runtimes').expect(200);
+    expect(answered).toBe(false); // the server answered while the model was still running
+    const stopped = await huge;
+    expect(stopped.status).toBe(503);
+    expect(stopped.body).toEqual({
+      type: 'ModelStopped',
+      message: "runtime 'spin-rt' stopped its model for this request: the model did not score within 1500 ms; its process was stopped",
+    });
+    const after = await request(env.url).post('/mlc/runtimes/spin-rt/score').send({ rows: [{ amount: 3 }] }).expect(200);
+    expect(after.body.predictions).toEqual([{ probability: 3, label: 1 }]);
+  }, 30_000);
 });
 
 describe('restart reconciles the data directory with the registry', () => {

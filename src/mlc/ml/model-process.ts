@@ -132,6 +132,11 @@ export class ModelProcess {
     this.child.kill('SIGKILL');
   }
 
+  /** False once the process was killed or ended. */
+  get alive(): boolean {
+    return this.stopped === null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Resolves when the process has exited. */
   exited(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
@@ -168,17 +173,30 @@ export class ModelProcess {
   }
 }
 
-/** A model checked against the limits and loaded into a model process of its own. */
+/**
+ * A model checked against the limits and loaded into a model process of its own. When a run is
+ * stopped, the next call starts a fresh process with the same model: one request that makes the
+ * model run away costs that request its run limit, not every later caller their answers.
+ */
 export class IsolatedModel implements ServingModel {
   readonly features: string[] | null;
   readonly featureCount: number | null;
+  private restarting: Promise<void> | null = null;
+  private released = false;
 
   private constructor(
     readonly signature: ScoringSignature,
-    readonly process: ModelProcess,
+    private current: ModelProcess,
+    private readonly bytes: Uint8Array,
+    private readonly options: ModelProcessOptions,
   ) {
     this.features = signature.features;
     this.featureCount = signature.featureCount;
+  }
+
+  /** The model process serving now (a new one after a restart). */
+  get process(): ModelProcess {
+    return this.current;
   }
 
   /**
@@ -189,27 +207,44 @@ export class IsolatedModel implements ServingModel {
   static async load(bytes: Uint8Array, options: ModelProcessOptions): Promise<IsolatedModel> {
     const signature = describeScoringModel(bytes);
     checkModelLimits(bytes, options.limits, options.folder);
-    const process = new ModelProcess(options);
-    try {
-      await process.load(bytes);
-    } catch (error) {
-      process.kill();
-      throw error;
-    }
-    return new IsolatedModel(signature, process);
+    return new IsolatedModel(signature, await startLoaded(bytes, options), bytes, options);
   }
 
   async score(rows: ScoringRows): Promise<number[]> {
     if (rows.length === 0) return [];
     const data = toInputMatrix(rows, this.features, this.featureCount);
-    const values = await this.process.run(this.signature.inputName, this.signature.outputName, data, rows.length);
+    const process = await this.running();
+    const values = await process.run(this.signature.inputName, this.signature.outputName, data, rows.length);
     return probabilitiesFrom(values, rows.length, this.signature.outputName);
   }
 
   async release(): Promise<void> {
-    this.process.kill();
-    await this.process.exited();
+    this.released = true;
+    this.current.kill();
+    await this.current.exited();
   }
+
+  private async running(): Promise<ModelProcess> {
+    if (this.current.alive || this.released || this.options.signal?.aborted) return this.current;
+    this.restarting ??= startLoaded(this.bytes, this.options)
+      .then((process) => {
+        this.current = process;
+      })
+      .finally(() => (this.restarting = null));
+    await this.restarting;
+    return this.current;
+  }
+}
+
+async function startLoaded(bytes: Uint8Array, options: ModelProcessOptions): Promise<ModelProcess> {
+  const process = new ModelProcess(options);
+  try {
+    await process.load(bytes);
+  } catch (error) {
+    process.kill();
+    throw error;
+  }
+  return process;
 }
 
 /** Resident set size of a process in bytes, from /proc (Linux); null elsewhere or once it is gone. */

@@ -189,7 +189,8 @@ export class RuntimeManager {
       probabilities = await holder.score(rows);
     } catch (error) {
       if (error instanceof DataError) throw badRequest(error.message);
-      if (error instanceof ModelRunawayError) throw new MlcError(503, 'ModelStopped', `runtime '${runtime.name}' stopped its model: ${error.message}; deploy it again or another version`);
+      // the next request gets a fresh model process (IsolatedModel restarts it)
+      if (error instanceof ModelRunawayError) throw new MlcError(503, 'ModelStopped', `runtime '${runtime.name}' stopped its model for this request: ${error.message}`);
       throw error;
     }
     return {
