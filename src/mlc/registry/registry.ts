@@ -10,6 +10,7 @@ import type { Clock } from '../../runtime/timers/index.js';
 import type { ModelRecord, RegistryStore, VersionEventRecord, VersionRecord } from '../../store/registry-store.js';
 import { DEFAULT_MODEL_LIMITS, InvalidOnnxModelError, IsolatedModel, ModelRunawayError, type ModelLimits, type ServingModelLoader } from '../ml/index.js';
 import { badRequest, conflict, invalidModel, notFound } from '../errors.js';
+import { ConcurrencyGate } from '../ml/concurrency-gate.js';
 import { checkId, relativeToData, resolveInside } from './ids.js';
 import { TRAINING_COMMAND_REFUSED } from '../training/trainers.js';
 import { canMove, isVersionStatus, legalMoves, type VersionStatus } from './status.js';
@@ -52,7 +53,12 @@ export interface TransitionOptions {
   data?: Record<string, unknown>;
 }
 
+/** Uploads checked in model processes at once; more wait (each process may use `memoryMb`). */
+const CONCURRENT_UPLOAD_CHECKS = 2;
+
 export class ModelRegistry {
+  private readonly uploadChecks = new ConcurrencyGate(CONCURRENT_UPLOAD_CHECKS);
+
   constructor(
     private readonly store: RegistryStore,
     readonly dataDir: string,
@@ -142,11 +148,14 @@ export class ModelRegistry {
     let inputSchema: unknown;
     try {
       // checked against the limits, then loaded in a model process of its own: an upload never runs here
-      const loaded = await IsolatedModel.load(bytes, { limits: this.limits, folder: this.modelFolder(model.id) });
+      const loaded = await this.uploadChecks.run(async () => {
+        const isolated = await IsolatedModel.load(bytes, { limits: this.limits, folder: this.modelFolder(model.id) });
+        await isolated.release();
+        return isolated;
+      });
       const { info, featureCount } = loaded.signature;
       features = loaded.features;
       inputSchema = { inputs: info.inputs, outputs: info.outputs, featureCount, metadata: info.metadata };
-      await loaded.release();
     } catch (error) {
       if (error instanceof InvalidOnnxModelError || error instanceof ModelRunawayError) throw invalidModel(`model '${model.id}': ${error.message}`);
       throw error;
