@@ -3,7 +3,8 @@
  * real onnxruntime-node sessions in model processes): what the probe of issue 19 found, each
  * refused or contained, with the server answering throughout.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -178,6 +179,29 @@ describe('a runtime serving a model that runs away on some input', () => {
     const after = await request(env.url).post('/mlc/runtimes/spin-rt/score').send({ rows: [{ amount: 3 }] }).expect(200);
     expect(after.body.predictions).toEqual([{ probability: 3, label: 1 }]);
   }, 30_000);
+});
+
+describe('upload order', () => {
+  it('the artifact is on disk, complete and under its final name, when its row commits', async () => {
+    await request(env.url).post('/mlc/models').send({ id: 'ordered' }).expect(201);
+    // watch the real store: what is on disk at the moment the row is written
+    const store = env.lc.store;
+    const insertVersion = store.insertVersion.bind(store);
+    const seen: { exists: boolean; sha256: string | null; recorded: string }[] = [];
+    store.insertVersion = (record) => {
+      const file = join(dataDir, record.artifact);
+      const exists = existsSync(file);
+      seen.push({ exists, sha256: exists ? createHash('sha256').update(readFileSync(file)).digest('hex') : null, recorded: record.sha256 });
+      insertVersion(record);
+    };
+    try {
+      await upload('ordered', loopModel(3n)).expect(201);
+    } finally {
+      store.insertVersion = insertVersion;
+    }
+    expect(seen).toEqual([{ exists: true, sha256: seen[0]!.recorded, recorded: expect.any(String) }]);
+    expect(readdirSync(join(dataDir, 'models', 'ordered'))).toEqual(['1.onnx']);
+  });
 });
 
 describe('restart reconciles the data directory with the registry', () => {
