@@ -4,7 +4,7 @@
  * refused or contained, with the server answering throughout.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { createServerApp } from '../../src/http/app.js';
-import { installModelLifecycle, mlcRouter, type ModelLifecycle } from '../../src/mlc/index.js';
+import { builtinHandlers, installModelLifecycle, mlcRouter, type ModelLifecycle } from '../../src/mlc/index.js';
+import type { BpmnError } from '../../src/runtime/errors.js';
+import type { JobContext } from '../../src/runtime/handler-dispatcher.js';
 import { constantOfShapeModel, declaredSizeModel, externalDataModel, loopFromInputModel, loopModel } from '../mlc-ml/hostile-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlc-safety-'));
@@ -201,6 +203,23 @@ describe('upload order', () => {
     }
     expect(seen).toEqual([{ exists: true, sha256: seen[0]!.recorded, recorded: expect.any(String) }]);
     expect(readdirSync(join(dataDir, 'models', 'ordered'))).toEqual(['1.onnx']);
+  });
+});
+
+describe('handler errors', () => {
+  it('name files relative to the data directory, never by their absolute path', async () => {
+    symlinkSync('loop.csv', join(dataDir, 'datasets', 'loop.csv')); // ELOOP: the error names the file
+    const job: JobContext = {
+      idempotencyKey: 'paths-1', jobId: 'paths-1', topic: 'test', attempt: 1, retriesLeft: 3,
+      variables: { modelId: 'ordered', modelVersion: 1, testData: 'datasets/loop.csv' },
+      element: { id: 'Task_Test', type: 'serviceTask' }, instance: { id: 'instance-paths', businessKey: null, definitionKey: 'Unit', definitionId: 'Unit:1' },
+      headers: {}, signal: new AbortController().signal,
+    };
+    const error = await Promise.resolve(builtinHandlers(env.lc).test(job)).then(() => null, (e: BpmnError) => e);
+    expect(error).toMatchObject({ code: 'TEST_FAILED', message: expect.stringContaining('datasets/loop.csv') });
+    expect(error!.message).toMatch(/ELOOP/);
+    expect(error!.message).not.toMatch(ABSOLUTE_PATH);
+    expect(String(error!.variables?.failureReason)).not.toMatch(ABSOLUTE_PATH);
   });
 });
 

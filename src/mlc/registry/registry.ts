@@ -326,7 +326,7 @@ export class ModelRegistry {
 function writeDurably(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, bytes);
+    for (let written = 0; written < bytes.byteLength; ) written += writeSync(fd, bytes, written);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
