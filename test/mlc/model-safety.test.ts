@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { createServerApp } from '../../src/http/app.js';
 import { builtinHandlers, installModelLifecycle, mlcRouter, type ModelLifecycle } from '../../src/mlc/index.js';
-import type { BpmnError } from '../../src/runtime/errors.js';
+import { NonRetryableError, type BpmnError } from '../../src/runtime/errors.js';
 import type { JobContext } from '../../src/runtime/handler-dispatcher.js';
 import { constantOfShapeModel, declaredSizeModel, externalDataModel, loopFromInputModel, loopModel } from '../mlc-ml/hostile-models.js';
 
@@ -154,6 +154,22 @@ describe('a model that never finishes scoring', () => {
     expect(env.engine.queries.incidents({ processInstanceId: instanceId })).toHaveLength(1);
     expect((await request(env.url).get('/mlc/models/spinner/versions/1/test-results').expect(200)).body).toHaveLength(1);
   }, 60_000);
+});
+
+describe('a compare job whose model runs away', () => {
+  it('fails with a non-retryable error, not a COMPARE_FAILED business outcome', async () => {
+    await request(env.url).post('/mlc/models').send({ id: 'compare-spinner' }).expect(201);
+    await upload('compare-spinner', loopModel(2n ** 40n, { computed: true })).expect(201);
+    const job: JobContext = {
+      idempotencyKey: 'compare-1', jobId: 'compare-1', topic: 'compare', attempt: 1, retriesLeft: 3,
+      variables: { modelId: 'compare-spinner', challengerVersion: 1, compareData: 'datasets/credit-card-q2.csv' },
+      element: { id: 'Task_Compare', type: 'serviceTask' }, instance: { id: 'instance-compare', businessKey: null, definitionKey: 'Unit', definitionId: 'Unit:1' },
+      headers: {}, signal: new AbortController().signal,
+    };
+    const error = await Promise.resolve(builtinHandlers(env.lc).compare(job)).then(() => null, (e: Error) => e);
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(error).toMatchObject({ message: 'the model did not score within 1500 ms; its process was stopped' });
+  }, 30_000);
 });
 
 describe('a runtime serving a model that runs away on some input', () => {
