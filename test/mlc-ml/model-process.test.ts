@@ -3,6 +3,7 @@
  * Loop and a memory bomb are stopped by the parent while its event loop keeps turning, and the
  * static checks refuse what the file itself declares.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,34 @@ describe('model processes', () => {
     await expect(scoring).rejects.toThrow(/the job was aborted/);
     await model.process.exited();
   });
+});
+
+describe('why a process and not a worker thread', () => {
+  it('worker.terminate() does not stop onnxruntime inside session.run: it never settles', async () => {
+    // run in a throwaway node process: the stuck worker thread would otherwise stay in this one
+    const modelFile = join(folder, 'loop.onnx');
+    writeFileSync(modelFile, loopModel(2n ** 40n, { computed: true }));
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 15000).unref(); // never outlives the test
+      const worker = new Worker(\`
+        const { parentPort, workerData } = require('node:worker_threads');
+        const { InferenceSession, Tensor } = require('onnxruntime-node');
+        InferenceSession.create(require('node:fs').readFileSync(workerData)).then((s) => {
+          parentPort.postMessage('running');
+          return s.run({ x: new Tensor('float32', new Float32Array([0.5]), [1, 1]) });
+        });\`, { eval: true, workerData: process.argv[1] });
+      worker.once('message', () => setTimeout(() => {
+        worker.terminate().then(() => console.log('terminated'));
+        setTimeout(() => { console.log('still running'); process.kill(process.pid, 'SIGKILL'); }, 2000);
+      }, 300));`;
+    const child = spawn(process.execPath, ['-e', script, modelFile], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, s) => resolve(s)));
+    expect(out.trim()).toBe('still running');
+    expect(signal).toBe('SIGKILL');
+  }, 30_000);
 });
 
 describe('static model limits', () => {
