@@ -67,12 +67,16 @@ export class Step {
   readonly now: number;
   readonly graph: ProcessGraph;
   private readonly eis = new Map<string, ElementInstance>();
+  /** element instances by scope (null = process level), so finding a scope's children does not scan every token */
+  private readonly byScope = new Map<string | null, Map<string, ElementInstance>>();
   private readonly removed = new Set<ElementInstance>();
   private readonly vars = new Map<string, Map<string, unknown>>();
   private readonly dirtyVars = new Map<string, Set<string>>();
   /** variables that have a row (loaded, or written by this step): only those need a DELETE */
   private readonly storedVars = new Set<string>();
   private readonly agenda: Operation[] = [];
+  /** next operation to run: a moving index, because shift() on a long agenda is O(n) per call */
+  private agendaHead = 0;
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
   private readonly pendingActivation = new Map<string, HistoryRecord>();
@@ -101,7 +105,7 @@ export class Step {
   static load(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
     for (const record of services.store.elementInstancesOf(instance.id)) {
-      step.eis.set(record.id, { ...record, persisted: true, changed: false });
+      step.track({ ...record, persisted: true, changed: false });
     }
     for (const row of services.store.variablesOf(instance.id)) {
       step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
@@ -131,8 +135,26 @@ export class Step {
   /** Active children of a scope (null = the process level). */
   childrenOf(scopeId: string | null): ElementInstance[] {
     const children: ElementInstance[] = [];
-    for (const ei of this.eis.values()) if (ei.parentId === scopeId && !isFinal(ei.state)) children.push(ei);
+    const inScope = this.byScope.get(scopeId);
+    if (inScope) for (const ei of inScope.values()) if (!isFinal(ei.state)) children.push(ei);
     return children;
+  }
+
+  private track(ei: ElementInstance): void {
+    this.eis.set(ei.id, ei);
+    let inScope = this.byScope.get(ei.parentId);
+    if (!inScope) {
+      inScope = new Map();
+      this.byScope.set(ei.parentId, inScope);
+    }
+    inScope.set(ei.id, ei);
+  }
+
+  private untrack(ei: ElementInstance): void {
+    this.eis.delete(ei.id);
+    const inScope = this.byScope.get(ei.parentId);
+    inScope?.delete(ei.id);
+    if (inScope?.size === 0) this.byScope.delete(ei.parentId);
   }
 
   // ---------------------------------------------------------------- running
@@ -144,13 +166,15 @@ export class Step {
   /** Runs scheduled operations until every token waits or has ended. */
   drain(): void {
     for (;;) {
-      while (this.agenda.length > 0) {
-        const operation = this.agenda.shift()!;
+      while (this.agendaHead < this.agenda.length) {
+        const operation = this.agenda[this.agendaHead++]!;
         if (++this.operations > MAX_OPERATIONS) {
           throw new Error(`Process '${this.graph.id}' ran ${MAX_OPERATIONS} operations in one step without reaching a wait state: is there a loop without a wait state?`);
         }
         this.runGuarded(operation.ei, operation.run);
       }
+      this.agenda.length = 0;
+      this.agendaHead = 0;
       if (!this.fireReadyInclusiveJoins()) break;
     }
   }
@@ -189,7 +213,7 @@ export class Step {
       persisted: false,
       changed: true,
     };
-    this.eis.set(ei.id, ei);
+    this.track(ei);
     this.schedule(ei, () => this.activate(ei));
     return ei;
   }
@@ -301,7 +325,7 @@ export class Step {
     } else {
       this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
     }
-    this.eis.delete(ei.id);
+    this.untrack(ei);
     this.removed.add(ei);
   }
 
