@@ -24,6 +24,7 @@ import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
+import { resolveBudgets, type EngineBudgets } from './budgets.js';
 import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
@@ -55,6 +56,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** default time zone for timers without one (default UTC) */
   timeZone?: string;
+  /** limits on what one process or expression may cost (defaults in budgets.ts and the README) */
+  budgets?: Partial<EngineBudgets>;
 }
 
 export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'parentInstanceId' | 'parentElementInstanceId'> {
@@ -85,6 +88,7 @@ export class Engine extends EventEmitter {
 
   private constructor(options: EngineOptions) {
     super();
+    const budgets = resolveBudgets(options.budgets);
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
@@ -127,6 +131,7 @@ export class Engine extends EventEmitter {
         defaultRetries: options.defaultRetries ?? 3,
         hooks: this.hooks,
         timeZone: options.timeZone,
+        budgets,
       },
     };
     this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history });

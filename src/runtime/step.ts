@@ -7,6 +7,7 @@ import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
+import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
 
 /** An element instance as a step holds it in memory. */
@@ -32,6 +33,8 @@ export interface StepServices {
   timeZone?: string;
   /** called for kinds of work later issues plug in (timers, messages) */
   hooks?: StepHooks;
+  /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
+  budgets?: EngineBudgets;
 }
 
 export interface StepHooks {
@@ -112,6 +115,10 @@ export class Step {
       step.storedVars.add(`${row.scopeId}\u0000${row.name}`);
     }
     return step;
+  }
+
+  get budgets(): EngineBudgets {
+    return this.services.budgets ?? DEFAULT_BUDGETS;
   }
 
   get rootScope(): string {

@@ -13,7 +13,7 @@ describe('cancelling a wide multi-instance (issue 19, finding 5)', () => {
   // The 120 s bound fails the old code and leaves the linear one (a few seconds) plenty of room.
   it('DELETE /process-instance/{id} on 50,000 waiting user tasks terminates every one of them', { timeout: 120_000 }, async () => {
     const N = 50_000;
-    server = await startServer();
+    server = await startServer({ budgets: { maxParallelFanOut: N, maxMultiInstanceCardinality: N } });
     expect((await deploy(server.base, 'wide', [{ name: 'wide.bpmn', content: fixture('budget-multi-instance.c7.bpmn') }])).status).toBe(200);
     const started = await startByKey(server.base, 'BudgetMultiInstanceC7', { card: { value: N, type: 'Integer' } });
     expect(started.status).toBe(200);
