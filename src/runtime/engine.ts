@@ -20,6 +20,7 @@ import { startInstance, cancelInstance, modifyVariables, type StartOptions } fro
 import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
+import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
@@ -200,7 +201,19 @@ export class Engine extends EventEmitter {
     return definition;
   }
 
-  /** Call after removing deployments behind the engine's back (the REST DELETE does). */
+  /**
+   * Deletes a deployment in one command (serialised with starts); with `cascade` its running
+   * instances are cancelled in the same transaction, without it they make the call fail (400).
+   */
+  async deleteDeployment(deploymentId: string, options: { cascade?: boolean } = {}): Promise<void> {
+    try {
+      await this.submit((fx) => deleteDeployment(this.core, deploymentId, options.cascade ?? false, (id, definitionIds) => this.queries.deleteDeployment(id, definitionIds), fx));
+    } finally {
+      this.definitions.invalidate();
+    }
+  }
+
+  /** Call after removing deployments behind the engine's back. */
   invalidateDefinitions(): void {
     this.definitions.invalidate();
   }
