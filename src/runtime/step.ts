@@ -497,6 +497,7 @@ export class Step {
       processInstanceId: this.instance.id,
       businessKey: this.instance.businessKey,
       processDefinitionKey: this.instance.definitionKey,
+      maxFeelSteps: this.budgets.maxFeelSteps,
     };
   }
 
