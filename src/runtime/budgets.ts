@@ -44,3 +44,15 @@ export function resolveBudgets(changes: Partial<EngineBudgets> = {}): EngineBudg
   }
   return budgets;
 }
+
+/** The incident when a step ran out of operations: a loop without a wait state. */
+export function stepOperationsExceeded(processId: string, elementId: string, budget: number): string {
+  return `Process '${processId}' ran ${budget} operations in one step without reaching a wait state (budget maxStepOperations): ` +
+    `is there a loop without a wait state? The token waits before '${elementId}'; set the job's retries to let it run on`;
+}
+
+/** The incident when async continuations followed each other too long: a loop through asyncBefore/asyncAfter. */
+export function chainedContinuationsExceeded(processId: string, elementId: string, budget: number): string {
+  return `Process '${processId}' ran ${budget} async continuations in a row without a wait state (budget maxChainedContinuations): ` +
+    `is there a loop through asyncBefore/asyncAfter? The token waits at '${elementId}'; set the job's retries to let it run on`;
+}

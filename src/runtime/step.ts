@@ -7,7 +7,7 @@ import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
-import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
+import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
 
 /** An element instance as a step holds it in memory. */
@@ -52,8 +52,11 @@ export interface StepHooks {
   propagateErrorToParent?(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Bounds one step so a model that loops without a wait state cannot hang the engine. */
-const MAX_OPERATIONS = 100_000;
+/**
+ * Past maxStepOperations new tokens are parked (see `enter`), so a step ends soon after; this
+ * is only the backstop should some operation keep scheduling others without entering an element.
+ */
+const BACKSTOP_OPERATIONS_FACTOR = 2;
 
 interface Operation {
   ei: ElementInstance | null;
@@ -87,6 +90,8 @@ export class Step {
   private instanceChanged = false;
   private operations = 0;
   actor: string | null = null;
+  /** async continuations run in a row before this step without a real wait state (set by the async job runner) */
+  continuationChain = 0;
 
   private constructor(
     readonly services: StepServices,
@@ -175,8 +180,8 @@ export class Step {
     for (;;) {
       while (this.agendaHead < this.agenda.length) {
         const operation = this.agenda[this.agendaHead++]!;
-        if (++this.operations > MAX_OPERATIONS) {
-          throw new Error(`Process '${this.graph.id}' ran ${MAX_OPERATIONS} operations in one step without reaching a wait state: is there a loop without a wait state?`);
+        if (++this.operations > this.budgets.maxStepOperations * BACKSTOP_OPERATIONS_FACTOR) {
+          throw new Error(`Process '${this.graph.id}' ran ${this.operations - 1} operations in one step without reaching a wait state: is there a loop without a wait state?`);
         }
         this.runGuarded(operation.ei, operation.run);
       }
@@ -221,7 +226,13 @@ export class Step {
       changed: true,
     };
     this.track(ei);
-    this.schedule(ei, () => this.activate(ei));
+    if (this.operations >= this.budgets.maxStepOperations) {
+      // a loop without a wait state: this token waits as a failed continuation with an incident
+      const job = this.createJob('async', ei, node.id, this.now, { phase: 'before', chain: 0 }, 0);
+      this.raiseIncident(ei, 'failedJob', stepOperationsExceeded(this.graph.id, node.id, this.budgets.maxStepOperations), job.id);
+    } else {
+      this.schedule(ei, () => this.activate(ei));
+    }
     return ei;
   }
 
@@ -231,7 +242,7 @@ export class Step {
     const inner = isMultiInstanceInner(ei, node);
     if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
-      this.createJob('async', ei, node.id, this.now, { phase: 'before' });
+      this.continueLater(ei, node, 'before');
       return;
     }
     this.transition(ei, 'ACTIVATE');
@@ -283,10 +294,20 @@ export class Step {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
-      this.createJob('async', ei, node.id, this.now, { phase: 'after' });
+      this.continueLater(ei, node, 'after');
       return;
     }
     this.leave(ei, node, taken);
+  }
+
+  /** An async continuation job; past maxChainedContinuations in a row it waits with an incident instead of running. */
+  private continueLater(ei: ElementInstance, node: FlowNode, phase: 'before' | 'after'): void {
+    if (this.continuationChain < this.budgets.maxChainedContinuations) {
+      this.createJob('async', ei, node.id, this.now, { phase, chain: this.continuationChain });
+      return;
+    }
+    const job = this.createJob('async', ei, node.id, this.now, { phase, chain: 0 }, 0);
+    this.raiseIncident(ei, 'failedJob', chainedContinuationsExceeded(this.graph.id, node.id, this.budgets.maxChainedContinuations), job.id);
   }
 
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
@@ -541,7 +562,7 @@ export class Step {
   }
 
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
-  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
+  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown, retries = this.services.defaultRetries): JobRecord {
     const job: JobRecord = {
       id: newId(),
       kind,
@@ -554,7 +575,7 @@ export class Step {
       dueAt,
       lockOwner: null,
       lockExpiresAt: null,
-      retries: this.services.defaultRetries,
+      retries,
       attempts: 0,
       priority: 0,
       errorMessage: null,
