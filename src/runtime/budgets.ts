@@ -56,3 +56,9 @@ export function chainedContinuationsExceeded(processId: string, elementId: strin
   return `Process '${processId}' ran ${budget} async continuations in a row without a wait state (budget maxChainedContinuations): ` +
     `is there a loop through asyncBefore/asyncAfter? The token waits at '${elementId}'; set the job's retries to let it run on`;
 }
+
+/** Why a timer cycle is refused, or null when it fires no faster than `minInterval` ms. */
+export function timerCycleTooFast(gap: number | null, minInterval: number): string | null {
+  if (gap === null || gap >= minInterval) return null;
+  return `the cycle fires every ${gap} ms; the engine allows cycles of at least ${minInterval} ms (budget minTimerCycleInterval)`;
+}

@@ -26,6 +26,7 @@ import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
 import { resolveBudgets, type EngineBudgets } from './budgets.js';
+import { checkConstantCycles } from './cycle-budget.js';
 import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
@@ -174,6 +175,7 @@ export class Engine extends EventEmitter {
 
   async deploy(request: DeployRequest): Promise<DeployResult> {
     const prepared = await prepareDeployment(request);
+    checkConstantCycles(prepared, this.core.services.budgets!.minTimerCycleInterval, this.clock.now(), this.timeZone);
     const result = await this.submit((fx) => {
       const stored = storeDeployment(this.core.repository, prepared, this.clock.now(), (definition, graph) => this.graphs.set(definition.id, graph));
       // timer, message and signal start events of the new versions, in the same transaction
