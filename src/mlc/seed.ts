@@ -42,7 +42,8 @@ export async function seedDemo(lc: ModelLifecycle): Promise<void> {
       label: CREDIT_CARD_LABEL,
       trainingData: 'datasets/credit-card-q1.csv',
       testData: 'datasets/credit-card-q2.csv',
-      recentData: 'datasets/credit-card-q4.csv',
+      // retraining: train on the period before the latest, compare on the latest (held out)
+      recentData: 'datasets/credit-card-q3.csv',
       compareData: 'datasets/credit-card-q4.csv',
       thresholds: { minAccuracy: 0.7, minAuc: 0.75, maxPsi: 0.2 },
     },
