@@ -48,6 +48,8 @@ export interface ServeOptions {
   headersTimeoutMs?: number;
   /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
   trainersFile?: string;
+  /** topics left to remote external-task workers (no in-process handler), e.g. ['train'] */
+  skipTopics?: string[];
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -114,6 +116,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
       trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
+      skipTopics: options.skipTopics ?? (env.MLC_SKIP_TOPICS ? splitList(env.MLC_SKIP_TOPICS) : []),
       logger,
     });
   } catch (error) {
@@ -241,7 +244,7 @@ function parseArgs(argv: string[]): Parsed {
 
 const USAGE = `usage:
   mlc serve  [--port 8080] [--host 127.0.0.1] [--db ./data/mlc.sqlite] [--processes ./processes] [--auth none|basic|bearer] [--auth-file auth.json]
-             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json]
+             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json] [--skip-topics train,...]
   mlc deploy <file.bpmn ...> [--url http://127.0.0.1:8080/engine-rest | --db ./data/mlc.sqlite] [--name name]
   mlc start  <processKey> [--business-key key] [--variables '{"a": 1}'] [--url … | --db …]
   mlc lint   <file.bpmn ...>`;
@@ -279,6 +282,7 @@ export async function main(argv: string[]): Promise<number> {
         requestTimeoutMs: flag('request-timeout-ms') === undefined ? undefined : Number(flag('request-timeout-ms')),
         headersTimeoutMs: flag('headers-timeout-ms') === undefined ? undefined : Number(flag('headers-timeout-ms')),
         trainersFile: flag('trainers'),
+        skipTopics: flag('skip-topics') === undefined ? undefined : splitList(flag('skip-topics')),
       });
       console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest)`);
       await new Promise<void>((done) => {

@@ -219,7 +219,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
     modelLimits: checkModelLimitOptions(options.modelLimits),
   };
   const lifecycle = new ModelLifecycle(engine, resolved, options.logger ?? engine.logger.child({ component: 'mlc' }));
-  lifecycle.training.failInterrupted();
+  lifecycle.training.resumeInterrupted();
   const reconciled = lifecycle.registry.reconcile();
   if (reconciled.removedTempFiles > 0 || reconciled.missingArtifacts.length > 0) {
     lifecycle.logger.warn(reconciled, 'model registry reconciled with the data directory');

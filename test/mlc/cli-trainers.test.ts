@@ -30,7 +30,7 @@ describe('mlc serve --trainers', () => {
         await new Promise((r) => setTimeout(r, 25));
         job = (await http.get(`/mlc/training-jobs/${started.body.id}`).expect(200)).body;
       }
-      expect(job).toMatchObject({ status: 'failed', error: 'training exited with code 5: training on fraud-detector' });
+      expect(job).toMatchObject({ status: 'failed', error: 'training exited with code 5: training on fraud-detector (attempt 2 of 2, no attempts left)' });
 
       await http.patch('/mlc/models/fraud-detector').send({ metadata: { trainer: 'curl-pipe-sh' } }).expect(200);
       const refused = await http.post('/mlc/models/fraud-detector/training-jobs').send({ trainingData: 'datasets/credit-card-q1.csv' }).expect(400);

@@ -67,7 +67,9 @@ describe('background training', () => {
     try {
       const record = env.lc.training.start({ modelId: 'fraud-detector', trainingData: 'datasets/credit-card-q1.csv' });
       const done = await env.lc.training.whenFinished(record.id);
-      expect(done).toMatchObject({ status: 'failed', error: 'timed out after 300 ms' });
+      // each attempt has its timeout; after the last one the job fails with the reason
+      expect(done).toMatchObject({ status: 'failed', error: 'timed out after 300 ms (attempt 2 of 2, no attempts left)' });
+      expect(env.lc.training.log(record.id)).toMatch(/--- attempt 1 of 2[\s\S]*--- attempt 2 of 2/);
     } finally {
       env.lc.registry.updateModel('fraud-detector', { metadata: { trainer: undefined, trainingTimeoutMs: undefined } });
     }
