@@ -33,7 +33,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
   const port = (webhook.address() as AddressInfo).port;
   // the engine clock starts at 2024-04-02T05:00Z, one hour before the daily 06:00 backtest
-  env = await setup({ lifecycle: { webhookUrl: `http://127.0.0.1:${port}/alerts`, webhook: { retries: 2, backoffMs: 10 } } });
+  // (automatic retraining on drift is off here: the RetrainOnDrift cases below start it themselves; drift-retrain.test.ts covers it)
+  env = await setup({ lifecycle: { webhookUrl: `http://127.0.0.1:${port}/alerts`, webhook: { retries: 2, backoffMs: 10 }, retrain: { onDrift: false } } });
 
   // the champion: the seeded demo model (trained on Q1), submitted and approved into PROD
   const submitted = await env.http.post('/mlc/models/fraud-detector/versions/1/submit').set('authorization', basic('carol')).send({}).expect(201);
