@@ -56,8 +56,8 @@ export async function seedDemo(lc: ModelLifecycle): Promise<void> {
   await lc.registry.registerVersion(DEMO_MODEL_ID, {
     bytes: exportLogisticRegressionToOnnx(fit.model, { metadata: { 'mlc.model_id': DEMO_MODEL_ID } }),
     trainingData: 'datasets/credit-card-q1.csv',
-    hyperParameters: { l2: 1e-3, iterations: 25 },
-    trainingMetrics: { accuracy: metrics.accuracy, auc: metrics.auc, logLoss: metrics.logLoss, rows: x.length },
+    hyperParameters: { l2: 1e-3, iterations: 25, threshold: metrics.threshold, rows: x.length },
+    trainingMetrics: { n: metrics.n, accuracy: metrics.accuracy, auc: metrics.auc, logLoss: metrics.logLoss },
     baseline: buildBaseline(table, features),
     description: 'demo: logistic regression trained on Q1',
     actor: 'seed',

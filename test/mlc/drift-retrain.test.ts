@@ -58,6 +58,12 @@ describe('a drifted backtest', () => {
     // the retrained challenger is not deployed by the drift: it waits at the approval task
     const approval = await taskOf(env, started as string, 'Task_Approve', advance(env, 2000));
     expect(approval.variables).toMatchObject({ challengerWins: true, retrainTrigger: 'drift', triggerTestResultId: testResultId });
+    // the card: metrics in their section (labelled in-sample), the fit's settings with the hyperparameters
+    const details = approval.variables.modelDetails;
+    expect(Object.keys(details.trainingMetrics).every((k) => ['n', 'accuracy', 'precision', 'recall', 'f1', 'auc', 'logLoss', 'confusion'].includes(k))).toBe(true);
+    expect(details.hyperParameters).toMatchObject({ threshold: 0.5, iterations: 25, iterationsRun: expect.any(Number), finalLoss: expect.any(Number) });
+    expect(details.trainingMetricsData).toBe('on the training data datasets/credit-card-q3.csv (in-sample)');
+    expect(approval.variables.comparison.data).toMatchObject({ dataset: 'datasets/credit-card-q4.csv', heldOut: true });
     expect((await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body.deployment).toMatchObject({ version: 1 });
   }, 60_000);
 

@@ -45,7 +45,10 @@ describe('background training', () => {
 
     const v = env.lc.registry.version('fraud-detector', 2);
     expect(v).toMatchObject({ status: 'registered', trainingData: 'datasets/credit-card-q3.csv', createdByInstance: 'instance-t', features: [...CREDIT_CARD_FEATURES] });
-    expect(v.trainingMetrics).toMatchObject({ rows: 4000, accuracy: expect.any(Number) });
+    // metrics only among the metrics; threshold, iterations and loss with the hyperparameters
+    expect(Object.keys(v.trainingMetrics!).sort()).toEqual(['accuracy', 'auc', 'confusion', 'f1', 'logLoss', 'n', 'precision', 'recall']);
+    expect(v.trainingMetrics).toMatchObject({ n: 4000, accuracy: expect.any(Number) });
+    expect(v.hyperParameters).toMatchObject({ l2: 1e-3, iterations: 25, bins: 10, threshold: 0.5, iterationsRun: expect.any(Number), finalLoss: expect.any(Number), rows: 4000 });
     expect((v.baseline as { features: unknown[] }).features).toHaveLength(6);
     expect(env.lc.training.log(jobId)).toMatch(/fitting logistic regression on 4000 rows/);
   });
