@@ -139,13 +139,13 @@ function timerEvent(element: ModdleElement, definition: ModdleElement, ctx: Comp
 function errorEvent(element: ModdleElement, definition: ModdleElement, ctx: CompileContext, throwing: boolean): EventDefinition {
   const event: EventDefinition = { type: 'error' };
   const error = definition.errorRef as ModdleElement | undefined;
-  const errorCode = text(error?.errorCode);
+  // an errorRef naming no <error> is the error code itself (Camunda 7); an error end event
+  // without any code throws an error that only catch-all boundaries and start events catch
+  const errorCode = text(error?.errorCode) ?? ctx.unresolvedErrorRefs.get(definition);
   if (errorCode !== undefined) event.errorCode = errorCode;
   if (throwing) {
-    if (errorCode === undefined) {
-      ctx.error('Error end event throws an error without an error code: reference a bpmn:error with an errorCode', element);
-    }
-    const message = text(error?.get('camunda:errorMessage')) ?? text(error?.name);
+    // the message is camunda:errorMessage only: an error's name is not its message
+    const message = text(error?.get('camunda:errorMessage'));
     if (message !== undefined) event.errorMessage = message;
   } else {
     const codeVariable = text(definition.errorCodeVariable);

@@ -5,6 +5,7 @@ import type { CompileResult, ProcessGraph } from './graph.js';
 import type { ModdleElement } from './moddle-types.js';
 import { scanDocument } from './positions.js';
 import { computeInclusiveJoinSources, warnUnreachable } from './reachability.js';
+import { normalizeXml } from './normalize-xml.js';
 import { readXml } from './read-xml.js';
 import { validateGraph } from './validate.js';
 
@@ -15,7 +16,8 @@ export interface CompileOptions {
   parseDiagrams?: boolean;
 }
 
-export async function compileBpmn(xml: string, options: CompileOptions = {}): Promise<CompileResult> {
+export async function compileBpmn(original: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const xml = typeof original === 'string' ? normalizeXml(original) : original;
   const scan = typeof xml === 'string' ? scanDocument(xml, options.parseDiagrams !== true) : { positions: new Map(), diagrams: [] };
   const ctx = new CompileContext(scan.positions);
   const processes: ProcessGraph[] = [];

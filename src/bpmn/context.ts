@@ -16,6 +16,8 @@ export interface ElementRef {
 export class CompileContext {
   readonly errors: Problem[] = [];
   readonly warnings: Problem[] = [];
+  /** error event definitions whose errorRef names no <error>: the reference text (used as the code) */
+  readonly unresolvedErrorRefs = new WeakMap<object, string>();
 
   constructor(readonly positions: Positions) {}
 

@@ -140,9 +140,16 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
     ctx.errors.push({ message: `Unknown element ${tag}: not part of BPMN 2.0 or the Camunda extensions`, elementType: tag, ...at });
     return;
   }
+  const unknownAttribute = /unknown attribute <(camunda:[^>]*)>/.exec(warning.message);
+  if (unknownAttribute) {
+    // Camunda 7 ignores extension attributes it does not know (newer Modeler versions write some)
+    ctx.warn(`Unknown attribute ${unknownAttribute[1]} is ignored`, warning.element as ModdleElement | undefined);
+    return;
+  }
   const unresolved = /unresolved reference <([^>]*)>/.exec(warning.message);
   if (unresolved) {
     const element = warning.element as ModdleElement | undefined;
+    if (lenientReference(unresolved[1]!, warning.property, element, ctx)) return;
     const problem = ctx.problem(
       `Reference to unknown element '${unresolved[1]}'${warning.property ? ` in ${warning.property}` : ''}`,
       element,
@@ -151,4 +158,26 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
     return;
   }
   ctx.errors.push({ message: parsed.reason ?? warning.message, ...at });
+}
+
+/**
+ * References Camunda 7 does not resolve, or resolves without an element: a warning (or nothing)
+ * instead of an error. True when handled.
+ */
+function lenientReference(reference: string, property: string | undefined, element: ModdleElement | undefined, ctx: CompileContext): boolean {
+  if (property === 'bpmn:errorRef' && element) {
+    // an errorRef naming no <error>: Camunda 7 uses the reference itself as the error code
+    ctx.unresolvedErrorRefs.set(element, reference);
+    return true;
+  }
+  if (element?.$type.startsWith('bpmndi:') || property === 'bpmndi:bpmnElement') {
+    ctx.warn(`Diagram element points at unknown element '${reference}': ignored (the diagram is presentation only)`, element);
+    return true;
+  }
+  if (property === 'bpmn:incoming' || property === 'bpmn:outgoing') {
+    // the sequence flows themselves say what is connected; these lists only repeat it
+    ctx.warn(`Reference to unknown sequence flow '${reference}' in ${property} is ignored`, element);
+    return true;
+  }
+  return false;
 }
