@@ -104,7 +104,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
       }
       break;
     case 'receiveTask':
-      node.event = messageEvent(element, element.messageRef as ModdleElement | undefined, ctx, true);
+      // without a message it is a plain wait state, continued by a signal to its execution (Camunda 7)
+      if (element.messageRef) node.event = messageEvent(element, element.messageRef as ModdleElement, ctx, true);
       break;
     case 'callActivity': {
       const call = compileCallActivity(element, ctx);
