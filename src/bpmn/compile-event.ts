@@ -141,7 +141,7 @@ function errorEvent(element: ModdleElement, definition: ModdleElement, ctx: Comp
   const error = definition.errorRef as ModdleElement | undefined;
   // an errorRef naming no <error> is the error code itself (Camunda 7); an error end event
   // without any code throws an error that only catch-all boundaries and start events catch
-  const errorCode = text(error?.errorCode) ?? ctx.unresolvedErrorRefs.get(definition);
+  const errorCode = text(error?.errorCode) ?? ctx.textReference(definition, 'bpmn:errorRef');
   if (errorCode !== undefined) event.errorCode = errorCode;
   if (throwing) {
     // the message is camunda:errorMessage only: an error's name is not its message

@@ -57,6 +57,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   const node: FlowNode = { id: element.id ?? '', kind, type: element.$type, parent, incoming: [], outgoing: [] };
   const name = text(element.name);
   if (name !== undefined) node.name = name;
+  const documentation = text((element.documentation as ModdleElement[] | undefined)?.[0]?.text);
+  if (documentation !== undefined) node.documentation = documentation;
   const position = ctx.positions.get(node.id);
   if (position) {
     node.line = position.line;

@@ -141,6 +141,8 @@ export interface FlowNode {
   /** the BPMN element type as written, e.g. `bpmn:ServiceTask` */
   type: string;
   name?: string;
+  /** the first `<documentation>` text (a user task's description) */
+  documentation?: string;
   /** the enclosing sub-process id, or null at the process level */
   parent: string | null;
   incoming: string[];

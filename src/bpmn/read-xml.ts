@@ -165,9 +165,9 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
  * instead of an error. True when handled.
  */
 function lenientReference(reference: string, property: string | undefined, element: ModdleElement | undefined, ctx: CompileContext): boolean {
-  if (property === 'bpmn:errorRef' && element) {
-    // an errorRef naming no <error>: Camunda 7 uses the reference itself as the error code
-    ctx.unresolvedErrorRefs.set(element, reference);
+  if ((property === 'bpmn:errorRef' || property === 'bpmn:loopDataInputRef') && element) {
+    // Camunda 7 uses the text itself: as the error code, as the collection variable's name
+    ctx.textReferences.set(element, { ...ctx.textReferences.get(element), [property]: reference });
     return true;
   }
   if (element?.$type.startsWith('bpmndi:') || property === 'bpmndi:bpmnElement') {
