@@ -77,7 +77,10 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
       if (escalationCode === undefined && throwing) {
         ctx.error('Escalation throw event has no escalation code: reference a bpmn:escalation with an escalationCode', element);
       }
-      return escalationCode === undefined ? { type } : { type, escalationCode };
+      const event: EventDefinition = escalationCode === undefined ? { type } : { type, escalationCode };
+      const codeVariable = throwing ? undefined : text(definition.escalationCodeVariable);
+      if (codeVariable !== undefined) event.escalationCodeVariable = codeVariable;
+      return event;
     }
     case 'link': {
       const linkName = text(definition.name);
@@ -146,7 +149,11 @@ function errorEvent(element: ModdleElement, definition: ModdleElement, ctx: Comp
   if (throwing) {
     // the message is camunda:errorMessage only: an error's name is not its message
     const message = text(error?.get('camunda:errorMessage'));
-    if (message !== undefined) event.errorMessage = message;
+    if (message !== undefined) {
+      event.errorMessage = message;
+      // `${...}` is evaluated when the error is thrown: check it now
+      ctx.expression(message, element, 'camunda:errorMessage');
+    }
   } else {
     const codeVariable = text(definition.errorCodeVariable);
     const messageVariable = text(definition.errorMessageVariable);

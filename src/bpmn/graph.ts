@@ -65,6 +65,8 @@ export interface EventDefinition {
   errorMessageVariable?: string;
   /** escalation events; `undefined` on a catch event means "catch every escalation" */
   escalationCode?: string;
+  /** escalation catch events: where Camunda 7 stores the caught code (`camunda:escalationCodeVariable`) */
+  escalationCodeVariable?: string;
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
@@ -74,6 +76,8 @@ export interface EventDefinition {
 export interface VariableMapping {
   target: string;
   source: Expression;
+  /** `camunda:in/out source="x"`: a plain variable, passed as null when undefined (not an error) */
+  variable?: string;
 }
 
 export interface IoMapping {
@@ -120,6 +124,8 @@ export interface CallActivitySettings {
   /** Camunda 7 `camunda:in`; `all` = pass every variable */
   inputs: VariableMapping[];
   inputAll: boolean;
+  /** Camunda 8: the call activity's input mappings are the child's variables (in Camunda 7 they stay local) */
+  passInputMappings?: boolean;
   outputs: VariableMapping[];
   outputAll: boolean;
   businessKey?: Expression;

@@ -6,6 +6,7 @@ import { applyResult } from './tasks.js';
 import { queueSignal } from '../events/signals.js';
 import { throwEscalation } from './escalations.js';
 import { followLink } from './links.js';
+import { expressionFromText } from '../../expressions/index.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
 export const startEvent: Behaviour = {
@@ -36,7 +37,7 @@ export const endEvent: Behaviour = {
       case 'terminate':
         return terminateScope(step, ei);
       case 'error':
-        return throwBpmnError(step, ei, node.event.errorCode ?? '', node.event.errorMessage ?? '');
+        return throwBpmnError(step, ei, node.event.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
         queueSignal(step, node.event.signalName ?? '');
         return step.complete(ei);
@@ -90,3 +91,12 @@ function terminateScope(step: Step, ei: ElementInstance): void {
   else step.tokenEnded(ei.parentId, ei.elementId);
 }
 
+/** `camunda:errorMessage`, with `${...}` evaluated in the thrower's scope (Camunda 7). */
+function errorMessage(step: Step, ei: ElementInstance, node: FlowNode): string {
+  const message = node.event?.errorMessage;
+  if (message === undefined) return '';
+  const expression = expressionFromText(message);
+  if (expression.language === 'literal') return message;
+  const value = step.evaluate(expression, step.visibleVariables(ei.id), node);
+  return value === null || value === undefined ? '' : String(value);
+}

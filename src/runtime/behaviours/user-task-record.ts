@@ -3,6 +3,7 @@ import type { FlowNode, Expression } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
+import { expressionFromText } from '../../expressions/index.js';
 import { addDuration, parseDuration } from '../timers/iso8601-duration.js';
 
 /** Creates the task row for a user task, evaluating its assignment expressions now. */
@@ -22,7 +23,8 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     elementId: node.id,
     definitionId: step.instance.definitionId,
     definitionKey: step.instance.definitionKey,
-    name: node.name ?? null,
+    // `My Task ${loopCounter}`: names are expressions too (Camunda 7)
+    name: node.name === undefined ? null : text(expressionFromText(node.name)),
     assignee: text(settings.assignee),
     candidateGroups: list(step, settings.candidateGroups, visible, node),
     candidateUsers: list(step, settings.candidateUsers, visible, node),

@@ -14,6 +14,7 @@ import type { EventTrigger } from '../behaviours/behaviour.js';
 import { behaviourOf } from '../behaviours/index.js';
 import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
+import { expressionFromText } from '../../expressions/index.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { triggerEventSubProcess } from '../behaviours/event-sub-processes.js';
@@ -85,6 +86,9 @@ function openSubscription(
   interrupting: boolean,
 ): void {
   if (!name) throw new IncidentError(`'${node.id}' waits for a ${kind} without a name`);
+  // `<message name="newInvoice-${id}">`: evaluated when the subscription opens (Camunda 7)
+  const named = expressionFromText(name);
+  if (named.language !== 'literal') name = String(step.evaluate(named, step.visibleVariables(holder?.id ?? null), node) ?? '');
   let correlationKey: string | null = null;
   if (node.event?.correlationKey) {
     const value = step.evaluate(node.event.correlationKey, step.visibleVariables(holder?.id ?? null), node);
