@@ -11,6 +11,7 @@ describe('execute like Camunda 7', () => {
     t = await startServer();
     await deploy(t.base, 'call-mappings.bpmn');
     await deploy(t.base, 'codes-and-names.bpmn');
+    await deploy(t.base, 'local-correlation.bpmn');
   });
   afterAll(() => t.close());
 
@@ -47,5 +48,21 @@ describe('execute like Camunda 7', () => {
     expect(subscription).toMatchObject({ eventName: 'invoice-42', activityId: 'WaitInvoice' });
     expect((await call(t.base, 'POST', '/message', { messageName: 'invoice-42' })).status).toBe(204);
     expect((await endedAt(t.base, id)).sort()).toEqual(['End', 'LateNoted']);
+  });
+
+  it('localCorrelationKeys match the variables of the waiting execution itself, not process variables', async () => {
+    const a = await start(t.base, 'LocalCorrelation', { order: { value: 'A', type: 'String' } });
+    const b = await start(t.base, 'LocalCorrelation', { order: { value: 'B', type: 'String' } });
+    // `order` is a process variable: no waiting execution has it locally
+    const byProcessVariable = await call(t.base, 'POST', '/message', { messageName: 'shipped', localCorrelationKeys: { order: { value: 'B', type: 'String' } } });
+    expect(byProcessVariable.status).toBe(400);
+    expect(byProcessVariable.body.message).toMatch(/^Cannot correlate message 'shipped'/);
+    const res = await call(t.base, 'POST', '/message', {
+      messageName: 'shipped', localCorrelationKeys: { parcel: { value: 'B-parcel', type: 'String' } }, resultEnabled: true,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.map((r: { execution: { processInstanceId: string } }) => r.execution.processInstanceId)).toEqual([b]);
+    expect(await endedAt(t.base, b)).toEqual(['End']);
+    expect((await call(t.base, 'GET', `/execution?processInstanceId=${a}&activityId=WaitShipped`)).body).toHaveLength(1);
   });
 });
