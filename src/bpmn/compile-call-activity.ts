@@ -68,7 +68,7 @@ export function compileCallActivity(element: ModdleElement, ctx: CompileContext)
   return settings;
 }
 
-function inOutMapping(value: ModdleElement, label: string, element: ModdleElement, ctx: CompileContext): VariableMapping | undefined {
+export function inOutMapping(value: ModdleElement, label: string, element: ModdleElement, ctx: CompileContext): VariableMapping | undefined {
   const target = text(value.target);
   const source = text(value.source);
   const sourceExpression = text(value.sourceExpression);

@@ -1,8 +1,9 @@
 /** Event definitions (message, timer, error, signal, escalation, terminate, link) → `EventDefinition`. */
 import { checkTimer } from '../runtime/timers/timer-spec.js';
 import type { CompileContext } from './context.js';
-import type { EventDefinition, EventType, NodeKind, TimerKind } from './graph.js';
-import { extension, text, type ModdleElement } from './moddle-types.js';
+import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
+import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
+import { inOutMapping } from './compile-call-activity.js';
 
 const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:MessageEventDefinition': 'message',
@@ -70,7 +71,8 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
         ctx.error('Signal event has no signal name: reference a bpmn:signal with a name', element);
         return { type };
       }
-      return { type, signalName };
+      const payload = throwing ? signalPayload(element, definition, ctx) : undefined;
+      return payload ? { type, signalName, signalPayload: payload } : { type, signalName };
     }
     case 'escalation': {
       const escalationCode = text((definition.escalationRef as ModdleElement | undefined)?.escalationCode);
@@ -93,6 +95,21 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
     default:
       return { type };
   }
+}
+
+/** `camunda:in` on a throwing signal event definition: the variables the signal carries. */
+function signalPayload(element: ModdleElement, definition: ModdleElement, ctx: CompileContext): SignalPayload | undefined {
+  const payload: SignalPayload = { inputs: [], all: false };
+  for (const value of extensionValues(definition)) {
+    if (value.$type !== 'camunda:In') continue;
+    if (value.local === true) ctx.warn('camunda:in local="true" on a signal is not supported: the variables visible to the event are passed', element);
+    if (text(value.variables) === 'all') payload.all = true;
+    else {
+      const mapping = inOutMapping(value, 'camunda:in', element, ctx);
+      if (mapping) payload.inputs.push(mapping);
+    }
+  }
+  return payload.all || payload.inputs.length > 0 ? payload : undefined;
 }
 
 /** A message reference as used by message events and receive tasks. */

@@ -57,6 +57,8 @@ export interface EventDefinition {
   correlationKey?: Expression;
   /** signal events */
   signalName?: string;
+  /** signal throw and end events: `camunda:in` on the signal event definition, passed to the receivers */
+  signalPayload?: SignalPayload;
   /** error events; `undefined` on a catch event means "catch every error" */
   errorCode?: string;
   errorMessage?: string;
@@ -70,6 +72,12 @@ export interface EventDefinition {
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+}
+
+/** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */
+export interface SignalPayload {
+  inputs: VariableMapping[];
+  all: boolean;
 }
 
 /** One `camunda:inputParameter` / `zeebe:input` (or output): evaluate `source`, store as `target`. */

@@ -158,7 +158,8 @@ describe.each(FLAVOURS)('fixtures (%s)', (flavour) => {
     if (flavour === 'c7') {
       expect(call.inputAll).toBe(false);
       expect(call.inputs).toEqual([
-        { target: 'modelId', source: { language: 'juel', source: '${modelId}' } },
+        // source="modelId" reads the variable (undefined passes null), sourceExpression evaluates
+        { target: 'modelId', source: { language: 'juel', source: '${modelId}' }, variable: 'modelId' },
         { target: 'limit', source: { language: 'juel', source: '${threshold * 2}' } },
       ]);
       expect(call.businessKey).toEqual({ language: 'juel', source: '#{execution.processBusinessKey}' });

@@ -3,7 +3,7 @@
  * messages, escalation and error code variables, expressions in task and message names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, endedAt, eventually, start, startServer, type TestServer } from './helpers.js';
+import { call, completed, deploy, endedAt, eventually, start, startServer, visited, type TestServer } from './helpers.js';
 
 describe('execute like Camunda 7', () => {
   let t: TestServer;
@@ -12,6 +12,7 @@ describe('execute like Camunda 7', () => {
     await deploy(t.base, 'call-mappings.bpmn');
     await deploy(t.base, 'codes-and-names.bpmn');
     await deploy(t.base, 'local-correlation.bpmn');
+    await deploy(t.base, 'signal-payload.bpmn');
   });
   afterAll(() => t.close());
 
@@ -64,5 +65,19 @@ describe('execute like Camunda 7', () => {
     expect(res.body.map((r: { execution: { processInstanceId: string } }) => r.execution.processInstanceId)).toEqual([b]);
     expect(await endedAt(t.base, b)).toEqual(['End']);
     expect((await call(t.base, 'GET', `/execution?processInstanceId=${a}&activityId=WaitShipped`)).body).toHaveLength(1);
+  });
+
+  it('a thrown signal carries its camunda:in mappings (source, sourceExpression, undefined = null, variables="all")', async () => {
+    const waiter = await start(t.base, 'ClosedWaiter');
+    const thrower = await start(t.base, 'SignalThrower', { orderId: { value: 'o-9', type: 'String' }, amount: { value: 21, type: 'Integer' } });
+    const started = await eventually(async () => (await call(t.base, 'GET', '/process-instance?processDefinitionKey=PaidStarter')).body[0]);
+    const passed = (await call(t.base, 'GET', `/process-instance/${started.id}/variables`)).body;
+    expect(Object.keys(passed).sort()).toEqual(['double', 'none', 'order']);
+    expect(passed).toMatchObject({ order: { value: 'o-9' }, double: { value: 42 }, none: { value: null, type: 'Null' } });
+    await eventually(async () => (await call(t.base, 'GET', `/task?processInstanceId=${waiter}`)).body.length === 1);
+    const caught = (await call(t.base, 'GET', `/process-instance/${waiter}/variables`)).body;
+    expect(caught).toMatchObject({ orderId: { value: 'o-9' }, amount: { value: 21 } });
+    await completed(t.base, thrower);
+    expect(await visited(t.base, thrower)).toEqual(['ThrowerStart', 'ThrowPaid', 'ThrowClosed']);
   });
 });

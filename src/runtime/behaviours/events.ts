@@ -1,6 +1,7 @@
 import type { Behaviour } from './behaviour.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode } from '../../bpmn/graph.js';
+import type { Variables } from '../variables.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
 import { queueSignal } from '../events/signals.js';
@@ -39,7 +40,7 @@ export const endEvent: Behaviour = {
       case 'error':
         return throwBpmnError(step, ei, node.event.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
         return step.complete(ei);
       case 'escalation':
         throwEscalation(step, ei, node.event.escalationCode);
@@ -58,7 +59,7 @@ export const intermediateThrowEvent: Behaviour = {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
     switch (node.event?.type) {
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
         break;
       case 'escalation':
         throwEscalation(step, ei, node.event.escalationCode);
@@ -99,4 +100,16 @@ function errorMessage(step: Step, ei: ElementInstance, node: FlowNode): string {
   if (expression.language === 'literal') return message;
   const value = step.evaluate(expression, step.visibleVariables(ei.id), node);
   return value === null || value === undefined ? '' : String(value);
+}
+
+/** The variables a signal carries (`camunda:in` on its definition); undefined when none. */
+function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Variables | undefined {
+  const payload = node.event?.signalPayload;
+  if (!payload) return undefined;
+  const visible = step.visibleVariables(ei.id);
+  const variables: Variables = payload.all ? { ...visible } : {};
+  for (const mapping of payload.inputs) {
+    variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
+  }
+  return variables;
 }
