@@ -137,6 +137,11 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
   const unknown = /unknown type <([^>]*)>/.exec(warning.message);
   if (unknown) {
     const tag = parsed.tag?.replace(/^<|>$/g, '') ?? unknown[1];
+    if (tag.startsWith('camunda:')) {
+      // a Camunda extension element from a newer version: Camunda 7 ignores what it does not know
+      ctx.warnings.push({ message: `Unknown extension element ${tag} is ignored`, elementType: tag, ...at });
+      return;
+    }
     ctx.errors.push({ message: `Unknown element ${tag}: not part of BPMN 2.0 or the Camunda extensions`, elementType: tag, ...at });
     return;
   }

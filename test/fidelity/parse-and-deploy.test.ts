@@ -26,6 +26,7 @@ describe('parse and deploy like Camunda 7', () => {
     const warnings = result.warnings.map((w) => w.message);
     expect(warnings).toContain("Sequence flow from 'fork' to 'work' has no id: it is given the id 'Flow_fork_work'");
     expect(warnings).toContain('Unknown attribute camunda:unknownThing is ignored');
+    expect(warnings).toContain('Unknown extension element camunda:futureThing is ignored');
     expect(warnings).toContain("Diagram element points at unknown element 'NotThere': ignored (the diagram is presentation only)");
     // positions still point at the original text
     expect(result.warnings.find((w) => w.elementId === 'receive')).toMatchObject({ line: 12, column: 5 });
