@@ -62,7 +62,7 @@ export interface VariableInstanceQuery extends Page {
 }
 
 /** Every active process instance as an execution, then each of its element instances. */
-const EXECUTIONS = `SELECT * FROM (
+const EXECUTIONS = `(
   SELECT i.id AS id, i.id AS instance_id, NULL AS element_id, i.definition_id, i.definition_key, i.business_key, 0 AS depth, i.rowid AS seq
     FROM instances i WHERE i.state = 'active'
   UNION ALL
@@ -100,13 +100,13 @@ export class ExecutionQueries {
 
   executions(q: ExecutionQuery): ExecutionRow[] {
     const { where, params } = executionWhere(q);
-    const sql = `${EXECUTIONS}${where} ORDER BY x.instance_id, x.depth, x.seq LIMIT ? OFFSET ?`;
+    const sql = `SELECT * FROM ${EXECUTIONS}${where} ORDER BY x.instance_id, x.depth, x.seq LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toExecution);
   }
 
   countExecutions(q: ExecutionQuery): number {
     const { where, params } = executionWhere(q);
-    return (this.prepare(`SELECT count(*) AS n FROM ${EXECUTIONS.slice('SELECT * FROM '.length)}${where}`).get(...params) as Row).n;
+    return (this.prepare(`SELECT count(*) AS n FROM ${EXECUTIONS}${where}`).get(...params) as Row).n;
   }
 
   // ------------------------------------------------------------ event subscriptions
