@@ -45,7 +45,11 @@ function compileDefinitions(definitions: ModdleElement, ctx: CompileContext): Pr
   }
   const graphs: ProcessGraph[] = [];
   for (const root of rootElements) {
-    if (root.$type !== 'bpmn:Process' || root.isExecutable !== true) continue;
+    if (root.$type !== 'bpmn:Process' || root.isExecutable === false) continue;
+    if (root.isExecutable !== true) {
+      // Camunda 7 runs a process without the attribute (older tools and hand-written files omit it)
+      ctx.warn('Process has no isExecutable attribute: it is deployed as executable, as Camunda 7 does', { id: root.id, $type: root.$type });
+    }
     const graph = compileProcess(root, ctx, participantNames.get(root.id ?? ''));
     validateGraph(graph, ctx);
     warnUnreachable(graph, ctx);

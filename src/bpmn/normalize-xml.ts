@@ -4,9 +4,13 @@
  * its line breaks, so positions found later still point at the original XML):
  * - whitespace around `=` in an attribute (`id = "a"`, legal XML) → `id="a"` and the spaces after it;
  * - surrounding whitespace in ids and id references (`id=" task "`) → trimmed;
- * - a namespace prefix on a reference (`messageRef="tns:invoice"`, a QName) → the local id.
+ * - a namespace prefix on a reference (`messageRef="tns:invoice"`, a QName) → the local id;
+ * - the Activiti extension namespace, which Camunda 7 still reads as its own → the Camunda one
+ *   (the only rewrite that changes a length: columns later on that line move, lines do not).
  * Attribute values and everything outside start tags are left alone.
  */
+const ACTIVITI = 'http://activiti.org/bpmn';
+const CAMUNDA = 'http://camunda.org/schema/1.0/bpmn';
 
 /** Attributes holding an element id or a reference to one (the targets of moddle's reference resolution). */
 const ID_ATTRIBUTES = new Set([
@@ -15,7 +19,7 @@ const ID_ATTRIBUTES = new Set([
 ]);
 
 /** Quick test: is any rewrite possibly needed? (Most documents need none: leave them untouched.) */
-const MAYBE = /\s=|=\s|(?:Ref|id|default|Element)="(?:\s|[A-Za-z_][\w.-]*:)/;
+const MAYBE = /\s=|=\s|(?:Ref|id|default|Element)="(?:\s|[A-Za-z_][\w.-]*:)|"http:\/\/activiti\.org\/bpmn"/;
 
 export function normalizeXml(xml: string): string {
   if (!MAYBE.test(xml)) return xml;
@@ -84,12 +88,13 @@ function rewriteStartTag(xml: string, start: number, out: string[], copiedSoFar:
     const name = xml.slice(nameStart, nameEnd);
     const local = name.slice(name.indexOf(':') + 1);
     const raw = xml.slice(i + 1, close);
-    const value = ID_ATTRIBUTES.has(local) && !name.startsWith('xmlns') ? idValue(raw, local !== 'id') : raw;
+    const namespace = name === 'xmlns' || name.startsWith('xmlns:');
+    const value = namespace ? (raw === ACTIVITI ? CAMUNDA : raw) : ID_ATTRIBUTES.has(local) ? idValue(raw, local !== 'id') : raw;
     const spaced = i !== nameEnd + 1;
     if (spaced || value !== raw) {
       const rewritten = `${name}=${quote}${value}${quote}`;
       const at = raw.indexOf(value);
-      const dropped = xml.slice(nameEnd, i).replace('=', '') + raw.slice(0, at) + raw.slice(at + value.length);
+      const dropped = xml.slice(nameEnd, i).replace('=', '') + (at === -1 ? '' : raw.slice(0, at) + raw.slice(at + value.length));
       // the removed characters follow the attribute as spaces, line breaks kept
       out.push(xml.slice(copied, nameStart), rewritten, dropped.replace(/[^\n\r]/g, ' '));
       copied = close + 1;

@@ -63,4 +63,17 @@ describe('parse and deploy like Camunda 7', () => {
     const noCode = await start(t.base, 'ErrorCodes', { byRef: { value: false, type: 'Boolean' } });
     expect(await endedAt(t.base, noCode)).toEqual(['CaughtAll']);
   });
+
+  it('runs a legacy diagram: the Activiti namespace read as the Camunda one, no isExecutable attribute (executable, with a warning)', async () => {
+    const result = await compileBpmn(fidelityFixture('legacy-namespace.bpmn'));
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => w.message)).toContain('Process has no isExecutable attribute: it is deployed as executable, as Camunda 7 does');
+    await deploy(t.base, 'legacy-namespace.bpmn');
+    const id = await start(t.base, 'LegacyNamespace');
+    const task = (await call(t.base, 'GET', `/task?processInstanceId=${id}`)).body[0];
+    expect(task).toMatchObject({ taskDefinitionKey: 'approve', assignee: 'kermit' });
+    expect((await call(t.base, 'GET', `/task?processInstanceId=${id}&candidateGroup=management&includeAssignedTasks=true`)).body).toHaveLength(1);
+    expect((await call(t.base, 'POST', `/task/${task.id}/complete`, {})).status).toBe(204);
+    expect(await endedAt(t.base, id)).toEqual(['theEnd']);
+  });
 });
