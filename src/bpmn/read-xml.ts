@@ -179,6 +179,11 @@ function lenientReference(reference: string, property: string | undefined, eleme
     ctx.warn(`Diagram element points at unknown element '${reference}': ignored (the diagram is presentation only)`, element);
     return true;
   }
+  if (property === 'bpmn:loopDataOutputRef') {
+    // Camunda 7 reads no output collection from standard BPMN data: it ignores the reference
+    ctx.warn(`loopDataOutputRef '${reference}' is ignored (collect outputs with an output mapping)`, element);
+    return true;
+  }
   if (property === 'bpmn:incoming' || property === 'bpmn:outgoing') {
     // the sequence flows themselves say what is connected; these lists only repeat it
     ctx.warn(`Reference to unknown sequence flow '${reference}' in ${property} is ignored`, element);

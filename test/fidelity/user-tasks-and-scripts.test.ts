@@ -3,7 +3,8 @@
  * multi-instance and plain-text JUEL scripts, run over /engine-rest as Camunda 7 runs them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, endedAt, start, startServer, type TestServer } from './helpers.js';
+import { compileBpmn } from '../../src/bpmn/index.js';
+import { call, deploy, endedAt, fidelityFixture, start, startServer, type TestServer } from './helpers.js';
 
 describe('user tasks and scripts like Camunda 7', () => {
   let t: TestServer;
@@ -46,7 +47,10 @@ describe('user tasks and scripts like Camunda 7', () => {
     expect((await call(t.base, 'POST', `/task/${task!.id}/complete`, {})).status).toBe(204);
   });
 
-  it('loopDataInputRef / inputDataItem make one instance per collection element', async () => {
+  it('loopDataInputRef / inputDataItem make one instance per collection element (loopDataOutputRef is ignored with a warning)', async () => {
+    const { errors, warnings } = await compileBpmn(fidelityFixture('user-task-settings.bpmn'));
+    expect(errors).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual(["loopDataOutputRef 'verdicts' is ignored (collect outputs with an output mapping)"]);
     const open = await tasks();
     expect(open.map((x) => x.taskDefinitionKey)).toEqual(['PerReviewer', 'PerReviewer', 'PerReviewer']);
     const reviewers: string[] = [];
