@@ -4,7 +4,6 @@
  * ids the activity-instance tree, jobs and event subscriptions already report as `executionId`.
  */
 import type { Request } from 'express';
-import type { Engine } from '../../runtime/engine.js';
 import { NotFoundError } from '../../runtime/errors.js';
 import {
   modifyExecutionVariables,
@@ -19,6 +18,9 @@ import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto, VariablesMap, type JsonSchema } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+
+/** the engine as routes receive it (no import of the engine module: it imports the router) */
+type Engine = RouteContext['engine'];
 
 const ExecutionTriggerDto: JsonSchema = {
   title: 'ExecutionTriggerDto',

@@ -4,7 +4,6 @@
  * (`GET /task/{id}/variables` lives with the other task routes.)
  */
 import type { Request, Response } from 'express';
-import type { Engine } from '../../runtime/engine.js';
 import { NotFoundError } from '../../runtime/errors.js';
 import { modifyExecutionVariables, type ExecutionRef } from '../../runtime/commands/execution-commands.js';
 import { ok, noContent } from '../respond.js';
@@ -12,6 +11,9 @@ import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+
+/** the engine as routes receive it (no import of the engine module: it imports the router) */
+type Engine = RouteContext['engine'];
 
 interface PatchBody {
   modifications?: Record<string, unknown> | null;
