@@ -101,7 +101,7 @@ export class Engine extends EventEmitter {
       {
         complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
         bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
-        fail: (job, attempt, message, details) => this.submit((fx) => failJob(this.core, job.id, { message, details }, { attempt }, fx)),
+        fail: (job, attempt, message, details, retries) => this.submit((fx) => failJob(this.core, job.id, { message, details, retries }, { attempt }, fx)),
         describe: (job, businessKey) => this.describeJob(job, businessKey),
       },
       this.logger,
