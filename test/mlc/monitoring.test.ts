@@ -197,12 +197,12 @@ describe('RetrainOnDrift', () => {
 
   it('a comparison on the rows the challenger was trained on is refused, not scored', async () => {
     const instanceId = await signalDrift({ recentData: 'datasets/credit-card-q3.csv', compareData: 'datasets/credit-card-q3.csv' });
-    expect(await until(env.engine, async () => {
-      const res = await env.http.get(`/engine-rest/history/process-instance/${instanceId}`).set('authorization', basic('alice')).expect(200);
-      return res.body.state !== 'ACTIVE';
-    }, 'retraining to finish', 20_000, advance(env, 2000))).toBe(true);
+    // not a silent end: an alert and a review task with the reason
+    const review = await taskOf(env, instanceId, 'Task_ReviewCompare', advance(env, 2000));
+    expect(review.variables.failureReason).toMatch(/v4 was trained on datasets\/credit-card-q3\.csv: compare on a later period or a declared hold-out set/);
+    const alert = (await env.http.get('/mlc/alerts?limit=1').expect(200)).body[0];
+    expect(alert).toMatchObject({ kind: 'compare-failed', severity: 'error', instanceId });
+    await completeTask(env, review.id, 'alice', {});
     expect(await instanceEnd(env, instanceId)).toBe('End_CompareFailed');
-    const vars = (await env.http.get(`/engine-rest/history/variable-instance?processInstanceId=${instanceId}&variableName=failureReason`).set('authorization', basic('alice')).expect(200)).body;
-    expect(vars[0].value).toMatch(/v4 was trained on datasets\/credit-card-q3\.csv: compare on a later period or a declared hold-out set/);
   });
 });
