@@ -77,4 +77,14 @@ describe('a drifted backtest', () => {
     expect(await retrains()).toHaveLength(before);
     expect((await env.http.get('/mlc/models/fraud-detector').expect(200)).body.retrainPolicy).toMatchObject({ onDrift: false, source: 'model' });
   });
+
+  it('once the cool-down has passed (here a model policy of 0 h), the next drift starts the next retrain', async () => {
+    const metadata = env.lc.registry.model('fraud-detector').metadata;
+    await env.http.patch('/mlc/models/fraud-detector').send({ metadata: { ...metadata, retrainOnDrift: { enabled: true, cooldownHours: 0 } } }).expect(200);
+    const before = (await retrains()).map((r) => r.id);
+    const instance = await driftedBacktest();
+    expect(await variable(instance, 'retrainStarted')).toBe(true);
+    const started = await variable(instance, 'retrainInstanceId');
+    expect((await retrains()).map((r) => r.id).sort()).toEqual([...before, started].sort());
+  });
 });
