@@ -10,7 +10,7 @@
  * `metadata.trainer`. A command never comes from model metadata sent over REST: that would let
  * any caller run programs as the server's user. It runs without a shell, in the job's folder,
  * with a timeout and only the MLC_* variables (not the server's environment, where credentials
- * live), and must write `model.onnx` into `$MLC_OUTPUT_DIR`.
+ * live), and must write `model.onnx` into `$MLC_OUTPUT_DIR` (a folder per attempt, also its working directory).
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -151,20 +151,26 @@ export class TrainingManager extends EventEmitter {
     const command = this.commandOf(model);
     const dataPath = resolveInside(this.dataDir, String(job.spec.trainingData), 'trainingData');
     const timeoutMs = typeof job.spec.timeoutMs === 'number' ? job.spec.timeoutMs : DEFAULT_TIMEOUT_MS;
-    const spec = JSON.parse(readFileSync(join(jobDir, 'spec.json'), 'utf8')) as TrainSpec;
+    // each attempt writes into a folder of its own: a previous attempt orphaned by a killed server
+    // (still running, still writing) can never mix its files into the attempt that gets registered
+    const outputDir = join(jobDir, `attempt-${attempt}`);
+    mkdirSync(outputDir, { recursive: true });
+    const spec = { ...(JSON.parse(readFileSync(join(jobDir, 'spec.json'), 'utf8')) as TrainSpec), outputDir };
+    const specFile = join(outputDir, 'spec.json');
+    writeFileSync(specFile, JSON.stringify(spec));
     const log = openSync(join(jobDir, 'train.log'), 'a');
     writeSync(log, `--- attempt ${attempt} of ${this.maxAttempts(job)}\n`);
     let child: ChildProcess;
     try {
       if (command) {
         child = spawn(command[0]!, command.slice(1), {
-          cwd: jobDir,
+          cwd: outputDir,
           stdio: ['ignore', log, log],
           env: {
             ...pick(process.env, ['PATH', 'LANG', 'TMPDIR', 'HOME', 'SYSTEMROOT']),
             MLC_MODEL_ID: model.id,
             MLC_TRAINING_DATA: dataPath,
-            MLC_OUTPUT_DIR: jobDir,
+            MLC_OUTPUT_DIR: outputDir,
             MLC_HYPER_PARAMETERS: JSON.stringify(job.spec.hyperParameters ?? {}),
             MLC_FEATURES: JSON.stringify(spec.features),
             MLC_LABEL: spec.label ?? '',
@@ -172,7 +178,7 @@ export class TrainingManager extends EventEmitter {
         });
       } else {
         const worker = workerModule();
-        child = fork(worker.path, [join(jobDir, 'spec.json')], { stdio: ['ignore', log, log, 'ipc'], execArgv: worker.execArgv });
+        child = fork(worker.path, [specFile], { stdio: ['ignore', log, log, 'ipc'], execArgv: worker.execArgv });
       }
     } finally {
       closeSync(log);
@@ -181,16 +187,16 @@ export class TrainingManager extends EventEmitter {
     const timer = setTimeout(() => {
       this.logger.warn({ jobId: id, timeoutMs }, 'training job timed out; killing it');
       child.kill('SIGKILL');
-      void this.finish(id, child, null, `timed out after ${timeoutMs} ms`);
+      void this.finish(id, child, outputDir, null, `timed out after ${timeoutMs} ms`);
     }, timeoutMs);
     timer.unref();
     child.on('error', (error) => {
       clearTimeout(timer);
-      void this.finish(id, child, null, `could not start the training command: ${error.message}`);
+      void this.finish(id, child, outputDir, null, `could not start the training command: ${error.message}`);
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      void this.finish(id, child, code, signal ? `killed by ${signal}` : null);
+      void this.finish(id, child, outputDir, code, signal ? `killed by ${signal}` : null);
     });
   }
 
@@ -274,19 +280,18 @@ export class TrainingManager extends EventEmitter {
     this.children.clear();
   }
 
-  private async finish(id: string, child: ChildProcess, code: number | null, failure: string | null): Promise<void> {
+  private async finish(id: string, child: ChildProcess, outputDir: string, code: number | null, failure: string | null): Promise<void> {
     // an attempt's exit after its timeout already finished it, or after a retry replaced it, is stale
     if (this.children.get(id) !== child || this.closed) return;
     this.children.delete(id);
     const job = this.store.trainingJob(id);
     if (!job || job.status !== 'running') return;
-    const jobDir = join(this.dataDir, 'training', id);
     let version: number | null = null;
     let error: string | null = failure;
     if (error === null && code !== 0) error = `training exited with code ${code}: ${lastLines(this.log(id))}`;
     if (error !== null) return this.retryOrFail(job, error);
     try {
-      version = await this.register(job, jobDir);
+      version = await this.register(job, outputDir);
     } catch (e) {
       // a model that cannot be registered will not register on a second run either
       error = withoutPaths(`training finished but its model could not be registered: ${(e as Error).message}`, this.dataDir);
@@ -298,10 +303,10 @@ export class TrainingManager extends EventEmitter {
     this.emit('finished', id);
   }
 
-  private async register(job: TrainingJobRecord, jobDir: string): Promise<number> {
-    const modelFile = join(jobDir, 'model.onnx');
+  private async register(job: TrainingJobRecord, outputDir: string): Promise<number> {
+    const modelFile = join(outputDir, 'model.onnx');
     if (!existsSync(modelFile)) throw new Error('the job wrote no model.onnx into its output directory');
-    const resultFile = join(jobDir, 'result.json');
+    const resultFile = join(outputDir, 'result.json');
     const result = existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as Record<string, unknown>) : {};
     const trainingData = String(job.spec.trainingData);
     let baseline = (result.baseline as DriftBaseline | undefined) ?? null;
