@@ -11,10 +11,12 @@ import { instancePage } from './pages/instance.js';
 import { tasklistPage } from './pages/tasklist.js';
 import { modelsPage } from './pages/models.js';
 import { deployPage } from './pages/deploy.js';
+import { incidentsPage } from './pages/incidents.js';
 
 const PAGES: Array<{ path: string; title: string; page: Page; nav: boolean }> = [
   { path: 'processes', title: 'Processes', page: processesPage, nav: true },
   { path: 'instance', title: 'Instance', page: instancePage, nav: false },
+  { path: 'incidents', title: 'Incidents', page: incidentsPage, nav: true },
   { path: 'tasks', title: 'Tasklist', page: tasklistPage, nav: true },
   { path: 'models', title: 'Models', page: modelsPage, nav: true },
   { path: 'deploy', title: 'Deploy', page: deployPage, nav: true },

@@ -1,0 +1,93 @@
+/**
+ * The cockpit's operator views in a real browser (Debian's chromium through playwright-core):
+ * the global incident list with retry and resolve, typed variable editing, and instance search.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
+import { startCockpitServer, type CockpitServer } from './server.js';
+
+const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`cockpit operator tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+describe.skipIf(!hasChromium)('cockpit operator views in chromium', () => {
+  let server: CockpitServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (bundleIsStale()) await buildAssets();
+    server = await startCockpitServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function withPage(name: string, fn: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(() => localStorage.setItem('mlc-cockpit-user', 'operator'));
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    try {
+      await fn(page, errors);
+    } catch (error) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('lists every open incident with its error details, retries a job with a chosen count and resolves another', async () => {
+    server.flaky.failing = true;
+    const first = await server.engine.start('CockpitFlakyScoring', { businessKey: 'incident-retry' });
+    const second = await server.engine.start('CockpitFlakyScoring', { businessKey: 'incident-resolve' });
+    await server.engine.whenIdle();
+    expect(server.engine.queries.incidentsOfInstance(first.id)).toHaveLength(1);
+    expect(server.engine.queries.incidentsOfInstance(second.id)).toHaveLength(1);
+    const [incidentOfFirst] = server.engine.queries.incidentsOfInstance(first.id);
+    const [incidentOfSecond] = server.engine.queries.incidentsOfInstance(second.id);
+    await withPage('incidents', async (page, errors) => {
+      await page.goto(`${server.url}/#/incidents`);
+      const row = page.locator(`li.incident[data-incident="${incidentOfFirst!.id}"]`);
+      await row.waitFor();
+      await expect(row.locator('.incident-message').textContent()).resolves.toContain('connection refused (10.0.0.7:8500)');
+      await expect(row.textContent()).resolves.toContain('incident-retry');
+      await expect(row.locator('a.instance-link').textContent()).resolves.toBe(first.id);
+      await expect(row.locator('a.element-link').textContent()).resolves.toBe('Task_Score');
+      // the stack trace of the failed job, behind a disclosure
+      await row.locator('details.stacktrace summary').click();
+      const details = await row.locator('details.stacktrace pre').textContent();
+      expect(details).toContain('scoring service unavailable');
+      expect(details).toMatch(/\n\s+at /);
+
+      // still failing: three more attempts, the incident comes back with the retries spent
+      await row.locator('input.retries').fill('3');
+      await row.locator('button[data-action="retry"]').click();
+      await expect.poll(() => server.engine.queries.jobs({ now: Date.now(), processInstanceId: first.id })[0]?.attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+      await expect.poll(() => server.engine.queries.incidentsOfInstance(first.id).length, { timeout: 10_000 }).toBe(1);
+
+      server.flaky.failing = false;
+      const again = page.locator(`li.incident[data-incident="${server.engine.queries.incidentsOfInstance(first.id)[0]!.id}"]`);
+      await again.locator('button[data-action="retry"]').click();
+      await expect.poll(() => server.engine.queries.elementInstancesOf(first.id).map((ei) => ei.elementId), { timeout: 10_000 }).toEqual(['Task_Check']);
+
+      // resolve: the incident goes away and its element runs again
+      await page.locator(`li.incident[data-incident="${incidentOfSecond!.id}"] button[data-action="resolve"]`).click();
+      await expect.poll(() => server.engine.queries.elementInstancesOf(second.id).map((ei) => ei.elementId), { timeout: 10_000 }).toEqual(['Task_Check']);
+      await page.locator('text=No open incidents.').waitFor();
+      expect(errors).toEqual([]);
+    });
+  });
+});
