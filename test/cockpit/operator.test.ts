@@ -90,4 +90,57 @@ describe.skipIf(!hasChromium)('cockpit operator views in chromium', () => {
       expect(errors).toEqual([]);
     });
   });
+
+  it('edits typed variables of a running instance, rejects a bad value with the server\'s message, and shows an ended instance\'s final variables', async () => {
+    const instance = await server.engine.start('CockpitModelApproval', { businessKey: 'variables' });
+    await server.engine.whenIdle();
+    await withPage('variables', async (page, errors) => {
+      await page.goto(`${server.url}/#/instance/${instance.id}`);
+      await page.locator('.var-table tr[data-variable="modelId"]').waitFor();
+      await expect(page.locator('.var-table tr[data-variable="modelVersion"] td.type').textContent()).resolves.toBe('Integer');
+      const set = async (name: string, type: string, value: string | null) => {
+        await page.fill('#var-name', name);
+        await page.selectOption('#var-type', type);
+        if (value !== null) await page.fill('#var-value', value);
+        await page.click('button[data-action="save-variable"]');
+      };
+      await set('threshold', 'Integer', '42');
+      await page.locator('.var-table tr[data-variable="threshold"] td.type:text-is("Integer")').waitFor();
+      await set('bigCount', 'Long', '9007199254740991');
+      await set('ratio', 'Double', '0.25');
+      await set('enabled', 'Boolean', 'true');
+      await set('config', 'Json', '{"layers": [64, 32], "dropout": 0.1}');
+      await set('reviewBy', 'Date', '2026-12-01T09:30:00.000+0000');
+      await set('cleared', 'Null', null);
+      await set('note', 'String', '42');
+      await page.locator('.var-table tr[data-variable="note"]').waitFor();
+      // a value that is not of its type is refused with the server's reason; nothing is written
+      await set('threshold', 'Integer', 'forty');
+      await expect(page.locator('.field-error').textContent()).resolves.toContain("to type Integer (variable 'threshold')");
+      await set('config', 'Json', '{broken');
+      await expect(page.locator('.field-error').textContent()).resolves.toContain('JSON');
+      await page.locator('.var-table tr[data-variable="cleared"] td.type:text-is("Null")').waitFor();
+      const variables = server.engine.variables(instance.id);
+      expect(variables).toMatchObject({ threshold: 42, bigCount: 9007199254740991, ratio: 0.25, enabled: true, config: { layers: [64, 32], dropout: 0.1 }, cleared: null, note: '42' });
+      expect(variables.reviewBy).toEqual(new Date('2026-12-01T09:30:00.000Z'));
+      // editing fills the form from the row; removing asks first
+      await page.click('.var-table tr[data-variable="ratio"] button[data-action="edit"]');
+      await expect(page.locator('#var-type').inputValue()).resolves.toBe('Double');
+      await expect(page.locator('#var-value').inputValue()).resolves.toBe('0.25');
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click('.var-table tr[data-variable="note"] button[data-action="remove"]');
+      await expect.poll(() => Object.hasOwn(server.engine.variables(instance.id), 'note')).toBe(false);
+      await expect.poll(() => page.locator('.var-table tr[data-variable="note"]').count()).toBe(0);
+
+      await server.engine.cancel(instance.id, 'test over');
+      await page.locator('text=Final values, from the history.').waitFor();
+      await expect(page.locator('.var-table tr[data-variable="threshold"] td.value').textContent()).resolves.toBe('42');
+      await expect(page.locator('.var-table tr[data-variable="config"] td.type').textContent()).resolves.toBe('Json');
+      await expect(page.locator('.var-table tr[data-variable="modelId"] td.value').textContent()).resolves.toBe('fraud');
+      await expect(page.locator('button[data-action="save-variable"]').isVisible()).resolves.toBe(false);
+      // the browser logs the two refused requests; nothing else went wrong
+      expect(errors.filter((e) => e.includes('status of 400'))).toHaveLength(2);
+      expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+    });
+  });
 });
