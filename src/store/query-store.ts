@@ -59,9 +59,28 @@ export interface InstanceQuery extends Page {
   state?: 'active' | 'ended' | 'any';
   startedAfter?: number;
   startedBefore?: number;
+  finishedAfter?: number;
+  finishedBefore?: number;
+  /** only instances with (true) or without (false) an open incident */
+  withIncidents?: boolean;
+  /** how an ended instance ended (history queries) */
+  ended?: 'completed' | 'externallyTerminated' | 'internallyTerminated';
+  /** Camunda's variable filters: every one must match the variable's latest value (any scope) */
+  variables?: VariableFilter[];
   sortBy?: 'instanceId' | 'definitionKey' | 'definitionId' | 'businessKey' | 'startTime' | 'endTime';
   sortOrder?: SortOrder;
 }
+
+export type VariableOperator = 'eq' | 'neq' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'like';
+
+/** `name operator value`; the value is compared as a number when it is one, else as text (booleans as true/false). */
+export interface VariableFilter {
+  name: string;
+  operator: VariableOperator;
+  value: string | number | boolean | null;
+}
+
+const VARIABLE_SQL_OPERATOR: Record<VariableOperator, string> = { eq: '=', neq: '!=', gt: '>', gteq: '>=', lt: '<', lteq: '<=', like: 'LIKE' };
 
 export interface TaskQuery extends Page {
   taskId?: string;
@@ -366,6 +385,18 @@ export class QueryStore {
     if (q.superProcessInstance !== undefined) clauses.push('i.parent_instance_id = ?'), params.push(q.superProcessInstance);
     if (q.startedAfter !== undefined) clauses.push('i.started_at >= ?'), params.push(q.startedAfter);
     if (q.startedBefore !== undefined) clauses.push('i.started_at <= ?'), params.push(q.startedBefore);
+    if (q.finishedAfter !== undefined) clauses.push('i.ended_at >= ?'), params.push(q.finishedAfter);
+    if (q.finishedBefore !== undefined) clauses.push('i.ended_at <= ?'), params.push(q.finishedBefore);
+    if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
+    if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
+    if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM history e WHERE e.instance_id = i.id AND e.kind = 'instanceCancelled')`);
+    }
+    for (const filter of q.variables ?? []) {
+      const { sql, values } = variableClause(filter);
+      clauses.push(sql);
+      params.push(...values);
+    }
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
   }
 
@@ -627,4 +658,32 @@ export function safeJson(text: string): any {
   } catch {
     return null;
   }
+}
+
+/**
+ * One variable filter over the history (so it finds ended instances too): the latest `variableSet`
+ * row of that name in the instance must match. Numbers compare numerically, everything else as text.
+ */
+function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
+  const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
+  const type = `json_extract(h.data, '$.type')`;
+  const text = `json_extract(h.data, '$.value')`;
+  const op = VARIABLE_SQL_OPERATOR[filter.operator];
+  let compare: string;
+  const values: unknown[] = [filter.name];
+  if (filter.value === null) {
+    compare = filter.operator === 'neq' ? `${type} != 'null'` : `${type} = 'null'`;
+  } else if (typeof filter.value === 'number') {
+    // a String variable holding the same digits matches eq/neq too (GET filters cannot say which type they mean)
+    const sameText = filter.operator === 'eq' || filter.operator === 'neq';
+    compare = `((${type} = 'number' AND CAST(${text} AS REAL) ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`;
+    values.push(filter.value, ...(sameText ? [String(filter.value)] : []));
+  } else if (typeof filter.value === 'boolean') {
+    compare = `${type} = 'boolean' AND ${text} ${op} ?`;
+    values.push(filter.value ? '1' : '0');
+  } else {
+    compare = `${type} IN ('string', 'date', 'json') AND ${text} ${op} ?${filter.operator === 'like' ? ` ESCAPE '\\'` : ''}`;
+    values.push(filter.value);
+  }
+  return { sql: `EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${compare})`, values };
 }

@@ -12,10 +12,12 @@ import { tasklistPage } from './pages/tasklist.js';
 import { modelsPage } from './pages/models.js';
 import { deployPage } from './pages/deploy.js';
 import { incidentsPage } from './pages/incidents.js';
+import { instancesPage } from './pages/instances.js';
 
 const PAGES: Array<{ path: string; title: string; page: Page; nav: boolean }> = [
   { path: 'processes', title: 'Processes', page: processesPage, nav: true },
   { path: 'instance', title: 'Instance', page: instancePage, nav: false },
+  { path: 'instances', title: 'Instances', page: instancesPage, nav: true },
   { path: 'incidents', title: 'Incidents', page: incidentsPage, nav: true },
   { path: 'tasks', title: 'Tasklist', page: tasklistPage, nav: true },
   { path: 'models', title: 'Models', page: modelsPage, nav: true },
@@ -48,7 +50,7 @@ function renderUserBox(): void {
 function renderNav(active: string): void {
   const nav = document.getElementById('nav')!;
   replaceChildren(nav, h('ul', {}, PAGES.filter((p) => p.nav).map((p) => h('li', {},
-    h('a', { href: `#/${p.path}`, 'aria-current': p.path === active || (active === 'instance' && p.path === 'processes') ? 'page' : null }, p.title)))));
+    h('a', { href: `#/${p.path}`, 'aria-current': p.path === active || (active === 'instance' && p.path === 'instances') ? 'page' : null }, p.title)))));
 }
 
 function route(): void {
