@@ -232,7 +232,7 @@ export function cockpitApi(options: CockpitApiOptions): Router {
     return {
       task: { ...taskJson(task), definition: definitionName(task.definitionId), businessKey: engine.core.runtime.getInstance(task.instanceId)?.businessKey ?? null },
       variables,
-      form: resolveTaskForm(queries, task, definition),
+      form: resolveTaskForm(queries, task, definition, engine.graph(task.definitionId).nodes[task.elementId]?.userTask?.formFields),
       modelCard: modelCardFrom(variables),
     };
   }));
