@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
-import { startCockpitServer, type CockpitServer } from './server.js';
+import { fixture, startCockpitServer, type CockpitServer } from './server.js';
 
 const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
@@ -141,6 +141,45 @@ describe.skipIf(!hasChromium)('cockpit operator views in chromium', () => {
       // the browser logs the two refused requests; nothing else went wrong
       expect(errors.filter((e) => e.includes('status of 400'))).toHaveLength(2);
       expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+    });
+  });
+
+  it('keeps token badges readable when a forty-step process is fitted to the width, and zooms and pans with the keyboard', async () => {
+    const { definitions } = await server.engine.deploy({ name: 'long', resources: [{ name: 'long-pipeline.bpmn', content: fixture('long-pipeline.bpmn') }] });
+    for (let i = 0; i < 3; i++) await server.engine.start('CockpitLongPipeline', { businessKey: `long-${i}` });
+    await server.engine.whenIdle();
+    await withPage('long-diagram', async (page, errors) => {
+      await page.goto(`${server.url}/#/processes/${definitions![0]!.id}`);
+      const badge = page.locator('.token-badge[data-element="Task_1"]');
+      await badge.waitFor();
+      await expect(badge.textContent()).resolves.toBe('3');
+      const task = page.locator('g.djs-element[data-element-id="Task_1"]');
+      const far = page.locator('g.djs-element[data-element-id="Task_11"]');
+      /** drawn pixels per diagram unit: Task_1 and Task_11 are 1600 units apart */
+      const scale = async () => ((await far.boundingBox())!.x - (await task.boundingBox())!.x) / 1600;
+      const fitted = await scale();
+      // fitted to the width, the diagram is drawn at a fraction of its size...
+      expect(fitted).toBeLessThan(0.3);
+      // ...but the badge keeps its own: at least 12 px text in a 16 px pill
+      const badgeBox = (await badge.boundingBox())!;
+      expect(badgeBox.height).toBeGreaterThanOrEqual(16);
+      expect(await badge.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(12);
+
+      await page.locator('.diagram-canvas svg[tabindex]').first().focus();
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      const zoomed = await scale();
+      expect(zoomed / fitted).toBeCloseTo(1.5625, 2);
+      const before = (await task.boundingBox())!.x;
+      await page.keyboard.press('ArrowLeft');
+      expect((await task.boundingBox())!.x - before).toBeCloseTo(60, 0);
+      await page.keyboard.press('-');
+      expect((await scale()) / zoomed).toBeCloseTo(0.8, 2);
+      await page.keyboard.press('0');
+      expect(await scale()).toBeCloseTo(fitted, 3);
+      await page.click('button[data-action="zoom-in"]');
+      expect((await scale()) / fitted).toBeCloseTo(1.25, 2);
+      expect(errors).toEqual([]);
     });
   });
 });
