@@ -102,6 +102,9 @@ describe('historic process instance search', () => {
     expect(badShape.body.message).toContain('expected name_operator_value');
     const badBody = await post({ variables: { amount: 5 } });
     expect(badBody.status).toBe(400);
+    for (const body of [{ sorting: [null] }, { sorting: [{ sortBy: 'nope', sortOrder: 'asc' }] }, { variables: [{ name: 'a', operator: 'like', value: 5 }] }, { processDefinitionKey: { nested: true } }, [1, 2]]) {
+      expect((await post(body)).status, JSON.stringify(body)).toBe(400);
+    }
     const badDate = await get('finishedAfter=yesterday');
     expect(badDate.status).toBe(400);
     expect(badDate.body.message).toContain('finishedAfter');

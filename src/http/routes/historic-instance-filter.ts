@@ -60,7 +60,11 @@ export function bodyAsQuery(body: unknown): { params: QueryParams; variables: Va
       });
     } else if (key === 'sorting') {
       if (!Array.isArray(value)) throw new HttpError(400, 'sorting must be a list of {"sortBy", "sortOrder"}');
-      sorting = value.map((s: unknown) => s as { sortBy: string; sortOrder: string });
+      sorting = value.map((s: unknown) => {
+        const item = (s && typeof s === 'object' ? s : {}) as { sortBy?: unknown; sortOrder?: unknown };
+        if (typeof item.sortBy !== 'string' || typeof item.sortOrder !== 'string') throw new HttpError(400, 'Each sorting entry needs a sortBy and a sortOrder');
+        return { sortBy: item.sortBy, sortOrder: item.sortOrder };
+      });
     } else if (Array.isArray(value)) {
       query[key] = value.map(String).join(',');
     } else if (typeof value === 'object') {
