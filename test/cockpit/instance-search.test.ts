@@ -93,6 +93,21 @@ describe('historic process instance search', () => {
     expect(keys((await post({ processInstanceIds: [ids['order-eu-1'], ids['order-us-1']], finished: true })).body)).toEqual(['order-eu-1', 'order-us-1']);
   });
 
+  it('filters running instances the same way: GET /process-instance variables and withIncident, POST /process-instance and /count', async () => {
+    const runtime = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/engine-rest/process-instance${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() as never };
+    };
+    const idsOf = (rows: Array<{ id: string }>) => rows.map((r) => r.id).sort();
+    expect(idsOf((await runtime('GET', '?variables=amount_gt_100')).body)).toEqual([ids['order-eu-2'], ids['order-us-2']].sort());
+    expect(idsOf((await runtime('GET', '?withIncident=true')).body)).toEqual([ids['scoring-1']]);
+    const body = { businessKeyLike: 'order-%', variables: [{ name: 'region', operator: 'eq', value: 'us' }] };
+    expect(idsOf((await runtime('POST', '', body)).body)).toEqual([ids['order-us-2']]);
+    expect((await runtime('POST', '/count', body)).body).toEqual({ count: 1 });
+    expect((await runtime('POST', '?maxResults=1', { sorting: [{ sortBy: 'businessKey', sortOrder: 'asc' }], processDefinitionKey: 'CockpitSearchWait' })).body).toMatchObject([{ businessKey: 'order-eu-2' }]);
+    expect((await runtime('POST', '', { variables: [{ name: 'x', operator: 'almost', value: 1 }] })).status).toBe(400);
+  });
+
   it('refuses a malformed filter with a message naming it', async () => {
     const badOperator = await get('variables=amount_bigger_5');
     expect(badOperator.status).toBe(400);
