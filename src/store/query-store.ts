@@ -667,29 +667,32 @@ export function safeJson(text: string): any {
 }
 
 /**
- * One variable filter over the history (so it finds ended instances too): the latest `variableSet`
- * row of that name in the instance must match. Numbers compare numerically, everything else as text.
+ * One variable filter. A running instance is matched on its live variables (any scope), an ended one
+ * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
+ * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
  */
 function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
+  const live = valueComparison(filter, 'v.type', 'v.value');
+  const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
   const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
-  const type = `json_extract(h.data, '$.type')`;
-  const text = `json_extract(h.data, '$.value')`;
+  return {
+    sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
+      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${past.sql})))`,
+    values: [filter.name, ...live.values, filter.name, ...past.values],
+  };
+}
+
+/** `type` and `text` are SQL expressions for a stored value's encoding (see runtime/variables.ts encodeValue). */
+function valueComparison(filter: VariableFilter, type: string, text: string): { sql: string; values: unknown[] } {
   const op = VARIABLE_SQL_OPERATOR[filter.operator];
-  let compare: string;
-  const values: unknown[] = [filter.name];
-  if (filter.value === null) {
-    compare = filter.operator === 'neq' ? `${type} != 'null'` : `${type} = 'null'`;
-  } else if (typeof filter.value === 'number') {
-    // a String variable holding the same digits matches eq/neq too (GET filters cannot say which type they mean)
+  if (filter.value === null) return { sql: filter.operator === 'neq' ? `${type} != 'null'` : `${type} = 'null'`, values: [] };
+  if (typeof filter.value === 'number') {
     const sameText = filter.operator === 'eq' || filter.operator === 'neq';
-    compare = `((${type} = 'number' AND CAST(${text} AS REAL) ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`;
-    values.push(filter.value, ...(sameText ? [String(filter.value)] : []));
-  } else if (typeof filter.value === 'boolean') {
-    compare = `${type} = 'boolean' AND ${text} ${op} ?`;
-    values.push(filter.value ? '1' : '0');
-  } else {
-    compare = `${type} IN ('string', 'date', 'json') AND ${text} ${op} ?${filter.operator === 'like' ? ` ESCAPE '\\'` : ''}`;
-    values.push(filter.value);
+    return {
+      sql: `((${type} = 'number' AND CAST(${text} AS REAL) ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`,
+      values: [filter.value, ...(sameText ? [String(filter.value)] : [])],
+    };
   }
-  return { sql: `EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${compare})`, values };
+  if (typeof filter.value === 'boolean') return { sql: `${type} = 'boolean' AND ${text} ${op} ?`, values: [filter.value ? '1' : '0'] };
+  return { sql: `${type} IN ('string', 'date', 'json') AND ${text} ${op} ?${filter.operator === 'like' ? ` ESCAPE '\\'` : ''}`, values: [filter.value] };
 }

@@ -106,6 +106,12 @@ describe('historic process instance search', () => {
     expect((await runtime('POST', '/count', body)).body).toEqual({ count: 1 });
     expect((await runtime('POST', '?maxResults=1', { sorting: [{ sortBy: 'businessKey', sortOrder: 'asc' }], processDefinitionKey: 'CockpitSearchWait' })).body).toMatchObject([{ businessKey: 'order-eu-2' }]);
     expect((await runtime('POST', '', { variables: [{ name: 'x', operator: 'almost', value: 1 }] })).status).toBe(400);
+    // a removed variable no longer matches a running instance
+    await server.engine.setVariables(ids['order-us-2']!, { hold: 'yes' });
+    expect(idsOf((await runtime('GET', '?variables=hold_eq_yes')).body)).toEqual([ids['order-us-2']]);
+    await server.engine.setVariables(ids['order-us-2']!, {}, ['hold']);
+    expect(idsOf((await runtime('GET', '?variables=hold_eq_yes')).body)).toEqual([]);
+    expect(keys((await get('variables=hold_eq_yes')).body)).toEqual([]);
   });
 
   it('refuses a malformed filter with a message naming it', async () => {
