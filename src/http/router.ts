@@ -19,6 +19,8 @@ import { externalTaskRoutes } from './routes/external-task.js';
 import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
 import { historyRoutes } from './routes/history.js';
+import { decisionDefinitionRoutes } from './routes/decision-definition.js';
+import { decisionInstanceHistoryRoutes } from './routes/decision-instance-history.js';
 
 export interface RouterOptions {
   /** none (default), basic or bearer */
@@ -47,6 +49,8 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...incidentRoutes(ctx),
     ...jobRoutes(ctx),
     ...historyRoutes(ctx),
+    ...decisionDefinitionRoutes(ctx),
+    ...decisionInstanceHistoryRoutes(ctx),
   ];
 }
 

@@ -180,6 +180,11 @@ export class DecisionStore {
     return (this.db.prepare(`SELECT count(*) AS n FROM decision_definitions d ${where}`).get(...params) as Row).n;
   }
 
+  /** A deployment was deleted: its decisions go (their evaluation history stays, as Camunda keeps it). */
+  deleteOfDeployment(deploymentId: string): void {
+    this.db.prepare(`DELETE FROM decision_definitions WHERE deployment_id = ?`).run(deploymentId);
+  }
+
   insertInstances(records: DecisionInstanceRecord[]): void {
     for (const r of records) {
       this.s.insertInstance.run({
