@@ -5,6 +5,7 @@ import { checkUnaryTests } from '../expressions/feel-unary-tests.js';
 import { compileDmnExpression, languageOf } from './compile-expression.js';
 import { AGGREGATIONS, HIT_POLICIES, type Aggregation, type DecisionTable, type HitPolicy, type InputClause, type OutputClause, type Rule } from './graph.js';
 import { parseLiteral, parseLiteralList } from './literals.js';
+import { parseSimpleTests } from './simple-tests.js';
 import { CoercionError, coerce, isKnownTypeRef, KNOWN_TYPE_REFS } from './type-refs.js';
 
 const DEFAULT_INPUT_VARIABLE = 'cellInput';
@@ -72,6 +73,8 @@ function compileInput(input: ModdleElement, definitions: ModdleElement, ctx: Com
     inputVariable: (input.inputVariable as string | undefined)?.trim() || DEFAULT_INPUT_VARIABLE,
   };
   if (input.label) clause.label = input.label as string;
+  const path = compiled.language === 'feel' ? variablePath(compiled.source) : undefined;
+  if (path) clause.variablePath = path;
   const typeRef = checkTypeRef(expression.typeRef, expression.id ? expression : input, ctx);
   if (typeRef !== undefined) clause.typeRef = typeRef;
   return clause;
@@ -117,7 +120,8 @@ function compileRule(rule: ModdleElement, inputs: Array<InputClause | undefined>
       if ((entry.expressionLanguage as string | undefined) && !/feel/i.test(entry.expressionLanguage as string)) {
         ctx.error(`Input entries are FEEL unary tests: expression language '${entry.expressionLanguage as string}' is not supported`, entry);
       }
-      return { id: entry.id as string, source };
+      const simple = source === '' || problem !== null ? undefined : parseSimpleTests(source);
+      return simple ? { id: entry.id as string, source, simple } : { id: entry.id as string, source };
     }),
     outputEntries: outputEntries.map((entry, index) => {
       const text = ((entry.text as string | undefined) ?? '').trim();
@@ -125,7 +129,8 @@ function compileRule(rule: ModdleElement, inputs: Array<InputClause | undefined>
       const expression = compileDmnExpression(text, languageOf(entry, definitions), entry, 'output entry', ctx) ?? null;
       const output = outputs[index];
       if (expression?.language === 'feel' && output) checkOutputLiteral(text, output, entry, ctx);
-      return { id: entry.id as string, expression };
+      const literal = expression?.language === 'feel' ? parseLiteral(text) : undefined;
+      return literal ? { id: entry.id as string, expression, constant: literal } : { id: entry.id as string, expression };
     }),
   };
   const description = (rule.description as string | undefined)?.trim();
@@ -150,4 +155,15 @@ function checkOutputLiteral(text: string, output: OutputClause, entry: ModdleEle
   if (output.allowedValues && !output.allowedValues.includes(literal.value)) {
     ctx.error(`Output entry ${text} is not one of the allowed values of output '${output.name}' (${output.allowedValues.map((v) => JSON.stringify(v)).join(', ')})`, entry);
   }
+}
+
+/** FEEL words that are not variable names when they stand alone. */
+const KEYWORDS = new Set(['true', 'false', 'null', 'not', 'and', 'or', 'between', 'in', 'for', 'some', 'every', 'if', 'then', 'else', 'return', 'satisfies', 'instance', 'of', 'function']);
+
+/** `amount` → ['amount'], `model.type` → ['model', 'type']; undefined for anything else. */
+function variablePath(source: string): string[] | undefined {
+  const text = source.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(text)) return undefined;
+  const path = text.split('.');
+  return path.some((part) => KEYWORDS.has(part)) ? undefined : path;
 }

@@ -14,6 +14,8 @@ import type { Decision, DecisionGraph, DecisionTable, LiteralExpressionLogic } f
 import { applyHitPolicy, HitPolicyViolation, type MatchedRule, type RuleResult } from './hit-policy.js';
 import { decisionOutput } from './result.js';
 import { CoercionError, coerce } from './type-refs.js';
+import { passesSimpleTests } from './simple-tests.js';
+import { isPlainObject } from '../expressions/juel-values.js';
 
 type Variables = Readonly<Record<string, unknown>>;
 
@@ -126,19 +128,31 @@ function coerced(decision: Decision, value: unknown, typeRef: string | undefined
 function evaluateTable(decision: Decision, table: DecisionTable, variables: Variables, context: EvaluationContext | undefined): DecisionRecord {
   const inputs: EvaluatedInput[] = table.inputs.map((input) => {
     const what = `input '${input.label ?? input.id}'`;
-    const raw = valueOf(decision, input.expression, variables, what, context);
+    const direct = input.variablePath ? readPath(variables, input.variablePath) : undefined;
+    const raw = direct !== undefined ? direct : valueOf(decision, input.expression, variables, what, context);
     return { clauseId: input.id, clauseName: input.label ?? null, value: coerced(decision, raw, input.typeRef, what) };
   });
-  const feelVariables = toFeelContext(variables);
-  const testContexts = table.inputs.map((input, i) => ({ ...feelVariables, '?': inputs[i]!.value, [input.inputVariable]: inputs[i]!.value }));
+  // contexts for the entries feelin evaluates, built on first use (simple entries need none)
+  let testContexts: Array<Record<string, unknown>> | undefined;
+  const testContext = (i: number): Record<string, unknown> => {
+    if (!testContexts) {
+      const feelVariables = toFeelContext(variables);
+      testContexts = table.inputs.map((input, k) => ({ ...feelVariables, '?': inputs[k]!.value, [input.inputVariable]: inputs[k]!.value }));
+    }
+    return testContexts[i]!;
+  };
 
   const matched: MatchedRule[] = [];
   table.rules.forEach((rule, index) => {
     for (let i = 0; i < rule.inputEntries.length; i++) {
       const entry = rule.inputEntries[i]!;
       if (entry.source === '') continue;
+      if (entry.simple) {
+        if (!passesSimpleTests(entry.simple, inputs[i]!.value)) return;
+        continue;
+      }
       try {
-        if (!passesUnaryTests(entry.source, testContexts[i]!)) return;
+        if (!passesUnaryTests(entry.source, testContext(i))) return;
       } catch (error) {
         if (error instanceof EvaluationFailure) throw fail(decision, `input entry '${entry.source}' of rule '${rule.id}': ${error.message}`);
         throw error;
@@ -148,7 +162,7 @@ function evaluateTable(decision: Decision, table: DecisionTable, variables: Vari
     table.outputs.forEach((output, o) => {
       const entry = rule.outputEntries[o];
       const what = `output '${output.name}' of rule '${rule.id}'`;
-      const raw = entry?.expression ? valueOf(decision, entry.expression, variables, what, context) : null;
+      const raw = entry?.constant ? entry.constant.value : entry?.expression ? valueOf(decision, entry.expression, variables, what, context) : null;
       outputs[output.name] = coerced(decision, raw, output.typeRef, what);
     });
     matched.push({ ruleId: rule.id, ruleOrder: index + 1, outputs });
@@ -193,4 +207,19 @@ function evaluateLiteral(decision: Decision, logic: LiteralExpressionLogic, vari
     matchedRules: [],
     result: [{ [logic.variableName]: value }],
   };
+}
+
+/**
+ * A FEEL variable path read directly: a missing variable or a step into a scalar is null, as in
+ * FEEL. undefined when only feelin can say (a step into a list maps over it).
+ */
+function readPath(variables: Variables, path: string[]): unknown {
+  let current: unknown = variables;
+  for (const name of path) {
+    if (Array.isArray(current)) return undefined;
+    if (current === null || typeof current !== 'object' || (current !== variables && !isPlainObject(current)) || !Object.hasOwn(current, name)) return null;
+    current = (current as Record<string, unknown>)[name];
+  }
+  if (typeof current === 'number' && !Number.isFinite(current)) return null;
+  return current ?? null;
 }

@@ -3,6 +3,7 @@
  * data, immutable once built. The evaluator reads only this; it never touches moddle objects.
  */
 import type { Expression, Problem } from '../bpmn/graph.js';
+import type { SimpleTests } from './simple-tests.js';
 
 export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
 export const HIT_POLICIES: readonly HitPolicy[] = ['UNIQUE', 'FIRST', 'PRIORITY', 'ANY', 'COLLECT', 'RULE ORDER', 'OUTPUT ORDER'];
@@ -18,6 +19,8 @@ export interface InputClause {
   typeRef?: string;
   /** the name the input value has inside the entries besides `?` (`camunda:inputVariable`, default `cellInput`) */
   inputVariable: string;
+  /** the expression is a FEEL variable name or path (`amount`, `model.type`): read without feelin */
+  variablePath?: string[];
 }
 
 /** An output column. */
@@ -35,12 +38,16 @@ export interface OutputClause {
 export interface InputEntry {
   id: string;
   source: string;
+  /** the same tests read once at compile time when they are simple (simple-tests.ts) */
+  simple?: SimpleTests;
 }
 
 /** One output entry: an expression, or null for an empty cell (the output is null). */
 export interface OutputEntry {
   id: string;
   expression: Expression | null;
+  /** a FEEL literal (`"gold"`, `30`, `true`): its value, read once at compile time */
+  constant?: { value: string | number | boolean | null };
 }
 
 export interface Rule {

@@ -105,7 +105,7 @@ describe('inputs, types and the requirements graph', () => {
     const broken = structuredClone(risk);
     const table = broken.decisions.riskFactor!.logic;
     if (table.kind !== 'table') throw new Error('expected a table');
-    table.rules[0]!.inputEntries[0]!.source = 'for i in 1..100000000 return i';
+    table.rules[0]!.inputEntries[0] = { id: 'UnaryTests_0a1', source: 'for i in 1..100000000 return i' };
     expect(() => evaluateDecision(broken, 'riskFactor', { country: 'DE' })).toThrow(/Decision 'riskFactor' \(Risk factor\): input entry .* of rule 'Rule_de'/);
   });
 });
