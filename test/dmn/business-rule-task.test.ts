@@ -97,6 +97,18 @@ describe('business-rule tasks', () => {
     expect(incidents(instance.id)).toMatchObject([{ type: 'decisionEvaluation', element_id: 'Decide_Dish', message: "No decision definition with key 'dish'" }]);
   });
 
+  it('Camunda 7: decisionRef may be an expression, evaluated when the task is reached', async () => {
+    await open();
+    const xml = fixture('dinner.c7.bpmn').replace('camunda:decisionRef="dish"', 'camunda:decisionRef="${which}"');
+    await engine.deploy({ name: 'dinner', resources: [{ name: 'dinner.bpmn', content: xml }, { name: 'dish.dmn', content: fixture('dish.dmn') }] });
+    const instance = await engine.start('DinnerC7', { variables: { which: 'season', month: 4 } });
+    await engine.whenIdle();
+    expect(valuesSet(instance.id).dish).toBe('Spring');
+    const wrong = await engine.start('DinnerC7', { variables: { which: 42, month: 4 } });
+    await engine.whenIdle();
+    expect(incidents(wrong.id)[0]!.message).toBe("The decision reference of 'Decide_Dish' evaluated to 42, expected a decision id");
+  });
+
   it('singleEntry on a multi-result decision is an incident saying why', async () => {
     await open();
     const xml = fixture('dinner.c7.bpmn').replace('camunda:decisionRef="dish" camunda:mapDecisionResult="singleEntry"', 'camunda:decisionRef="collect" camunda:mapDecisionResult="singleEntry"');

@@ -109,3 +109,25 @@ describe('inputs, types and the requirements graph', () => {
     expect(() => evaluateDecision(broken, 'riskFactor', { country: 'DE' })).toThrow(/Decision 'riskFactor' \(Risk factor\): input entry .* of rule 'Rule_de'/);
   });
 });
+
+describe('Camunda 7 details', () => {
+  it('evaluates JUEL input expressions, and names the input value by camunda:inputVariable', async () => {
+    const xml = (await import('./helpers.js')).fixture('hit-policies.dmn')
+      .replace('<inputExpression id="InputExpression_first" typeRef="integer">\n          <text>amount</text>', '<inputExpression id="InputExpression_first" typeRef="integer" expressionLanguage="juel">\n          <text>${order.amount}</text>')
+      .replace('<input id="Input_first" label="Amount" biodi:width="192">', '<input id="Input_first" label="Amount" biodi:width="192" camunda:inputVariable="total">')
+      .replace('xmlns:biodi=', 'xmlns:camunda="http://camunda.org/schema/1.0/dmn" xmlns:biodi=')
+      .replace('<rule id="first_rule1">\n        <inputEntry id="UnaryTests_000000b">\n          <text>&gt;= 50</text>', '<rule id="first_rule1">\n        <inputEntry id="UnaryTests_000000b">\n          <text>total &gt;= 50 and total &lt; 1000</text>');
+    const { compileDmn } = await import('../../src/dmn/index.js');
+    const result = await compileDmn(xml);
+    expect(result.errors).toEqual([]);
+    const graph = result.graph!;
+    const table = graph.decisions.first!.logic;
+    expect(table.kind === 'table' && table.inputs[0]).toMatchObject({ expression: { language: 'juel', source: '${order.amount}' }, inputVariable: 'total' });
+    expect(table.kind === 'table' && table.rules[0]!.inputEntries[0]!.simple).toBeUndefined();
+    expect(evaluateDecision(graph, 'first', { order: { amount: 120 } }).result).toEqual([{ tier: 'silver' }]);
+    expect(evaluateDecision(graph, 'first', { order: { amount: 5000 } }).result).toEqual([{ tier: 'gold' }]);
+    expect(evaluateDecision(graph, 'first', { order: { amount: 5 } }).result).toEqual([{ tier: 'bronze' }]);
+    // JUEL reading a variable nobody set: null, as for FEEL
+    expect(evaluateDecision(graph, 'first', {}).records[0]!.inputs[0]!.value).toBeNull();
+  });
+});
