@@ -16,8 +16,14 @@ export function decisionDefinitionDto(d: DecisionDefinitionRecord) {
     decisionRequirementsDefinitionKey: d.drdKey,
     tenantId: d.tenantId,
     versionTag: d.versionTag,
-    historyTimeToLive: d.historyTimeToLive === null ? null : Number(d.historyTimeToLive),
+    historyTimeToLive: days(d.historyTimeToLive),
   };
+}
+
+/** `camunda:historyTimeToLive` as Camunda answers it: days, from `180` or `P180D`; null otherwise. */
+function days(ttl: string | null): number | null {
+  const match = ttl === null ? null : /^(?:P)?(\d+)(?:D)?$/i.exec(ttl.trim());
+  return match ? Number(match[1]) : null;
 }
 
 export interface DecisionInstanceDtoOptions {
