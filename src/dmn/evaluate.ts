@@ -152,7 +152,7 @@ function evaluateTable(decision: Decision, table: DecisionTable, variables: Vari
         continue;
       }
       try {
-        if (!passesUnaryTests(entry.source, testContext(i))) return;
+        if (!passesUnaryTests(entry.source, testContext(i), context?.maxFeelSteps)) return;
       } catch (error) {
         if (error instanceof EvaluationFailure) throw fail(decision, `input entry '${entry.source}' of rule '${rule.id}': ${error.message}`);
         throw error;

@@ -7,7 +7,8 @@ import { parseUnaryTests, unaryTest } from 'feelin';
 import { CompileCache } from './compile-cache.js';
 import { EvaluationFailure } from './evaluation-failure.js';
 import { withFeelBudget } from './feel-budget.js';
-import { MAX_SOURCE_LENGTH } from './limits.js';
+import { meteredContext } from './feel-metered.js';
+import { DEFAULT_FEEL_STEPS, MAX_SOURCE_LENGTH } from './limits.js';
 
 const checked = new CompileCache<string | null>();
 
@@ -47,13 +48,14 @@ function check(source: string): string | null {
 /**
  * Does `value` pass the unary tests? `context` holds the variables (already FEEL-clean) and the
  * input value under `?`. A null test result (e.g. comparing a string with a number) is no match.
- * Throws EvaluationFailure with feelin's message when the test cannot be evaluated.
+ * Runs under the FEEL step budget (`steps`, the engine's maxFeelSteps) with lists metered, like
+ * every FEEL evaluation. Throws EvaluationFailure with feelin's message when the test cannot be evaluated.
  */
-export function passesUnaryTests(source: string, context: Record<string, unknown>): boolean {
+export function passesUnaryTests(source: string, context: Record<string, unknown>, steps: number = DEFAULT_FEEL_STEPS): boolean {
   const problem = checkUnaryTests(source);
   if (problem !== null) throw new EvaluationFailure(problem);
   try {
-    return withFeelBudget(() => unaryTest(source, context)).value === true;
+    return withFeelBudget(steps, () => unaryTest(source, meteredContext(context))).value === true;
   } catch (e) {
     if (e instanceof EvaluationFailure) throw e;
     if (e instanceof RangeError) throw new EvaluationFailure('Evaluation exceeded the stack');
