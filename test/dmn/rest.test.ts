@@ -83,6 +83,16 @@ describe('decision REST API (Camunda 7 shapes)', () => {
     expect(rows.body[0].outputs[0].value).toBe('Roastbeef');
   });
 
+  it('deleting a deployment removes its decision definitions and keeps their evaluation history', async () => {
+    const deployed = await modelerDeploy(server.base, 'risk-score.dmn', fixture('risk-score.dmn'), { name: 'risk' });
+    const id = Object.keys(deployed.body.deployedDecisionDefinitions).find((k) => k.startsWith('riskScore:'))!;
+    const evaluated = await call(server.base, 'POST', `/decision-definition/${id}/evaluate`, { variables: { amount: { value: 10, type: 'Integer' }, country: { value: 'DE', type: 'String' } } });
+    expect(evaluated.body).toEqual([{ riskScore: { type: 'Integer', value: 10, valueInfo: {} } }]);
+    expect((await call(server.base, 'DELETE', `/deployment/${deployed.body.id}`)).status).toBe(204);
+    expect((await call(server.base, 'GET', '/decision-definition/key/riskScore')).status).toBe(404);
+    expect((await call(server.base, 'GET', '/history/decision-instance/count?decisionDefinitionKey=riskScore')).body).toEqual({ count: 1 });
+  });
+
   it('reports a broken DMN file like a broken BPMN one', async () => {
     const bad = await modelerDeploy(server.base, 'invalid.dmn', fixture('invalid.dmn'));
     expect(bad.status).toBe(400);
