@@ -19,6 +19,7 @@ beforeAll(async () => {
   expect(await instanceEnd(env, submitted.body.processInstanceId)).toBe('End_Deployed');
   mkdirSync(join(env.dataDir, 'labelled'), { recursive: true });
   writeFileSync(join(env.dataDir, 'labelled', 'drifted.csv'), formatCsv(quarter('Q4')));
+  writeFileSync(join(env.dataDir, 'labelled', 'drifting.csv'), formatCsv(quarter('Q3')));
 });
 
 afterAll(() => env.close());
@@ -32,13 +33,21 @@ async function retrains(): Promise<{ id: string; businessKey: string; startActiv
   return (await env.http.get('/engine-rest/history/process-instance?processDefinitionKey=RetrainOnDrift').set('authorization', basic('alice')).expect(200)).body;
 }
 
-async function driftedBacktest(): Promise<string> {
-  const res = await env.http.post('/mlc/backtests').send({ variables: { backtestData: 'labelled/drifted.csv' } }).expect(201);
+async function driftedBacktest(data = 'labelled/drifted.csv'): Promise<string> {
+  const res = await env.http.post('/mlc/backtests').send({ variables: { backtestData: data } }).expect(201);
   expect(await instanceEnd(env, res.body.processInstanceId)).toBe('End_Alerted');
   return res.body.processInstanceId;
 }
 
 describe('a drifted backtest', () => {
+  it("a verdict of 'alert' (processes/backtest-verdict.dmn) alerts but does not retrain", async () => {
+    const instance = await driftedBacktest('labelled/drifting.csv');
+    expect(await variable(instance, 'verdict')).toBe('alert');
+    expect(await variable(instance, 'retrainStarted')).toBe(false);
+    expect(await variable(instance, 'retrainDecision')).toBe("the backtest verdict is 'alert', not 'retrain': fraud-detector is not retrained");
+    expect(await retrains()).toEqual([]);
+  });
+
   it('starts exactly one RetrainOnDrift; a second drift within the cool-down starts none; a human still approves', async () => {
     const first = await driftedBacktest();
     expect(await variable(first, 'retrainStarted')).toBe(true);

@@ -4,7 +4,10 @@
  * Idempotent per backtest: the start's business key names the test result, so a redelivered job
  * finds the instance it already started.
  *
- * Reads: modelId, testResultId (the backtest), driftedFeatures, failureReason.
+ * Only a `retrain` verdict (processes/backtest-verdict.dmn) starts one; an `alert` verdict only
+ * alerts. Without a verdict variable (a process that does not judge) any call means retrain.
+ *
+ * Reads: modelId, verdict, testResultId (the backtest), driftedFeatures, failureReason.
  * Sets: retrainStarted, retrainInstanceId, retrainDecision.
  */
 import { BpmnError } from '../../runtime/errors.js';
@@ -23,6 +26,8 @@ export const requestRetrain: BuiltinHandler = (lc) => async (job) => {
 
   const already = lc.engine.queries.instances({ processDefinitionKey: 'RetrainOnDrift', businessKey, state: 'any' }).find((i) => i.businessKey === businessKey);
   if (already) return outcome(already.id, `retraining ${modelId} started for this backtest (instance ${already.id})`);
+  const verdict = str(v, 'verdict');
+  if (verdict !== null && verdict !== 'retrain') return outcome(null, `the backtest verdict is '${verdict}', not 'retrain': ${modelId} is not retrained`);
   if (!policy.onDrift) return outcome(null, `automatic retraining is off for ${modelId} (${policy.source} policy); retrain from the model page`);
   const last = lastAutomaticRetrain(lc, modelId);
   const now = lc.engine.clock.now();
