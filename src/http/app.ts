@@ -10,6 +10,7 @@ import { hostGuard } from './host-guard.js';
 import { refuseCrossOriginWrites } from './cross-origin-guard.js';
 import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
+import { identityOf } from '../identity/identity-service.js';
 
 export interface ServerAppOptions extends RouterOptions {
   /** request logs go here (default: the engine's logger) */
@@ -80,7 +81,7 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
     if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
     sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
   });
-  const guard = [authMiddleware(options.auth ?? { mode: 'none' }), refuseCrossOriginWrites(policy)];
+  const guard = [authMiddleware(options.auth ?? { mode: 'none' }, identityOf(engine)), refuseCrossOriginWrites(policy)];
   if (options.mlc) app.use('/mlc', ...guard, options.mlc);
   if (options.cockpit !== false) app.use(...guard, cockpitRouter({ engine }));
   else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));

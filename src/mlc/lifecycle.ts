@@ -22,6 +22,8 @@ import { RuntimeManager } from './registry/runtimes.js';
 import { TrainingManager } from './training/trainer.js';
 import { buildAudit, type AuditReport } from './audit.js';
 import { seedDemo } from './seed.js';
+import { approvalGuard } from './approval-guard.js';
+import { identityOf } from '../identity/identity-service.js';
 
 export interface ModelLifecycleOptions {
   /** where model artifacts, datasets and training jobs live; every data reference must stay inside it */
@@ -106,11 +108,14 @@ export class ModelLifecycle extends EventEmitter {
     if (running.length > 0) throw conflict(`${businessKey} is already being processed by instance ${running[0]!.id}`);
     const extra = options.variables ?? {};
     if (typeof extra !== 'object' || Array.isArray(extra)) throw badRequest('variables must be an object');
-    return this.engine.start('OnModelChanged', {
+    const instance = await this.engine.start('OnModelChanged', {
       businessKey,
       actor: options.actor ?? null,
       variables: { ...this.submitVariables(model, n), ...extra },
     });
+    // the submitter, for four-eyes: they may neither approve nor deploy this version
+    this.registry.note(modelId, n, 'submitted', { actor: options.actor ?? null, instanceId: instance.id });
+    return instance;
   }
 
   /** The process variables OnModelChanged starts with. */
@@ -209,6 +214,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
   lifecycle.training.failInterrupted();
   await lifecycle.runtimes.restore();
 
+  identityOf(engine).addTaskGuard(approvalGuard(lifecycle));
   const skip = new Set(options.skipTopics ?? []);
   const handlers = builtinHandlers(lifecycle);
   for (const topic of BUILTIN_TOPICS) {

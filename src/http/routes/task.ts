@@ -8,12 +8,15 @@ import { checkBody } from '../validate.js';
 import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
 
 const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'priority', 'instanceId'] as const;
 
 export function taskRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
+  const identity = identityOf(engine);
   const query = (req: Request) => {
     const q = new QueryParams(req);
     return {
@@ -49,7 +52,9 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
     const body = checkBody<{ userId: string | null }>(UserIdDto, req.body);
-    const id = task(param(req, 'id')).id;
+    const t = task(param(req, 'id'));
+    const id = t.id;
+    checkTaskAction(identity, t, actor(res), mode === 'claim' ? { kind: 'claim', for: body.userId } : { kind: 'assign', to: body.userId });
     if (mode === 'claim') await withContext('Cannot claim task', () => engine.claimTask(id, body.userId ?? ''));
     else await engine.setAssignee(id, body.userId ?? null, actor(res));
     noContent(res);
@@ -68,7 +73,9 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     {
       method: 'post', path: '/task/:id/unclaim', tag: 'Task', summary: 'Removes the assignee',
       handler: async (req, res) => {
-        await engine.unclaimTask(task(param(req, 'id')).id, actor(res));
+        const t = task(param(req, 'id'));
+        checkTaskAction(identity, t, actor(res), { kind: 'unclaim' });
+        await engine.unclaimTask(t.id, actor(res));
         noContent(res);
       },
     },
@@ -79,8 +86,9 @@ export function taskRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkBody<{ variables?: unknown; withVariablesInReturn?: boolean | null }>(CompleteTaskDto, req.body);
         const t = task(param(req, 'id'));
+        const variables = await withContext(`Cannot complete task ${t.id}`, () => fromCamundaVariables(body.variables));
+        authorizeCompletion(identity, t, actor(res), variables);
         await withContext(`Cannot complete task ${t.id}`, async () => {
-          const variables = fromCamundaVariables(body.variables);
           await engine.completeTask(t.id, variables, { userId: actor(res) });
         });
         if (!body.withVariablesInReturn) return noContent(res);

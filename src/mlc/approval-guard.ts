@@ -1,0 +1,53 @@
+/**
+ * Server-side rules for the lifecycle's approval tasks (Task_Approve of OnModelChanged and
+ * RetrainOnDrift), run before such a task is completed over HTTP:
+ *   - evidence is read-only: only `approved` and `comment` are inputs; a completion that changes
+ *     any other variable the approver was shown (metrics, version, model id) is refused (400);
+ *   - with authorization enabled, the approver needs the `approve` authorization, and
+ *   - four-eyes: the user who submitted the version (or started the process) may not approve it
+ *     (403), unless the model's metadata says `fourEyes: false`.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { BadRequestError } from '../runtime/errors.js';
+import { AuthorizationError } from '../identity/authorization-error.js';
+import { identityOf, type TaskGuard } from '../identity/identity-service.js';
+import type { ModelRecord } from '../store/registry-store.js';
+import type { ModelLifecycle } from './lifecycle.js';
+
+const APPROVAL_TASKS: Readonly<Record<string, string>> = { OnModelChanged: 'Task_Approve', RetrainOnDrift: 'Task_Approve' };
+export const APPROVAL_INPUTS: readonly string[] = ['approved', 'comment'];
+
+/** Four-eyes is on unless the model turns it off (`metadata.fourEyes: false`). */
+export function fourEyesApplies(model: ModelRecord): boolean {
+  return model.metadata.fourEyes !== false;
+}
+
+/** Who submitted a version: the actors of its `submitted` events. */
+export function submittersOf(lc: ModelLifecycle, modelId: string, version: number): string[] {
+  return lc.registry.events(modelId, version).filter((e) => e.kind === 'submitted' && e.actor !== null).map((e) => e.actor!);
+}
+
+export function approvalGuard(lc: ModelLifecycle): TaskGuard {
+  return ({ task, userId, variables, authorizationEnabled }) => {
+    if (APPROVAL_TASKS[task.definitionKey] !== task.elementId) return;
+    const shown = lc.engine.queries.visibleVariables(task.instanceId, task.elementInstanceId);
+    for (const [name, value] of Object.entries(variables)) {
+      if (APPROVAL_INPUTS.includes(name)) continue;
+      if (Object.hasOwn(shown, name) && isDeepStrictEqual(shown[name], value)) continue;
+      throw new BadRequestError(`Cannot complete task ${task.id}: '${name}' is evidence of the approval and read-only; only ${APPROVAL_INPUTS.join(' and ')} are inputs`);
+    }
+    if (!authorizationEnabled || userId === null) return;
+    const modelId = typeof shown.modelId === 'string' ? shown.modelId : null;
+    identityOf(lc.engine).require(userId, 'approve', modelId);
+    const model = modelId === null ? undefined : lc.registry.findModel(modelId);
+    if (!model || !fourEyesApplies(model)) return;
+    const version = typeof shown.modelVersion === 'number' ? shown.modelVersion : null;
+    const submitters = new Set(version === null ? [] : submittersOf(lc, model.id, version));
+    const starter = lc.engine.queries.startActor(task.instanceId);
+    if (starter !== null) submitters.add(starter);
+    if (submitters.has(userId)) {
+      throw AuthorizationError.missing(userId, 'APPROVE', 'Model', `${model.id}:v${version ?? '?'}`,
+        'Four-eyes: the user who submitted a model version cannot approve it.');
+    }
+  };
+}
