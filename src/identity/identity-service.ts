@@ -37,7 +37,7 @@ export interface AuthorizationSettings {
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const VERIFIED_CACHE_LIMIT = 1000;
+const CHECKED_CACHE_LIMIT = 10_000;
 
 export function checkIdentityId(id: unknown, what: 'user' | 'group'): string {
   if (typeof id !== 'string' || !ID.test(id)) {
@@ -63,8 +63,8 @@ export class IdentityService {
   readonly store: IdentityStore;
   authorization: AuthorizationSettings = { enabled: false, table: OPEN_TABLE };
   private readonly guards: TaskGuard[] = [];
-  /** sha256(user:password) → the hash it was verified against, so a request does not pay scrypt each time */
-  private readonly verified = new Map<string, string>();
+  /** sha256(user:password) → the stored hash it was checked against and the answer */
+  private readonly checked = new Map<string, { hash: string | null; ok: boolean }>();
 
   constructor(db: Database.Database, private readonly now: () => number = Date.now) {
     this.store = new IdentityStore(db);
@@ -191,17 +191,21 @@ export class IdentityService {
 
   // ------------------------------------------------------------ authentication
 
-  /** The user id when `password` is the stored user's; null otherwise (unknown users cost a hash too). */
+  /**
+   * The user id when `password` is the stored user's; null otherwise. Unknown users cost a hash
+   * too (no timing hint that the name exists). Answers are remembered per (user, password) digest
+   * together with the hash they were checked against, so a repeated credential, right or wrong,
+   * does not pay scrypt again until the stored password changes.
+   */
   async authenticate(userId: string, password: string): Promise<string | null> {
-    const user = this.store.user(userId);
-    const hash = user?.passwordHash ?? null;
+    const hash = this.store.user(userId)?.passwordHash ?? null;
     const key = sha256(`${userId}:${password}`);
-    if (hash !== null && this.verified.get(key) === hash) return userId;
-    const ok = await verifyPassword(password, hash ?? DUMMY_HASH);
-    if (!ok || hash === null) return null;
-    if (this.verified.size >= VERIFIED_CACHE_LIMIT) this.verified.clear();
-    this.verified.set(key, hash);
-    return userId;
+    const known = this.checked.get(key);
+    if (known && known.hash === hash) return known.ok ? userId : null;
+    const ok = (await verifyPassword(password, hash ?? DUMMY_HASH)) && hash !== null;
+    if (this.checked.size >= CHECKED_CACHE_LIMIT) this.checked.clear();
+    this.checked.set(key, { hash, ok });
+    return ok ? userId : null;
   }
 
   /** The user a stored bearer token belongs to. */
