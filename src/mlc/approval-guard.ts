@@ -5,7 +5,8 @@
  *     any other variable the approver was shown (metrics, version, model id) is refused (400);
  *   - with authorization enabled, the approver needs the `approve` authorization, and
  *   - four-eyes: the user who submitted the version (or started the process) may not approve it
- *     (403), unless the model's metadata says `fourEyes: false`.
+ *     (403), unless turned off for the model type (lifecycle option `fourEyes`) or the model
+ *     (`metadata.fourEyes: false`).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BadRequestError } from '../runtime/errors.js';
@@ -17,9 +18,10 @@ import type { ModelLifecycle } from './lifecycle.js';
 const APPROVAL_TASKS: Readonly<Record<string, string>> = { OnModelChanged: 'Task_Approve', RetrainOnDrift: 'Task_Approve' };
 export const APPROVAL_INPUTS: readonly string[] = ['approved', 'comment'];
 
-/** Four-eyes is on unless the model turns it off (`metadata.fourEyes: false`). */
-export function fourEyesApplies(model: ModelRecord): boolean {
-  return model.metadata.fourEyes !== false;
+/** Four-eyes: the model's `metadata.fourEyes` if set, else the lifecycle's setting for its type, else on. */
+export function fourEyesApplies(lc: ModelLifecycle, model: ModelRecord): boolean {
+  if (typeof model.metadata.fourEyes === 'boolean') return model.metadata.fourEyes;
+  return lc.options.fourEyes[model.type] ?? true;
 }
 
 /** Who submitted a version: the actors of its `submitted` events. */
@@ -40,7 +42,7 @@ export function approvalGuard(lc: ModelLifecycle): TaskGuard {
     const modelId = typeof shown.modelId === 'string' ? shown.modelId : null;
     identityOf(lc.engine).require(userId, 'approve', modelId);
     const model = modelId === null ? undefined : lc.registry.findModel(modelId);
-    if (!model || !fourEyesApplies(model)) return;
+    if (!model || !fourEyesApplies(lc, model)) return;
     const version = typeof shown.modelVersion === 'number' ? shown.modelVersion : null;
     const submitters = new Set(version === null ? [] : submittersOf(lc, model.id, version));
     const starter = lc.engine.queries.startActor(task.instanceId);

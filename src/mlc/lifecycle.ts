@@ -46,6 +46,8 @@ export interface ModelLifecycleOptions {
   backtest?: { modelId?: string | null; stage?: string; data?: string };
   /** topics left to someone else (remote workers): no built-in handler is registered for them */
   skipTopics?: string[];
+  /** four-eyes per model type (default on for every type; a model's metadata.fourEyes overrides) */
+  fourEyes?: Record<string, boolean>;
   logger?: Logger;
 }
 
@@ -56,6 +58,7 @@ export interface ResolvedOptions {
   thresholds: Thresholds;
   training: { waitForCompletion: boolean };
   backtest: { modelId: string | null; stage: string; data: string };
+  fourEyes: Record<string, boolean>;
 }
 
 export interface SubmitOptions {
@@ -209,6 +212,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
       stage: (options.backtest?.stage ?? 'PROD').toUpperCase(),
       data: options.backtest?.data ?? 'labelled/{date}.csv',
     },
+    fourEyes: { ...options.fourEyes },
   };
   const lifecycle = new ModelLifecycle(engine, resolved, options.logger ?? engine.logger.child({ component: 'mlc' }));
   lifecycle.training.failInterrupted();

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mlc-identity-'));
   const clock = new ManualClock(Date.parse('2024-04-02T05:00:00Z'));
   const engine = await Engine.open({ database: ':memory:', clock, retryBackoff: { initial: 5, max: 20 }, defaultRetries: 1 });
-  const lc = await installModelLifecycle(engine, { dataDir, seedDemo: true });
+  const lc = await installModelLifecycle(engine, { dataDir, seedDemo: true, fourEyes: { 'credit-risk': false } });
   const app = createServerApp(engine, {
     requestLogs: false, cockpit: false, mlc: mlcRouter(lc),
     auth: {
@@ -52,9 +52,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function submitAs(user: 'alice' | 'carol', id: string, metadata: Record<string, unknown> = {}) {
+async function submitAs(user: 'alice' | 'carol', id: string, metadata: Record<string, unknown> = {}, type = 'fraud') {
   await env.http.post('/mlc/models').set('authorization', basic(user)).send({
-    id, name: `Model ${id}`, type: 'fraud', ownerGroup: 'data-science',
+    id, name: `Model ${id}`, type, ownerGroup: 'data-science',
     metadata: { approvalGroup: 'fraud-risk-officers', runtimeTags: ['fraud'], deployStage: 'PROD', testData: 'datasets/credit-card-q2.csv', ...metadata },
   }).expect(201);
   await env.http.post(`/mlc/models/${id}/versions`).set('authorization', basic(user)).attach('model', Buffer.from(model.bytes), 'model.onnx').expect(201);
@@ -104,10 +104,14 @@ describe('approval authorization and four-eyes', () => {
     expect(env.engine.queries.historyOf(instanceId).filter((r) => r.kind === 'taskCompleted').map((r) => r.actor)).toEqual(['bob']);
   });
 
-  it('four-eyes can be turned off per model; then the submitting member may approve', async () => {
-    const instanceId = await submitAs('alice', 'fraud-solo', { fourEyes: false });
-    const approval = await taskOf(env, instanceId, 'Task_Approve');
-    expect((await complete(approval.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(204);
+  it('four-eyes can be turned off per model type or per model; then the submitting member may approve', async () => {
+    const solo = await taskOf(env, await submitAs('alice', 'fraud-solo', { fourEyes: false }), 'Task_Approve');
+    expect((await complete(solo.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(204);
+    const credit = await taskOf(env, await submitAs('alice', 'credit-solo', {}, 'credit-risk'), 'Task_Approve');
+    expect((await complete(credit.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(204);
+    // the type's setting yields to the model's own
+    const strict = await taskOf(env, await submitAs('alice', 'credit-strict', { fourEyes: true }, 'credit-risk'), 'Task_Approve');
+    expect((await complete(strict.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(403);
   });
 
   it('only an admin reassigns; the assignee alone may then complete', async () => {

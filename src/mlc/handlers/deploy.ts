@@ -39,7 +39,7 @@ export const deploy: BuiltinHandler = (lc) => async (job) =>
     }
     // four-eyes, also for approvals that did not come over HTTP: whoever submitted the version does not deploy it
     const approver = lastTaskActor(lc, job.instance.id);
-    if (identityOf(lc.engine).authorization.enabled && approver !== null && fourEyesApplies(lc.registry.model(modelId)) && submittersOf(lc, modelId, n).includes(approver)) {
+    if (identityOf(lc.engine).authorization.enabled && approver !== null && fourEyesApplies(lc, lc.registry.model(modelId)) && submittersOf(lc, modelId, n).includes(approver)) {
       throw failed(`four-eyes: ${approver} submitted ${modelId} v${n} and cannot also approve and deploy it`);
     }
     const pinned = str(v, 'runtimeName');
