@@ -24,8 +24,8 @@ import { AuthConfigError, loadAuthConfig, parseAuthMode, type AuthMode } from '.
 import { toErrorResponse } from './http/errors.js';
 import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
 import { OriginConfigError, originPolicy, splitList } from './http/origin-policy.js';
-import { installModelLifecycle, mlcRouter } from './mlc/index.js';
 import { identityCommand, IdentityCliError } from './cli/identity.js';
+import { checkTrainers, installModelLifecycle, mlcRouter } from './mlc/index.js';
 
 export interface ServeOptions {
   port?: number;
@@ -47,6 +47,8 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** time a client has to send the headers (default 30000; 0 is not honoured) */
   headersTimeoutMs?: number;
+  /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
+  trainersFile?: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -113,6 +115,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
+      trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
       logger,
     });
   } catch (error) {
@@ -153,6 +156,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     return closing;
   };
   return { engine, server, url, close };
+}
+
+/** The operator's training commands: the only ones a model's `metadata.trainer` can select. */
+async function readTrainers(file: string | undefined): Promise<Record<string, string[]> | undefined> {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`Cannot read the trainers file '${file}': ${(error as Error).message}`);
+  }
+  try {
+    return checkTrainers(parsed) as Record<string, string[]>;
+  } catch (error) {
+    throw new CliError(`Invalid trainers file '${file}': ${(error as Error).message}`);
+  }
 }
 
 /** Deploys every processes/*.bpmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
@@ -230,7 +249,7 @@ function parseArgs(argv: string[]): Parsed {
 
 const USAGE = `usage:
   mlc serve  [--port 8080] [--host 127.0.0.1] [--db ./data/mlc.sqlite] [--processes ./processes] [--auth none|basic|bearer] [--auth-file auth.json]
-             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000]
+             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json]
   mlc deploy <file.bpmn ...> [--url http://127.0.0.1:8080/engine-rest | --db ./data/mlc.sqlite] [--name name]
   mlc start  <processKey> [--business-key key] [--variables '{"a": 1}'] [--url … | --db …]
   mlc lint   <file.bpmn ...>
@@ -269,6 +288,7 @@ export async function main(argv: string[]): Promise<number> {
         allowedOrigins: flag('allowed-origins') === undefined ? undefined : splitList(flag('allowed-origins')),
         requestTimeoutMs: flag('request-timeout-ms') === undefined ? undefined : Number(flag('request-timeout-ms')),
         headersTimeoutMs: flag('headers-timeout-ms') === undefined ? undefined : Number(flag('headers-timeout-ms')),
+        trainersFile: flag('trainers'),
       });
       console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest)`);
       await new Promise<void>((done) => {

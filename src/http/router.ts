@@ -23,6 +23,10 @@ import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
 import { historyRoutes } from './routes/history.js';
 import { identityRoutes } from './routes/identity.js';
+import { executionRoutes } from './routes/execution.js';
+import { eventSubscriptionRoutes } from './routes/event-subscription.js';
+import { variableInstanceRoutes } from './routes/variable-instance.js';
+import { taskVariableRoutes } from './routes/task-variables.js';
 
 export interface RouterOptions {
   /** none (default), basic or bearer */
@@ -56,6 +60,7 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...processDefinitionRoutes(ctx),
     ...processInstanceRoutes(ctx),
     ...taskRoutes(ctx),
+    ...taskVariableRoutes(ctx),
     ...messageRoutes(ctx),
     ...signalRoutes(ctx),
     ...externalTaskRoutes(ctx),
@@ -63,6 +68,9 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...jobRoutes(ctx),
     ...historyRoutes(ctx),
     ...identityRoutes(ctx),
+    ...executionRoutes(ctx),
+    ...eventSubscriptionRoutes(ctx),
+    ...variableInstanceRoutes(ctx),
   ];
 }
 
