@@ -29,6 +29,9 @@ export interface GroupInput {
 /** A server-side rule run before a task is completed over HTTP (four-eyes, read-only evidence); throws to refuse. */
 export type TaskGuard = (input: { task: TaskRecord; userId: string | null; variables: Record<string, unknown>; authorizationEnabled: boolean }) => void;
 
+/** A server-side rule run before variables of a running instance are changed over HTTP; throws to refuse. */
+export type VariableWriteGuard = (input: { instanceId: string; names: string[]; userId: string | null }) => void;
+
 export interface AuthorizationSettings {
   /** enforce task authorization, the authorization table and four-eyes (Camunda 7: authorization enabled) */
   enabled: boolean;
@@ -63,6 +66,7 @@ export class IdentityService {
   readonly store: IdentityStore;
   authorization: AuthorizationSettings = { enabled: false, table: OPEN_TABLE };
   private readonly guards: TaskGuard[] = [];
+  private readonly variableGuards: VariableWriteGuard[] = [];
   /** sha256(user:password) → the stored hash it was checked against and the answer */
   private readonly checked = new Map<string, { hash: string | null; ok: boolean }>();
 
@@ -233,6 +237,14 @@ export class IdentityService {
 
   runTaskGuards(task: TaskRecord, userId: string | null, variables: Record<string, unknown>): void {
     for (const guard of this.guards) guard({ task, userId, variables, authorizationEnabled: this.authorization.enabled });
+  }
+
+  addVariableGuard(guard: VariableWriteGuard): void {
+    this.variableGuards.push(guard);
+  }
+
+  runVariableGuards(instanceId: string, names: string[], userId: string | null): void {
+    for (const guard of this.variableGuards) guard({ instanceId, names, userId });
   }
 }
 

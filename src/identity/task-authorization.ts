@@ -58,3 +58,17 @@ export function authorizeCompletion(identity: IdentityService, task: TaskRecord,
   checkTaskAction(identity, task, userId, { kind: 'complete' });
   identity.runTaskGuards(task, userId, variables);
 }
+
+/**
+ * Before variables of a running instance change over HTTP: through a task, the user who may work
+ * on it; directly on the instance or an execution, only admins (Camunda's UPDATE_VARIABLE on
+ * ProcessInstance, which no group has by default); then the registered guards (frozen evidence).
+ */
+export function authorizeVariableWrite(identity: IdentityService, input: { userId: string | null; instanceId: string; names: string[]; task?: TaskRecord }): void {
+  const { userId, instanceId, names, task } = input;
+  if (task) checkTaskAction(identity, task, userId, { kind: 'complete' });
+  else if (identity.authorization.enabled && userId !== null && !identity.isAdmin(userId)) {
+    throw AuthorizationError.missing(userId, 'UPDATE_VARIABLE', 'ProcessInstance', instanceId);
+  }
+  identity.runVariableGuards(instanceId, names, userId);
+}

@@ -11,7 +11,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { BadRequestError } from '../runtime/errors.js';
 import { AuthorizationError } from '../identity/authorization-error.js';
-import { identityOf, type TaskGuard } from '../identity/identity-service.js';
+import { identityOf, type TaskGuard, type VariableWriteGuard } from '../identity/identity-service.js';
 import type { ModelRecord } from '../store/registry-store.js';
 import type { ModelLifecycle } from './lifecycle.js';
 
@@ -51,5 +51,19 @@ export function approvalGuard(lc: ModelLifecycle): TaskGuard {
       throw AuthorizationError.missing(userId, 'APPROVE', 'Model', `${model.id}:v${version ?? '?'}`,
         'Four-eyes: the user who submitted a model version cannot approve it.');
     }
+  };
+}
+
+/**
+ * While an approval task is open, its evidence is frozen: variables other than the decision
+ * inputs cannot be set or removed over REST (task, process-instance or execution variables).
+ */
+export function frozenEvidenceGuard(lc: ModelLifecycle): VariableWriteGuard {
+  return ({ instanceId, names }) => {
+    const open = lc.engine.queries.tasks({ processInstanceId: instanceId }).find((t) => APPROVAL_TASKS[t.definitionKey] === t.elementId);
+    if (!open) return;
+    const evidence = names.find((n) => !APPROVAL_INPUTS.includes(n));
+    if (evidence === undefined) return;
+    throw new BadRequestError(`Cannot change variable '${evidence}' of process instance ${instanceId}: it is evidence of the open approval task ${open.id} and read-only`);
   };
 }

@@ -24,7 +24,7 @@ import { checkTrainers, type Trainers } from './training/trainers.js';
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from './ml/model-limits.js';
 import { buildAudit, type AuditReport } from './audit.js';
 import { seedDemo } from './seed.js';
-import { approvalGuard } from './approval-guard.js';
+import { approvalGuard, frozenEvidenceGuard } from './approval-guard.js';
 import { identityOf } from '../identity/identity-service.js';
 
 export interface ModelLifecycleOptions {
@@ -236,6 +236,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
   await lifecycle.runtimes.restore();
 
   identityOf(engine).addTaskGuard(approvalGuard(lifecycle));
+  identityOf(engine).addVariableGuard(frozenEvidenceGuard(lifecycle));
   const skip = new Set(options.skipTopics ?? []);
   const handlers = builtinHandlers(lifecycle);
   for (const topic of BUILTIN_TOPICS) {

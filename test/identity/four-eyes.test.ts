@@ -93,6 +93,20 @@ describe('approval authorization and four-eyes', () => {
     const tampered = await complete(approval.id, BOB, { ...yes, modelVersion: { value: 2, type: 'Integer' } });
     expect(tampered.status).toBe(400);
     expect(tampered.body.message).toMatch(/'modelVersion' is evidence of the approval and read-only; only approved and comment are inputs/);
+    // nor change it beforehand through the variable routes: non-admins may not touch instance variables,
+    // and while the approval is open its evidence is frozen even for an admin
+    const setInstanceVariable = (authorization: string) => env.http.put(`/engine-rest/process-instance/${instanceId}/variables/modelVersion`)
+      .set('authorization', authorization).send({ value: 2, type: 'Integer' });
+    const carolSets = await setInstanceVariable(basic('carol'));
+    expect(carolSets.status).toBe(403);
+    expect(carolSets.body.message).toBe(`The user with id 'carol' does not have 'UPDATE_VARIABLE' permission on resource '${instanceId}' of type 'ProcessInstance'.`);
+    const rootSets = await setInstanceVariable(ROOT);
+    expect(rootSets.status).toBe(400);
+    expect(rootSets.body.message).toMatch(/'modelVersion' .* is evidence of the open approval task .* and read-only/);
+    expect((await env.http.put(`/engine-rest/task/${approval.id}/variables/auc`).set('authorization', BOB).send({ value: 0.99, type: 'Double' })).status).toBe(400);
+    expect((await env.http.put(`/engine-rest/task/${approval.id}/variables/comment`).set('authorization', basic('carol')).send({ value: 'x', type: 'String' })).status).toBe(403);
+    expect((await env.http.put(`/engine-rest/task/${approval.id}/variables/comment`).set('authorization', BOB).send({ value: 'draft', type: 'String' })).status).toBe(204);
+
     // sending evidence back unchanged is fine (forms do), only the decision counts
     expect((await complete(approval.id, BOB, { ...yes, modelId: { value: 'fraud-4e', type: 'String' } })).status).toBe(204);
 
