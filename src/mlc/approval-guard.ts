@@ -14,6 +14,7 @@ import { AuthorizationError } from '../identity/authorization-error.js';
 import { identityOf, type TaskGuard, type VariableWriteGuard } from '../identity/identity-service.js';
 import type { ModelRecord } from '../store/registry-store.js';
 import type { ModelLifecycle } from './lifecycle.js';
+import { approvalGroupOf } from './handlers/deployed-model.js';
 
 const APPROVAL_TASKS: Readonly<Record<string, string>> = { OnModelChanged: 'Task_Approve', RetrainOnDrift: 'Task_Approve' };
 export const APPROVAL_INPUTS: readonly string[] = ['approved', 'comment'];
@@ -66,4 +67,23 @@ export function frozenEvidenceGuard(lc: ModelLifecycle): VariableWriteGuard {
     if (evidence === undefined) return;
     throw new BadRequestError(`Cannot change variable '${evidence}' of process instance ${instanceId}: it is evidence of the open approval task ${open.id} and read-only`);
   };
+}
+
+/**
+ * A status set by hand (`POST /mlc/models/{id}/versions/{n}/status`) to `approved` is an approval
+ * too: with authorization on it needs the `approve` authorization, membership of the model's
+ * approval group (as the approval task's candidate group would) and obeys four-eyes.
+ */
+export function checkManualApproval(lc: ModelLifecycle, userId: string | null, modelId: string, version: number): void {
+  const identity = identityOf(lc.engine);
+  if (!identity.authorization.enabled || userId === null) return;
+  identity.require(userId, 'approve', modelId);
+  const model = lc.registry.model(modelId);
+  const group = approvalGroupOf(model);
+  if (!identity.isAdmin(userId) && !identity.groupIdsOf(userId).includes(group)) {
+    throw AuthorizationError.missing(userId, 'APPROVE', 'Model', `${modelId}:v${version}`, `Only members of the approval group '${group}' may approve it.`);
+  }
+  if (fourEyesApplies(lc, model) && submittersOf(lc, modelId, version).includes(userId)) {
+    throw AuthorizationError.missing(userId, 'APPROVE', 'Model', `${modelId}:v${version}`, 'Four-eyes: the user who submitted a model version cannot approve it.');
+  }
 }

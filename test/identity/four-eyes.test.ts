@@ -128,6 +128,20 @@ describe('approval authorization and four-eyes', () => {
     expect((await complete(strict.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(403);
   });
 
+  it('setting the status to approved by hand is an approval too: approval group, four-eyes and the approve authorization apply', async () => {
+    const instanceId = await submitAs('alice', 'fraud-manual');
+    await taskOf(env, instanceId, 'Task_Approve'); // tested by now
+    const byAlice = await env.http.post('/mlc/models/fraud-manual/versions/1/status').set('authorization', basic('alice')).send({ status: 'approved' });
+    expect(byAlice.status).toBe(403);
+    expect(byAlice.body).toEqual({ type: 'AuthorizationException', message: expect.stringMatching(/^The user with id 'alice' does not have 'APPROVE' permission on resource 'fraud-manual:v1' of type 'Model'\. Four-eyes/) });
+    const byCarol = await env.http.post('/mlc/models/fraud-manual/versions/1/status').set('authorization', basic('carol')).send({ status: 'approved' });
+    expect(byCarol.status).toBe(403);
+    expect(byCarol.body.message).toMatch(/Only members of the approval group 'fraud-risk-officers' may approve it\.$/);
+    const byBob = await env.http.post('/mlc/models/fraud-manual/versions/1/status').set('authorization', BOB).send({ status: 'approved' });
+    expect(byBob.status).toBe(200);
+    expect(byBob.body.status).toBe('approved');
+  });
+
   it('only an admin reassigns; the assignee alone may then complete', async () => {
     const instanceId = await submitAs('carol', 'fraud-assign');
     const approval = await taskOf(env, instanceId, 'Task_Approve');

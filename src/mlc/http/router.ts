@@ -20,6 +20,7 @@ import { readUpload } from './upload.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeCompletion } from '../../identity/task-authorization.js';
 import { AuthorizationError } from '../../identity/authorization-error.js';
+import { checkManualApproval } from '../approval-guard.js';
 
 export interface MlcRouterOptions {
   /** largest accepted ONNX upload (default 64 MiB) */
@@ -156,6 +157,7 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   router.post('/models/:id/versions/:n/status', wrap((req, res) => {
     const b = body<{ status: string; reason?: string | null }>(S.SetStatus, req.body);
     if (b.status === 'deployed') throw badRequest('a version becomes deployed through a deployment (the deploy task), not by setting its status');
+    if (b.status === 'approved') checkManualApproval(lc, actorOf(res), modelParam(req), versionParam(req));
     return versionDto(registry.transition(modelParam(req), versionParam(req), b.status, { actor: actorOf(res), reason: b.reason ?? null }));
   }));
   router.post('/models/:id/versions/:n/submit', wrap(async (req, res) => {
