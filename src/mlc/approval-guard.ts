@@ -25,9 +25,9 @@ export function fourEyesApplies(lc: ModelLifecycle, model: ModelRecord): boolean
   return lc.options.fourEyes[model.type] ?? true;
 }
 
-/** Who submitted a version: the actors of its `submitted` events. */
+/** Who brought a version forward: the actors of its `registered` (upload) and `submitted` events. */
 export function submittersOf(lc: ModelLifecycle, modelId: string, version: number): string[] {
-  return lc.registry.events(modelId, version).filter((e) => e.kind === 'submitted' && e.actor !== null).map((e) => e.actor!);
+  return lc.registry.events(modelId, version).filter((e) => (e.kind === 'submitted' || e.kind === 'registered') && e.actor !== null).map((e) => e.actor!);
 }
 
 export function approvalGuard(lc: ModelLifecycle): TaskGuard {

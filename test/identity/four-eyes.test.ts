@@ -128,6 +128,20 @@ describe('approval authorization and four-eyes', () => {
     expect((await complete(strict.id, basic('alice'), { approved: { value: false, type: 'Boolean' } })).status).toBe(403);
   });
 
+  it('the user who uploaded the version counts as its submitter too', async () => {
+    await env.http.post('/mlc/models').set('authorization', BOB).send({
+      id: 'fraud-upload', name: 'Model fraud-upload', type: 'fraud',
+      metadata: { approvalGroup: 'fraud-risk-officers', runtimeTags: ['fraud'], testData: 'datasets/credit-card-q2.csv' },
+    }).expect(201);
+    await env.http.post('/mlc/models/fraud-upload/versions').set('authorization', BOB).attach('model', Buffer.from(model.bytes), 'model.onnx').expect(201);
+    const instanceId = (await env.http.post('/mlc/models/fraud-upload/versions/1/submit').set('authorization', basic('alice')).send({}).expect(201)).body.processInstanceId;
+    const approval = await taskOf(env, instanceId, 'Task_Approve');
+    const no = { approved: { value: false, type: 'Boolean' } };
+    expect((await complete(approval.id, BOB, no)).body.message).toMatch(/Four-eyes/);
+    expect((await complete(approval.id, basic('alice'), no)).status).toBe(403);
+    expect((await complete(approval.id, ROOT, no)).status).toBe(204); // an admin who did neither
+  });
+
   it('setting the status to approved by hand is an approval too: approval group, four-eyes and the approve authorization apply', async () => {
     const instanceId = await submitAs('alice', 'fraud-manual');
     await taskOf(env, instanceId, 'Task_Approve'); // tested by now
