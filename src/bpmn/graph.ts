@@ -139,6 +139,22 @@ export interface CallActivitySettings {
   businessKey?: Expression;
 }
 
+/** A business-rule task that evaluates a deployed DMN decision (instead of a job). */
+export interface DecisionSettings {
+  /** C7 `camunda:decisionRef` (text or `${...}`), C8 `zeebe:calledDecision decisionId` (text or `=...`) */
+  decisionRef: Expression;
+  binding: 'latest' | 'deployment' | 'version' | 'versionTag';
+  version?: number;
+  versionTag?: string;
+  tenantId?: string;
+  resultVariable?: string;
+  /**
+   * What lands in the result variable: Camunda 7's `camunda:mapDecisionResult` (default
+   * resultList), or `output` for Camunda 8 (the decision's output: value, context or list).
+   */
+  resultMapping: 'singleEntry' | 'singleResult' | 'collectEntries' | 'resultList' | 'output';
+}
+
 export interface MultiInstanceSettings {
   sequential: boolean;
   loopCardinality?: Expression;
@@ -177,6 +193,7 @@ export interface FlowNode {
   script?: ScriptSettings;
   io?: IoMapping;
   callActivity?: CallActivitySettings;
+  decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;

@@ -41,9 +41,14 @@ function treeList(nodes: TreeNode[]): HTMLElement {
     n.children.length ? treeList(n.children) : null)));
 }
 
-function describe(row: HistoryRow): string {
+function describe(row: HistoryRow): string | HTMLElement {
   const data = row.data && typeof row.data === 'object' ? (row.data as Record<string, unknown>) : {};
   switch (row.kind) {
+    case 'decisionEvaluated': {
+      const rules = Array.isArray(data.matchedRules) ? data.matchedRules.join(', ') : '';
+      return h('a', { href: `#/decision/${seg(String(data.decisionDefinitionId))}?evaluation=${encodeURIComponent(String(data.decisionInstanceId))}` },
+        `${String(data.decisionKey)} v${String(data.decisionVersion)}: ${rules || 'no rule matched'}`);
+    }
     case 'variableSet':
       return `${String(data.name)} = ${String(data.value).slice(0, 80)}`;
     case 'incidentCreated':
