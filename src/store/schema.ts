@@ -355,6 +355,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX decision_instances_instance ON decision_instances (instance_id) WHERE instance_id IS NOT NULL;
   CREATE INDEX decision_instances_definition ON decision_instances (decision_definition_id);
   CREATE INDEX decision_instances_key ON decision_instances (decision_key, evaluated_at);
+  `,
   /* 5: identity (src/identity): users with scrypt password hashes, groups, memberships, user-bound API tokens */ `
   CREATE TABLE identity_users (
     id TEXT PRIMARY KEY,
