@@ -3,6 +3,8 @@
  * The runtime reads only this; it never touches moddle objects.
  */
 
+import type { FormField } from './form-fields.js';
+
 /** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
 export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
 
@@ -114,6 +116,8 @@ export interface UserTaskSettings {
   formKey?: string;
   /** Camunda 7 `camunda:formRef` / Camunda 8 `zeebe:formDefinition formId` */
   formRef?: string;
+  /** Camunda 7 generated form (`camunda:formData`) */
+  formFields?: FormField[];
   dueDate?: Expression;
   followUpDate?: Expression;
   priority?: Expression;
