@@ -121,6 +121,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       metrics.detach();
+      await lifecycle.close(); // training workers, ONNX sessions
       await engine.close();
       logger.info('mlc-engine stopped');
     })();
