@@ -1,6 +1,6 @@
 import { ApiError, cockpit, rest, seg } from '../api.js';
 import { diagramPanel } from '../diagram.js';
-import { badge, formatTime, h, notify, pretty, replaceChildren, shortId } from '../dom.js';
+import { badge, formatTime, h, notify, pretty, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 
 import type { TreeNode } from '../../api.js';
@@ -104,7 +104,7 @@ export const instancePage: Page = async (main, ctx) => {
         h('div', {},
           h('h1', {}, detail.definition.name, ' ', h('span', { class: 'muted' }, `v${detail.definition.version ?? '?'}`)),
           h('p', { class: 'muted small' },
-            `Instance ${instance.id}`, instance.businessKey ? ` · business key ${instance.businessKey}` : '',
+            'Instance ', copyableId(instance.id), instance.businessKey ? ` · business key ${instance.businessKey}` : '',
             ` · started ${formatTime(instance.startedAt)}`, instance.endedAt ? ` · ended ${formatTime(instance.endedAt)}` : '', ' · ',
             h('a', { href: `#/processes/${encodeURIComponent(instance.definitionId)}` }, 'definition'),
             instance.parentInstanceId ? [' · ', h('a', { href: `#/instance/${encodeURIComponent(instance.parentInstanceId)}` }, 'parent instance')] : null)),
@@ -156,7 +156,7 @@ export const instancePage: Page = async (main, ctx) => {
     }
   };
   const cancel = async () => {
-    if (!window.confirm(`Cancel process instance ${shortId(id)}? Its active tasks and jobs are withdrawn.`)) return;
+    if (!window.confirm(`Cancel process instance ${id}? Its active tasks and jobs are withdrawn.`)) return;
     try {
       await rest.delete(`/process-instance/${seg(id)}`);
       notify('Instance cancelled');

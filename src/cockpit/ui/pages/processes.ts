@@ -1,6 +1,6 @@
 import { cockpit, rest, seg } from '../api.js';
 import { diagramPanel, type ElementCount } from '../diagram.js';
-import { badge, formatTime, h, pager, replaceChildren, shortId } from '../dom.js';
+import { badge, formatTime, h, pager, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 
 interface Version {
@@ -111,7 +111,7 @@ export const processesPage: Page = async (main, ctx) => {
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Business key'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Incidents'))),
         h('tbody', {}, data.items.map((i) => h('tr', {},
-          h('td', {}, h('a', { href: `#/instance/${encodeURIComponent(i.id)}`, title: i.id }, shortId(i.id))),
+          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`)),
           h('td', {}, i.businessKey ?? '—'),
           h('td', {}, formatTime(i.startedAt)),
           h('td', {}, i.incidents ? badge(i.incidents, 'bad') : '0'))))),
