@@ -312,4 +312,12 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // the cockpit's layout of a diagram deployed without diagram interchange (the deployed XML stays as written)
+  `
+  CREATE TABLE diagram_layouts (
+    definition_id TEXT PRIMARY KEY,
+    xml TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

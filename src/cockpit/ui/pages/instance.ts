@@ -94,8 +94,8 @@ export const instancePage: Page = async (main, ctx) => {
     }
     const { instance } = detail;
     if (!xmlShown) {
-      const xml = await rest.get<{ bpmn20Xml: string }>(`/process-definition/${seg(instance.definitionId)}/xml`);
-      await diagram.show(xml.bpmn20Xml, detail.definition.name);
+      const drawn = await cockpit.get<{ xml: string }>(`/definitions/${seg(instance.definitionId)}/diagram`);
+      await diagram.show(drawn.xml, detail.definition.name);
       xmlShown = true;
     }
     const running = instance.state === 'active';
