@@ -23,6 +23,7 @@ function run(args: string[], env: Record<string, string> = {}, onStdout?: (text:
   });
 }
 
+// every test spawns the CLI (tsx compiles it on each start): seconds per spawn on a busy machine
 describe('mlc CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +94,7 @@ describe('mlc CLI', () => {
     expect(spawned.stdout).toMatch(/broken-gateway\.bpmn:\d+:\d+: error/);
   });
 
-  it('prints help for the CLI and for each command, and refuses unknown commands and flags', async () => {
+  it('prints help for the CLI and for each command, and refuses unknown commands and flags', { timeout: 120_000 }, async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['serve', 'deploy', 'start', 'lint']) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
@@ -114,7 +115,7 @@ describe('mlc CLI', () => {
     expect((await run(['start', 'Key', '--variables', '[1]'])).stderr).toMatch(/--variables must be a JSON object/);
   });
 
-  it('--url takes the server root as well as the REST base', async () => {
+  it('--url takes the server root as well as the REST base', { timeout: 120_000 }, async () => {
     expect(restBaseUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/engine-rest');
     expect(restBaseUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/engine-rest');
     expect(restBaseUrl('http://127.0.0.1:8080/engine-rest/')).toBe('http://127.0.0.1:8080/engine-rest');
@@ -144,7 +145,7 @@ describe('mlc CLI', () => {
     expect(refused.stderr).toMatch(/^mlc: cannot reach http:\/\/127\.0\.0\.1:\d+\/engine-rest/);
   });
 
-  it('lint adds bpmnlint with Camunda\'s rules as warnings, so it fails exactly when deploy refuses', async () => {
+  it('lint adds bpmnlint with Camunda\'s rules as warnings, so it fails exactly when deploy refuses', { timeout: 120_000 }, async () => {
     expect(platformConfig('<definitions modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.22.0">')).toBe('plugin:camunda-compat/camunda-platform-7-22');
     expect(platformConfig('<definitions modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">')).toBe('plugin:camunda-compat/camunda-cloud-8-6');
     expect(platformConfig('<definitions xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">')).toBe('plugin:camunda-compat/camunda-cloud-8-8');
@@ -174,7 +175,7 @@ describe('mlc CLI', () => {
     expect((await run(['lint', quickFile, '--strict'])).code).toBe(1);
   });
 
-  it('logs lifecycle events at info as JSON or pretty lines, and requests only at debug', async () => {
+  it('logs lifecycle events at info as JSON or pretty lines, and requests only at debug', { timeout: 120_000 }, async () => {
     const logged = async (format: string, level: string) => {
       let url = '';
       const result = await run(['serve', '--port', '0', '--db', join(dir, `log-${format}-${level}.sqlite`), '--processes', join(dir, 'missing'), '--log-format', format, '--log-level', level], { MLC_SEED_DEMO: 'false' }, (stdout, child) => {
