@@ -9,7 +9,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Engine } from '../runtime/engine.js';
 import type { EngineObserver } from '../runtime/engine-observer.js';
-import { MetricsQueries } from '../store/metrics-queries.js';
+import { MetricsQueries, type InstanceCount } from '../store/metrics-queries.js';
 import type { ModelLifecycle } from '../mlc/lifecycle.js';
 import { latestPsi } from './psi.js';
 
@@ -41,9 +41,11 @@ export function createEngineMetrics(engine: Engine, options: EngineMetricsOption
   const closed = () => !engine.db.open;
 
   // ---- read at scrape time
+  // one GROUP BY per scrape feeds the four instance metrics (read again if the registry is collected directly)
+  let snapshot: InstanceCount[] | null = null;
   const sumByProcess = (states: (state: string) => boolean) => {
     const sums = new Map<string, number>();
-    for (const row of queries.instanceCounts()) if (states(row.state)) sums.set(row.processKey, (sums.get(row.processKey) ?? 0) + row.count);
+    for (const row of snapshot ?? queries.instanceCounts()) if (states(row.state)) sums.set(row.processKey, (sums.get(row.processKey) ?? 0) + row.count);
     return sums;
   };
   new Counter({
@@ -167,5 +169,13 @@ export function createEngineMetrics(engine: Engine, options: EngineMetricsOption
     },
   };
   const detach = engine.observers.add(observer);
-  return { registry, scrape: () => registry.metrics(), contentType: registry.contentType, detach };
+  const scrape = async () => {
+    snapshot = closed() ? [] : queries.instanceCounts();
+    try {
+      return await registry.metrics();
+    } finally {
+      snapshot = null;
+    }
+  };
+  return { registry, scrape, contentType: registry.contentType, detach };
 }

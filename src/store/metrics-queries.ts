@@ -33,8 +33,10 @@ export class MetricsQueries {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       instances: p(`SELECT definition_key AS processKey, state, COUNT(*) AS count FROM instances GROUP BY state, definition_key`),
-      incidents: p(`SELECT COALESCE(i.definition_key, '') AS processKey, COUNT(*) AS count
-        FROM incidents n LEFT JOIN instances i ON i.id = n.instance_id GROUP BY 1`),
+      // incidents carry their definition: counted per definition first, then named by its key (a handful of rows)
+      incidents: p(`SELECT COALESCE(d.key, '') AS processKey, SUM(n.count) AS count
+        FROM (SELECT definition_id, COUNT(*) AS count FROM incidents GROUP BY definition_id) n
+        LEFT JOIN definitions d ON d.id = n.definition_id GROUP BY 1`),
       // due = could run now (retries left, due, not locked by anyone alive): the backlog
       jobsDue: p(`SELECT kind, COALESCE(topic, '') AS topic, COUNT(*) AS count FROM jobs
         WHERE retries > 0 AND due_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?) GROUP BY kind, topic`),
