@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Engine } from './runtime/engine.js';
 import { AuthConfigError, parseAuthMode } from './http/auth.js';
+import { splitList } from './http/origin-policy.js';
 import { toErrorResponse } from './http/errors.js';
 import { serve, ServeConfigError } from './server.js';
 import { LogConfigError, createLogger } from './observability/logger.js';
@@ -51,6 +52,11 @@ const COMMANDS = {
       'auth-file': { help: 'JSON file with users/tokens (env MLC_AUTH_FILE)' },
       'log-level': { help: 'fatal | error | warn | info | debug | trace | silent (default info; env MLC_LOG_LEVEL). Requests are logged at debug' },
       'log-format': { help: 'pretty | json (default pretty on a terminal, json otherwise; env MLC_LOG_FORMAT)' },
+      'allowed-hosts': { help: 'comma-separated host names the server answers to besides localhost and --host (DNS rebinding check; env MLC_ALLOWED_HOSTS)' },
+      'allowed-origins': { help: 'comma-separated browser origins besides the server\'s own and Camunda Modeler\'s that may change state (env MLC_ALLOWED_ORIGINS)' },
+      'request-timeout-ms': { help: 'time a client has to send a whole request (default 300000; env MLC_REQUEST_TIMEOUT_MS)' },
+      'headers-timeout-ms': { help: 'time a client has to send the headers (default 30000; env MLC_HEADERS_TIMEOUT_MS)' },
+      trainers: { help: 'JSON file of the training commands models may select: {"name": ["argv0", "arg"]} (env MLC_TRAINERS_FILE)' },
     },
     more: [
       'Environment: MLC_AUTH_USERS="alice:secret,bob:pw" (basic), MLC_AUTH_TOKENS="t1,t2" (bearer),',
@@ -172,6 +178,11 @@ async function runServe(flags: Map<string, string>): Promise<number> {
     auth: flags.has('auth') ? parseAuthMode(flags.get('auth')) : undefined,
     authFile: flags.get('auth-file'),
     dataDir: flags.get('data-dir'),
+    allowedHosts: flags.has('allowed-hosts') ? splitList(flags.get('allowed-hosts')) : undefined,
+    allowedOrigins: flags.has('allowed-origins') ? splitList(flags.get('allowed-origins')) : undefined,
+    requestTimeoutMs: flags.has('request-timeout-ms') ? Number(flags.get('request-timeout-ms')) : undefined,
+    headersTimeoutMs: flags.has('headers-timeout-ms') ? Number(flags.get('headers-timeout-ms')) : undefined,
+    trainersFile: flags.get('trainers'),
     logger,
     env,
   });

@@ -11,7 +11,9 @@ import type { Logger } from 'pino';
 import { Engine } from './runtime/engine.js';
 import { createServerApp } from './http/app.js';
 import { loadAuthConfig, parseAuthMode, type AuthMode } from './http/auth.js';
-import { installModelLifecycle, mlcRouter, type ModelLifecycle } from './mlc/index.js';
+import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
+import { OriginConfigError, originPolicy, splitList } from './http/origin-policy.js';
+import { checkTrainers, installModelLifecycle, mlcRouter, type ModelLifecycle } from './mlc/index.js';
 import { createEngineMetrics } from './observability/metrics.js';
 import { createLogger } from './observability/logger.js';
 
@@ -39,6 +41,16 @@ export interface ServeOptions {
   logger?: Logger;
   /** json or pretty (default MLC_LOG_FORMAT, else pretty on a terminal) */
   logFormat?: string;
+  /** host names a no-auth server answers to besides localhost, 127.0.0.1, [::1] and --host (DNS rebinding) */
+  allowedHosts?: string[];
+  /** browser origins besides the server's own and Camunda Modeler's `file://` that may change state */
+  allowedOrigins?: string[];
+  /** time a client has to send a whole request (default 300000; 0 is not honoured) */
+  requestTimeoutMs?: number;
+  /** time a client has to send the headers (default 30000; 0 is not honoured) */
+  headersTimeoutMs?: number;
+  /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
+  trainersFile?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -74,6 +86,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     );
   }
   const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env });
+  const configuredHosts = options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS);
+  const allowedHosts = [...configuredHosts, host];
+  let origins;
+  try {
+    origins = originPolicy(options.allowedOrigins ?? splitList(env.MLC_ALLOWED_ORIGINS));
+  } catch (error) {
+    if (error instanceof OriginConfigError) throw new ServeConfigError(error.message);
+    throw error;
+  }
+  const envMs = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : Number(value));
+  const { timeouts, warnings } = resolveServerTimeouts({
+    requestTimeoutMs: options.requestTimeoutMs ?? envMs(env.MLC_REQUEST_TIMEOUT_MS),
+    headersTimeoutMs: options.headersTimeoutMs ?? envMs(env.MLC_HEADERS_TIMEOUT_MS),
+  });
   const logger = options.logger ?? createLogger({ level: env.MLC_LOG_LEVEL, format: options.logFormat ?? env.MLC_LOG_FORMAT });
   const database = options.db ?? env.MLC_DB ?? './data/mlc.sqlite';
   const engine = await Engine.open({ database, logger });
@@ -90,6 +116,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
+      trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
       logger,
     });
   } catch (error) {
@@ -97,16 +124,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     throw error;
   }
   lifecycle.on('alert', (alert: { id?: string; modelId?: string; message?: string } | null) => logger.info({ alert: alert?.id, modelId: alert?.modelId }, alert?.message ?? 'model alert'));
+  for (const warning of warnings) logger.warn(warning);
   const metrics = createEngineMetrics(engine, { lifecycle, defaultMetrics: true });
-  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), metrics });
-  const server = await new Promise<Server>((resolveListen, reject) => {
-    const s = app.listen(port, host, () => resolveListen(s));
-    s.once('error', reject);
+  // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding;
+  // with auth on it runs only when names were configured
+  const checkHost = mode === 'none' || configuredHosts.length > 0;
+  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), metrics, allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
+  // the timeouts bound receiving a request only: long polls (fetchAndLock) still wait minutes for their answer
+  const server = createHttpServer(app, timeouts);
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen());
   }).catch(async (error: unknown) => {
+    await lifecycle.close();
     await engine.close();
     throw error;
   });
-  server.requestTimeout = 0; // long polls (fetchAndLock) may legitimately wait minutes
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
@@ -128,6 +161,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     return closing;
   };
   return { engine, lifecycle, server, url, close };
+}
+
+/** The operator's training commands: the only ones a model's `metadata.trainer` can select. */
+async function readTrainers(file: string | undefined): Promise<Record<string, string[]> | undefined> {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ServeConfigError(`Cannot read the trainers file '${file}': ${(error as Error).message}`);
+  }
+  try {
+    return checkTrainers(parsed) as Record<string, string[]>;
+  } catch (error) {
+    throw new ServeConfigError(`Invalid trainers file '${file}': ${(error as Error).message}`);
+  }
 }
 
 /** Deploys every processes/*.bpmn in one deployment with duplicate filtering; an empty or missing folder is fine. */

@@ -7,6 +7,7 @@ import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
+import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
 
 /** An element instance as a step holds it in memory. */
@@ -32,6 +33,8 @@ export interface StepServices {
   timeZone?: string;
   /** called for kinds of work later issues plug in (timers, messages) */
   hooks?: StepHooks;
+  /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
+  budgets?: EngineBudgets;
 }
 
 export interface StepHooks {
@@ -49,8 +52,11 @@ export interface StepHooks {
   propagateErrorToParent?(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Bounds one step so a model that loops without a wait state cannot hang the engine. */
-const MAX_OPERATIONS = 100_000;
+/**
+ * Past maxStepOperations new tokens are parked (see `enter`), so a step ends soon after; this
+ * is only the backstop should some operation keep scheduling others without entering an element.
+ */
+const BACKSTOP_OPERATIONS_FACTOR = 2;
 
 interface Operation {
   ei: ElementInstance | null;
@@ -67,12 +73,16 @@ export class Step {
   readonly now: number;
   readonly graph: ProcessGraph;
   private readonly eis = new Map<string, ElementInstance>();
+  /** element instances by scope (null = process level), so finding a scope's children does not scan every token */
+  private readonly byScope = new Map<string | null, Map<string, ElementInstance>>();
   private readonly removed = new Set<ElementInstance>();
   private readonly vars = new Map<string, Map<string, unknown>>();
   private readonly dirtyVars = new Map<string, Set<string>>();
   /** variables that have a row (loaded, or written by this step): only those need a DELETE */
   private readonly storedVars = new Set<string>();
   private readonly agenda: Operation[] = [];
+  /** next operation to run: a moving index, because shift() on a long agenda is O(n) per call */
+  private agendaHead = 0;
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
   private readonly pendingActivation = new Map<string, HistoryRecord>();
@@ -80,6 +90,8 @@ export class Step {
   private instanceChanged = false;
   private operations = 0;
   actor: string | null = null;
+  /** async continuations run in a row before this step without a real wait state (set by the async job runner) */
+  continuationChain = 0;
 
   private constructor(
     readonly services: StepServices,
@@ -101,13 +113,17 @@ export class Step {
   static load(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
     for (const record of services.store.elementInstancesOf(instance.id)) {
-      step.eis.set(record.id, { ...record, persisted: true, changed: false });
+      step.track({ ...record, persisted: true, changed: false });
     }
     for (const row of services.store.variablesOf(instance.id)) {
       step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
       step.storedVars.add(`${row.scopeId}\u0000${row.name}`);
     }
     return step;
+  }
+
+  get budgets(): EngineBudgets {
+    return this.services.budgets ?? DEFAULT_BUDGETS;
   }
 
   get rootScope(): string {
@@ -131,8 +147,26 @@ export class Step {
   /** Active children of a scope (null = the process level). */
   childrenOf(scopeId: string | null): ElementInstance[] {
     const children: ElementInstance[] = [];
-    for (const ei of this.eis.values()) if (ei.parentId === scopeId && !isFinal(ei.state)) children.push(ei);
+    const inScope = this.byScope.get(scopeId);
+    if (inScope) for (const ei of inScope.values()) if (!isFinal(ei.state)) children.push(ei);
     return children;
+  }
+
+  private track(ei: ElementInstance): void {
+    this.eis.set(ei.id, ei);
+    let inScope = this.byScope.get(ei.parentId);
+    if (!inScope) {
+      inScope = new Map();
+      this.byScope.set(ei.parentId, inScope);
+    }
+    inScope.set(ei.id, ei);
+  }
+
+  private untrack(ei: ElementInstance): void {
+    this.eis.delete(ei.id);
+    const inScope = this.byScope.get(ei.parentId);
+    inScope?.delete(ei.id);
+    if (inScope?.size === 0) this.byScope.delete(ei.parentId);
   }
 
   // ---------------------------------------------------------------- running
@@ -144,13 +178,15 @@ export class Step {
   /** Runs scheduled operations until every token waits or has ended. */
   drain(): void {
     for (;;) {
-      while (this.agenda.length > 0) {
-        const operation = this.agenda.shift()!;
-        if (++this.operations > MAX_OPERATIONS) {
-          throw new Error(`Process '${this.graph.id}' ran ${MAX_OPERATIONS} operations in one step without reaching a wait state: is there a loop without a wait state?`);
+      while (this.agendaHead < this.agenda.length) {
+        const operation = this.agenda[this.agendaHead++]!;
+        if (++this.operations > this.budgets.maxStepOperations * BACKSTOP_OPERATIONS_FACTOR) {
+          throw new Error(`Process '${this.graph.id}' ran ${this.operations - 1} operations in one step without reaching a wait state: is there a loop without a wait state?`);
         }
         this.runGuarded(operation.ei, operation.run);
       }
+      this.agenda.length = 0;
+      this.agendaHead = 0;
       if (!this.fireReadyInclusiveJoins()) break;
     }
   }
@@ -189,8 +225,14 @@ export class Step {
       persisted: false,
       changed: true,
     };
-    this.eis.set(ei.id, ei);
-    this.schedule(ei, () => this.activate(ei));
+    this.track(ei);
+    if (this.operations >= this.budgets.maxStepOperations) {
+      // a loop without a wait state: this token waits as a failed continuation with an incident
+      const job = this.createJob('async', ei, node.id, this.now, { phase: 'before', chain: 0 }, 0);
+      this.raiseIncident(ei, 'failedJob', stepOperationsExceeded(this.graph.id, node.id, this.budgets.maxStepOperations), job.id);
+    } else {
+      this.schedule(ei, () => this.activate(ei));
+    }
     return ei;
   }
 
@@ -200,7 +242,7 @@ export class Step {
     const inner = isMultiInstanceInner(ei, node);
     if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
-      this.createJob('async', ei, node.id, this.now, { phase: 'before' });
+      this.continueLater(ei, node, 'before');
       return;
     }
     this.transition(ei, 'ACTIVATE');
@@ -252,10 +294,20 @@ export class Step {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
-      this.createJob('async', ei, node.id, this.now, { phase: 'after' });
+      this.continueLater(ei, node, 'after');
       return;
     }
     this.leave(ei, node, taken);
+  }
+
+  /** An async continuation job; past maxChainedContinuations in a row it waits with an incident instead of running. */
+  private continueLater(ei: ElementInstance, node: FlowNode, phase: 'before' | 'after'): void {
+    if (this.continuationChain < this.budgets.maxChainedContinuations) {
+      this.createJob('async', ei, node.id, this.now, { phase, chain: this.continuationChain });
+      return;
+    }
+    const job = this.createJob('async', ei, node.id, this.now, { phase, chain: 0 }, 0);
+    this.raiseIncident(ei, 'failedJob', chainedContinuationsExceeded(this.graph.id, node.id, this.budgets.maxChainedContinuations), job.id);
   }
 
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
@@ -301,7 +353,7 @@ export class Step {
     } else {
       this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
     }
-    this.eis.delete(ei.id);
+    this.untrack(ei);
     this.removed.add(ei);
   }
 
@@ -466,6 +518,7 @@ export class Step {
       processInstanceId: this.instance.id,
       businessKey: this.instance.businessKey,
       processDefinitionKey: this.instance.definitionKey,
+      maxFeelSteps: this.budgets.maxFeelSteps,
     };
   }
 
@@ -509,7 +562,7 @@ export class Step {
   }
 
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
-  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
+  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown, retries = this.services.defaultRetries): JobRecord {
     const job: JobRecord = {
       id: newId(),
       kind,
@@ -522,7 +575,7 @@ export class Step {
       dueAt,
       lockOwner: null,
       lockExpiresAt: null,
-      retries: this.services.defaultRetries,
+      retries,
       attempts: 0,
       priority: 0,
       errorMessage: null,

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../runtime/timers/index.js';
 import { secondsSince, type EngineObserver } from '../../runtime/engine-observer.js';
 import type { DeploymentRecord, RegistryStore, RuntimeRecord, VersionRecord } from '../../store/registry-store.js';
-import { DataError, HotSwapModel, InvalidOnnxModelError, type ScoringRows } from '../ml/index.js';
+import { DataError, HotSwapModel, InvalidOnnxModelError, ModelRunawayError, type ScoringRows } from '../ml/index.js';
 import { badRequest, conflict, MlcError, notFound } from '../errors.js';
 import { checkId } from './ids.js';
 import type { ModelRegistry } from './registry.js';
@@ -141,7 +141,7 @@ export class RuntimeManager {
       throw new DeployError(`cannot read the artifact of ${version.modelId} v${version.version}: ${(error as Error).message}`);
     }
     try {
-      await this.holder(runtime.name).load(bytes, `${version.modelId} v${version.version}`);
+      await this.holder(runtime.name).load(bytes, `${version.modelId} v${version.version}`, this.registry.loader(version.modelId));
     } catch (error) {
       const reason = error instanceof InvalidOnnxModelError ? error.message : String((error as Error).message ?? error);
       throw new DeployError(`runtime '${runtime.name}' could not load ${version.modelId} v${version.version}: ${reason}`);
@@ -194,6 +194,8 @@ export class RuntimeManager {
     } catch (error) {
       this.observer?.scored(runtime.name, 'error', secondsSince(started));
       if (error instanceof DataError) throw badRequest(error.message);
+      // the next request gets a fresh model process (IsolatedModel restarts it)
+      if (error instanceof ModelRunawayError) throw new MlcError(503, 'ModelStopped', `runtime '${runtime.name}' stopped its model for this request: ${error.message}`);
       throw error;
     }
     return {
@@ -209,7 +211,7 @@ export class RuntimeManager {
     for (const d of this.store.activeDeployments()) {
       try {
         const version = this.registry.version(d.modelId, d.version);
-        await this.holder(d.runtime).load(this.registry.readArtifact(version), `${d.modelId} v${d.version}`);
+        await this.holder(d.runtime).load(this.registry.readArtifact(version), `${d.modelId} v${d.version}`, this.registry.loader(d.modelId));
       } catch (error) {
         this.logger.warn({ runtime: d.runtime, modelId: d.modelId, version: d.version, err: String(error) }, 'could not restore a deployment');
       }
@@ -223,6 +225,7 @@ export class RuntimeManager {
 
   private holder(name: string): HotSwapModel {
     let holder = this.serving.get(name);
+    // every load passes registry.loader(modelId): models are untrusted and run in model processes of their own
     if (!holder) this.serving.set(name, (holder = new HotSwapModel()));
     return holder;
   }

@@ -41,6 +41,7 @@ export const multiInstanceBody: Behaviour = {
       }
       total = count;
     }
+    checkMultiInstanceBudget(step, node, total);
     body.data = {
       ...body.data,
       mi: { total, completed: 0, active: 0, next: 0, ...(items ? { items } : {}), ...(mi.outputCollection ? { output: new Array(total).fill(null) } : {}) },
@@ -54,6 +55,17 @@ export const multiInstanceBody: Behaviour = {
     for (let i = 0; i < now; i++) startInner(step, body, node);
   },
 };
+
+/** Beyond the engine's budgets a multi-instance is an incident before any inner instance exists. */
+function checkMultiInstanceBudget(step: Step, node: FlowNode, total: number): void {
+  const { maxMultiInstanceCardinality, maxParallelFanOut } = step.budgets;
+  if (total > maxMultiInstanceCardinality) {
+    throw new IncidentError(`Multi-instance '${node.id}' would have ${total} instances: the engine allows at most ${maxMultiInstanceCardinality} (budget maxMultiInstanceCardinality)`);
+  }
+  if (!node.multiInstance!.sequential && total > maxParallelFanOut) {
+    throw new IncidentError(`Parallel multi-instance '${node.id}' would start ${total} instances at once: the engine allows at most ${maxParallelFanOut} (budget maxParallelFanOut); make it sequential or split the collection`);
+  }
+}
 
 function startInner(step: Step, body: ElementInstance, node: FlowNode): void {
   const state = body.data.mi!;
