@@ -19,3 +19,7 @@ export {
   installModelLifecycle, mlcRouter, ModelLifecycle, ModelRegistry, RuntimeManager, BUILTIN_TOPICS, PROCESS_KEYS, DEMO_MODEL_ID, MlcError,
   type ModelLifecycleOptions, type MlcRouterOptions, type ModelRecord, type VersionRecord, type RuntimeRecord, type ScoreResult,
 } from './mlc/index.js';
+export { compileDmn, DecisionEvaluationError } from './dmn/index.js';
+export type { DecisionGraph, Decision, DecisionTable, HitPolicy } from './dmn/graph.js';
+export type { DecisionOutcome } from './runtime/decisions.js';
+export type { DecisionDefinitionRecord, DecisionInstanceRecord } from './store/decision-store.js';

@@ -1,4 +1,5 @@
 /** One moddle flow node → one `FlowNode` (settings per element family; flows are wired later). */
+import { callsDecision, compileBusinessRule } from './compile-business-rule.js';
 import { compileCallActivity } from './compile-call-activity.js';
 import { compileEvent, messageEvent } from './compile-event.js';
 import { compileMultiInstance } from './compile-multi-instance.js';
@@ -57,6 +58,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   const node: FlowNode = { id: element.id ?? '', kind, type: element.$type, parent, incoming: [], outgoing: [] };
   const name = text(element.name);
   if (name !== undefined) node.name = name;
+  const documentation = text((element.documentation as ModdleElement[] | undefined)?.[0]?.text);
+  if (documentation !== undefined) node.documentation = documentation;
   const position = ctx.positions.get(node.id);
   if (position) {
     node.line = position.line;
@@ -87,6 +90,11 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     case 'serviceTask':
     case 'sendTask':
     case 'businessRuleTask': {
+      if (kind === 'businessRuleTask' && callsDecision(element)) {
+        const decision = compileBusinessRule(element, ctx);
+        if (decision) node.decision = decision;
+        break;
+      }
       const job = requiredJob(element, ctx);
       if (job) node.job = job;
       break;
@@ -104,7 +112,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
       }
       break;
     case 'receiveTask':
-      node.event = messageEvent(element, element.messageRef as ModdleElement | undefined, ctx, true);
+      // without a message it is a plain wait state, continued by a signal to its execution (Camunda 7)
+      if (element.messageRef) node.event = messageEvent(element, element.messageRef as ModdleElement, ctx, true);
       break;
     case 'callActivity': {
       const call = compileCallActivity(element, ctx);

@@ -4,6 +4,7 @@ import type { Expression, JobSettings, ScriptSettings, UserTaskSettings } from '
 import { camundaJobOptions, camundaTopic, camundaUserTask } from './extensions-camunda.js';
 import { zeebeJob, zeebeUserTask } from './extensions-zeebe.js';
 import { extension, text, type ModdleElement } from './moddle-types.js';
+import { resourceRoles } from './compile-resource-roles.js';
 
 /**
  * The job of a service-task-like element. `impl` carries the C7 attributes (the task itself, or
@@ -29,14 +30,8 @@ export function hasImplementation(element: ModdleElement, impl: ModdleElement): 
 export const NO_TOPIC =
   'Service task has no handler topic: set camunda:topic (with camunda:type="external") or zeebe:taskDefinition type';
 
-/** Service and send tasks must name a handler; business-rule tasks too, and DMN is refused. */
+/** Service and send tasks must name a handler; business-rule tasks too, unless they call a decision (compile-business-rule.ts). */
 export function requiredJob(element: ModdleElement, ctx: CompileContext): JobSettings | undefined {
-  if (element.$type === 'bpmn:BusinessRuleTask') {
-    if (text(element.decisionRef) !== undefined || extension(element, 'zeebe:CalledDecision')) {
-      ctx.error('DMN decisions are not supported: implement the rule as an external task (camunda:type="external" camunda:topic) or a zeebe:taskDefinition', element);
-      return undefined;
-    }
-  }
   const job = compileJob(element, element, ctx);
   if (job === undefined && !hasImplementation(element, element)) {
     const what = element.$type === 'bpmn:ServiceTask' ? 'Service task' : element.$type === 'bpmn:SendTask' ? 'Send task' : 'Business rule task';
@@ -46,7 +41,8 @@ export function requiredJob(element: ModdleElement, ctx: CompileContext): JobSet
 }
 
 export function compileUserTask(element: ModdleElement, ctx: CompileContext): UserTaskSettings {
-  return { ...camundaUserTask(element, ctx), ...zeebeUserTask(element, ctx) };
+  // the camunda: attributes win over humanPerformer / potentialOwner where both are set
+  return { ...resourceRoles(element, ctx), ...camundaUserTask(element, ctx), ...zeebeUserTask(element, ctx) };
 }
 
 const SCRIPT_HELP =
@@ -88,11 +84,8 @@ export function compileScript(element: ModdleElement, ctx: CompileContext): Scri
       ctx.error('Script task has no script: write a JUEL expression such as ${a + b}', element);
       return undefined;
     }
+    // plain text (or a literal such as `0`) is a JUEL expression too: it evaluates to itself
     expression = ctx.expression(body, element, 'script');
-    if (expression.language === 'literal') {
-      ctx.error(`Script '${body}' is not a JUEL expression: write it as \${...}`, element);
-      return undefined;
-    }
   } else {
     ctx.error(`Script format '${element.scriptFormat as string}' is not supported: ${SCRIPT_HELP}`, element);
     return undefined;

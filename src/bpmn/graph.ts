@@ -3,6 +3,8 @@
  * The runtime reads only this; it never touches moddle objects.
  */
 
+import type { FormField } from './form-fields.js';
+
 /** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
 export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
 
@@ -57,6 +59,8 @@ export interface EventDefinition {
   correlationKey?: Expression;
   /** signal events */
   signalName?: string;
+  /** signal throw and end events: `camunda:in` on the signal event definition, passed to the receivers */
+  signalPayload?: SignalPayload;
   /** error events; `undefined` on a catch event means "catch every error" */
   errorCode?: string;
   errorMessage?: string;
@@ -65,15 +69,25 @@ export interface EventDefinition {
   errorMessageVariable?: string;
   /** escalation events; `undefined` on a catch event means "catch every escalation" */
   escalationCode?: string;
+  /** escalation catch events: where Camunda 7 stores the caught code (`camunda:escalationCodeVariable`) */
+  escalationCodeVariable?: string;
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+}
+
+/** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */
+export interface SignalPayload {
+  inputs: VariableMapping[];
+  all: boolean;
 }
 
 /** One `camunda:inputParameter` / `zeebe:input` (or output): evaluate `source`, store as `target`. */
 export interface VariableMapping {
   target: string;
   source: Expression;
+  /** `camunda:in/out source="x"`: a plain variable, passed as null when undefined (not an error) */
+  variable?: string;
 }
 
 export interface IoMapping {
@@ -102,6 +116,8 @@ export interface UserTaskSettings {
   formKey?: string;
   /** Camunda 7 `camunda:formRef` / Camunda 8 `zeebe:formDefinition formId` */
   formRef?: string;
+  /** Camunda 7 generated form (`camunda:formData`) */
+  formFields?: FormField[];
   dueDate?: Expression;
   followUpDate?: Expression;
   priority?: Expression;
@@ -120,9 +136,27 @@ export interface CallActivitySettings {
   /** Camunda 7 `camunda:in`; `all` = pass every variable */
   inputs: VariableMapping[];
   inputAll: boolean;
+  /** Camunda 8: the call activity's input mappings are the child's variables (in Camunda 7 they stay local) */
+  passInputMappings?: boolean;
   outputs: VariableMapping[];
   outputAll: boolean;
   businessKey?: Expression;
+}
+
+/** A business-rule task that evaluates a deployed DMN decision (instead of a job). */
+export interface DecisionSettings {
+  /** C7 `camunda:decisionRef` (text or `${...}`), C8 `zeebe:calledDecision decisionId` (text or `=...`) */
+  decisionRef: Expression;
+  binding: 'latest' | 'deployment' | 'version' | 'versionTag';
+  version?: number;
+  versionTag?: string;
+  tenantId?: string;
+  resultVariable?: string;
+  /**
+   * What lands in the result variable: Camunda 7's `camunda:mapDecisionResult` (default
+   * resultList), or `output` for Camunda 8 (the decision's output: value, context or list).
+   */
+  resultMapping: 'singleEntry' | 'singleResult' | 'collectEntries' | 'resultList' | 'output';
 }
 
 export interface MultiInstanceSettings {
@@ -141,6 +175,8 @@ export interface FlowNode {
   /** the BPMN element type as written, e.g. `bpmn:ServiceTask` */
   type: string;
   name?: string;
+  /** the first `<documentation>` text (a user task's description) */
+  documentation?: string;
   /** the enclosing sub-process id, or null at the process level */
   parent: string | null;
   incoming: string[];
@@ -161,6 +197,7 @@ export interface FlowNode {
   script?: ScriptSettings;
   io?: IoMapping;
   callActivity?: CallActivitySettings;
+  decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;

@@ -21,7 +21,7 @@ let moddle: BpmnModdle | undefined;
 
 function getModdle(): BpmnModdle {
   if (moddle) return moddle;
-  const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as ModdlePackage;
+  const camunda = withDecisionRefVersionTag(require('camunda-bpmn-moddle/resources/camunda.json') as ModdlePackage);
   const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json') as ModdlePackage;
   // Both packages define the modeler-template attributes on the same BPMN types, which moddle
   // refuses to merge; the engine never reads them, so the Zeebe copies are dropped.
@@ -31,6 +31,22 @@ function getModdle(): BpmnModdle {
   };
   moddle = new BpmnModdle({ camunda, zeebe: zeebeWithoutTemplates });
   return moddle;
+}
+
+/**
+ * Camunda 7.19+ and the Modeler write `camunda:decisionRefVersionTag` on business-rule tasks
+ * (binding versionTag); camunda-bpmn-moddle's schema lacks it, so it is added to DmnCapable here.
+ */
+function withDecisionRefVersionTag(camunda: ModdlePackage): ModdlePackage {
+  const types = camunda.types as Array<{ name: string; properties?: Array<{ name: string }> }>;
+  return {
+    ...camunda,
+    types: types.map((type) =>
+      type.name === 'DmnCapable' && !type.properties?.some((p) => p.name === 'decisionRefVersionTag')
+        ? { ...type, properties: [...(type.properties ?? []), { name: 'decisionRefVersionTag', isAttr: true, type: 'String' }] }
+        : type,
+    ),
+  };
 }
 
 const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;
@@ -137,12 +153,24 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
   const unknown = /unknown type <([^>]*)>/.exec(warning.message);
   if (unknown) {
     const tag = parsed.tag?.replace(/^<|>$/g, '') ?? unknown[1];
+    if (tag.startsWith('camunda:')) {
+      // a Camunda extension element from a newer version: Camunda 7 ignores what it does not know
+      ctx.warnings.push({ message: `Unknown extension element ${tag} is ignored`, elementType: tag, ...at });
+      return;
+    }
     ctx.errors.push({ message: `Unknown element ${tag}: not part of BPMN 2.0 or the Camunda extensions`, elementType: tag, ...at });
+    return;
+  }
+  const unknownAttribute = /unknown attribute <(camunda:[^>]*)>/.exec(warning.message);
+  if (unknownAttribute) {
+    // Camunda 7 ignores extension attributes it does not know (newer Modeler versions write some)
+    ctx.warn(`Unknown attribute ${unknownAttribute[1]} is ignored`, warning.element as ModdleElement | undefined);
     return;
   }
   const unresolved = /unresolved reference <([^>]*)>/.exec(warning.message);
   if (unresolved) {
     const element = warning.element as ModdleElement | undefined;
+    if (lenientReference(unresolved[1]!, warning.property, element, ctx)) return;
     const problem = ctx.problem(
       `Reference to unknown element '${unresolved[1]}'${warning.property ? ` in ${warning.property}` : ''}`,
       element,
@@ -151,4 +179,31 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
     return;
   }
   ctx.errors.push({ message: parsed.reason ?? warning.message, ...at });
+}
+
+/**
+ * References Camunda 7 does not resolve, or resolves without an element: a warning (or nothing)
+ * instead of an error. True when handled.
+ */
+function lenientReference(reference: string, property: string | undefined, element: ModdleElement | undefined, ctx: CompileContext): boolean {
+  if ((property === 'bpmn:errorRef' || property === 'bpmn:loopDataInputRef') && element) {
+    // Camunda 7 uses the text itself: as the error code, as the collection variable's name
+    ctx.textReferences.set(element, { ...ctx.textReferences.get(element), [property]: reference });
+    return true;
+  }
+  if (element?.$type.startsWith('bpmndi:') || property === 'bpmndi:bpmnElement') {
+    ctx.warn(`Diagram element points at unknown element '${reference}': ignored (the diagram is presentation only)`, element);
+    return true;
+  }
+  if (property === 'bpmn:loopDataOutputRef') {
+    // Camunda 7 reads no output collection from standard BPMN data: it ignores the reference
+    ctx.warn(`loopDataOutputRef '${reference}' is ignored (collect outputs with an output mapping)`, element);
+    return true;
+  }
+  if (property === 'bpmn:incoming' || property === 'bpmn:outgoing') {
+    // the sequence flows themselves say what is connected; these lists only repeat it
+    ctx.warn(`Reference to unknown sequence flow '${reference}' in ${property} is ignored`, element);
+    return true;
+  }
+  return false;
 }
