@@ -9,6 +9,7 @@ import { problemHandler, problemNotFound } from './problem.js';
 import { clusterRoutes } from './cluster.js';
 import { deploymentRoutes } from './deployments.js';
 import { processInstanceRoutes } from './process-instances.js';
+import { jobRoutes } from './jobs.js';
 
 export interface Camunda8RouterOptions {
   /** the remote-worker queue shared with the Camunda 7 external tasks (long polls end with it) */
@@ -30,7 +31,7 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
     externalTasks: options.externalTasks,
     limits: { maxUploadBytes: options.maxUploadBytes ?? 10 * 1024 * 1024, maxFiles: options.maxFiles ?? 100 },
   };
-  const routes: V2Route[] = [...clusterRoutes(), ...deploymentRoutes(ctx), ...processInstanceRoutes(ctx)];
+  const routes: V2Route[] = [...clusterRoutes(), ...deploymentRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx)];
   const router = express.Router({ strict: false });
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   router.use(wellFormedJson);
