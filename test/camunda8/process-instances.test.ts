@@ -26,7 +26,7 @@ describe('/v2 process instances: search, get, cancellation with @camunda8/sdk', 
     const sorted = await t.rest.searchProcessInstances({ filter: { processDefinitionId: 'ServiceTaskC8' }, sort: [{ field: 'processInstanceKey', order: 'desc' as never }], page: { from: 1, limit: 1 } });
     expect(sorted.items.map((i) => i.processInstanceKey)).toEqual([keys[1]]);
     expect(sorted.page.totalItems).toBe(3);
-    const upper = await t.rest.searchProcessInstances({ sort: [{ field: 'processInstanceKey', order: 'DESC' as never }] });
+    const upper = await t.rest.searchProcessInstances({ filter: {}, sort: [{ field: 'processInstanceKey', order: 'DESC' as never }] });
     expect(upper.items[0]!.processDefinitionId).toBe('UserTaskC8');
   });
 
