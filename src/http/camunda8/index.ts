@@ -12,6 +12,10 @@ import { processInstanceRoutes } from './process-instances.js';
 import { jobRoutes } from './jobs.js';
 import { messageRoutes } from './messages.js';
 import { signalRoutes } from './signals.js';
+import { userTaskRoutes } from './user-tasks.js';
+import { incidentRoutes } from './incidents.js';
+import { variableRoutes } from './variables.js';
+import { elementInstanceRoutes } from './element-instances.js';
 
 export interface Camunda8RouterOptions {
   /** the remote-worker queue shared with the Camunda 7 external tasks (long polls end with it) */
@@ -33,7 +37,10 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
     externalTasks: options.externalTasks,
     limits: { maxUploadBytes: options.maxUploadBytes ?? 10 * 1024 * 1024, maxFiles: options.maxFiles ?? 100 },
   };
-  const routes: V2Route[] = [...clusterRoutes(), ...deploymentRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx)];
+  const routes: V2Route[] = [
+    ...clusterRoutes(), ...deploymentRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx),
+    ...userTaskRoutes(ctx), ...incidentRoutes(ctx), ...variableRoutes(ctx), ...elementInstanceRoutes(ctx),
+  ];
   const router = express.Router({ strict: false });
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   router.use(wellFormedJson);
