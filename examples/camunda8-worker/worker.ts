@@ -38,7 +38,7 @@ export function startScoreWorker(options: ScoreWorkerOptions): { stop(): void } 
     jobHandler: (job) => {
       const { features } = job.variables as { features?: unknown };
       if (!Array.isArray(features) || features.length === 0 || features.some((f) => typeof f !== 'number')) {
-        return job.error({ errorCode: 'INVALID_INPUT', errorMessage: 'features must be a non-empty list of numbers', variables: { rejectedInput: features ?? null } });
+        return job.error({ errorCode: 'INVALID_INPUT', errorMessage: 'features must be a non-empty list of numbers', variables: { rejectedInput: String(features) } });
       }
       const score = (features as number[]).reduce((sum, f) => sum + f, 0) / features.length;
       const threshold = Number((job.customHeaders as Record<string, unknown>).threshold ?? 0.5);
