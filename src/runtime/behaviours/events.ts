@@ -1,11 +1,13 @@
 import type { Behaviour } from './behaviour.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode } from '../../bpmn/graph.js';
+import type { Variables } from '../variables.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
 import { queueSignal } from '../events/signals.js';
 import { throwEscalation } from './escalations.js';
 import { followLink } from './links.js';
+import { expressionFromText } from '../../expressions/index.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
 export const startEvent: Behaviour = {
@@ -36,9 +38,9 @@ export const endEvent: Behaviour = {
       case 'terminate':
         return terminateScope(step, ei);
       case 'error':
-        return throwBpmnError(step, ei, node.event.errorCode ?? '', node.event.errorMessage ?? '');
+        return throwBpmnError(step, ei, node.event.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
         return step.complete(ei);
       case 'escalation':
         throwEscalation(step, ei, node.event.escalationCode);
@@ -57,7 +59,7 @@ export const intermediateThrowEvent: Behaviour = {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
     switch (node.event?.type) {
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
         break;
       case 'escalation':
         throwEscalation(step, ei, node.event.escalationCode);
@@ -90,3 +92,24 @@ function terminateScope(step: Step, ei: ElementInstance): void {
   else step.tokenEnded(ei.parentId, ei.elementId);
 }
 
+/** `camunda:errorMessage`, with `${...}` evaluated in the thrower's scope (Camunda 7). */
+function errorMessage(step: Step, ei: ElementInstance, node: FlowNode): string {
+  const message = node.event?.errorMessage;
+  if (message === undefined) return '';
+  const expression = expressionFromText(message);
+  if (expression.language === 'literal') return message;
+  const value = step.evaluate(expression, step.visibleVariables(ei.id), node);
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** The variables a signal carries (`camunda:in` on its definition); undefined when none. */
+function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Variables | undefined {
+  const payload = node.event?.signalPayload;
+  if (!payload) return undefined;
+  const visible = step.visibleVariables(ei.id);
+  const variables: Variables = payload.all ? { ...visible } : {};
+  for (const mapping of payload.inputs) {
+    variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
+  }
+  return variables;
+}

@@ -17,6 +17,7 @@ import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
 import { timerCycleTooFast } from '../budgets.js';
 import { shortestCycleGap } from '../timers/cycle-interval.js';
+import { expressionFromText } from '../../expressions/index.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { triggerEventSubProcess } from '../behaviours/event-sub-processes.js';
@@ -91,6 +92,9 @@ function openSubscription(
   interrupting: boolean,
 ): void {
   if (!name) throw new IncidentError(`'${node.id}' waits for a ${kind} without a name`);
+  // `<message name="newInvoice-${id}">`: evaluated when the subscription opens (Camunda 7)
+  const named = expressionFromText(name);
+  if (named.language !== 'literal') name = String(step.evaluate(named, step.visibleVariables(holder?.id ?? null), node) ?? '');
   let correlationKey: string | null = null;
   if (node.event?.correlationKey) {
     const value = step.evaluate(node.event.correlationKey, step.visibleVariables(holder?.id ?? null), node);
