@@ -78,6 +78,9 @@ describe('Camunda Modeler sequence over /v2 with @camunda8/sdk', () => {
     const problem = await response.json() as Record<string, unknown>;
     expect(problem).toMatchObject({ status: 404, title: 'NOT_FOUND', instance: '/v2/process-instances' });
     expect(String(problem.detail)).toContain('Nope');
+    const tagged = await fetch(`${t.url}/v2/process-instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ processDefinitionId: 'ServiceTaskC8', tags: ['x'] }) });
+    expect(tagged.status).toBe(400);
+    expect(((await tagged.json()) as { detail: string }).detail).toContain('tags');
     const bad = await fetch(`${t.url}/v2/deployments`, { method: 'POST', body: (() => { const f = new FormData(); f.append('resources', new Blob(['<x/>']), 'x.dmn'); return f; })() });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toContain('DMN');

@@ -104,7 +104,8 @@ async function create(ctx: V2Context, body: Record<string, unknown>, user: strin
   else if (processId) definitionId = ctx.engine.latestDefinition(processId, tenantId, version === undefined || version < 0 ? undefined : version).id;
   else throw new BadRequestError('processDefinitionId or processDefinitionKey is required');
   const startEventId = startEventOf(ctx, definitionId, body.startInstructions);
-  for (const name of ['runtimeInstructions', 'operationReference'] as const) {
+  // values we cannot honour are refused, not dropped
+  for (const name of ['runtimeInstructions', 'operationReference', 'tags', 'businessId'] as const) {
     if (body[name] !== undefined && body[name] !== null && !(Array.isArray(body[name]) && (body[name] as unknown[]).length === 0)) {
       throw new BadRequestError(`${name} is not supported by this engine`);
     }
