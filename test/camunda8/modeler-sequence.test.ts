@@ -86,6 +86,13 @@ describe('Camunda Modeler sequence over /v2 with @camunda8/sdk', () => {
     expect(((await bad.json()) as { detail: string }).detail).toContain('DMN');
   });
 
+  it('documents every /v2 operation it serves in /v2/openapi.json', async () => {
+    const doc = await (await fetch(`${t.url}/v2/openapi.json`)).json() as { paths: Record<string, Record<string, { summary: string }>> };
+    expect(Object.keys(doc.paths)).toHaveLength(25);
+    expect(doc.paths['/process-instances/{key}']!.get!.summary).toBe('Get a process instance');
+    expect(Object.keys(doc.paths['/jobs/{key}']!)).toEqual(['patch']);
+  });
+
   it('refuses a cross-origin write from a browser page', async () => {
     const response = await fetch(`${t.url}/v2/process-instances`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ processDefinitionId: 'ServiceTaskC8' }) });
     expect(response.status).toBe(403);

@@ -9,7 +9,7 @@ export function clusterRoutes(): V2Route[] {
   return [
     {
       method: 'get',
-      path: '/topology',
+      path: '/topology', summary: 'Cluster topology (Modeler connection check)',
       handler: (req, res) => {
         const host = req.hostname || '127.0.0.1';
         const port = req.socket.localPort ?? 8080;
@@ -24,6 +24,6 @@ export function clusterRoutes(): V2Route[] {
         });
       },
     },
-    { method: 'get', path: '/status', handler: (_req, res) => void res.status(204).end() },
+    { method: 'get', path: '/status', summary: 'Health: 204 when the engine serves requests', handler: (_req, res) => void res.status(204).end() },
   ];
 }

@@ -19,6 +19,8 @@ export type V2Handler = (req: Request, res: Response) => Promise<void> | void;
 export interface V2Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
+  /** one line for the OpenAPI document */
+  summary: string;
   handler: V2Handler;
 }
 

@@ -22,7 +22,7 @@ interface FormEntry {
  * versions already deployed. Forms are stored with the deployment; a form file must be JSON with an `id`.
  */
 export function deploymentRoutes(ctx: V2Context): V2Route[] {
-  return [{ method: 'post', path: '/deployments', handler: async (req, res) => {
+  return [{ method: 'post', path: '/deployments', summary: 'Deploy BPMN and form resources (multipart, repeated resources parts)', handler: async (req, res) => {
     const form = await readDeploymentForm(req, { ...ctx.limits, tenantField: 'tenantId' });
     const tenantId = tenantIn(form.tenantId);
     const forms = form.resources.map(checkResource);

@@ -26,7 +26,7 @@ export function instancesOfFilter(ctx: V2Context, body: Record<string, unknown>,
 export function elementInstanceRoutes(ctx: V2Context): V2Route[] {
   return [{
     method: 'post',
-    path: '/element-instances/search',
+    path: '/element-instances/search', summary: 'Search element instances of running process instances',
     handler: (req, res) => {
       const body = bodyOf(req);
       const lookup = definitionLookup(ctx);

@@ -30,7 +30,7 @@ export function incidentRoutes(ctx: V2Context): V2Route[] {
   return [
     {
       method: 'post',
-      path: '/incidents/search',
+      path: '/incidents/search', summary: 'Search open incidents',
       handler: (req, res) => {
         const lookup = definitionLookup(ctx);
         const items = ctx.keys.batch(() => ctx.engine.queries.incidents({ maxResults: SCAN_LIMIT }).map((i) => incidentItem(ctx, i, lookup)));
@@ -39,7 +39,7 @@ export function incidentRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'get',
-      path: '/incidents/:key',
+      path: '/incidents/:key', summary: 'Get an open incident',
       handler: (req, res) => {
         const id = idOfKey(ctx, param(req, 'key'), 'incident');
         const incident = ctx.engine.queries.incidents({ id, maxResults: 1 })[0];
@@ -49,7 +49,7 @@ export function incidentRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'post',
-      path: '/incidents/:key/resolution',
+      path: '/incidents/:key/resolution', summary: 'Resolve an incident (retries its element or job)',
       handler: async (req, res) => {
         const id = idOfKey(ctx, param(req, 'key'), 'incident');
         // Camunda 8 clients update the job's retries first, then resolve; our retries update already

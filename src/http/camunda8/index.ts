@@ -6,6 +6,8 @@ import { requireJsonBody } from '../body-type.js';
 import { wellFormedJson } from '../well-formed.js';
 import type { V2Context, V2Route } from './context.js';
 import { problemHandler, problemNotFound } from './problem.js';
+import { camunda8OpenApi } from './openapi.js';
+import { ok } from '../respond.js';
 import { clusterRoutes } from './cluster.js';
 import { deploymentRoutes } from './deployments.js';
 import { processInstanceRoutes } from './process-instances.js';
@@ -44,6 +46,7 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
   const router = express.Router({ strict: false });
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   router.use(wellFormedJson);
+  router.get('/openapi.json', (req, res) => ok(res, camunda8OpenApi(routes, req.baseUrl || '/v2')));
   for (const route of routes) {
     if (route.method === 'get' || route.path === '/deployments') router[route.method](route.path, route.handler);
     else router[route.method](route.path, requireJsonBody(route.path), route.handler);

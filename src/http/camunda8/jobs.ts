@@ -21,10 +21,10 @@ const ANONYMOUS_WORKER = 'camunda8-worker';
  */
 export function jobRoutes(ctx: V2Context): V2Route[] {
   return [
-    { method: 'post', path: '/jobs/activation', handler: async (req, res) => ok(res, { jobs: await activate(ctx, req, res) }) },
+    { method: 'post', path: '/jobs/activation', summary: 'Activate jobs of a type (long polling with requestTimeout)', handler: async (req, res) => ok(res, { jobs: await activate(ctx, req, res) }) },
     {
       method: 'post',
-      path: '/jobs/:key/completion',
+      path: '/jobs/:key/completion', summary: 'Complete a job',
       handler: async (req, res) => {
         const job = activatedJob(ctx, param(req, 'key'));
         const body = bodyOf(req);
@@ -35,7 +35,7 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'post',
-      path: '/jobs/:key/failure',
+      path: '/jobs/:key/failure', summary: 'Fail a job (retries, retryBackOff; an incident at 0 retries)',
       handler: async (req, res) => {
         const job = activatedJob(ctx, param(req, 'key'));
         const body = bodyOf(req);
@@ -52,7 +52,7 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'post',
-      path: '/jobs/:key/error',
+      path: '/jobs/:key/error', summary: 'Throw a BPMN error from a job',
       handler: async (req, res) => {
         const job = activatedJob(ctx, param(req, 'key'));
         const body = bodyOf(req);
@@ -63,7 +63,7 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'patch',
-      path: '/jobs/:key',
+      path: '/jobs/:key', summary: 'Update the retries and/or timeout of a job',
       handler: async (req, res) => {
         const id = idOfKey(ctx, param(req, 'key'), 'job');
         const changeset = bodyOf(req).changeset;

@@ -16,7 +16,7 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
   return [
     {
       method: 'post',
-      path: '/messages/publication',
+      path: '/messages/publication', summary: 'Publish a message (buffered for timeToLive when nothing waits)',
       handler: async (req, res) => {
         const body = bodyOf(req);
         const name = requiredString(body, 'name');
@@ -42,7 +42,7 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'post',
-      path: '/messages/correlation',
+      path: '/messages/correlation', summary: 'Correlate a message to a waiting subscription or start event',
       handler: async (req, res) => {
         const body = bodyOf(req);
         const name = requiredString(body, 'name');

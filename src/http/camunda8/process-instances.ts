@@ -72,16 +72,16 @@ export function instanceVariables(ctx: V2Context, instanceId: string): Variables
 
 export function processInstanceRoutes(ctx: V2Context): V2Route[] {
   return [
-    { method: 'post', path: '/process-instances', handler: async (req, res) => ok(res, await create(ctx, bodyOf(req), actor(res))) },
-    { method: 'post', path: '/process-instances/search', handler: (req, res) => ok(res, searchInstances(ctx, bodyOf(req))) },
+    { method: 'post', path: '/process-instances', summary: 'Create a process instance (optionally awaiting its completion)', handler: async (req, res) => ok(res, await create(ctx, bodyOf(req), actor(res))) },
+    { method: 'post', path: '/process-instances/search', summary: 'Search process instances', handler: (req, res) => ok(res, searchInstances(ctx, bodyOf(req))) },
     {
       method: 'get',
-      path: '/process-instances/:key',
+      path: '/process-instances/:key', summary: 'Get a process instance',
       handler: (req, res) => ok(res, instanceItem(ctx, ctx.engine.instance(idOfKey(ctx, param(req, 'key'), 'process instance')))),
     },
     {
       method: 'post',
-      path: '/process-instances/:key/cancellation',
+      path: '/process-instances/:key/cancellation', summary: 'Cancel a process instance',
       handler: async (req, res) => {
         const id = idOfKey(ctx, param(req, 'key'), 'process instance');
         if (ctx.engine.instance(id).state !== 'active') throw new NotFoundError(`Process instance with key '${param(req, 'key')}' is not active`); // as Zeebe: 404

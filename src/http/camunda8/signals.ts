@@ -5,7 +5,7 @@ import { bodyOf, optVariables, requiredString, tenantIn, tenantOut, type V2Conte
 export function signalRoutes(ctx: V2Context): V2Route[] {
   return [{
     method: 'post',
-    path: '/signals/broadcast',
+    path: '/signals/broadcast', summary: 'Broadcast a signal',
     handler: async (req, res) => {
       const body = bodyOf(req);
       const tenantId = tenantIn(body.tenantId);

@@ -25,7 +25,7 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
   return [
     {
       method: 'post',
-      path: '/user-tasks/search',
+      path: '/user-tasks/search', summary: 'Search open user tasks',
       handler: (req, res) => {
         const lookup = definitionLookup(ctx);
         const items = ctx.keys.batch(() => ctx.engine.queries.tasks({ maxResults: SCAN_LIMIT, sortBy: 'created', sortOrder: 'asc' }).map((t) => taskItem(ctx, t, lookup)));
@@ -40,10 +40,10 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
         ok(res, { ...answer, items: answer.items.map(({ candidateGroup: _g, candidateUser: _u, ...item }) => item) });
       },
     },
-    { method: 'get', path: '/user-tasks/:key', handler: (req, res) => ok(res, taskItem(ctx, taskOf(param(req, 'key')))) },
+    { method: 'get', path: '/user-tasks/:key', summary: 'Get an open user task', handler: (req, res) => ok(res, taskItem(ctx, taskOf(param(req, 'key')))) },
     {
       method: 'post',
-      path: '/user-tasks/:key/completion',
+      path: '/user-tasks/:key/completion', summary: 'Complete a user task',
       handler: async (req, res) => {
         const task = taskOf(param(req, 'key'));
         await ctx.engine.completeTask(task.id, optVariables(bodyOf(req)) ?? {}, { userId: actor(res) });
@@ -52,7 +52,7 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'post',
-      path: '/user-tasks/:key/assignment',
+      path: '/user-tasks/:key/assignment', summary: 'Assign a user task',
       handler: async (req, res) => {
         const task = taskOf(param(req, 'key'));
         const body = bodyOf(req);
@@ -67,7 +67,7 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
     },
     {
       method: 'delete',
-      path: '/user-tasks/:key/assignee',
+      path: '/user-tasks/:key/assignee', summary: 'Unassign a user task',
       handler: async (req, res) => {
         await ctx.engine.unclaimTask(taskOf(param(req, 'key')).id, actor(res));
         res.status(204).end();

@@ -12,7 +12,7 @@ const FIELDS = ['variableKey', 'name', 'value', 'processInstanceKey', 'scopeKey'
 export function variableRoutes(ctx: V2Context): V2Route[] {
   return [{
     method: 'post',
-    path: '/variables/search',
+    path: '/variables/search', summary: 'Search variables of running process instances',
     handler: (req, res) => {
       const body = bodyOf(req);
       const lookup = definitionLookup(ctx);
