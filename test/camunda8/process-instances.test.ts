@@ -30,6 +30,15 @@ describe('/v2 process instances: search, get, cancellation with @camunda8/sdk', 
     expect(upper.items[0]!.processDefinitionId).toBe('UserTaskC8');
   });
 
+  it('searches and gets process definitions and their XML', async () => {
+    const found = await t.rest.searchProcessDefinitions({ filter: { processDefinitionId: 'UserTaskC8' } } as never);
+    expect(found.items).toHaveLength(1);
+    const definition = found.items[0]!;
+    expect(definition).toMatchObject({ processDefinitionId: 'UserTaskC8', version: 1, resourceName: 'user-task.c8.bpmn', tenantId: '<default>' });
+    expect((await t.rest.getProcessDefinition(definition.processDefinitionKey)).processDefinitionId).toBe('UserTaskC8');
+    expect(await t.rest.getProcessDefinitionXML(definition.processDefinitionKey)).toContain('<bpmn:process id="UserTaskC8"');
+  });
+
   it('refuses an unknown filter field instead of ignoring it', async () => {
     await expect(t.rest.searchProcessInstances({ filter: { noSuchField: 1 } as never })).rejects.toThrow(/noSuchField/);
   });

@@ -11,6 +11,7 @@ import { ok } from '../respond.js';
 import { clusterRoutes } from './cluster.js';
 import { deploymentRoutes } from './deployments.js';
 import { processInstanceRoutes } from './process-instances.js';
+import { processDefinitionRoutes } from './process-definitions.js';
 import { jobRoutes } from './jobs.js';
 import { messageRoutes } from './messages.js';
 import { signalRoutes } from './signals.js';
@@ -40,7 +41,7 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
     limits: { maxUploadBytes: options.maxUploadBytes ?? 10 * 1024 * 1024, maxFiles: options.maxFiles ?? 100 },
   };
   const routes: V2Route[] = [
-    ...clusterRoutes(), ...deploymentRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx),
+    ...clusterRoutes(), ...deploymentRoutes(ctx), ...processDefinitionRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx),
     ...userTaskRoutes(ctx), ...incidentRoutes(ctx), ...variableRoutes(ctx), ...elementInstanceRoutes(ctx),
   ];
   const router = express.Router({ strict: false });
