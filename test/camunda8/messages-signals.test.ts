@@ -63,6 +63,15 @@ describe('/v2 messages and signals with @camunda8/sdk', () => {
     await eventually(async () => expect(await stateOf(started.processInstanceKey)).toBe('COMPLETED'));
   });
 
+  it('a buffered message whose time to live has passed is not delivered', async () => {
+    const started = await t.rest.createProcessInstance({ processDefinitionId: 'PrepareThenWait', variables: { modelId: 'churn-9' } });
+    await t.rest.publishMessage({ name: 'MODEL_APPROVED', correlationKey: 'churn-9', timeToLive: 50, variables: {} });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await finishPrepare()).toBe(1);
+    await t.engine.whenIdle();
+    expect(await stateOf(started.processInstanceKey)).toBe('ACTIVE');
+  });
+
   it('correlation answers the instance it reached, and 404 when nothing waits', async () => {
     const started = await t.rest.createProcessInstance({ processDefinitionId: 'MessageCatchC8', variables: { modelId: 'fraud-1' } });
     const correlated = await t.rest.correlateMessage({ name: 'MODEL_APPROVED', correlationKey: 'fraud-1', variables: { ok: true } });
