@@ -6,6 +6,7 @@ import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } 
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
+import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
@@ -33,6 +34,8 @@ export interface StepServices {
   timeZone?: string;
   /** called for kinds of work later issues plug in (timers, messages) */
   hooks?: StepHooks;
+  /** deployed DMN decisions, for business-rule tasks that call one */
+  decisions?: DecisionService;
   /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
   budgets?: EngineBudgets;
 }

@@ -2,6 +2,7 @@ import type { FlowNode, NodeKind } from '../../bpmn/graph.js';
 import type { Behaviour } from './behaviour.js';
 import { IncidentError } from '../errors.js';
 import { passThrough, jobTask, userTask, scriptTask } from './tasks.js';
+import { businessRuleTask } from './business-rule-task.js';
 import { exclusiveGateway, parallelGateway, inclusiveGateway } from './gateways.js';
 import { startEvent, endEvent, intermediateThrowEvent, boundaryEvent } from './events.js';
 import { subProcess } from './sub-processes.js';
@@ -23,7 +24,7 @@ const behaviours: Partial<Record<NodeKind, Behaviour>> = {
   manualTask: passThrough,
   serviceTask: jobTask,
   sendTask: jobTask,
-  businessRuleTask: jobTask,
+  businessRuleTask,
   userTask,
   scriptTask,
   exclusiveGateway,
