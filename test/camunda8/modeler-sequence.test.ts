@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startC8, type C8TestServer } from './helpers.js';
 import { Engine } from '../../src/runtime/engine.js';
@@ -35,15 +37,26 @@ describe('Camunda Modeler sequence over /v2 with @camunda8/sdk', () => {
     expect(process).toMatchObject({ processDefinitionId: 'ServiceTaskC8', processDefinitionVersion: 1, resourceName: 'service-task.c8.bpmn', tenantId: '<default>' });
     expect(process.processDefinitionKey).toMatch(/^[0-9]+$/);
     expect(deployed.forms[0]).toMatchObject({ formId: 'review-form', resourceName: 'review.form' });
+    const dmn = await t.rest.deployResources([{ name: 'dish.dmn', content: readFileSync(join(import.meta.dirname, '..', 'fixtures', 'dmn', 'dish.dmn'), 'utf8') }]);
+    expect(dmn.decisions.map((d) => d.decisionDefinitionId).sort()).toEqual(['dish', 'season']);
+    expect(dmn.decisions[0]!.decisionDefinitionKey).toMatch(/^[0-9]+$/);
     // an unchanged redeploy names the same version (Zeebe's duplicate check)
     const again = await t.rest.deployResources([{ name: 'service-task.c8.bpmn', content: fixture('service-task.c8.bpmn').toString() }]);
     expect(again.processes[0]!.processDefinitionKey).toBe(process.processDefinitionKey);
+    expect(again.processes[0]!.processDefinitionVersion).toBe(1);
+    // a changed diagram gets version 2 next to an unchanged form
+    const changed = await t.rest.deployResources([
+      { name: 'service-task.c8.bpmn', content: fixture('service-task.c8.bpmn').toString().replace('name="Do work"', 'name="Do more work"') },
+      { name: 'review.form', content: FORM },
+    ]);
+    expect(changed.processes[0]!.processDefinitionVersion).toBe(2);
+    expect(changed.forms[0]!.formKey).toBe(deployed.forms[0]!.formKey);
   });
 
   it('starts an instance by process id and by definition key; the key maps to the Camunda 7 id', async () => {
     const byId = await t.rest.createProcessInstance({ processDefinitionId: 'ServiceTaskC8', variables: { modelId: 'm-1' } });
     expect(byId.processInstanceKey).toMatch(/^[0-9]+$/);
-    expect(byId.processDefinitionVersion).toBe(1);
+    expect(byId.processDefinitionVersion).toBe(2); // the latest version
     const byKey = await t.rest.createProcessInstance({ processDefinitionKey: byId.processDefinitionKey, variables: {} });
     expect(byKey.processInstanceKey).not.toBe(byId.processInstanceKey);
     // the same instance through the Camunda 7 API
@@ -81,9 +94,9 @@ describe('Camunda Modeler sequence over /v2 with @camunda8/sdk', () => {
     const tagged = await fetch(`${t.url}/v2/process-instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ processDefinitionId: 'ServiceTaskC8', tags: ['x'] }) });
     expect(tagged.status).toBe(400);
     expect(((await tagged.json()) as { detail: string }).detail).toContain('tags');
-    const bad = await fetch(`${t.url}/v2/deployments`, { method: 'POST', body: (() => { const f = new FormData(); f.append('resources', new Blob(['<x/>']), 'x.dmn'); return f; })() });
+    const bad = await fetch(`${t.url}/v2/deployments`, { method: 'POST', body: (() => { const f = new FormData(); f.append('resources', new Blob(['hello']), 'notes.txt'); return f; })() });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { detail: string }).detail).toContain('DMN');
+    expect(((await bad.json()) as { detail: string }).detail).toContain("'notes.txt' is neither");
   });
 
   it('documents every /v2 operation it serves in /v2/openapi.json', async () => {

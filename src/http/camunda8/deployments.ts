@@ -1,6 +1,8 @@
 import { BadRequestError } from '../../runtime/errors.js';
-import type { DeployResource } from '../../runtime/deployer.js';
+import { DMN_RESOURCE, type DeployResource } from '../../runtime/deployer.js';
+import { createHash } from 'node:crypto';
 import type { DefinitionRecord } from '../../store/records.js';
+import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
 import { readDeploymentForm } from '../multipart.js';
 import { ok } from '../respond.js';
 import { tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
@@ -17,7 +19,7 @@ interface FormEntry {
 }
 
 /**
- * `POST /deployments`: repeated `resources` parts (BPMN and Camunda Forms) and an optional
+ * `POST /deployments`: repeated `resources` parts (BPMN, DMN and Camunda Forms) and an optional
  * `tenantId`. Unchanged resources are not redeployed (as in Zeebe): the answer names the
  * versions already deployed. Forms are stored with the deployment; a form file must be JSON with an `id`.
  */
@@ -26,13 +28,27 @@ export function deploymentRoutes(ctx: V2Context): V2Route[] {
     const form = await readDeploymentForm(req, { ...ctx.limits, tenantField: 'tenantId' });
     const tenantId = tenantIn(form.tenantId);
     const forms = form.resources.map(checkResource);
-    const result = await ctx.engine.deploy({ resources: form.resources, tenantId, duplicateFiltering: true, deployChangedOnly: false });
-    const definitions: DefinitionRecord[] = result.definitions ?? ctx.engine.queries.definitions({ deploymentId: result.deployment.id, maxResults: 10_000 });
+    // only changed resources get new versions; unchanged ones answer with the versions already deployed (as Zeebe does)
+    const result = await ctx.engine.deploy({ resources: form.resources, tenantId, duplicateFiltering: true, deployChangedOnly: true });
+    const definitions: DefinitionRecord[] = [...(result.definitions ?? [])];
+    const decisions: DecisionDefinitionRecord[] = [...(result.decisionDefinitions ?? [])];
+    for (const resource of form.resources) {
+      if (BPMN.test(resource.name) && !definitions.some((d) => d.resourceName === resource.name)) {
+        const sha256 = createHash('sha256').update(resource.content).digest('hex');
+        definitions.push(...ctx.engine.queries.definitions({ latestVersion: true, maxResults: 10_000 })
+          .filter((d) => d.resourceName === resource.name && d.sha256 === sha256 && d.tenantId === tenantId));
+      }
+      if (DMN_RESOURCE.test(resource.name) && !decisions.some((d) => d.resourceName === resource.name)) {
+        decisions.push(...ctx.engine.decisions.store.queryDefinitions({ resourceName: resource.name, latestVersion: true, ...(tenantId ? { tenantIdIn: [tenantId] } : { withoutTenantId: true }) }));
+      }
+    }
     const formEntries: FormEntry[] = [];
     for (const [index, formId] of forms.entries()) {
       if (formId === null) continue;
-      const resourceName = form.resources[index]!.name;
-      formEntries.push({ formId, version: 1, resourceName, tenantId: tenantOut(tenantId), formKey: ctx.keys.keyOf(`form:${result.deployment.id}:${resourceName}`) });
+      const { name: resourceName, content } = form.resources[index]!;
+      // one key per form content, so an unchanged redeploy answers the same key
+      const formKey = ctx.keys.keyOf(`form:${tenantOut(tenantId)}:${resourceName}:${createHash('sha256').update(content).digest('hex')}`);
+      formEntries.push({ formId, version: 1, resourceName, tenantId: tenantOut(tenantId), formKey });
     }
     ok(res, {
       deploymentKey: ctx.keys.keyOf(result.deployment.id),
@@ -47,6 +63,21 @@ export function deploymentRoutes(ctx: V2Context): V2Route[] {
             processDefinitionKey: ctx.keys.keyOf(d.id),
           },
           decisionDefinition: null,
+          decisionRequirements: null,
+          form: null,
+          resource: null,
+        })),
+        ...decisions.map((d) => ({
+          processDefinition: null,
+          decisionDefinition: {
+            decisionDefinitionId: d.key,
+            version: d.version,
+            name: d.name,
+            tenantId: tenantOut(d.tenantId),
+            decisionRequirementsId: d.drdKey,
+            decisionDefinitionKey: ctx.keys.keyOf(d.id),
+            decisionRequirementsKey: ctx.keys.keyOf(`drd:${d.deploymentId}:${d.drdKey}`),
+          },
           decisionRequirements: null,
           form: null,
           resource: null,
@@ -71,6 +102,6 @@ function checkResource(resource: DeployResource): string | null {
     if (typeof id !== 'string' || id === '') throw new BadRequestError(`Form '${resource.name}' has no 'id'`);
     return id;
   }
-  if (/\.dmn$/i.test(resource.name)) throw new BadRequestError(`Resource '${resource.name}': DMN decisions are not supported by this engine`);
-  throw new BadRequestError(`Resource '${resource.name}' is neither BPMN (.bpmn) nor a form (.form)`);
+  if (DMN_RESOURCE.test(resource.name)) return null;
+  throw new BadRequestError(`Resource '${resource.name}' is neither BPMN (.bpmn), DMN (.dmn) nor a form (.form)`);
 }
