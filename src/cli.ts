@@ -24,6 +24,7 @@ import { AuthConfigError, loadAuthConfig, parseAuthMode, type AuthMode } from '.
 import { toErrorResponse } from './http/errors.js';
 import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
 import { OriginConfigError, originPolicy, splitList } from './http/origin-policy.js';
+import { identityCommand, IdentityCliError } from './cli/identity.js';
 import { checkTrainers, installModelLifecycle, mlcRouter } from './mlc/index.js';
 
 export interface ServeOptions {
@@ -81,7 +82,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       `Use --auth basic (with MLC_AUTH_USERS="name:password" or --auth-file) or --auth bearer (MLC_AUTH_TOKENS), or bind to 127.0.0.1.`,
     );
   }
-  const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env });
+  // users and tokens stored in the database count too (checked once it is open)
+  const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env, storedCredentials: true });
   const configuredHosts = options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS);
   const allowedHosts = [...configuredHosts, host];
   let origins;
@@ -124,7 +126,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding;
   // with auth on it runs only when names were configured
   const checkHost = mode === 'none' || configuredHosts.length > 0;
-  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
+  let app;
+  try {
+    app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
+  } catch (error) {
+    await engine.close(); // e.g. auth on without any configured or stored credential
+    throw error;
+  }
   // the timeouts bound receiving a request only: long polls (fetchAndLock) still wait minutes for their answer
   const server = createHttpServer(app, timeouts);
   await new Promise<void>((resolveListen, reject) => {
@@ -214,7 +222,7 @@ interface Parsed {
   flags: Map<string, string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['help']);
+const BOOLEAN_FLAGS = new Set(['help', 'remove', 'password-stdin']);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -244,7 +252,9 @@ const USAGE = `usage:
              [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json]
   mlc deploy <file.bpmn ...> [--url http://127.0.0.1:8080/engine-rest | --db ./data/mlc.sqlite] [--name name]
   mlc start  <processKey> [--business-key key] [--variables '{"a": 1}'] [--url … | --db …]
-  mlc lint   <file.bpmn ...>`;
+  mlc lint   <file.bpmn ...>
+  mlc user   add <id> [--password-stdin | --password pw] [--first-name F] [--last-name L] [--email E] | list | delete <id> | token <id>  [--db … | --url …]
+  mlc group  add <id> [--name N] [--type T] | list | delete <id> | member <group> <user> [--remove]  [--db … | --url …]`;
 
 /** Talks to a running server (the database file is locked by it). */
 async function rest(url: string, path: string, init: RequestInit): Promise<unknown> {
@@ -345,6 +355,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'user':
+    case 'group':
+      return identityCommand(command, { positional, flag });
     case 'lint': {
       if (positional.length === 0) throw new CliError('lint needs at least one file');
       return (await lint(positional)) > 0 ? 1 : 0;
@@ -372,7 +385,7 @@ if (invokedDirectly()) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof CliError || error instanceof AuthConfigError) console.error(`mlc: ${error.message}`);
+      if (error instanceof CliError || error instanceof AuthConfigError || error instanceof IdentityCliError) console.error(`mlc: ${error.message}`);
       else {
         const { body, unexpected } = toErrorResponse(error);
         console.error(`mlc: ${unexpected && error instanceof Error ? error.message : body.message}`);

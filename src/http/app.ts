@@ -11,6 +11,7 @@ import { refuseCrossOriginWrites } from './cross-origin-guard.js';
 import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
 import { camunda8Router } from './camunda8/index.js';
+import { identityOf } from '../identity/identity-service.js';
 
 export interface ServerAppOptions extends RouterOptions {
   /** request logs go here (default: the engine's logger) */
@@ -81,7 +82,7 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
     if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
     sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
   });
-  const guard = [authMiddleware(options.auth ?? { mode: 'none' }), refuseCrossOriginWrites(policy)];
+  const guard = [authMiddleware(options.auth ?? { mode: 'none' }, identityOf(engine)), refuseCrossOriginWrites(policy)];
   if (options.mlc) app.use('/mlc', ...guard, options.mlc);
   // Camunda 8 clients (Modeler, @camunda8/sdk): same auth, same cross-origin write check, same worker queue
   app.use('/v2', ...guard, camunda8Router(engine, { externalTasks: rest.externalTasks, jsonLimit: options.jsonLimit, maxUploadBytes: options.maxUploadBytes, maxFiles: options.maxFiles }));
