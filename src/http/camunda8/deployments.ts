@@ -5,6 +5,8 @@ import type { DefinitionRecord } from '../../store/records.js';
 import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
 import { readDeploymentForm } from '../multipart.js';
 import { ok } from '../respond.js';
+import { actor } from '../routes/route.js';
+import { identityOf } from '../../identity/identity-service.js';
 import { tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
 
 const BPMN = /\.(bpmn|bpmn20\.xml)$/i;
@@ -25,6 +27,7 @@ interface FormEntry {
  */
 export function deploymentRoutes(ctx: V2Context): V2Route[] {
   return [{ method: 'post', path: '/deployments', summary: 'Deploy BPMN and form resources (multipart, repeated resources parts)', handler: async (req, res) => {
+    identityOf(ctx.engine).require(actor(res), 'deploy');
     const form = await readDeploymentForm(req, { ...ctx.limits, tenantField: 'tenantId' });
     const tenantId = tenantIn(form.tenantId);
     const forms = form.resources.map(checkResource);

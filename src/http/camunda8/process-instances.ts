@@ -4,6 +4,7 @@ import { decodeValue, type Variables } from '../../runtime/variables.js';
 import type { InstanceRecord } from '../../store/records.js';
 import type { InstanceQuery } from '../../store/query-store.js';
 import { ok } from '../respond.js';
+import { identityOf } from '../../identity/identity-service.js';
 import { param, actor } from '../routes/route.js';
 import {
   bodyOf, definitionLookup, idOfKey, isoDate, keyOrNull, optInteger, optString, optVariables, tenantIn, tenantOut,
@@ -117,6 +118,7 @@ async function create(ctx: V2Context, body: Record<string, unknown>, user: strin
   }
   const timeout = Math.min(optInteger(body, 'requestTimeout', 0) || DEFAULT_AWAIT_MS, MAX_AWAIT_MS);
   const definition = ctx.engine.definition(definitionId);
+  identityOf(ctx.engine).require(user, 'start', definition.key);
   // listen before starting: a process without wait states ends inside the start's own commit
   const ended = awaitCompletion ? waitForEnd(ctx, timeout) : null;
   let instanceId: string;

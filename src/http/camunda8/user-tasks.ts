@@ -4,6 +4,8 @@ import { ok } from '../respond.js';
 import { actor, param } from '../routes/route.js';
 import { bodyOf, definitionLookup, idOfKey, isoDate, optString, optVariables, tenantOut, type V2Context, type V2Route } from './context.js';
 import { search } from './search.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
 
 const SCAN_LIMIT = 10_000;
 const FIELDS = [
@@ -16,6 +18,8 @@ const FIELDS = [
  * sees them. Completed tasks are in the Camunda 7 history API, not here.
  */
 export function userTaskRoutes(ctx: V2Context): V2Route[] {
+  // the same task authorization as /engine-rest (a no-op while authorization is off)
+  const identity = identityOf(ctx.engine);
   const taskOf = (key: string): TaskRecord => {
     const id = idOfKey(ctx, key, 'user task');
     const task = ctx.engine.queries.tasks({ taskId: id, maxResults: 1 })[0];
@@ -46,7 +50,9 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
       path: '/user-tasks/:key/completion', summary: 'Complete a user task',
       handler: async (req, res) => {
         const task = taskOf(param(req, 'key'));
-        await ctx.engine.completeTask(task.id, optVariables(bodyOf(req)) ?? {}, { userId: actor(res) });
+        const variables = optVariables(bodyOf(req)) ?? {};
+        authorizeCompletion(identity, task, actor(res), variables);
+        await ctx.engine.completeTask(task.id, variables, { userId: actor(res) });
         res.status(204).end();
       },
     },
@@ -61,6 +67,8 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
         if (body.allowOverride === false && task.assignee !== null && task.assignee !== assignee) {
           throw new ConflictError(`User task '${param(req, 'key')}' is already assigned to '${task.assignee}'`);
         }
+        const selfClaim = task.assignee === null && assignee === actor(res);
+        checkTaskAction(identity, task, actor(res), selfClaim ? { kind: 'claim', for: assignee } : { kind: 'assign', to: assignee });
         await ctx.engine.setAssignee(task.id, assignee, actor(res));
         res.status(204).end();
       },
@@ -69,7 +77,9 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
       method: 'delete',
       path: '/user-tasks/:key/assignee', summary: 'Unassign a user task',
       handler: async (req, res) => {
-        await ctx.engine.unclaimTask(taskOf(param(req, 'key')).id, actor(res));
+        const task = taskOf(param(req, 'key'));
+        checkTaskAction(identity, task, actor(res), { kind: 'unclaim' });
+        await ctx.engine.unclaimTask(task.id, actor(res));
         res.status(204).end();
       },
     },
