@@ -12,6 +12,8 @@ import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
 import { camunda8Router } from './camunda8/index.js';
 import { identityOf } from '../identity/identity-service.js';
+import { createEngineMetrics, type EngineMetrics } from '../observability/metrics.js';
+import { observabilityRouter } from '../observability/router.js';
 
 export interface ServerAppOptions extends RouterOptions {
   /** request logs go here (default: the engine's logger) */
@@ -24,6 +26,8 @@ export interface ServerAppOptions extends RouterOptions {
   cockpit?: boolean;
   /** the model registry's router, mounted at `/mlc` behind the same auth */
   mlc?: Router;
+  /** `/metrics` and `/health/*` behind the same auth (default: metrics of the engine alone; false: not mounted) */
+  metrics?: EngineMetrics | false;
   /**
    * host names the server answers to besides localhost, 127.0.0.1 and [::1] (DNS rebinding).
    * Default: checked when auth is `none`, with no extra names; `false` turns the check off
@@ -67,7 +71,8 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       wrapSerializers: false,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // requests (the cockpit polls every few seconds) are debug; only a failing server is an error
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'debug'),
     }));
   }
   // after the request log, so that refused rebinding attempts show up in it
@@ -86,6 +91,7 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
   if (options.mlc) app.use('/mlc', ...guard, options.mlc);
   // Camunda 8 clients (Modeler, @camunda8/sdk): same auth, same cross-origin write check, same worker queue
   app.use('/v2', ...guard, camunda8Router(engine, { externalTasks: rest.externalTasks, jsonLimit: options.jsonLimit, maxUploadBytes: options.maxUploadBytes, maxFiles: options.maxFiles }));
+  if (options.metrics !== false) app.use(...guard, observabilityRouter(engine, options.metrics ?? createEngineMetrics(engine)));
   if (options.cockpit !== false) app.use(...guard, cockpitRouter({ engine }));
   else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
   app.use((req, res) => sendJson(res, 404, { type: 'NotFoundException', message: `Nothing at ${req.method} ${req.path.slice(0, 200)}; the REST API is under /engine-rest`, code: null }));

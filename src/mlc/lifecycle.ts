@@ -106,7 +106,7 @@ export class ModelLifecycle extends EventEmitter {
     this.logger = logger;
     this.store = new RegistryStore(engine.db);
     this.registry = new ModelRegistry(this.store, this.dataDir, engine.clock, options.modelLimits);
-    this.runtimes = new RuntimeManager(this.store, this.registry, engine.clock, logger);
+    this.runtimes = new RuntimeManager(this.store, this.registry, engine.clock, logger, engine.observers);
     this.training = new TrainingManager(this.store, this.registry, this.dataDir, engine.clock, logger, options.trainers);
   }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Effect } from './effects.js';
+import { secondsSince, type EngineObserver } from './engine-observer.js';
 
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
 export type Command<T> = (effects: Effect[]) => T;
@@ -15,6 +16,8 @@ export interface CommandLoopOptions {
   maxBatch?: number;
   /** writes that commands buffer and the loop writes once per batch, just before the commit */
   deferred?: DeferredWrites;
+  /** told the size and duration of every committed batch */
+  observer?: EngineObserver;
 }
 
 /** Rows commands append during a batch (history), written together before the commit. */
@@ -45,6 +48,7 @@ export class CommandLoop {
   private readonly runBatchOptimistic;
   private closed = false;
   private readonly deferred: DeferredWrites;
+  private readonly observer: EngineObserver | undefined;
 
   constructor(
     db: Database.Database,
@@ -52,6 +56,7 @@ export class CommandLoop {
     options: CommandLoopOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
+    this.observer = options.observer;
     const deferred = (this.deferred = options.deferred ?? nothingDeferred);
     this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => command(effects));
     // Most batches have no failing command: run them without a savepoint per command. If one
@@ -112,6 +117,7 @@ export class CommandLoop {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     let outcomes: ReturnType<typeof this.runBatch>;
+    const started = performance.now();
     try {
       try {
         outcomes = this.runBatchOptimistic(batch);
@@ -126,6 +132,7 @@ export class CommandLoop {
       this.rescheduleIfNeeded();
       return;
     }
+    this.observer?.batchCommitted(batch.length, secondsSince(started));
     const effects: Effect[] = [];
     outcomes.forEach((outcome, index) => {
       if (outcome.ok) {

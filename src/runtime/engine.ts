@@ -17,6 +17,7 @@ import { CommandLoop, type Command } from './command-loop.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
 import type { StepHooks } from './step.js';
+import { EngineObservers } from './engine-observer.js';
 import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
@@ -84,6 +85,8 @@ export class Engine extends EventEmitter {
   readonly queries: QueryStore;
   readonly core: EngineCore;
   readonly timeZone: string | undefined;
+  /** metrics hooks: `engine.observers.add(observer)` (see src/observability/metrics.ts) */
+  readonly observers = new EngineObservers();
   /** deployed DMN decisions and their evaluation history */
   readonly decisions: DecisionService;
   private readonly loop: CommandLoop;
@@ -120,6 +123,7 @@ export class Engine extends EventEmitter {
       this.logger,
       handlerTimeout,
       maxConcurrent,
+      this.observers,
     );
     const backoffInitial = options.retryBackoff?.initial ?? 1000;
     const backoffMax = options.retryBackoff?.max ?? 60_000;
@@ -144,7 +148,7 @@ export class Engine extends EventEmitter {
         budgets,
       },
     };
-    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history });
+    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history, observer: this.observers });
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
       lockDuration: handlerTimeout,
@@ -163,6 +167,11 @@ export class Engine extends EventEmitter {
     if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
     engine.scheduler.wake();
     return engine;
+  }
+
+  /** False once the engine is closed or its scheduler stopped re-arming (for readiness checks). */
+  get schedulerRunning(): boolean {
+    return !this.closed && this.scheduler.running;
   }
 
   /** Extension point for element families that need engine-level plumbing (timers, messages). */

@@ -593,6 +593,7 @@ export class QueryStore {
     for (const id of definitionIds) {
       this.prepare(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`).run(id);
       this.prepare(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`).run(id);
+      this.prepare(`DELETE FROM diagram_layouts WHERE definition_id = ?`).run(id);
     }
     this.prepare(`DELETE FROM definitions WHERE deployment_id = ?`).run(deploymentId);
     this.prepare(`DELETE FROM resources WHERE deployment_id = ?`).run(deploymentId);

@@ -387,4 +387,11 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX identity_tokens_user ON identity_tokens (user_id);
   `,
+  /* 6: the cockpit's layout of a diagram deployed without diagram interchange (the deployed XML stays as written) */ `
+  CREATE TABLE diagram_layouts (
+    definition_id TEXT PRIMARY KEY,
+    xml TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
