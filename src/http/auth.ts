@@ -15,7 +15,11 @@ export interface AuthConfig {
   tokens?: string[];
   /** bearer: tokens that act as a user (token → user id); other tokens act as no user, as before identities */
   tokenUsers?: Record<string, string>;
-  /** enforce task authorization, the authorization table and four-eyes (default off, as Camunda 7's engine) */
+  /**
+   * enforce task authorization, the authorization table and four-eyes. Default: on whenever the
+   * mode is basic or bearer (signed-in users are who the checks are about); off with `none`
+   * (loopback dev mode, there is nobody to check). `MLC_AUTHORIZATION=false` turns it off.
+   */
   authorization?: { enabled: boolean; table?: AuthorizationTable };
   /** realm in WWW-Authenticate (default mlc-engine) */
   realm?: string;
@@ -30,6 +34,14 @@ export interface AuthFile {
 }
 
 export class AuthConfigError extends Error {}
+
+/** `MLC_AUTHORIZATION`: true or false; anything else is refused rather than read as either. */
+function parseSwitch(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new AuthConfigError(`MLC_AUTHORIZATION must be true or false, not '${value}'`);
+}
 
 export function parseAuthMode(value: string | undefined): AuthMode {
   const mode = (value ?? 'none').trim().toLowerCase();
@@ -77,7 +89,8 @@ export function loadAuthConfig(options: { mode: AuthMode; file?: string; env?: N
     if (colon > 0) users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
   }
   for (const t of (env.MLC_AUTH_TOKENS ?? '').split(',')) if (t.trim()) tokens.push(t.trim());
-  const enabled = env.MLC_AUTHORIZATION !== undefined && env.MLC_AUTHORIZATION !== '' ? env.MLC_AUTHORIZATION === 'true' : authorization.enabled === true;
+  const fromEnv = env.MLC_AUTHORIZATION !== undefined && env.MLC_AUTHORIZATION !== '' ? parseSwitch(env.MLC_AUTHORIZATION) : undefined;
+  const enabled = fromEnv ?? (typeof authorization.enabled === 'boolean' ? authorization.enabled : options.mode !== 'none');
   let table: AuthorizationTable;
   try {
     table = parseAuthorizationTable(authorization.table);
@@ -108,7 +121,8 @@ export function configureIdentity(engine: Parameters<typeof identityOf>[0], conf
     return identity;
   }
   identity.seedUsers([...Object.keys(config.users ?? {}), ...Object.values(config.tokenUsers ?? {})]);
-  identity.authorization = { enabled: config.authorization?.enabled ?? false, table: config.authorization?.table ?? OPEN_TABLE };
+  // with sign-in on, authorization is on unless the configuration says otherwise
+  identity.authorization = { enabled: config.authorization?.enabled ?? true, table: config.authorization?.table ?? OPEN_TABLE };
   const configured = config.mode === 'basic' ? Object.keys(config.users ?? {}).length : (config.tokens ?? []).length;
   if (configured === 0 && !identity.hasCredentials()) {
     throw new AuthConfigError(config.mode === 'basic'

@@ -33,6 +33,9 @@ describe('mlc user / mlc group', () => {
     await expect(mlc('group', 'member', 'fraud-risk-officers', 'ghost', '--db', db)).rejects.toThrow(/User with id ghost does not exist/);
     expect((await mlc('user', 'list', '--db', db)).out).toEqual(['bob\tBob\tbob@example.com', 'eve']);
     expect((await mlc('group', 'list', '--db', db)).out).toEqual(['fraud-risk-officers\tFraud risk officers']);
+    // with --auth on, authorization is on by default: managing identities over REST takes an admin
+    expect((await mlc('group', 'add', 'camunda-admin', '--db', db)).code).toBe(0);
+    expect((await mlc('group', 'member', 'camunda-admin', 'bob', '--db', db)).code).toBe(0);
     const token = (await mlc('user', 'token', 'eve', '--db', db)).out[0]!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await expect(mlc('user', 'frobnicate', '--db', db)).rejects.toThrow(/Unknown command 'mlc user frobnicate'/);
@@ -44,7 +47,7 @@ describe('mlc user / mlc group', () => {
       const bob = `Basic ${Buffer.from('bob:bob-secret-1').toString('base64')}`;
       const groups = await fetch(`${running.url}/engine-rest/identity/groups?userId=bob`, { headers: { authorization: bob } });
       expect(groups.status).toBe(200);
-      expect((await groups.json()).groups).toEqual([{ id: 'fraud-risk-officers', name: 'Fraud risk officers' }]);
+      expect((await groups.json()).groups).toEqual([{ id: 'camunda-admin', name: null }, { id: 'fraud-risk-officers', name: 'Fraud risk officers' }]);
       expect((await fetch(`${running.url}/engine-rest/version`, { headers: { authorization: `Basic ${Buffer.from('bob:wrong').toString('base64')}` } })).status).toBe(401);
 
       // the database is held by the server: --db is refused with a hint, --url works

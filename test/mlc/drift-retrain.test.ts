@@ -15,7 +15,7 @@ beforeAll(async () => {
   env = await setup({ lifecycle: { retrain: { cooldownHours: 24 } } });
   await env.http.patch('/mlc/models/fraud-detector').send({ metadata: { ...env.lc.registry.model('fraud-detector').metadata, trainingPollInterval: 'PT2S' } }).expect(200);
   const submitted = await env.http.post('/mlc/models/fraud-detector/versions/1/submit').set('authorization', basic('carol')).send({}).expect(201);
-  await completeTask(env, (await taskOf(env, submitted.body.processInstanceId, 'Task_Approve')).id, 'alice', { approved: true });
+  await completeTask(env, (await taskOf(env, submitted.body.processInstanceId, 'Task_Approve')).id, 'bob', { approved: true });
   expect(await instanceEnd(env, submitted.body.processInstanceId)).toBe('End_Deployed');
   mkdirSync(join(env.dataDir, 'labelled'), { recursive: true });
   writeFileSync(join(env.dataDir, 'labelled', 'drifted.csv'), formatCsv(quarter('Q4')));

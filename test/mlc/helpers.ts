@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Engine, ManualClock, type Clock } from '../../src/index.js';
 import { createServerApp } from '../../src/http/app.js';
+import { identityOf } from '../../src/identity/identity-service.js';
 import { installModelLifecycle, mlcRouter, type ModelLifecycle, type ModelLifecycleOptions } from '../../src/mlc/index.js';
 import {
   buildBaseline, column, CREDIT_CARD_FEATURES, CREDIT_CARD_LABEL, exportLogisticRegressionToOnnx, featureMatrix, fitLogisticRegression,
@@ -25,7 +26,7 @@ export interface Env {
 
 /**
  * A real engine on a fresh SQLite database, the lifecycle on a temp data directory, and the
- * server app with basic auth: the Camunda REST API and the /mlc router.
+ * server app with basic auth (authorization on): the Camunda REST API and the /mlc router.
  */
 export async function setup(options: { clock?: Clock; lifecycle?: Partial<ModelLifecycleOptions>; beforeInstall?: (engine: Engine) => void } = {}): Promise<Env> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mlc-test-'));
@@ -35,6 +36,17 @@ export async function setup(options: { clock?: Clock; lifecycle?: Partial<ModelL
   const lc = await installModelLifecycle(engine, { dataDir, seedDemo: true, ...options.lifecycle });
   // the wiring of `mlc serve`: the Camunda REST API, and the registry at /mlc behind the same auth
   const app = createServerApp(engine, { requestLogs: false, cockpit: false, auth: { mode: 'basic', users: { ...USERS } }, mlc: mlcRouter(lc) });
+  // basic auth switches authorization on: alice and carol own models (data-science) and submit them,
+  // bob approves them (a member of every approval group the routing table names), never his own
+  const identity = identityOf(engine);
+  const memberships: Record<string, readonly (keyof typeof USERS)[]> = {
+    'data-science': ['alice', 'carol'],
+    'fraud-approvers': ['bob'], 'fraud-risk-officers': ['bob'], 'credit-risk-officers': ['bob'], 'model-risk-committee': ['bob'],
+  };
+  for (const [group, users] of Object.entries(memberships)) {
+    identity.createGroup({ id: group });
+    for (const user of users) identity.addMember(group, user);
+  }
   return {
     engine, lc, dataDir, clock, app,
     // every request is alice's unless it sets its own authorization header

@@ -39,7 +39,7 @@ beforeAll(async () => {
   // the champion: the seeded demo model (trained on Q1), submitted and approved into PROD
   const submitted = await env.http.post('/mlc/models/fraud-detector/versions/1/submit').set('authorization', basic('carol')).send({}).expect(201);
   const approval = await taskOf(env, submitted.body.processInstanceId, 'Task_Approve');
-  await completeTask(env, approval.id, 'alice', { approved: true });
+  await completeTask(env, approval.id, 'bob', { approved: true });
   expect(await instanceEnd(env, submitted.body.processInstanceId)).toBe('End_Deployed');
 });
 
@@ -171,7 +171,7 @@ describe('RetrainOnDrift', () => {
       .toMatch(/challenger v2 auc 0\.\d+ vs champion v1 auc 0\.\d+ on datasets\/credit-card-q4\.csv \(4000 held-out rows\): Δ \+0\.\d+, 95% CI \[\+0\.\d+, \+0\.\d+\] clears the margin 0: challenger wins/);
     expect(approval.variables.deltas.auc).toBeGreaterThan(0);
     await expectSoundComparison(approval.variables.comparison);
-    await completeTask(env, approval.id, 'alice', { approved: true, comment: 'recovers Q4 accuracy' });
+    await completeTask(env, approval.id, 'bob', { approved: true, comment: 'recovers Q4 accuracy' });
     expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
 
     expect((await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body.deployment).toMatchObject({ modelId: 'fraud-detector', version: 2 });
@@ -179,7 +179,7 @@ describe('RetrainOnDrift', () => {
     expect(versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, 'retired'], [2, 'deployed']]);
     const audit = (await env.http.get('/mlc/models/fraud-detector/versions/2/audit').expect(200)).body;
     expect(audit.version.createdByInstance).toBe(instanceId);
-    expect(audit.approval).toMatchObject({ approvedBy: 'alice', instanceId });
+    expect(audit.approval).toMatchObject({ approvedBy: 'bob', instanceId });
     expect(audit.testResults.map((t: { purpose: string }) => t.purpose)).toEqual(['compare-challenger']);
   });
 

@@ -53,7 +53,7 @@ describe('OnModelChanged over REST', () => {
     });
     expect((await env.http.get('/mlc/models/fraud-a/versions/1').expect(200)).body.status).toBe('tested');
 
-    await completeTask(env, approval.id, 'alice', { approved: true, comment: 'figures look right' });
+    await completeTask(env, approval.id, 'bob', { approved: true, comment: 'figures look right' });
     expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
 
     const version = (await env.http.get('/mlc/models/fraud-a/versions/1').expect(200)).body;
@@ -72,10 +72,10 @@ describe('OnModelChanged over REST', () => {
 
     // the audit question, in one call
     const audit = (await env.http.get('/mlc/models/fraud-a/versions/1/audit').expect(200)).body;
-    expect(audit.approval).toMatchObject({ approvedBy: 'alice', instanceId });
+    expect(audit.approval).toMatchObject({ approvedBy: 'bob', instanceId });
     expect(audit.approval.testResultIds).toHaveLength(1);
     expect(audit.testResults[0]).toMatchObject({ id: audit.approval.testResultIds[0], dataset: 'datasets/credit-card-q2.csv', passed: true });
-    expect(audit.decisions).toEqual([expect.objectContaining({ actor: 'alice', taskName: 'Approve model version', variables: { approved: true, comment: 'figures look right' } })]);
+    expect(audit.decisions).toEqual([expect.objectContaining({ actor: 'bob', taskName: 'Approve model version', variables: { approved: true, comment: 'figures look right' } })]);
     expect(audit.statusHistory.filter((s: { kind: string }) => s.kind === 'status').map((s: { to: string }) => s.to)).toEqual(['tested', 'approved', 'deployed']);
     expect(audit.statusHistory[0]).toMatchObject({ kind: 'registered', actor: 'carol' });
     expect(audit.deployments).toEqual([expect.objectContaining({ runtime: 'prod-scoring', status: 'active' })]);
@@ -109,7 +109,7 @@ describe('OnModelChanged over REST', () => {
     await createModel('fraud-nort', { runtimeTags: ['mainframe'] });
     await upload('fraud-nort', model.bytes).expect(201);
     const instanceId = await submit('fraud-nort', 1);
-    await completeTask(env, (await taskOf(env, instanceId, 'Task_Approve')).id, 'alice', { approved: true });
+    await completeTask(env, (await taskOf(env, instanceId, 'Task_Approve')).id, 'bob', { approved: true });
     const review = await taskOf(env, instanceId, 'Task_ReviewDeploy');
     expect(review.variables.failureReason).toBe("no runtime matches stage PROD, tags [mainframe], capability 'onnx' for fraud-nort v1".replace(", capability 'onnx'", ''));
     expect((await env.http.get('/mlc/models/fraud-nort/versions/1').expect(200)).body.status).toBe('approved');
@@ -140,7 +140,7 @@ describe('OnModelChanged over REST', () => {
     await createModel('fraud-s', { testData });
     await upload('fraud-s', trainOnnx(table, features).bytes).expect(201);
     const instanceId = await submit('fraud-s', 1);
-    await completeTask(env, (await taskOf(env, instanceId, 'Task_Approve')).id, 'alice', { approved: true });
+    await completeTask(env, (await taskOf(env, instanceId, 'Task_Approve')).id, 'bob', { approved: true });
     const review = await taskOf(env, instanceId, 'Task_ReviewDeploy');
     expect(review.variables.failureReason).toMatch(/input schema mismatch: model fraud-s v1 needs "device_score" which runtime 'prod-scoring' does not provide/);
     const after = (await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body.deployment;
@@ -163,7 +163,7 @@ describe('OnModelChanged over REST', () => {
     expect(v2).toMatchObject({ status: 'tested', createdByInstance: instanceId, trainingData: 'datasets/credit-card-q1.csv' });
     const jobs = (await env.http.get('/mlc/models/fraud-train/training-jobs').expect(200)).body;
     expect(jobs).toEqual([expect.objectContaining({ status: 'succeeded', resultVersion: 2, instanceId })]);
-    await completeTask(env, approval.id, 'alice', { approved: true });
+    await completeTask(env, approval.id, 'bob', { approved: true });
     expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
   });
 });
@@ -190,7 +190,7 @@ describe('bad input over REST', () => {
     expect(escaped.body.message).toMatch(/outside the data directory/);
     expect((await env.http.get('/mlc/models/nope').expect(404)).body).toEqual({ type: 'NotFound', message: "no model 'nope'" });
     expect((await env.http.post('/mlc/models/fraud-bad/versions/1/status').send({ status: 'deployed' }).expect(400)).body.message).toMatch(/through a deployment/);
-    expect((await env.http.post('/mlc/models/fraud-bad/versions/1/status').send({ status: 'approved' }).expect(409)).body.message).toMatch(/registered; it cannot become approved/);
+    expect((await env.http.post('/mlc/models/fraud-bad/versions/1/status').set('authorization', basic('bob')).send({ status: 'approved' }).expect(409)).body.message).toMatch(/registered; it cannot become approved/);
     expect((await env.http.post('/mlc/runtimes/prod-scoring/score').send({ rows: [{ amount: 'x' }] }).expect(400)).body.type).toBe('ValidationError');
     expect((await env.http.post('/mlc/runtimes/prod-scoring/score').send({ rows: [{ amount: 3 }] }).expect(400)).body.message).toMatch(/missing feature "merchant_category"/);
     expect((await env.http.post('/mlc/runtimes/qa-scoring/score').send({ rows: [] }).expect(409)).body.message).toMatch(/serves no model/);

@@ -19,7 +19,7 @@ beforeAll(async () => {
     const s = env.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  worker = startTrainWorker({ url, dataRoot: env.dataDir, auth: { username: 'bob', password: USERS.bob }, interval: 50 });
+  worker = startTrainWorker({ url, dataRoot: env.dataDir, auth: { username: 'alice', password: USERS.alice }, interval: 50 });
 });
 
 afterAll(async () => {
@@ -39,6 +39,6 @@ it('a remote worker trains the model for OnModelChanged and the trained version 
   expect(approval.variables).toMatchObject({ trainingStatus: 'succeeded', modelVersion: 2, trainingJobId: expect.stringMatching(/^remote:/) });
   const v2 = (await env.http.get('/mlc/models/fraud-detector/versions/2').expect(200)).body;
   expect(v2).toMatchObject({ status: 'tested', createdByInstance: instanceId, trainingData: 'datasets/credit-card-q3.csv', hasBaseline: true });
-  await completeTask(env, approval.id, 'alice', { approved: true });
+  await completeTask(env, approval.id, 'bob', { approved: true });
   expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
 });
