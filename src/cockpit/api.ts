@@ -6,6 +6,7 @@ import { CockpitQueries } from '../store/cockpit-queries.js';
 import type { IncidentRecord, InstanceRecord, TaskRecord } from '../store/records.js';
 import { resolveTaskForm } from './forms.js';
 import { modelCardFrom } from './model-card.js';
+import { rejectionOf } from './rejection.js';
 import { softProxy } from './mlc-proxy.js';
 import { diagramSource } from './diagram-layout.js';
 
@@ -239,6 +240,7 @@ export function cockpitApi(options: CockpitApiOptions): Router {
       variables,
       form: resolveTaskForm(queries, task, definition, engine.graph(task.definitionId).nodes[task.elementId]?.userTask?.formFields),
       modelCard: modelCardFrom(variables),
+      rejection: rejectionOf(engine, task.instanceId, variables),
     };
   }));
 

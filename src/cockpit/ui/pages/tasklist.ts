@@ -2,6 +2,7 @@ import { ApiError, cockpit, rest, seg, typedVariables } from '../api.js';
 import { badge, formatTime, h, notify, pager, replaceChildren } from '../dom.js';
 import { renderModelCard, type ModelCard } from '../model-card.js';
 import { changed, type Page, type PageContext } from '../page.js';
+import type { Rejection } from '../../rejection.js';
 import { renderTaskForm, type RenderedForm, type TaskFormSpec } from '../task-form.js';
 
 interface TaskRow {
@@ -24,6 +25,7 @@ interface TaskDetail {
   variables: Record<string, unknown>;
   form: TaskFormSpec;
   modelCard: ModelCard | null;
+  rejection: Rejection | null;
 }
 interface Paged<T> {
   total: number;
@@ -38,7 +40,19 @@ const FILTER_KEY = 'mlc-cockpit-task-filter';
 function isApproval(detail: TaskDetail): boolean {
   // a generated camunda:formData form is the task's own decision: it gets a plain Complete button
   if (detail.form.kind === 'form-data') return false;
+  // the review after a rejection carries the same model variables, but it is no second approval
+  if (detail.rejection !== null || /review/i.test(`${detail.task.name ?? ''} ${detail.task.elementId}`)) return false;
   return detail.modelCard !== null || /approv/i.test(`${detail.task.name ?? ''} ${detail.task.elementId}`);
+}
+
+/** The reason and the rejecting user, above the card, on the review task after a rejection. */
+function renderRejection(rejection: Rejection): HTMLElement {
+  return h('section', { class: 'rejection', 'aria-label': 'Rejection' },
+    h('h3', {}, 'Rejected'),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Rejected by'), h('dd', { class: 'rejected-by strong' }, rejection.rejectedBy ?? 'unknown (no sign-in)'),
+      rejection.rejectedAt ? [h('dt', {}, 'When'), h('dd', {}, formatTime(rejection.rejectedAt))] : null,
+      h('dt', {}, 'Reason'), h('dd', { class: 'rejection-reason' }, rejection.reason ?? 'none given')));
 }
 
 /** Open user tasks by candidate group / assignee; the selected task with its model card and form. */
@@ -172,7 +186,9 @@ async function showTask(container: HTMLElement, taskId: string, ctx: PageContext
       comment.focus();
       return;
     }
-    void complete({ approved, comment: text, approver: ctx.user(), decidedAt: new Date().toISOString() }, approved ? 'Approved' : 'Rejected');
+    // only the decision and its reason: the server records who decided and when (the signed-in
+    // user in history), and the lifecycle refuses any other variable on an approval as evidence
+    void complete({ approved, comment: text }, approved ? 'Approved' : 'Rejected');
   };
   const updateButtons = () => {
     const mine = task.assignee === ctx.user();
@@ -206,6 +222,7 @@ async function showTask(container: HTMLElement, taskId: string, ctx: PageContext
           task.candidateGroups.length ? ` · groups ${task.candidateGroups.join(', ')}` : '', ' · ',
           h('a', { href: `#/instance/${encodeURIComponent(task.instanceId)}` }, 'open instance'))),
       claimBox),
+    detail.rejection ? renderRejection(detail.rejection) : null,
     detail.modelCard ? renderModelCard(detail.modelCard) : null,
     formBox,
     actions));
