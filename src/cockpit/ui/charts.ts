@@ -78,3 +78,26 @@ export function lineChart(series: Series[], options: { title: string; height?: n
   });
   return chart;
 }
+
+/** ROC curves (false-positive rate against true-positive rate, both 0..1) with the chance diagonal. */
+export function rocChart(curves: Array<{ name: string; points: Array<{ fpr: number; tpr: number }> }>, options: { title: string }): SVGElement {
+  const size = 260;
+  const pad = 36;
+  const chart = svg('svg', { class: 'chart roc-chart', viewBox: `0 0 ${size + 120} ${size}`, width: size + 120, height: size, role: 'img', 'aria-label': options.title });
+  chart.append(svg('title', {}, options.title));
+  const px = (x: number) => pad + x * (size - 2 * pad);
+  const py = (y: number) => size - pad - y * (size - 2 * pad);
+  chart.append(
+    svg('rect', { x: px(0), y: py(1), width: px(1) - px(0), height: py(0) - py(1), class: 'grid-line', fill: 'none' }),
+    svg('line', { x1: px(0), y1: py(0), x2: px(1), y2: py(1), class: 'grid-line', 'stroke-dasharray': '4 4' }),
+    svg('text', { x: px(0.5), y: size - 6, 'text-anchor': 'middle', class: 'axis-label' }, 'false-positive rate'),
+    svg('text', { x: 10, y: py(0.5), 'text-anchor': 'middle', class: 'axis-label', transform: `rotate(-90 10 ${py(0.5)})` }, 'true-positive rate'));
+  curves.forEach((curve, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    const sorted = [...curve.points].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr);
+    chart.append(
+      svg('polyline', { points: sorted.map((p) => `${px(p.fpr)},${py(p.tpr)}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2, class: 'roc-line', 'data-model': curve.name }),
+      svg('text', { x: size + 4, y: pad + 16 * i, fill: colour, class: 'legend' }, curve.name));
+  });
+  return chart;
+}

@@ -1,5 +1,6 @@
 import { ApiError, cockpit, rest, seg, typedVariables } from '../api.js';
 import { badge, formatTime, h, notify, pager, replaceChildren } from '../dom.js';
+import { renderComparisonCard, renderHyperParameters } from '../comparison-card.js';
 import { renderModelCard, type ModelCard } from '../model-card.js';
 import { changed, type Page, type PageContext } from '../page.js';
 import type { Rejection } from '../../rejection.js';
@@ -224,6 +225,8 @@ async function showTask(container: HTMLElement, taskId: string, ctx: PageContext
       claimBox),
     detail.rejection ? renderRejection(detail.rejection) : null,
     detail.modelCard ? renderModelCard(detail.modelCard) : null,
+    renderComparisonCard(detail.variables.comparison),
+    renderHyperParameters(detail.variables.modelDetails),
     formBox,
     actions));
   renderClaim(task.assignee);
