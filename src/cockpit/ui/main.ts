@@ -15,6 +15,7 @@ import { processesPage } from './pages/processes.js';
 import { instancePage } from './pages/instance.js';
 import { tasklistPage } from './pages/tasklist.js';
 import { modelsPage } from './pages/models.js';
+import { adminPage } from './pages/admin.js';
 import { deployPage } from './pages/deploy.js';
 import { incidentsPage } from './pages/incidents.js';
 import { instancesPage } from './pages/instances.js';
@@ -31,6 +32,7 @@ const PAGES: Array<{ path: string; title: string; page: Page; nav: boolean }> = 
   { path: 'decisions', title: 'Decisions', page: decisionsPage, nav: true },
   { path: 'decision', title: 'Decision', page: decisionPage, nav: false },
   { path: 'deploy', title: 'Deploy', page: deployPage, nav: true },
+  { path: 'admin', title: 'Users', page: adminPage, nav: true },
 ];
 
 const USER_KEY = 'mlc-cockpit-user';
