@@ -1,0 +1,44 @@
+/**
+ * Camunda 8 shapes of deployed decisions: Camunda 8's decisionDefinitionId is our decision key (the
+ * `decision` id in the XML), its decisionDefinitionKey our definition id; a decision requirements
+ * graph (one `.dmn` file) is the `definitions` element, one per file per deployment.
+ */
+import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
+import { tenantOut, type V2Context } from './context.js';
+
+/** The key of the decision requirements graph a decision was deployed with. */
+export const requirementsKeyOf = (ctx: V2Context, d: DecisionDefinitionRecord): string => ctx.keys.keyOf(`drd:${d.deploymentId}:${d.drdKey}`);
+
+export function decisionDefinitionItem(ctx: V2Context, d: DecisionDefinitionRecord) {
+  return {
+    decisionDefinitionId: d.key,
+    name: d.name,
+    version: d.version,
+    decisionRequirementsId: d.drdKey,
+    tenantId: tenantOut(d.tenantId),
+    decisionDefinitionKey: ctx.keys.keyOf(d.id),
+    decisionRequirementsKey: requirementsKeyOf(ctx, d),
+  };
+}
+
+/**
+ * The decision requirements graph `d` was deployed with. Its version counts the deployments of
+ * that graph id for the tenant up to this one (Zeebe versions the graph apart from its decisions).
+ */
+export function decisionRequirementsItem(ctx: V2Context, d: DecisionDefinitionRecord) {
+  const decisions = ctx.engine.decisions;
+  const deployments = new Set(
+    decisions.store
+      .queryDefinitions({ drdKey: d.drdKey, ...(d.tenantId ? { tenantIdIn: [d.tenantId] } : { withoutTenantId: true }) })
+      .filter((other) => other.deployedAt < d.deployedAt || other.deploymentId === d.deploymentId)
+      .map((other) => other.deploymentId),
+  );
+  return {
+    decisionRequirementsId: d.drdKey,
+    decisionRequirementsName: decisions.graph(d.id).name ?? d.drdKey,
+    version: deployments.size,
+    resourceName: d.resourceName,
+    tenantId: tenantOut(d.tenantId),
+    decisionRequirementsKey: requirementsKeyOf(ctx, d),
+  };
+}

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startC8, type C8TestServer } from './helpers.js';
+
+const DMN = join(import.meta.dirname, '..', 'fixtures', 'dmn');
+
+describe('/v2 decisions with @camunda8/sdk: deploy, evaluate, search', () => {
+  let t: C8TestServer;
+
+  beforeAll(async () => {
+    t = await startC8();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('deploys a DMN file: one entry per decision and one for its requirements graph', async () => {
+    const deployed = await t.rest.deployResourcesFromFiles([join(DMN, 'dish.dmn')]);
+    expect(deployed.decisions.map((d) => d.decisionDefinitionId).sort()).toEqual(['dish', 'season']);
+    const dish = deployed.decisions.find((d) => d.decisionDefinitionId === 'dish')!;
+    expect(dish).toMatchObject({ name: 'Dish', version: 1, tenantId: '<default>', decisionRequirementsId: 'dinnerDecisions' });
+    expect(dish.decisionDefinitionKey).toMatch(/^[0-9]+$/);
+    expect(deployed.decisionRequirements).toHaveLength(1);
+    expect(deployed.decisionRequirements[0]).toMatchObject({
+      decisionRequirementsId: 'dinnerDecisions', decisionRequirementsName: 'Dinner Decisions', version: 1, resourceName: 'dish.dmn', tenantId: '<default>',
+      decisionRequirementsKey: dish.decisionRequirementsKey,
+    });
+    // an unchanged file answers the versions already deployed
+    const again = await t.rest.deployResourcesFromFiles([join(DMN, 'dish.dmn')]);
+    expect(again.decisions.find((d) => d.decisionDefinitionId === 'dish')!.decisionDefinitionKey).toBe(dish.decisionDefinitionKey);
+    expect(again.decisionRequirements[0]!.version).toBe(1);
+  });
+
+  it('evaluates by id: output, the required decision first, matched rules and inputs as JSON text', async () => {
+    const result = await t.rest.evaluateDecision({ decisionDefinitionId: 'dish', variables: { month: 1, guestCount: 4 } });
+    expect(result).toMatchObject({ decisionDefinitionId: 'dish', decisionDefinitionName: 'Dish', decisionDefinitionVersion: 1, decisionRequirementsId: 'dinnerDecisions', tenantId: '<default>', failureMessage: '' });
+    expect(JSON.parse(result.output)).toBe('Roastbeef');
+    expect(result.evaluatedDecisions.map((d) => d.decisionDefinitionId)).toEqual(['season', 'dish']);
+    const [season, dish] = result.evaluatedDecisions;
+    expect(JSON.parse(season!.output)).toBe('Winter');
+    expect(season!.decisionDefinitionType).toBe('DECISION_TABLE');
+    expect(season!.evaluatedInputs).toEqual([{ inputId: 'Input_month', inputName: 'Month', inputValue: '1' }]);
+    expect(dish!.matchedRules).toHaveLength(1);
+    expect(dish!.matchedRules[0]).toMatchObject({ ruleId: 'Rule_roastbeef', ruleIndex: 2 });
+    expect(dish!.matchedRules[0]!.evaluatedOutputs[0]).toMatchObject({ outputId: 'Output_dish', outputName: 'desiredDish', outputValue: '"Roastbeef"' });
+    // recorded in the same decision history Camunda 7's evaluate writes to
+    const history = await (await fetch(`${t.url}/engine-rest/history/decision-instance?decisionDefinitionKey=dish`)).json() as Array<{ id: string }>;
+    expect(history).toHaveLength(1);
+  });
+
+  it('evaluates by key; a literal expression over a FIRST table; COLLECT lists; a failing evaluation is a 400 naming the decision', async () => {
+    const deployed = await t.rest.deployResourcesFromFiles([join(DMN, 'risk-score.dmn')]);
+    const key = deployed.decisions.find((d) => d.decisionDefinitionId === 'riskScore')!.decisionDefinitionKey;
+    const result = await t.rest.evaluateDecision({ decisionDefinitionKey: key, variables: { amount: 100, country: 'US' } });
+    expect(JSON.parse(result.output)).toBe(150);
+    expect(result.evaluatedDecisions.map((d) => [d.decisionDefinitionId, d.decisionDefinitionType, JSON.parse(d.output)])).toEqual([
+      ['riskFactor', 'DECISION_TABLE', 1.5],
+      ['riskScore', 'LITERAL_EXPRESSION', 150],
+    ]);
+    await t.rest.deployResourcesFromFiles([join(DMN, 'hit-policies.dmn')]);
+    const collect = await t.rest.evaluateDecision({ decisionDefinitionId: 'collect', variables: { amount: 120 } });
+    expect(JSON.parse(collect.output)).toEqual([10, 20, 30]);
+    expect(collect.evaluatedDecisions[0]!.matchedRules.map((r) => r.ruleIndex)).toEqual([1, 2, 3]);
+    expect(JSON.parse((await t.rest.evaluateDecision({ decisionDefinitionId: 'collectSum', variables: { amount: 120 } })).output)).toBe(60);
+    const bad = await fetch(`${t.url}/v2/decision-definitions/evaluation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decisionDefinitionId: 'uniqueOverlap', variables: { amount: 120 } }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json() as { detail: string }).detail).toMatch(/uniqueOverlap.*UNIQUE/);
+    const neither = await fetch(`${t.url}/v2/decision-definitions/evaluation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ variables: {} }) });
+    expect(neither.status).toBe(400);
+    const unknown = await fetch(`${t.url}/v2/decision-definitions/evaluation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decisionDefinitionId: 'noSuchDecision' }) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('searches decision definitions, gets one by key and its DMN XML', async () => {
+    const search = await t.rest.callApiEndpoint<{ filter: Record<string, unknown> }, { items: Array<{ decisionDefinitionKey: string; decisionDefinitionId: string }>; page: { totalItems: number } }>({
+      method: 'POST', urlPath: 'decision-definitions/search', body: { filter: { decisionRequirementsId: 'dinnerDecisions' } },
+    });
+    expect(search.items.map((d) => d.decisionDefinitionId).sort()).toEqual(['dish', 'season']);
+    const key = search.items.find((d) => d.decisionDefinitionId === 'season')!.decisionDefinitionKey;
+    const got = await (await fetch(`${t.url}/v2/decision-definitions/${key}`)).json();
+    expect(got).toMatchObject({ decisionDefinitionId: 'season', name: 'Season', decisionDefinitionKey: key });
+    const xml = await fetch(`${t.url}/v2/decision-definitions/${key}/xml`);
+    expect(xml.headers.get('content-type')).toMatch(/text\/xml/);
+    expect(await xml.text()).toContain('<decision id="season"');
+    expect((await fetch(`${t.url}/v2/decision-definitions/2251799813685247999`)).status).toBe(404);
+  });
+});
