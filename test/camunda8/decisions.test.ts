@@ -71,6 +71,30 @@ describe('/v2 decisions with @camunda8/sdk: deploy, evaluate, search', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('finds recorded evaluations as decision instances, the required decision linked to its root', async () => {
+    const evaluation = await t.rest.evaluateDecision({ decisionDefinitionId: 'dish', variables: { month: 7, guestCount: 2 } });
+    type Instance = { decisionEvaluationInstanceKey: string; decisionDefinitionId: string; decisionEvaluationKey: string; rootDecisionDefinitionKey: string; result: string; state: string };
+    const found = await t.rest.callApiEndpoint<{ filter: Record<string, unknown> }, { items: Instance[] }>({
+      method: 'POST', urlPath: 'decision-instances/search', body: { filter: { decisionEvaluationKey: evaluation.decisionEvaluationKey } },
+    });
+    expect(found.items.map((i) => [i.decisionDefinitionId, JSON.parse(i.result), i.state, i.rootDecisionDefinitionKey]).sort()).toEqual([
+      ['dish', 'Light Salad and nice Steak', 'EVALUATED', evaluation.decisionDefinitionKey],
+      ['season', 'Summer', 'EVALUATED', evaluation.decisionDefinitionKey],
+    ]);
+    const root = await (await fetch(`${t.url}/v2/decision-instances/${evaluation.decisionInstanceKey}`)).json() as Instance & { matchedRules: Array<{ ruleId: string }>; evaluatedInputs: Array<{ inputValue: string }> };
+    expect(root.decisionDefinitionId).toBe('dish');
+    expect(root.matchedRules.map((r) => r.ruleId)).toEqual(['Rule_salad']);
+    expect(root.evaluatedInputs.map((i) => JSON.parse(i.inputValue))).toEqual(['Summer', 2]);
+    await expect(t.rest.callApiEndpoint({ method: 'POST', urlPath: 'decision-instances/search', body: { filter: { noSuchField: 1 } } })).rejects.toThrow(/noSuchField/);
+  });
+
+  it('lists the decision operations in /v2/openapi.json', async () => {
+    const doc = await (await fetch(`${t.url}/v2/openapi.json`)).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/decision-')).sort()).toEqual([
+      '/decision-definitions/evaluation', '/decision-definitions/search', '/decision-definitions/{key}', '/decision-definitions/{key}/xml', '/decision-instances/search', '/decision-instances/{key}',
+    ]);
+  });
+
   it('searches decision definitions, gets one by key and its DMN XML', async () => {
     const search = await t.rest.callApiEndpoint<{ filter: Record<string, unknown> }, { items: Array<{ decisionDefinitionKey: string; decisionDefinitionId: string }>; page: { totalItems: number } }>({
       method: 'POST', urlPath: 'decision-definitions/search', body: { filter: { decisionRequirementsId: 'dinnerDecisions' } },

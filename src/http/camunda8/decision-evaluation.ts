@@ -5,13 +5,12 @@
  */
 import { BadRequestError } from '../../runtime/errors.js';
 import type { DecisionOutcome } from '../../runtime/decisions.js';
-import { decisionOutput, type Decision, type RuleResult } from '../../dmn/index.js';
-import type { DecisionInstanceRecord } from '../../store/decision-store.js';
+import { decisionOutput } from '../../dmn/index.js';
 import { actor } from '../routes/route.js';
 import type { Request, Response } from 'express';
 import { ok } from '../respond.js';
 import { bodyOf, idOfKey, optString, optVariables, tenantIn, tenantOut, type V2Context } from './context.js';
-import { requirementsKeyOf } from './decision-items.js';
+import { decisionTypeOf, recordedOutput, requirementsKeyOf } from './decision-items.js';
 
 export async function evaluateDecisionHandler(ctx: V2Context, req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
@@ -50,8 +49,8 @@ function evaluationResult(ctx: V2Context, outcome: DecisionOutcome) {
         decisionDefinitionId: record.decisionKey,
         decisionDefinitionName: record.decisionName,
         decisionDefinitionVersion: record.decisionVersion,
-        decisionDefinitionType: decision.logic.kind === 'table' ? 'DECISION_TABLE' : 'LITERAL_EXPRESSION',
-        output: JSON.stringify(decisionOutput(decision, isRoot ? outcome.result : resultOf(decision, record))),
+        decisionDefinitionType: decisionTypeOf(decision),
+        output: isRoot ? JSON.stringify(decisionOutput(decision, outcome.result)) : recordedOutput(decision, record),
         tenantId: tenantOut(record.tenantId),
         matchedRules: record.matchedRules.map((rule) => ({
           ruleId: rule.ruleId,
@@ -66,19 +65,4 @@ function evaluationResult(ctx: V2Context, outcome: DecisionOutcome) {
       };
     }),
   };
-}
-
-/** A required decision's rule results, rebuilt from its audit row (one entry per rule, in rule order). */
-function resultOf(decision: Decision, record: DecisionInstanceRecord): RuleResult[] {
-  const logic = decision.logic;
-  if (logic.kind === 'table' && logic.aggregation !== undefined) {
-    return record.collectResultValue === null || record.collectResultValue === undefined ? [] : [{ [logic.outputs[0]!.name]: record.collectResultValue }];
-  }
-  const byRule = new Map<string, RuleResult>();
-  for (const output of record.outputs) {
-    const entry = byRule.get(output.ruleId) ?? {};
-    entry[output.variableName] = output.value;
-    byRule.set(output.ruleId, entry);
-  }
-  return [...byRule.values()];
 }

@@ -3,7 +3,8 @@
  * `decision` id in the XML), its decisionDefinitionKey our definition id; a decision requirements
  * graph (one `.dmn` file) is the `definitions` element, one per file per deployment.
  */
-import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
+import { decisionOutput, type Decision, type RuleResult } from '../../dmn/index.js';
+import type { DecisionDefinitionRecord, DecisionInstanceRecord } from '../../store/decision-store.js';
 import { tenantOut, type V2Context } from './context.js';
 
 /** The key of the decision requirements graph a decision was deployed with. */
@@ -41,4 +42,26 @@ export function decisionRequirementsItem(ctx: V2Context, d: DecisionDefinitionRe
     tenantId: tenantOut(d.tenantId),
     decisionRequirementsKey: requirementsKeyOf(ctx, d),
   };
+}
+
+export const decisionTypeOf = (decision: Decision): 'DECISION_TABLE' | 'LITERAL_EXPRESSION' => (decision.logic.kind === 'table' ? 'DECISION_TABLE' : 'LITERAL_EXPRESSION');
+
+/** A recorded evaluation's Camunda 8 output, as JSON text. */
+export function recordedOutput(decision: Decision, record: DecisionInstanceRecord): string {
+  return JSON.stringify(decisionOutput(decision, resultOf(decision, record)));
+}
+
+/** A decision's rule results, rebuilt from its audit row (one entry per rule, in rule order). */
+function resultOf(decision: Decision, record: DecisionInstanceRecord): RuleResult[] {
+  const logic = decision.logic;
+  if (logic.kind === 'table' && logic.aggregation !== undefined) {
+    return record.collectResultValue === null || record.collectResultValue === undefined ? [] : [{ [logic.outputs[0]!.name]: record.collectResultValue }];
+  }
+  const byRule = new Map<string, RuleResult>();
+  for (const output of record.outputs) {
+    const entry = byRule.get(output.ruleId) ?? {};
+    entry[output.variableName] = output.value;
+    byRule.set(output.ruleId, entry);
+  }
+  return [...byRule.values()];
 }
