@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startC8, type C8TestServer } from './helpers.js';
@@ -88,6 +89,18 @@ describe('/v2 decisions with @camunda8/sdk: deploy, evaluate, search', () => {
     await expect(t.rest.callApiEndpoint({ method: 'POST', urlPath: 'decision-instances/search', body: { filter: { noSuchField: 1 } } })).rejects.toThrow(/noSuchField/);
   });
 
+  it('a zeebe:calledDecision task\'s evaluations are decision instances of its process instance', async () => {
+    const process = await t.rest.deployResourcesFromFiles([join(DMN, 'dinner.c8.bpmn')]);
+    const started = await t.rest.createProcessInstance({ processDefinitionId: 'DinnerC8', variables: { month: 7, guestCount: 20 }, awaitCompletion: true } as never) as { processInstanceKey: string };
+    type Instance = { decisionDefinitionId: string; processInstanceKey: string | null; processDefinitionKey: string | null; elementInstanceKey: string | null; result: string };
+    const found = await t.rest.callApiEndpoint<{ filter: Record<string, unknown> }, { items: Instance[] }>({
+      method: 'POST', urlPath: 'decision-instances/search', body: { filter: { processInstanceKey: started.processInstanceKey, decisionDefinitionId: 'dish' } },
+    });
+    expect(found.items).toHaveLength(1);
+    expect(found.items[0]).toMatchObject({ processDefinitionKey: process.processes[0]!.processDefinitionKey, result: '"Light Salad and nice Steak"' });
+    expect(found.items[0]!.elementInstanceKey).toMatch(/^[0-9]+$/);
+  });
+
   it('lists the decision operations in /v2/openapi.json', async () => {
     const doc = await (await fetch(`${t.url}/v2/openapi.json`)).json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/decision-')).sort()).toEqual([
@@ -107,5 +120,15 @@ describe('/v2 decisions with @camunda8/sdk: deploy, evaluate, search', () => {
     expect(xml.headers.get('content-type')).toMatch(/text\/xml/);
     expect(await xml.text()).toContain('<decision id="season"');
     expect((await fetch(`${t.url}/v2/decision-definitions/2251799813685247999`)).status).toBe(404);
+  });
+
+  it('a changed DMN file gives its graph and decisions version 2; evaluation by id takes the latest', async () => {
+    const changed = readFileSync(join(DMN, 'dish.dmn'), 'utf8').replace('name="Dinner Decisions"', 'name="Dinner Decisions v2"');
+    const deployed = await t.rest.deployResources([{ name: 'dish.dmn', content: changed }]);
+    expect(deployed.decisionRequirements.map((r) => [r.decisionRequirementsName, r.version])).toEqual([['Dinner Decisions v2', 2]]);
+    expect(deployed.decisions.map((d) => d.version)).toEqual([2, 2]);
+    const result = await t.rest.evaluateDecision({ decisionDefinitionId: 'dish', variables: { month: 1, guestCount: 4 } });
+    expect(result.decisionDefinitionVersion).toBe(2);
+    expect(result.decisionDefinitionKey).toBe(deployed.decisions.find((d) => d.decisionDefinitionId === 'dish')!.decisionDefinitionKey);
   });
 });

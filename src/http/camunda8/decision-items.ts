@@ -23,21 +23,17 @@ export function decisionDefinitionItem(ctx: V2Context, d: DecisionDefinitionReco
 }
 
 /**
- * The decision requirements graph `d` was deployed with. Its version counts the deployments of
- * that graph id for the tenant up to this one (Zeebe versions the graph apart from its decisions).
+ * The decision requirements graph `d` was deployed with. Zeebe versions the graph apart from its
+ * decisions; every decision of a changed file gets a new version, so the highest version among
+ * the graph's decisions in that deployment counts the graph's deployments too.
  */
 export function decisionRequirementsItem(ctx: V2Context, d: DecisionDefinitionRecord) {
   const decisions = ctx.engine.decisions;
-  const deployments = new Set(
-    decisions.store
-      .queryDefinitions({ drdKey: d.drdKey, ...(d.tenantId ? { tenantIdIn: [d.tenantId] } : { withoutTenantId: true }) })
-      .filter((other) => other.deployedAt < d.deployedAt || other.deploymentId === d.deploymentId)
-      .map((other) => other.deploymentId),
-  );
+  const version = Math.max(...decisions.store.queryDefinitions({ deploymentId: d.deploymentId, drdKey: d.drdKey }).map((other) => other.version), d.version);
   return {
     decisionRequirementsId: d.drdKey,
     decisionRequirementsName: decisions.graph(d.id).name ?? d.drdKey,
-    version: deployments.size,
+    version,
     resourceName: d.resourceName,
     tenantId: tenantOut(d.tenantId),
     decisionRequirementsKey: requirementsKeyOf(ctx, d),
