@@ -12,6 +12,7 @@ import './continuations.js';
 import './timer-jobs.js';
 import './async-jobs.js';
 import './signals.js';
+import './buffered-message-delivery.js';
 
 export const eventHooks: StepHooks = {
   armBoundaryEvents(step, ei, node) {

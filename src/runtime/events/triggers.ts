@@ -7,7 +7,8 @@
  */
 import { newId } from '../ids.js';
 import type { FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
-import type { JobRecord } from '../../store/records.js';
+import type { JobRecord, SubscriptionRecord } from '../../store/records.js';
+import { offerBufferedMessage } from './buffered-message-offer.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { EventTrigger } from '../behaviours/behaviour.js';
@@ -102,7 +103,7 @@ function openSubscription(
     }
     correlationKey = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  subscriptionStore(step).insert({
+  const subscription: SubscriptionRecord = {
     id: newId(),
     kind,
     name,
@@ -115,7 +116,9 @@ function openSubscription(
     tenantId: null,
     interrupting,
     createdAt: step.now,
-  });
+  };
+  subscriptionStore(step).insert(subscription);
+  offerBufferedMessage(step, holder, subscription);
 }
 
 /** Elements that can hold subscriptions or engine jobs (so releasing others costs nothing). */
