@@ -110,7 +110,16 @@ export class Engine extends EventEmitter {
     );
     const backoffInitial = options.retryBackoff?.initial ?? 1000;
     const backoffMax = options.retryBackoff?.max ?? 60_000;
+    const loop = (this.loop = new CommandLoop(this.db, (effects) => this.release(effects), {
+      maxBatch: options.maxBatch,
+      deferred: runtime.history,
+      apply: (changes) => runtime.apply(changes),
+    }));
     this.core = {
+      get changes() {
+        return loop.changes;
+      },
+      isolated: (fn) => loop.isolated(fn),
       db: this.db,
       runtime,
       repository,
@@ -119,6 +128,7 @@ export class Engine extends EventEmitter {
       retryBackoff: (attempt) => Math.min(backoffInitial * 2 ** Math.max(0, attempt - 1), backoffMax),
       services: {
         store: runtime,
+        changes: () => loop.changes,
         now: () => this.clock.now(),
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
@@ -129,7 +139,6 @@ export class Engine extends EventEmitter {
         timeZone: options.timeZone,
       },
     };
-    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history });
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
       lockDuration: handlerTimeout,
@@ -138,6 +147,7 @@ export class Engine extends EventEmitter {
       isHeld: (jobId) => this.dispatcher.holds(jobId),
       dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
       fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
+      runNow: (acquire) => loop.runNow(() => acquire(loop.changes)),
     }, this.logger);
   }
 

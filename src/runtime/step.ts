@@ -2,6 +2,7 @@ import { newId } from './ids.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
+import type { ChangeSet } from '../store/change-set.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
@@ -19,7 +20,10 @@ export interface ElementInstance extends ElementInstanceRecord {
 
 /** What a step needs from the engine around it. */
 export interface StepServices {
+  /** reads; every write goes to the running command's change set */
   store: RuntimeStore;
+  /** the change set of the command running now */
+  changes(): ChangeSet;
   now(): number;
   graphOf(definitionId: string): ProcessGraph;
   /** true when an in-process handler is registered for the topic */
@@ -66,6 +70,8 @@ export class Step {
   readonly effects: Effect[] = [];
   readonly now: number;
   readonly graph: ProcessGraph;
+  /** where this step writes: the running command's change set */
+  readonly changes: ChangeSet;
   private readonly eis = new Map<string, ElementInstance>();
   private readonly removed = new Set<ElementInstance>();
   private readonly vars = new Map<string, Map<string, unknown>>();
@@ -87,12 +93,13 @@ export class Step {
   ) {
     this.now = services.now();
     this.graph = services.graphOf(instance.definitionId);
+    this.changes = services.changes();
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
   static create(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
-    services.store.insertInstance(instance);
+    step.changes.add({ kind: 'insertInstance', instance: { ...instance } });
     step.recordHistory({ kind: 'instanceStarted', data: instance.businessKey === null ? null : JSON.stringify({ businessKey: instance.businessKey }) });
     return step;
   }
@@ -290,7 +297,7 @@ export class Step {
 
   private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
     this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
-    if (ei.data.incident) for (const incident of this.services.store.incidentsOfElementInstance(ei.id)) this.services.store.deleteIncident(incident.id);
+    if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
     this.dropScopeVariables(ei.id);
     const pending = this.pendingActivation.get(ei.id);
     if (pending) {
@@ -328,7 +335,8 @@ export class Step {
     this.instance.endedAt = this.now;
     this.instance.endElementId = endElementId;
     this.instanceChanged = true;
-    for (const jobId of this.services.store.jobIdsOfInstance(this.instance.id)) this.cancelJob(jobId);
+    this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
+    this.pendingJobs.clear();
     // before the variables go: a calling instance receives them
     this.services.hooks?.instanceEnded?.(this);
     this.dropScopeVariables(this.rootScope);
@@ -502,7 +510,7 @@ export class Step {
       payload: null,
       createdAt: this.now,
     };
-    this.services.store.insertJob(job);
+    this.changes.add({ kind: 'insertJob', job });
     if (handled) this.pendingJobs.set(job.id, { job, ei });
     else this.effects.push({ kind: 'jobAvailable', topic });
     return job;
@@ -530,19 +538,21 @@ export class Step {
       payload: payload === undefined ? null : JSON.stringify(payload),
       createdAt: this.now,
     };
-    this.services.store.insertJob(job);
+    this.changes.add({ kind: 'insertJob', job });
     this.effects.push({ kind: 'wake', at: dueAt });
     return job;
   }
 
+  /** Withdraws a job (and the incident raised on it). */
   cancelJob(jobId: string): void {
-    this.services.store.deleteJob(jobId);
-    for (const incident of this.services.store.incidentsOfJob(jobId)) this.services.store.deleteIncident(incident.id);
+    this.changes.add({ kind: 'deleteJob', id: jobId });
     this.pendingJobs.delete(jobId);
   }
 
-  cancelJobsOf(ei: ElementInstance): void {
-    for (const job of this.services.store.jobsOfElementInstance(ei.instanceId, ei.id)) this.cancelJob(job.id);
+  /** Withdraws every job an element instance holds; `engineJobsOnly` keeps its handler work item. */
+  cancelJobsOf(ei: ElementInstance, engineJobsOnly = false): void {
+    this.changes.add({ kind: 'deleteJobsOfElementInstance', instanceId: ei.instanceId, elementInstanceId: ei.id, engineJobsOnly });
+    if (!engineJobsOnly) for (const [id, pending] of this.pendingJobs) if (pending.ei.id === ei.id) this.pendingJobs.delete(id);
   }
 
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
@@ -550,7 +560,7 @@ export class Step {
     ei.data.incident = true;
     ei.changed = true;
     const id = newId();
-    this.services.store.insertIncident({
+    this.changes.add({ kind: 'insertIncident', incident: {
       id,
       type,
       instanceId: this.instance.id,
@@ -560,7 +570,7 @@ export class Step {
       jobId,
       message,
       createdAt: this.now,
-    });
+    } });
     this.recordHistory({ kind: 'incidentCreated', elementInstanceId: ei.id, elementId: ei.elementId, data: JSON.stringify({ id, type, message }) });
     this.effects.push({ kind: 'incident', instanceId: this.instance.id, incidentId: id, message });
   }
@@ -585,14 +595,15 @@ export class Step {
 
   // ---------------------------------------------------------------- writing
 
-  /** Writes everything this step changed. Runs inside the caller's transaction. */
+  /** Appends everything this step changed to the command's change set (the store applies it). */
   flush(): void {
-    const store = this.services.store;
-    for (const ei of this.removed) if (ei.persisted) store.deleteElementInstance(ei.instanceId, ei.id);
+    const changes = this.changes;
+    for (const ei of this.removed) if (ei.persisted) changes.add({ kind: 'deleteElementInstance', instanceId: ei.instanceId, id: ei.id });
+    this.removed.clear();
     for (const ei of this.eis.values()) {
       if (!ei.changed) continue;
-      if (ei.persisted) store.updateElementInstance(ei.instanceId, ei.id, ei.state, ei.data);
-      else store.insertElementInstance(ei);
+      if (ei.persisted) changes.add({ kind: 'updateElementInstance', instanceId: ei.instanceId, id: ei.id, state: ei.state, data: ei.data });
+      else changes.add({ kind: 'insertElementInstance', record: toRecord(ei) });
       ei.persisted = true;
       ei.changed = false;
     }
@@ -603,19 +614,19 @@ export class Step {
         if (map?.has(name)) {
           const value = map.get(name);
           const encoded = encodeValue(name, value);
-          store.upsertVariable(this.instance.id, scopeId, name, encoded.type, encoded.text);
+          changes.add({ kind: 'upsertVariable', instanceId: this.instance.id, scopeId, name, type: encoded.type, value: encoded.text });
           this.storedVars.add(key);
         } else if (this.storedVars.delete(key)) {
-          store.deleteVariable(this.instance.id, scopeId, name);
+          changes.add({ kind: 'deleteVariable', instanceId: this.instance.id, scopeId, name });
         }
       }
     }
     this.dirtyVars.clear();
     if (this.instanceChanged) {
-      store.endInstance(this.instance.id, this.instance.state, this.instance.endedAt ?? this.now, this.instance.endElementId);
+      changes.add({ kind: 'endInstance', id: this.instance.id, state: this.instance.state, at: this.instance.endedAt ?? this.now, endElementId: this.instance.endElementId });
       this.instanceChanged = false;
     }
-    store.insertHistoryRows(this.history);
+    for (const row of this.history) changes.history(row);
     this.history.length = 0;
     this.pendingActivation.clear();
     for (const { job, ei } of this.pendingJobs.values()) {
@@ -625,3 +636,7 @@ export class Step {
   }
 }
 
+/** The row of an element instance (its data is copied: the step goes on changing its own). */
+function toRecord(ei: ElementInstance): ElementInstanceRecord {
+  return { id: ei.id, instanceId: ei.instanceId, parentId: ei.parentId, elementId: ei.elementId, state: ei.state, data: ei.data, startedAt: ei.startedAt };
+}

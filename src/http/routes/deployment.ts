@@ -127,6 +127,6 @@ async function deleteDeployment(ctx: RouteContext, id: string, cascade: boolean)
   for (const instance of running) {
     await engine.cancel(instance.id, `Deployment ${id} deleted`).catch(() => undefined);
   }
-  await engine.submit(() => engine.queries.deleteDeployment(id, definitionIds));
+  await engine.submit(() => engine.core.repository.deleteDeployment(id));
   engine.invalidateDefinitions();
 }

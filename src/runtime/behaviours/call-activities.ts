@@ -18,7 +18,7 @@ import type { Behaviour } from './behaviour.js';
 import { Step, type ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
 import { decodeValue, encodeValue, type Variables } from '../variables.js';
-import { inInstance, type EngineCore } from '../engine-core.js';
+import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { insertEngineJob } from '../events/triggers.js';
@@ -164,14 +164,14 @@ function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition:
     endElementId: null,
   };
   const child = Step.create(step.services, instance);
+  // written before the child runs: a call activity inside it walks the call chain through the store
+  step.services.store.apply(step.changes);
   child.actor = step.actor;
   callElementOf.set(child, node.id);
   child.setVariables(null, variables);
   step.services.hooks?.armEventSubProcesses?.(child, null);
   child.enter(graph.nodes[startId]!, null);
-  child.drain();
-  child.flush();
-  step.effects.push(...child.effects);
+  finishStep(child, step.effects, undefined);
   step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: instance.id, definitionId: definition.id }) });
   return instance;
 }
@@ -186,9 +186,7 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   cancelledByParent.add(childStep);
   childStep.recordHistory({ kind: 'instanceCancelled', data: JSON.stringify({ reason: `the calling element '${ei.elementId}' of instance '${step.instance.id}' ended` }) });
   childStep.endInstance('terminated', null);
-  childStep.drain();
-  childStep.flush();
-  step.effects.push(...childStep.effects);
+  finishStep(childStep, step.effects, undefined);
 }
 
 /** StepHooks.instanceEnded: a called instance ended on its own, so its caller continues (durably, by a job). */
@@ -226,7 +224,7 @@ export function propagateErrorToParent(step: Step, source: ElementInstance, code
 function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
   const instance = step.instance;
   const parent = step.services.store.getInstance(instance.parentInstanceId!);
-  insertEngineJob({ runtime: step.services.store }, step.now, {
+  insertEngineJob(step, step.now, {
     kind: 'continuation',
     instanceId: instance.parentInstanceId!,
     elementInstanceId: instance.parentElementInstanceId!,

@@ -32,7 +32,7 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date'),
     createdAt: step.now,
   };
-  step.services.store.insertTask(task);
+  step.changes.add({ kind: 'insertTask', task });
   step.recordHistory({
     kind: 'taskCreated',
     elementInstanceId: ei.id,
@@ -43,9 +43,11 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
 }
 
 export function deleteUserTask(step: Step, ei: ElementInstance, change: 'completed' | 'deleted'): void {
-  const task = step.services.store.taskOfElementInstance(ei.id);
-  if (!task) return;
-  step.services.store.deleteTask(task.id);
+  // a task created in this very step is not in the store yet
+  const pending = step.changes.taskOfElementInstance(ei.id);
+  const task = pending === undefined ? step.services.store.taskOfElementInstance(ei.id) : pending;
+  if (!task || step.changes.isTaskDeleted(task.id)) return;
+  step.changes.add({ kind: 'deleteTask', id: task.id });
   step.recordHistory({
     kind: change === 'completed' ? 'taskCompleted' : 'taskDeleted',
     elementInstanceId: ei.id,

@@ -13,7 +13,7 @@ export function resolveIncident(core: EngineCore, incidentId: string, effects: E
   if (!incident) throw new NotFoundError(`No incident with id '${incidentId}'`);
   if (incident.jobId && core.runtime.getJob(incident.jobId)) return setJobRetries(core, incident.jobId, 1, effects);
   inInstance(core, incident.instanceId, effects, (step) => {
-    core.runtime.deleteIncident(incident.id);
+    core.changes.add({ kind: 'deleteIncident', id: incident.id });
     step.recordHistory({ kind: 'incidentResolved', elementInstanceId: incident.elementInstanceId, elementId: incident.elementId, data: JSON.stringify({ id: incident.id }) });
     const ei = incident.elementInstanceId ? step.elementInstance(incident.elementInstanceId) : undefined;
     if (!ei) throw new BadRequestError(`Incident '${incidentId}' has no element instance to retry`);

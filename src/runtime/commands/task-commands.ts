@@ -28,8 +28,8 @@ export function assignTask(core: EngineCore, taskId: string, assignee: string | 
   if (mode === 'claim' && assignee !== null && task.assignee !== null && task.assignee !== assignee) {
     throw new BadRequestError(`Cannot claim task '${taskId}': it is already claimed by '${task.assignee}'`);
   }
-  core.runtime.setAssignee(taskId, assignee);
-  core.runtime.insertHistory({
+  core.changes.add({ kind: 'setAssignee', id: taskId, assignee });
+  core.changes.history({
     instanceId: task.instanceId,
     kind: 'taskAssigned',
     elementInstanceId: task.elementInstanceId,

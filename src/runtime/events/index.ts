@@ -4,7 +4,7 @@
  * `eventHooks` plugs into the step (StepHooks).
  */
 import type { StepHooks } from '../step.js';
-import { armEvent, mayHoldTriggers, mayHoldTriggersAnywhere, releaseHeld, subscriptionStore } from './triggers.js';
+import { armEvent, mayHoldTriggers, mayHoldTriggersAnywhere, releaseHeld } from './triggers.js';
 import { armEventSubProcesses, catchErrorInScope } from '../behaviours/event-sub-processes.js';
 import { isMultiInstanceInner } from '../behaviours/multi-instance.js';
 import { propagateErrorToParent, reportToCaller } from '../behaviours/call-activities.js';
@@ -24,7 +24,7 @@ export const eventHooks: StepHooks = {
   armEventSubProcesses,
   releaseEventTriggers(step, ei, instanceId) {
     if (ei === null) {
-      if (mayHoldTriggersAnywhere(step.graph)) subscriptionStore(step).deleteOfInstance(instanceId);
+      if (mayHoldTriggersAnywhere(step.graph)) step.changes.add({ kind: 'deleteSubscriptionsOfInstance', instanceId });
       return;
     }
     if (mayHoldTriggers(step.node(ei))) releaseHeld(step, ei);

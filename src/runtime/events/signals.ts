@@ -18,7 +18,7 @@ import { inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import type { Variables } from '../variables.js';
 import { startInstance } from '../commands/instance-commands.js';
-import { deliver, insertEngineJob } from './triggers.js';
+import { deliver, engineJobRecord } from './triggers.js';
 import { registerContinuation } from './continuations.js';
 import type { SubscriptionRecord } from '../../store/records.js';
 import type { EventTrigger } from '../behaviours/behaviour.js';
@@ -49,17 +49,19 @@ export function broadcastSignal(core: EngineCore, signal: SignalBroadcast, effec
 
 /** Throw and end events: broadcast after this step commits (see the module comment). */
 export function queueSignal(step: Step, name: string, variables?: Variables): void {
-  const maxSeq = SubscriptionStore.for(step.services.store.db).maxSeq();
   step.recordHistory({ kind: 'signalThrown', data: JSON.stringify({ name }) });
-  insertEngineJob({ runtime: step.services.store }, step.now, {
+  // the store stamps the subscription high-water mark when it writes the job (after the subscriptions opened before the throw)
+  const job = engineJobRecord(step.now, {
     kind: 'continuation',
     instanceId: null,
     elementInstanceId: null,
     elementId: null,
     definitionId: step.instance.definitionId,
     definitionKey: step.instance.definitionKey,
-    payload: { type: 'signal', name, maxSeq, ...(variables ? { variables } : {}) },
-  }, step.effects);
+    payload: null,
+  });
+  step.changes.add({ kind: 'insertSignalJob', job, signal: { name, ...(variables ? { variables } : {}) } });
+  step.effects.push({ kind: 'wake', at: job.dueAt });
 }
 
 registerContinuation('signal', (core, _job, payload, effects) => {
@@ -92,11 +94,7 @@ export function deliverToSubscription(core: EngineCore, subscription: Subscripti
 /** Runs `fn` in a savepoint: a receiver that fails does not stop the others. */
 export function isolated(core: EngineCore, effects: Effect[], fn: (effects: Effect[]) => void): boolean {
   const local: Effect[] = [];
-  try {
-    core.db.transaction(() => fn(local))();
-  } catch {
-    return false;
-  }
+  if (!core.isolated(() => fn(local))) return false;
   effects.push(...local);
   return true;
 }

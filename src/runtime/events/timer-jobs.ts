@@ -23,7 +23,7 @@ function following(payload: TimerPayload, now: number): TimerSlot | null {
 }
 
 function reschedule(core: EngineCore, job: JobRecord, payload: TimerPayload, next: TimerSlot, effects: Effect[]): void {
-  core.runtime.rescheduleJob(job.id, JSON.stringify({ ...payload, slot: next }), next.due);
+  core.changes.add({ kind: 'rescheduleJob', id: job.id, payload: JSON.stringify({ ...payload, slot: next }), dueAt: next.due });
   effects.push({ kind: 'wake', at: next.due });
 }
 

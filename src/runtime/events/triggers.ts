@@ -8,7 +8,6 @@
 import { newId } from '../ids.js';
 import type { FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
 import type { JobRecord } from '../../store/records.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { EventTrigger } from '../behaviours/behaviour.js';
 import { behaviourOf } from '../behaviours/index.js';
@@ -25,10 +24,6 @@ export interface TimerPayload {
   text: string;
   slot: TimerSlot;
   timeZone?: string;
-}
-
-export function subscriptionStore(step: Step): SubscriptionStore {
-  return SubscriptionStore.for(step.services.store.db);
 }
 
 /** Arms the timer, message or signal `eventNode` waits for, held by `holder`. Errors and escalations need nothing. */
@@ -93,7 +88,7 @@ function openSubscription(
     }
     correlationKey = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  subscriptionStore(step).insert({
+  step.changes.add({ kind: 'insertSubscription', subscription: {
     id: newId(),
     kind,
     name,
@@ -106,7 +101,7 @@ function openSubscription(
     tenantId: null,
     interrupting,
     createdAt: step.now,
-  });
+  } });
 }
 
 /** Elements that can hold subscriptions or engine jobs (so releasing others costs nothing). */
@@ -136,16 +131,14 @@ export function mayHoldTriggersAnywhere(graph: ProcessGraph): boolean {
 
 /** Withdraws the subscriptions and engine jobs (timers, continuations) an element instance holds. */
 export function releaseHeld(step: Step, ei: ElementInstance): void {
-  const store = subscriptionStore(step);
-  store.deleteOfElementInstance(ei.id);
-  for (const jobId of store.engineJobsOfElementInstance(ei.instanceId, ei.id)) step.cancelJob(jobId);
+  step.changes.add({ kind: 'deleteSubscriptionsOfElementInstance', elementInstanceId: ei.id });
+  step.cancelJobsOf(ei, true);
 }
 
 /** Withdraws what one event element armed on a scope (null = process level): its subscriptions and timers. */
 export function releaseScopeEvent(step: Step, scopeId: string | null, eventNodeId: string): void {
-  const store = subscriptionStore(step);
-  store.deleteOfScopeElement(step.instance.id, scopeId, eventNodeId);
-  for (const jobId of store.scopeTimerJobs(step.instance.id, scopeId, eventNodeId)) step.cancelJob(jobId);
+  step.changes.add({ kind: 'deleteScopeSubscriptions', instanceId: step.instance.id, scopeElementInstanceId: scopeId, elementId: eventNodeId });
+  step.changes.add({ kind: 'deleteScopeTimerJobs', instanceId: step.instance.id, scopeElementInstanceId: scopeId, elementId: eventNodeId });
 }
 
 /** A timer fired or a message/signal arrived for `eventNode`, held by `holder`: act on it. */
@@ -186,13 +179,25 @@ export function timerRepeats(node: FlowNode): boolean {
 
 /** A durable job for another instance (or none), written with this transaction. */
 export function insertEngineJob(
-  core: Pick<EngineCore, 'runtime'>,
+  core: Pick<EngineCore, 'changes'>,
   now: number,
   job: Pick<JobRecord, 'kind' | 'instanceId' | 'elementInstanceId' | 'elementId' | 'definitionId' | 'definitionKey'> & { dueAt?: number; payload: unknown },
   effects: Effect[],
   retries = 3,
 ): JobRecord {
-  const record: JobRecord = {
+  const record = engineJobRecord(now, job, retries);
+  core.changes.add({ kind: 'insertJob', job: record });
+  effects.push({ kind: 'wake', at: record.dueAt });
+  return record;
+}
+
+/** The row of an engine job (timer, continuation) due at `dueAt` (default: now). */
+export function engineJobRecord(
+  now: number,
+  job: Pick<JobRecord, 'kind' | 'instanceId' | 'elementInstanceId' | 'elementId' | 'definitionId' | 'definitionKey'> & { dueAt?: number; payload: unknown },
+  retries = 3,
+): JobRecord {
+  return {
     id: newId(),
     kind: job.kind,
     instanceId: job.instanceId,
@@ -209,12 +214,9 @@ export function insertEngineJob(
     priority: 0,
     errorMessage: null,
     errorDetails: null,
-    payload: JSON.stringify(job.payload),
+    payload: job.payload === null ? null : JSON.stringify(job.payload),
     createdAt: now,
   };
-  core.runtime.insertJob(record);
-  effects.push({ kind: 'wake', at: record.dueAt });
-  return record;
 }
 
 /**
@@ -230,7 +232,6 @@ export function stillAcquired(core: Pick<EngineCore, 'runtime'>, acquired: JobRe
 }
 
 /** Deletes a job (and incidents on it) outside any step. */
-export function dropJob(core: Pick<EngineCore, 'runtime'>, jobId: string): void {
-  core.runtime.deleteJob(jobId);
-  for (const incident of core.runtime.incidentsOfJob(jobId)) core.runtime.deleteIncident(incident.id);
+export function dropJob(core: Pick<EngineCore, 'changes'>, jobId: string): void {
+  core.changes.add({ kind: 'deleteJob', id: jobId });
 }
