@@ -12,7 +12,8 @@ import { SystemClock, type Clock } from './timers/index.js';
 import { CommandLoop, type Command } from './command-loop.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
-import type { StepHooks } from './step.js';
+import type { ProcessorTable } from './processors/processor.js';
+import { elementProcessors } from './processors/table.js';
 import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
@@ -24,7 +25,7 @@ import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
-import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
+import { correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
 
@@ -33,7 +34,6 @@ export interface BroadcastSignalRequest {
   variables?: Variables;
   tenantId?: string | null;
 }
-import { createRouter, type CamundaRouter, type RouterOptions } from '../http/router.js';
 
 export interface EngineOptions {
   /** SQLite file, created if missing; ':memory:' (the default) for tests */
@@ -80,14 +80,15 @@ export class Engine extends EventEmitter {
   private readonly scheduler: Scheduler;
   private readonly graphs: GraphCache;
   private readonly definitions: DefinitionCache;
-  private readonly hooks: StepHooks = { ...eventHooks };
   private closed = false;
+  private readonly processors: ProcessorTable;
 
   private constructor(options: EngineOptions) {
     super();
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
+    this.processors = elementProcessors;
     this.db = openDatabase({ path: options.database ?? ':memory:', synchronous: options.synchronous });
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
@@ -135,7 +136,7 @@ export class Engine extends EventEmitter {
         engineId: this.id,
         handlerLockDuration: handlerTimeout,
         defaultRetries: options.defaultRetries ?? 3,
-        hooks: this.hooks,
+        processors: this.processors,
         timeZone: options.timeZone,
       },
     };
@@ -160,9 +161,9 @@ export class Engine extends EventEmitter {
     return engine;
   }
 
-  /** Extension point for element families that need engine-level plumbing (timers, messages). */
-  get stepHooks(): StepHooks {
-    return this.hooks;
+  /** The processor of every element kind this engine runs (one table, passed to every step). */
+  get stepHooks(): ProcessorTable {
+    return this.processors;
   }
 
   // ------------------------------------------------------------ handlers
@@ -339,13 +340,6 @@ export class Engine extends EventEmitter {
 
   async resolveIncident(incidentId: string, actor: string | null = null): Promise<void> {
     return this.submit((fx) => resolveIncident(this.core, incidentId, fx, actor));
-  }
-
-  // ------------------------------------------------------------ REST
-
-  /** The Camunda 7 REST API as an express router: `app.use('/engine-rest', engine.router())`. */
-  router(options?: RouterOptions): CamundaRouter {
-    return createRouter(this, options);
   }
 
   // ------------------------------------------------------------ plumbing

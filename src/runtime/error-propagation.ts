@@ -1,7 +1,7 @@
 import type { FlowNode } from '../bpmn/graph.js';
 import type { Step, ElementInstance } from './step.js';
 import type { Variables } from './variables.js';
-import { isMultiInstanceInner } from './behaviours/multi-instance.js';
+import { isMultiInstanceInner } from './element-kind.js';
 
 /**
  * Throws a BPMN error from `source` (a task whose handler raised it, or an error end event):
@@ -26,10 +26,10 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
       return;
     }
     const scope: ElementInstance | null = current.parentId === null ? null : step.elementInstance(current.parentId) ?? null;
-    if (step.services.hooks?.catchErrorInScope?.(step, scope, code, message, variables)) return;
+    if (step.services.processors.eventSubProcess.catchError(step, scope, code, message, variables)) return;
     current = scope;
   }
-  if (step.services.hooks?.propagateErrorToParent?.(step, source, code, message, variables)) return;
+  if (step.services.processors.callActivity.propagateErrorToParent(step, source, code, message, variables)) return;
   step.raiseIncident(source, 'unhandledError', `Unhandled BPMN error ${text}: no error boundary event or error event sub-process catches it`);
 }
 

@@ -8,7 +8,9 @@ import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
-import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
+import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
+import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
+import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 
 /** An element instance as a step holds it in memory. */
 export interface ElementInstance extends ElementInstanceRecord {
@@ -34,23 +36,8 @@ export interface StepServices {
   defaultRetries: number;
   /** default time zone for timers */
   timeZone?: string;
-  /** called for kinds of work later issues plug in (timers, messages) */
-  hooks?: StepHooks;
-}
-
-export interface StepHooks {
-  /** an activity was entered: arm its timer/message/signal boundary events */
-  armBoundaryEvents?(step: Step, ei: ElementInstance, node: FlowNode): void;
-  /** a scope was entered: arm the event sub-processes inside it */
-  armEventSubProcesses?(step: Step, scopeEi: ElementInstance | null): void;
-  /** an element instance ends: release its subscriptions and timers */
-  releaseEventTriggers?(step: Step, ei: ElementInstance | null, instanceId: string): void;
-  /** the instance ended: tell a waiting parent (call activity) */
-  instanceEnded?(step: Step): void;
-  /** an error found no boundary event: try event sub-processes in the scope (returns true when caught) */
-  catchErrorInScope?(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
-  /** an error nothing in this instance catches: hand it to the calling instance (returns true when it takes it) */
-  propagateErrorToParent?(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
+  /** one processor per element kind (see processors/table.ts) */
+  processors: ProcessorTable;
 }
 
 /** Bounds one step so a model that loops without a wait state cannot hang the engine. */
@@ -125,6 +112,14 @@ export class Step {
     const node = this.graph.nodes[ei.elementId];
     if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
     return node;
+  }
+
+  /** The processor an element instance runs with. */
+  processor(ei: ElementInstanceRecord): ElementProcessor {
+    const node = this.node(ei);
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node, ei)];
+    if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
+    return processor;
   }
 
   elementInstance(id: string): ElementInstance | undefined {
@@ -220,8 +215,8 @@ export class Step {
       const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
     }
-    if (node.boundaryEvents?.length) this.services.hooks?.armBoundaryEvents?.(this, ei, node);
-    behaviourOf(node, ei).onActivate(this, ei, node);
+    if (node.boundaryEvents?.length && !inner) armBoundaryEvents(this, ei, node);
+    this.processor(ei).onActivate(this, ei, node);
   }
 
   /** asyncBefore: the continuation job ran, activate the element now. */
@@ -254,10 +249,10 @@ export class Step {
     }
     // a multi-instance inner instance takes no flow: its body counts it and decides
     const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) collectInnerOutput(this, ei, node);
+    if (inner) this.services.processors.multiInstanceBody.onInnerCompleting(this, ei, node);
     if (node.asyncAfter && !inner) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
-      this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
+      releaseEventTriggers(this, ei);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
       this.createJob('async', ei, node.id, this.now, { phase: 'after' });
       return;
@@ -268,7 +263,7 @@ export class Step {
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     this.transition(ei, 'COMPLETED');
     this.finish(ei, node, 'activityCompleted');
-    if (isMultiInstanceInner(ei, node)) return innerCompleted(this, ei, node);
+    if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
     for (const flowId of taken) {
       const flow = this.graph.flows[flowId]!;
       this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
@@ -290,13 +285,13 @@ export class Step {
     for (const child of this.childrenOf(ei.id)) this.terminate(child);
     const node = this.node(ei);
     this.transition(ei, 'TERMINATE');
-    behaviourOf(node, ei).onTerminate?.(this, ei, node);
+    this.processor(ei).onTerminate?.(this, ei, node);
     this.transition(ei, 'TERMINATED');
     this.finish(ei, node, 'activityTerminated');
   }
 
   private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
-    this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
+    releaseEventTriggers(this, ei);
     if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
     this.dropScopeVariables(ei.id);
     const pending = this.pendingActivation.get(ei.id);
@@ -322,15 +317,15 @@ export class Step {
     const scope = this.eis.get(scopeId);
     if (!scope || scope.state !== 'active') return;
     const node = this.node(scope);
-    const behaviour = behaviourOf(node, scope);
-    if (behaviour.onChildrenDone) behaviour.onChildrenDone(this, scope, node);
+    const processor = this.processor(scope);
+    if (processor.onChildrenDone) processor.onChildrenDone(this, scope, node);
     else this.complete(scope);
   }
 
   /** Ends the whole instance: withdraws every remaining token and releases what they hold. */
   endInstance(state: 'completed' | 'terminated', endElementId: string | null): void {
     for (const ei of this.childrenOf(null)) this.terminate(ei);
-    this.services.hooks?.releaseEventTriggers?.(this, null, this.instance.id);
+    releaseEventTriggers(this, null);
     this.instance.state = state;
     this.instance.endedAt = this.now;
     this.instance.endElementId = endElementId;
@@ -338,7 +333,7 @@ export class Step {
     this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
     this.pendingJobs.clear();
     // before the variables go: a calling instance receives them
-    this.services.hooks?.instanceEnded?.(this);
+    this.services.processors.callActivity.reportToCaller(this);
     this.dropScopeVariables(this.rootScope);
     this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
     this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
@@ -380,7 +375,7 @@ export class Step {
       if (blocked) continue;
       const [first, ...others] = waiting;
       for (const other of others) this.consume(other);
-      this.schedule(first!, () => behaviourOf(this.node(first!), first!).onJoin?.(this, first!, this.node(first!)));
+      this.schedule(first!, () => this.processor(first!).onJoin?.(this, first!, this.node(first!)));
       fired = true;
     }
     return fired;

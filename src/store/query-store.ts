@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { decodeValue, type Variables } from '../runtime/variables.js';
+import { decodeValue, type Variables } from './variables.js';
 import type {
   DefinitionRecord,
   DeploymentRecord,

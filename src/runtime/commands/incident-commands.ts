@@ -1,7 +1,6 @@
 import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { behaviourOf } from '../behaviours/index.js';
 import { setJobRetries } from './job-commands.js';
 
 /**
@@ -20,7 +19,7 @@ export function resolveIncident(core: EngineCore, incidentId: string, effects: E
     const node = step.node(ei);
     step.schedule(ei, () => {
       // the element stays active; run its activation work again
-      behaviourOf(node, ei).onActivate(step, ei, node);
+      step.processor(ei).onActivate(step, ei, node);
     });
   }, actor);
 }

@@ -38,7 +38,7 @@ export function startInstance(core: EngineCore, definition: DefinitionRecord, op
   const step = Step.create(core.services, instance);
   step.actor = options.actor ?? null;
   if (options.variables) step.setVariables(null, options.variables);
-  core.services.hooks?.armEventSubProcesses?.(step, null);
+  core.services.processors.eventSubProcess.armScope(step, null);
   step.enter(start, null);
   return finishStep(step, effects, instance);
 }

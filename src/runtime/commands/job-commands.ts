@@ -3,9 +3,8 @@ import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { ConflictError, NotFoundError, BadRequestError } from '../errors.js';
 import { throwBpmnError } from '../error-propagation.js';
-import { behaviourOf } from '../behaviours/index.js';
 import type { Variables } from '../variables.js';
-import { parseDuration, addDuration } from '../timers/iso8601-duration.js';
+import { parseDuration, addDuration } from '../../timers/iso8601-duration.js';
 
 /** Who claims to finish a job: a remote worker by id, or this engine's handler for a given attempt. */
 export interface JobOwner {
@@ -49,7 +48,7 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
     step.cancelJob(job.id);
     const node = step.node(ei);
     step.runGuarded(ei, () => {
-      const behaviour = behaviourOf(node, ei);
+      const behaviour = step.processor(ei);
       if (!behaviour.onJobCompleted) throw new BadRequestError(`Element '${node.id}' does not wait for a job`);
       behaviour.onJobCompleted(step, ei, node, variables);
     });

@@ -2,11 +2,12 @@
  * Async continuations (`camunda:asyncBefore` / `asyncAfter`): the element waits for a job before
  * it is activated, or after it completed before it leaves; the job runs it on in a new transaction.
  */
-import { registerEngineJob } from '../engine-jobs.js';
-import { inInstance } from '../engine-core.js';
-import { stillAcquired, dropJob } from './triggers.js';
+import type { JobRecord } from '../../store/records.js';
+import type { Effect } from '../effects.js';
+import { inInstance, type EngineCore } from '../engine-core.js';
+import { stillAcquired, dropJob } from './engine-job-records.js';
 
-registerEngineJob('async', (core, acquired, effects) => {
+export function runAsyncContinuation(core: EngineCore, acquired: JobRecord, effects: Effect[]): void {
   const job = stillAcquired(core, acquired, 'async');
   if (!job) return;
   const instance = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
@@ -19,4 +20,4 @@ registerEngineJob('async', (core, acquired, effects) => {
     if (phase === 'before') step.continueBefore(ei);
     else step.continueAfter(ei);
   });
-});
+}

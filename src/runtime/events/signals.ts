@@ -11,17 +11,17 @@
  * nothing is lost if the engine stops in between, and only subscriptions that existed when the
  * signal was thrown receive it (BPMN semantics), not ones opened between throw and delivery.
  */
-import type { DefinitionRecord } from '../../store/records.js';
+import type { DefinitionRecord, JobRecord } from '../../store/records.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step } from '../step.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import type { Variables } from '../variables.js';
 import { startInstance } from '../commands/instance-commands.js';
-import { deliver, engineJobRecord } from './triggers.js';
-import { registerContinuation } from './continuations.js';
+import { deliver } from './delivery.js';
+import { engineJobRecord } from './engine-job-records.js';
 import type { SubscriptionRecord } from '../../store/records.js';
-import type { EventTrigger } from '../behaviours/behaviour.js';
+import type { EventTrigger } from '../processors/processor.js';
 
 export interface SignalBroadcast {
   name: string;
@@ -64,10 +64,11 @@ export function queueSignal(step: Step, name: string, variables?: Variables): vo
   step.effects.push({ kind: 'wake', at: job.dueAt });
 }
 
-registerContinuation('signal', (core, _job, payload, effects) => {
+/** Continuation: a signal thrown inside a process, broadcast once its step committed. */
+export function runSignalContinuation(core: EngineCore, _job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const signal = payload as unknown as { name: string; maxSeq: number; variables?: Variables };
   broadcastSignal(core, { name: signal.name, variables: signal.variables }, effects, signal.maxSeq);
-});
+}
 
 /** Delivers to one waiting subscription in its instance's own step; false when it is gone. */
 export function deliverToSubscription(core: EngineCore, subscription: SubscriptionRecord, trigger: EventTrigger, effects: Effect[]): boolean {

@@ -9,7 +9,8 @@ import type { DefinitionRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { BadRequestError } from '../errors.js';
-import { insertEngineJob, timerPayload } from './triggers.js';
+import { insertEngineJob } from './engine-job-records.js';
+import { timerPayload } from './arming.js';
 import { evaluate } from '../../expressions/index.js';
 
 export function armStartEvents(core: EngineCore, definitions: readonly DefinitionRecord[], effects: Effect[]): void {

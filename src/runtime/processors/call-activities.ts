@@ -14,15 +14,14 @@ import type { CallActivitySettings, FlowNode, ProcessGraph } from '../../bpmn/gr
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
 import { RepositoryStore } from '../../store/repository-store.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
-import type { Behaviour } from './behaviour.js';
+import type { CallActivityProcessor } from './processor.js';
 import { Step, type ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
 import { decodeValue, encodeValue, type Variables } from '../variables.js';
 import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
-import { insertEngineJob } from '../events/triggers.js';
-import { registerContinuation } from '../events/continuations.js';
+import { insertEngineJob } from '../events/engine-job-records.js';
 import { newId } from '../ids.js';
 
 /** Deeper call chains are refused with an incident (a process calling itself would never stop). */
@@ -61,7 +60,7 @@ interface ChildError {
   variables?: EncodedVariables;
 }
 
-export const callActivity: Behaviour = {
+export const callActivity: CallActivityProcessor = {
   onActivate(step, ei, node) {
     const call = node.callActivity;
     if (!call) throw new IncidentError(`Call activity '${node.id}' has no called element`);
@@ -102,6 +101,8 @@ export const callActivity: Behaviour = {
   onTerminate(step, ei) {
     cancelChild(step, ei);
   },
+  reportToCaller: (child) => reportToCaller(child),
+  propagateErrorToParent: (child, source, code, message, variables) => propagateErrorToParent(child, source, code, message, variables),
 };
 
 function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
@@ -169,7 +170,7 @@ function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition:
   child.actor = step.actor;
   callElementOf.set(child, node.id);
   child.setVariables(null, variables);
-  step.services.hooks?.armEventSubProcesses?.(child, null);
+  step.services.processors.eventSubProcess.armScope(child, null);
   child.enter(graph.nodes[startId]!, null);
   finishStep(child, step.effects, undefined);
   step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: instance.id, definitionId: definition.id }) });
@@ -189,8 +190,8 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   finishStep(childStep, step.effects, undefined);
 }
 
-/** StepHooks.instanceEnded: a called instance ended on its own, so its caller continues (durably, by a job). */
-export function reportToCaller(step: Step): void {
+/** A called instance ended on its own, so its caller continues (durably, by a job). */
+function reportToCaller(step: Step): void {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return;
   const payload: ChildEnded = {
@@ -203,12 +204,12 @@ export function reportToCaller(step: Step): void {
 }
 
 /**
- * StepHooks.propagateErrorToParent: a BPMN error nothing in the child catches goes to the call
+ * A BPMN error nothing in the child catches goes to the call
  * activity when the caller's diagram has a catcher for it there (a boundary event on the call
  * activity or an enclosing sub-process, or an error event sub-process on the way out). Otherwise
  * the incident stays in the child, where the error happened.
  */
-export function propagateErrorToParent(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean {
+function propagateErrorToParent(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId) return false;
   const parent = step.services.store.getInstance(instance.parentInstanceId);
@@ -273,16 +274,19 @@ function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effec
   });
 }
 
-registerContinuation('childEnded', (core, job, payload, effects) => {
+/** Continuation: a called instance ended; its call activity completes (or gets an incident when the child was cancelled). */
+export function runChildEnded(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const ended = payload as ChildEnded;
   inCallActivity(core, job, ended.childId, effects, (step, ei) => {
-    callActivity.onEvent!(step, ei, step.node(ei), { kind: 'continuation', payload: ended });
+    const node = step.node(ei);
+    callActivity.onEvent!(step, ei, node, { kind: 'continuation', payload: ended }, node);
   });
-});
+}
 
-registerContinuation('childError', (core, job, payload, effects) => {
+/** Continuation: a called instance threw a BPMN error its caller catches; throw it at the call activity. */
+export function runChildError(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const error = payload as ChildError;
   inCallActivity(core, job, error.childId, effects, (step, ei) => {
     throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
   });
-});
+}

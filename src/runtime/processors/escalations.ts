@@ -8,7 +8,7 @@
 import type { FlowNode } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import { catchInScope } from './event-sub-processes.js';
-import { isMultiInstanceInner } from './multi-instance.js';
+import { isMultiInstanceInner } from '../element-kind.js';
 
 /** Throws escalation `code` from `source`; true when something caught it. */
 export function throwEscalation(step: Step, source: ElementInstance, code: string | undefined): boolean {

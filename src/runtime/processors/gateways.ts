@@ -1,10 +1,10 @@
 import type { FlowNode } from '../../bpmn/graph.js';
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
 
 /** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
-export const exclusiveGateway: Behaviour = {
+export const exclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     step.complete(ei, [chooseOne(step, ei, node)]);
   },
@@ -30,7 +30,7 @@ function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
  * every incoming flow, then consumes one token per flow and continues once. Extra tokens on a
  * flow (from a loop, or an exclusive merge in front of the join) wait for the next round.
  */
-export const parallelGateway: Behaviour = {
+export const parallelGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     if (node.incoming.length <= 1) return step.complete(ei, node.outgoing);
     const firstPerFlow = new Map<string, ElementInstance>();
@@ -50,7 +50,7 @@ export const parallelGateway: Behaviour = {
  * waits while any other token in the scope can still reach it; the step fires it (`onJoin`)
  * once none can.
  */
-export const inclusiveGateway: Behaviour = {
+export const inclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     if (node.incoming.length <= 1) return step.complete(ei, step.selectOutgoing(node, ei.parentId));
     // wait: Step.fireReadyInclusiveJoins decides when nothing else can arrive

@@ -1,4 +1,4 @@
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode } from '../../bpmn/graph.js';
 import { throwBpmnError } from '../error-propagation.js';
@@ -8,7 +8,7 @@ import { throwEscalation } from './escalations.js';
 import { followLink } from './links.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
-export const startEvent: Behaviour = {
+export const startEvent: ElementProcessor = {
   onActivate(step, ei) {
     step.complete(ei);
   },
@@ -28,7 +28,7 @@ const throwing = {
   },
 };
 
-export const endEvent: Behaviour = {
+export const endEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
@@ -51,7 +51,7 @@ export const endEvent: Behaviour = {
   },
 };
 
-export const intermediateThrowEvent: Behaviour = {
+export const intermediateThrowEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
@@ -73,7 +73,7 @@ export const intermediateThrowEvent: Behaviour = {
 };
 
 /** Boundary events are entered only when triggered; then they behave like a start of their path. */
-export const boundaryEvent: Behaviour = {
+export const boundaryEvent: ElementProcessor = {
   onActivate(step, ei) {
     step.complete(ei);
   },
