@@ -3,7 +3,7 @@ import { isActivity } from './compile-node.js';
 import type { CompileContext } from './context.js';
 import type { FlowNode, ProcessGraph, ScopeSettings } from './graph.js';
 
-const GATEWAYS = new Set(['exclusiveGateway', 'inclusiveGateway', 'parallelGateway', 'eventBasedGateway']);
+const GATEWAYS = new Set(['exclusiveGateway', 'inclusiveGateway', 'complexGateway', 'parallelGateway', 'eventBasedGateway']);
 
 export function validateGraph(graph: ProcessGraph, ctx: CompileContext): void {
   for (const node of Object.values(graph.nodes)) {

@@ -153,7 +153,7 @@ export class Step {
         }
         this.runGuarded(operation.ei, operation.run);
       }
-      if (!this.fireReadyInclusiveJoins()) break;
+      if (!this.fireReadyJoins()) break;
     }
   }
 
@@ -282,8 +282,13 @@ export class Step {
   /** Cancels an element instance and everything inside it. Does not end the enclosing scope. */
   terminate(ei: ElementInstance): void {
     if (isFinal(ei.state)) return;
-    for (const child of this.childrenOf(ei.id)) this.terminate(child);
     const node = this.node(ei);
+    if (ei.state === 'ready') {
+      // never activated (an asyncBefore job still pending): it holds nothing but that job, released with it
+      this.transition(ei, 'WITHDRAW');
+      return this.finish(ei, node, 'activityTerminated');
+    }
+    for (const child of this.childrenOf(ei.id)) this.terminate(child);
     this.transition(ei, 'TERMINATE');
     this.processor(ei).onTerminate?.(this, ei, node);
     this.transition(ei, 'TERMINATED');
@@ -363,20 +368,23 @@ export class Step {
 
   // ---------------------------------------------------------------- inclusive joins
 
-  /** Fires inclusive joins that no other token can still reach. Returns true when one fired. */
-  private fireReadyInclusiveJoins(): boolean {
+  /** Fires inclusive and complex joins that no other token can still reach. Returns true when one moved. */
+  private fireReadyJoins(): boolean {
     const joins = this.graph.inclusiveJoinSources;
     let fired = false;
+    const seen = new Set<string>();
     for (const ei of [...this.eis.values()]) {
       const sources = joins[ei.elementId];
-      if (!sources || ei.state !== 'active' || !this.eis.has(ei.id)) continue;
-      const waiting = this.childrenOf(ei.parentId).filter((other) => other.elementId === ei.elementId);
+      // an incident on the join waits for someone to resolve it
+      if (!sources || ei.state !== 'active' || ei.data.incident || !this.eis.has(ei.id)) continue;
+      const group = `${ei.parentId ?? ''}\u0000${ei.elementId}`;
+      if (seen.has(group)) continue;
+      seen.add(group);
       const blocked = this.childrenOf(ei.parentId).some((other) => other.elementId !== ei.elementId && sources.includes(other.elementId));
       if (blocked) continue;
-      const [first, ...others] = waiting;
-      for (const other of others) this.consume(other);
-      this.schedule(first!, () => this.processor(first!).onJoin?.(this, first!, this.node(first!)));
-      fired = true;
+      this.runGuarded(ei, () => {
+        if (this.processor(ei).onJoin?.(this, ei, this.node(ei))) fired = true;
+      });
     }
     return fired;
   }

@@ -36,6 +36,8 @@ export interface ElementData {
   asyncBeforeDone?: boolean;
   /** asyncAfter: the flows to take once the continuation job runs */
   asyncAfterFlows?: string[];
+  /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
+  resetAwaiting?: string[];
 }
 
 export interface ElementInstanceRecord {

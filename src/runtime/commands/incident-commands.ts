@@ -17,6 +17,12 @@ export function resolveIncident(core: EngineCore, incidentId: string, effects: E
     const ei = incident.elementInstanceId ? step.elementInstance(incident.elementInstanceId) : undefined;
     if (!ei) throw new BadRequestError(`Incident '${incidentId}' has no element instance to retry`);
     const node = step.node(ei);
+    if (core.runtime.incidentsOfElementInstance(ei.id).every((other) => other.id === incident.id)) {
+      // its last incident: the element runs normally again (a join is considered for firing again)
+      const { incident: _resolved, ...data } = ei.data;
+      ei.data = data;
+      ei.changed = true;
+    }
     step.schedule(ei, () => {
       // the element stays active; run its activation work again
       step.processor(ei).onActivate(step, ei, node);

@@ -56,8 +56,10 @@ export const inclusiveGateway: ElementProcessor = {
     // wait: Step.fireReadyInclusiveJoins decides when nothing else can arrive
   },
   onJoin(step, ei, node) {
-    if (ei.state !== 'active') return;
+    // every token waiting here merges into the oldest one, which continues
+    for (const other of waitingTokens(step, ei)) if (other !== ei) step.consume(other);
     step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    return true;
   },
 };
 

@@ -28,8 +28,11 @@ export interface ElementProcessor {
   onEvent?(step: Step, ei: ElementInstance, node: FlowNode, trigger: EventTrigger, eventNode: FlowNode): void;
   /** Scopes: every token inside has ended. */
   onChildrenDone?(step: Step, ei: ElementInstance, node: FlowNode): void;
-  /** Joins that wait for "no other token can arrive" (inclusive, complex): none can any more, so fire. */
-  onJoin?(step: Step, ei: ElementInstance, node: FlowNode): void;
+  /**
+   * Joins that wait for "no other token can arrive" (inclusive, complex): none can any more.
+   * `ei` is the oldest token waiting at the join in its scope. Returns whether anything moved.
+   */
+  onJoin?(step: Step, ei: ElementInstance, node: FlowNode): boolean;
   /** The element is being cancelled: release what it holds (jobs, tasks, subscriptions). */
   onTerminate?(step: Step, ei: ElementInstance, node: FlowNode): void;
 }

@@ -1,6 +1,7 @@
 import type { ProcessorTable } from './processor.js';
 import { passThrough, jobTask, userTask, scriptTask } from './tasks.js';
 import { exclusiveGateway, parallelGateway, inclusiveGateway } from './gateways.js';
+import { complexGateway } from './complex-gateway.js';
 import { startEvent, endEvent, intermediateThrowEvent, boundaryEvent } from './events.js';
 import { subProcess } from './sub-processes.js';
 import { intermediateCatchEvent, receiveTask } from './catch-events.js';
@@ -27,6 +28,7 @@ export const elementProcessors: ProcessorTable = {
   exclusiveGateway,
   parallelGateway,
   inclusiveGateway,
+  complexGateway,
   eventBasedGateway,
   subProcess,
   callActivity,
