@@ -398,6 +398,10 @@ export class Engine extends EventEmitter {
           this.logger.warn({ instanceId: effect.instanceId, incidentId: effect.incidentId }, effect.message);
           this.emit('incident', effect);
           break;
+        default: {
+          const unknown: never = effect;
+          throw new Error(`Unknown effect ${JSON.stringify(unknown)}`);
+        }
       }
     }
     if (wakeAt !== null) this.scheduler.wake(wakeAt);

@@ -3,6 +3,7 @@ import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { ChangeSet } from '../store/change-set.js';
+import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
@@ -295,7 +296,7 @@ export class Step {
     this.finish(ei, node, 'activityTerminated');
   }
 
-  private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
+  private finish(ei: ElementInstance, node: FlowNode, kind: ActivityEndKind): void {
     releaseEventTriggers(this, ei);
     if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
     this.dropScopeVariables(ei.id);
@@ -578,7 +579,7 @@ export class Step {
     this.effects.push({ kind: 'incident', instanceId: this.instance.id, incidentId: id, message });
   }
 
-  historyRow(kind: string, ei: ElementInstance, node: FlowNode): HistoryRecord {
+  historyRow(kind: HistoryKind, ei: ElementInstance, node: FlowNode): HistoryRecord {
     return {
       instanceId: this.instance.id,
       kind,

@@ -1,5 +1,6 @@
 /** Row shapes as the runtime uses them (camelCase); the SQL column names live only in src/store/. */
 import type { LifecycleState } from '../runtime/lifecycle.js';
+import type { HistoryKind } from './history-entry.js';
 
 export type InstanceState = 'active' | 'completed' | 'terminated';
 
@@ -114,7 +115,7 @@ export interface IncidentRecord {
 
 export interface HistoryRecord {
   instanceId: string;
-  kind: string;
+  kind: HistoryKind;
   elementInstanceId?: string | null;
   elementId?: string | null;
   elementType?: string | null;

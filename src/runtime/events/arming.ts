@@ -6,7 +6,7 @@
  * trigger means (boundary, event sub-process start, gateway branch, or the element itself).
  */
 import { newId } from '../ids.js';
-import type { FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
+import type { EventType, FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
@@ -21,15 +21,24 @@ export interface TimerPayload {
 
 /** Arms the timer, message or signal `eventNode` waits for, held by `holder`. Errors and escalations need nothing. */
 export function armEvent(step: Step, holder: ElementInstance | null, eventNode: FlowNode, interrupting = true): void {
-  switch (eventNode.event?.type) {
+  const type: EventType = eventNode.event?.type ?? 'none';
+  switch (type) {
     case 'timer':
       return armTimer(step, holder, eventNode);
     case 'message':
-      return openSubscription(step, holder, eventNode, 'message', eventNode.event.messageName, interrupting);
+      return openSubscription(step, holder, eventNode, 'message', eventNode.event?.messageName, interrupting);
     case 'signal':
-      return openSubscription(step, holder, eventNode, 'signal', eventNode.event.signalName, interrupting);
-    default:
+      return openSubscription(step, holder, eventNode, 'signal', eventNode.event?.signalName, interrupting);
+    case 'none':
+    case 'error': // found by propagation when thrown, nothing to arm
+    case 'escalation':
+    case 'terminate':
+    case 'link':
       return;
+    default: {
+      const unknown: never = type;
+      throw new Error(`Unknown event type ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

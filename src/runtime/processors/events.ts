@@ -1,6 +1,6 @@
 import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
-import type { FlowNode } from '../../bpmn/graph.js';
+import type { EventType, FlowNode } from '../../bpmn/graph.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
 import { queueSignal } from '../events/signals.js';
@@ -32,21 +32,27 @@ export const endEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
-    switch (node.event?.type) {
+    const type: EventType = node.event?.type ?? 'none';
+    switch (type) {
       case 'terminate':
         return terminateScope(step, ei);
       case 'error':
-        return throwBpmnError(step, ei, node.event.errorCode ?? '', node.event.errorMessage ?? '');
+        return throwBpmnError(step, ei, node.event?.errorCode ?? '', node.event?.errorMessage ?? '');
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event?.signalName ?? '');
         return step.complete(ei);
       case 'escalation':
-        throwEscalation(step, ei, node.event.escalationCode);
+        throwEscalation(step, ei, node.event?.escalationCode);
         // an interrupting catcher may have ended this token already
         if (ei.state === 'active') step.complete(ei);
         return;
-      default:
+      case 'none':
+      case 'message': // with a topic it ran its job above; without one it just ends
+      case 'timer':
+      case 'link':
         return step.complete(ei);
+      default:
+        return unknownEvent(type);
     }
   },
 };
@@ -55,18 +61,25 @@ export const intermediateThrowEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
-    switch (node.event?.type) {
+    const type: EventType = node.event?.type ?? 'none';
+    switch (type) {
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '');
+        queueSignal(step, node.event?.signalName ?? '');
         break;
       case 'escalation':
-        throwEscalation(step, ei, node.event.escalationCode);
+        throwEscalation(step, ei, node.event?.escalationCode);
         if (ei.state !== 'active') return;
         break;
       case 'link':
         return followLink(step, ei, node);
-      default:
+      case 'none':
+      case 'message':
+      case 'timer':
+      case 'error':
+      case 'terminate':
         break;
+      default:
+        return unknownEvent(type);
     }
     step.complete(ei);
   },
@@ -90,3 +103,7 @@ function terminateScope(step: Step, ei: ElementInstance): void {
   else step.tokenEnded(ei.parentId, ei.elementId);
 }
 
+/** The compiler knows every event type: a new one must be handled above before this compiles. */
+function unknownEvent(type: never): never {
+  throw new Error(`Unknown event type ${JSON.stringify(type)}`);
+}
