@@ -6,7 +6,11 @@ import type { ChangeSet } from '../store/change-set.js';
 import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
-import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
+import { VariableError, type Variables } from './variables.js';
+import { ScopeVariables } from './scope-variables.js';
+import { selectFlows } from './outgoing-flows.js';
+import { jobOf, jobRecord } from './job-records.js';
+import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
@@ -62,10 +66,8 @@ export class Step {
   readonly changes: ChangeSet;
   private readonly eis = new Map<string, ElementInstance>();
   private readonly removed = new Set<ElementInstance>();
-  private readonly vars = new Map<string, Map<string, unknown>>();
-  private readonly dirtyVars = new Map<string, Set<string>>();
-  /** variables that have a row (loaded, or written by this step): only those need a DELETE */
-  private readonly storedVars = new Set<string>();
+  /** the instance's variables by scope */
+  readonly variables: ScopeVariables;
   private readonly agenda: Operation[] = [];
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
@@ -82,6 +84,7 @@ export class Step {
     this.now = services.now();
     this.graph = services.graphOf(instance.definitionId);
     this.changes = services.changes();
+    this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
@@ -98,10 +101,7 @@ export class Step {
     for (const record of services.store.elementInstancesOf(instance.id)) {
       step.eis.set(record.id, { ...record, persisted: true, changed: false });
     }
-    for (const row of services.store.variablesOf(instance.id)) {
-      step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
-      step.storedVars.add(`${row.scopeId}\u0000${row.name}`);
-    }
+    step.variables.load(services.store.variablesOf(instance.id));
     return step;
   }
 
@@ -154,7 +154,7 @@ export class Step {
         }
         this.runGuarded(operation.ei, operation.run);
       }
-      if (!this.fireReadyJoins()) break;
+      if (!fireReadyJoins(this)) break;
     }
   }
 
@@ -299,7 +299,7 @@ export class Step {
   private finish(ei: ElementInstance, node: FlowNode, kind: ActivityEndKind): void {
     releaseEventTriggers(this, ei);
     if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
-    this.dropScopeVariables(ei.id);
+    this.variables.dropScope(ei.id);
     const pending = this.pendingActivation.get(ei.id);
     if (pending) {
       // entered and left within this step: one row with both times
@@ -340,94 +340,29 @@ export class Step {
     this.pendingJobs.clear();
     // before the variables go: a calling instance receives them
     this.services.processors.callActivity.reportToCaller(this);
-    this.dropScopeVariables(this.rootScope);
+    this.variables.dropScope(this.rootScope);
     this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
     this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
   }
 
   /** The outgoing flows to take after an element completes: every flow whose condition holds, else the default. */
   selectOutgoing(node: FlowNode, scopeId: string | null): string[] {
-    if (node.outgoing.length === 0) return [];
-    const taken: string[] = [];
     let visible: Variables | undefined;
-    for (const flowId of node.outgoing) {
-      if (flowId === node.defaultFlow) continue;
-      const condition = this.graph.flows[flowId]!.condition;
-      if (!condition) {
-        taken.push(flowId);
-        continue;
-      }
-      visible ??= this.visibleVariables(scopeId);
-      if (this.evaluateCondition(condition, visible, node)) taken.push(flowId);
-    }
-    if (taken.length === 0) {
-      if (node.defaultFlow) return [node.defaultFlow];
-      throw new IncidentError(`No outgoing sequence flow of '${node.id}' can be taken: no condition is true and there is no default flow`);
-    }
-    return taken;
+    return selectFlows(this.graph, node, (flowId) => this.evaluateCondition(this.graph.flows[flowId]!.condition!, (visible ??= this.visibleVariables(scopeId)), node));
   }
 
-  // ---------------------------------------------------------------- inclusive joins
+  // ---------------------------------------------------------------- variables (see ScopeVariables)
 
-  /** Fires inclusive and complex joins that no other token can still reach. Returns true when one moved. */
-  private fireReadyJoins(): boolean {
-    const joins = this.graph.inclusiveJoinSources;
-    let fired = false;
-    const seen = new Set<string>();
-    for (const ei of [...this.eis.values()]) {
-      const sources = joins[ei.elementId];
-      // an incident on the join waits for someone to resolve it
-      if (!sources || ei.state !== 'active' || ei.data.incident || !this.eis.has(ei.id)) continue;
-      const group = `${ei.parentId ?? ''}\u0000${ei.elementId}`;
-      if (seen.has(group)) continue;
-      seen.add(group);
-      const blocked = this.childrenOf(ei.parentId).some((other) => other.elementId !== ei.elementId && sources.includes(other.elementId));
-      if (blocked) continue;
-      this.runGuarded(ei, () => {
-        if (this.processor(ei).onJoin?.(this, ei, this.node(ei))) fired = true;
-      });
-    }
-    return fired;
-  }
-
-  // ---------------------------------------------------------------- variables
-
-  private scopeVars(scopeId: string): Map<string, unknown> {
-    let map = this.vars.get(scopeId);
-    if (!map) {
-      map = new Map();
-      this.vars.set(scopeId, map);
-    }
-    return map;
-  }
-
-  /** Scope ids from `scopeId` outwards to the process level. */
   scopeChain(scopeId: string | null): string[] {
-    const chain: string[] = [];
-    let current = scopeId;
-    while (current !== null) {
-      chain.push(current);
-      current = this.eis.get(current)?.parentId ?? null;
-    }
-    chain.push(this.rootScope);
-    return chain;
+    return this.variables.chain(scopeId);
   }
 
-  /** Every variable visible from `scopeId`, inner scopes shadowing outer ones. */
   visibleVariables(scopeId: string | null): Variables {
-    const chain = this.scopeChain(scopeId);
-    const result: Variables = Object.create(null);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const map = this.vars.get(chain[i]!);
-      if (map) for (const [name, value] of map) result[name] = value;
-    }
-    return result;
+    return this.variables.visible(scopeId);
   }
 
   setLocalVariable(scopeId: string, name: string, value: unknown): void {
-    const encoded = encodeValue(name, value);
-    this.scopeVars(scopeId).set(name, value);
-    this.markDirty(scopeId, name);
+    const encoded = this.variables.setLocal(scopeId, name, value);
     this.history.push({
       instanceId: this.instance.id,
       kind: 'variableSet',
@@ -440,10 +375,7 @@ export class Step {
 
   /** Camunda's setVariable: updates the nearest scope that has the variable, else the process level. */
   setVariable(fromScope: string | null, name: string, value: unknown): void {
-    for (const scopeId of this.scopeChain(fromScope)) {
-      if (this.vars.get(scopeId)?.has(name)) return this.setLocalVariable(scopeId, name, value);
-    }
-    this.setLocalVariable(this.rootScope, name, value);
+    this.setLocalVariable(this.variables.owningScope(fromScope, name), name, value);
   }
 
   setVariables(fromScope: string | null, variables: Variables): void {
@@ -451,23 +383,7 @@ export class Step {
   }
 
   deleteVariable(scopeId: string, name: string): void {
-    if (this.vars.get(scopeId)?.delete(name)) this.markDirty(scopeId, name);
-  }
-
-  private dropScopeVariables(scopeId: string): void {
-    const map = this.vars.get(scopeId);
-    if (!map) return;
-    for (const name of map.keys()) this.markDirty(scopeId, name);
-    map.clear();
-  }
-
-  private markDirty(scopeId: string, name: string): void {
-    let names = this.dirtyVars.get(scopeId);
-    if (!names) {
-      names = new Set();
-      this.dirtyVars.set(scopeId, names);
-    }
-    names.add(name);
+    this.variables.delete(scopeId, name);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -494,26 +410,13 @@ export class Step {
   /** Creates a work item for a handler topic; runs in-process when a handler is registered, else waits for a worker. */
   createTaskJob(ei: ElementInstance, node: FlowNode, topic: string): JobRecord {
     const handled = this.services.isHandled(topic);
-    const job: JobRecord = {
-      id: newId(),
-      kind: 'task',
-      instanceId: this.instance.id,
-      elementInstanceId: ei.id,
-      elementId: node.id,
-      definitionId: this.instance.definitionId,
-      definitionKey: this.instance.definitionKey,
+    const job = jobRecord(jobOf('task', this.instance, ei.id, node.id), this.now, {
       topic,
-      dueAt: this.now,
       lockOwner: handled ? this.services.engineId : null,
       lockExpiresAt: handled ? this.now + this.services.handlerLockDuration : null,
       retries: node.job?.retries ?? this.services.defaultRetries,
-      attempts: 0,
       priority: node.job?.priority ?? 0,
-      errorMessage: null,
-      errorDetails: null,
-      payload: null,
-      createdAt: this.now,
-    };
+    });
     this.changes.add({ kind: 'insertJob', job });
     if (handled) this.pendingJobs.set(job.id, { job, ei });
     else this.effects.push({ kind: 'jobAvailable', topic });
@@ -522,26 +425,11 @@ export class Step {
 
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
   createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
-    const job: JobRecord = {
-      id: newId(),
-      kind,
-      instanceId: this.instance.id,
-      elementInstanceId: ei?.id ?? null,
-      elementId,
-      definitionId: this.instance.definitionId,
-      definitionKey: this.instance.definitionKey,
-      topic: null,
+    const job = jobRecord(jobOf(kind, this.instance, ei?.id ?? null, elementId), this.now, {
       dueAt,
-      lockOwner: null,
-      lockExpiresAt: null,
       retries: this.services.defaultRetries,
-      attempts: 0,
-      priority: 0,
-      errorMessage: null,
-      errorDetails: null,
       payload: payload === undefined ? null : JSON.stringify(payload),
-      createdAt: this.now,
-    };
+    });
     this.changes.add({ kind: 'insertJob', job });
     this.effects.push({ kind: 'wake', at: dueAt });
     return job;
@@ -611,21 +499,7 @@ export class Step {
       ei.persisted = true;
       ei.changed = false;
     }
-    for (const [scopeId, names] of this.dirtyVars) {
-      const map = this.vars.get(scopeId);
-      for (const name of names) {
-        const key = `${scopeId}\u0000${name}`;
-        if (map?.has(name)) {
-          const value = map.get(name);
-          const encoded = encodeValue(name, value);
-          changes.add({ kind: 'upsertVariable', instanceId: this.instance.id, scopeId, name, type: encoded.type, value: encoded.text });
-          this.storedVars.add(key);
-        } else if (this.storedVars.delete(key)) {
-          changes.add({ kind: 'deleteVariable', instanceId: this.instance.id, scopeId, name });
-        }
-      }
-    }
-    this.dirtyVars.clear();
+    this.variables.appendChanges(changes);
     if (this.instanceChanged) {
       changes.add({ kind: 'endInstance', id: this.instance.id, state: this.instance.state, at: this.instance.endedAt ?? this.now, endElementId: this.instance.endElementId });
       this.instanceChanged = false;

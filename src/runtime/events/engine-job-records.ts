@@ -2,7 +2,7 @@
 import type { JobRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
-import { newId } from '../ids.js';
+import { jobRecord } from '../job-records.js';
 
 /** A durable job for another instance (or none), written with this transaction. */
 export function insertEngineJob(
@@ -24,26 +24,8 @@ export function engineJobRecord(
   job: Pick<JobRecord, 'kind' | 'instanceId' | 'elementInstanceId' | 'elementId' | 'definitionId' | 'definitionKey'> & { dueAt?: number; payload: unknown },
   retries = 3,
 ): JobRecord {
-  return {
-    id: newId(),
-    kind: job.kind,
-    instanceId: job.instanceId,
-    elementInstanceId: job.elementInstanceId,
-    elementId: job.elementId,
-    definitionId: job.definitionId,
-    definitionKey: job.definitionKey,
-    topic: null,
-    dueAt: job.dueAt ?? now,
-    lockOwner: null,
-    lockExpiresAt: null,
-    retries,
-    attempts: 0,
-    priority: 0,
-    errorMessage: null,
-    errorDetails: null,
-    payload: job.payload === null ? null : JSON.stringify(job.payload),
-    createdAt: now,
-  };
+  const { dueAt, payload, ...identity } = job;
+  return jobRecord(identity, now, { dueAt, retries, payload: payload === null ? null : JSON.stringify(payload) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FlowNode } from '../../bpmn/graph.js';
 import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
-import { IncidentError } from '../errors.js';
+import { selectFlows } from '../outgoing-flows.js';
 
 /** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
 export const exclusiveGateway: ElementProcessor = {
@@ -11,18 +11,9 @@ export const exclusiveGateway: ElementProcessor = {
 };
 
 function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
-  if (node.outgoing.length === 1 && node.outgoing[0] !== node.defaultFlow) {
-    const only = step.graph.flows[node.outgoing[0]!]!;
-    if (!only.condition) return only.id;
-  }
-  const visible = step.visibleVariables(ei.parentId);
-  for (const flowId of node.outgoing) {
-    if (flowId === node.defaultFlow) continue;
-    const condition = step.graph.flows[flowId]!.condition;
-    if (!condition || step.evaluateCondition(condition, visible, node)) return flowId;
-  }
-  if (node.defaultFlow) return node.defaultFlow;
-  throw new IncidentError(`Exclusive gateway '${node.id}': no outgoing sequence flow has a true condition and there is no default flow`);
+  let visible: Record<string, unknown> | undefined;
+  const holds = (flowId: string) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(ei.parentId)), node);
+  return selectFlows(step.graph, node, holds, true)[0]!;
 }
 
 /**
