@@ -435,9 +435,12 @@ export class Step {
     return job;
   }
 
-  /** Withdraws a job (and the incident raised on it). */
-  cancelJob(jobId: string): void {
-    this.changes.add({ kind: 'deleteJob', id: jobId });
+  /**
+   * Withdraws a job and the incident raised on it. An incident is raised on a job only when it ran
+   * out of retries, so a caller holding the job row with retries left passes it to spare the look.
+   */
+  cancelJob(jobId: string, known?: { retries: number }): void {
+    this.changes.add({ kind: 'deleteJob', id: jobId, withIncidents: known === undefined || known.retries <= 0 });
     this.pendingJobs.delete(jobId);
   }
 

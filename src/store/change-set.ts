@@ -28,9 +28,10 @@ export type Change =
   | { kind: 'insertJob'; job: JobRecord }
   /** a signal thrown inside a process: the job carries the newest subscription sequence number at the time it is written */
   | { kind: 'insertSignalJob'; job: JobRecord; signal: { name: string; variables?: Record<string, unknown> } }
-  /** deleting jobs also deletes the incidents raised on them */
-  | { kind: 'deleteJob'; id: string }
+  /** deleting jobs also deletes the incidents raised on them (`withIncidents: false`: the caller knows there are none) */
+  | { kind: 'deleteJob'; id: string; withIncidents: boolean }
   | { kind: 'deleteJobsOfElementInstance'; instanceId: string; elementInstanceId: string; engineJobsOnly: boolean }
+  /** the instance ended: its element instances, and the incidents on them, are gone already */
   | { kind: 'deleteJobsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeTimerJobs'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartTimersOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }

@@ -80,7 +80,6 @@ export class RuntimeStore {
       deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
       deleteIncidentsOfElementInstance: p(`DELETE FROM incidents WHERE element_instance_id = ?`),
       deleteIncidentsOfJob: p(`DELETE FROM incidents WHERE job_id = ?`),
-      deleteIncidentsOfInstanceJobs: p(`DELETE FROM incidents WHERE job_id IN (SELECT id FROM jobs WHERE instance_id = ?)`),
       deleteJobsOfInstance: p(`DELETE FROM jobs WHERE instance_id = ?`),
       deleteIncidentsOfElementInstanceJobs: p(`DELETE FROM incidents WHERE job_id IN
         (SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task'))`),
@@ -275,7 +274,7 @@ export class RuntimeStore {
         return this.insertJob({ ...change.job, payload: JSON.stringify(payload) });
       }
       case 'deleteJob':
-        this.s.deleteIncidentsOfJob.run(change.id);
+        if (change.withIncidents) this.s.deleteIncidentsOfJob.run(change.id);
         return this.deleteJob(change.id);
       case 'deleteJobsOfElementInstance': {
         const engineOnly = change.engineJobsOnly ? 1 : 0;
@@ -284,7 +283,8 @@ export class RuntimeStore {
         return;
       }
       case 'deleteJobsOfInstance':
-        this.s.deleteIncidentsOfInstanceJobs.run(change.instanceId);
+        // an incident on a job is also an incident of its element instance, deleted when that ends
+        // (the instance ends only after every element instance did)
         this.s.deleteJobsOfInstance.run(change.instanceId);
         return;
       case 'deleteScopeTimerJobs':

@@ -45,7 +45,7 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
-    step.cancelJob(job.id);
+    step.cancelJob(job.id, job);
     const node = step.node(ei);
     step.runGuarded(ei, () => {
       const behaviour = step.processor(ei);
@@ -62,7 +62,7 @@ export function throwJobError(core: EngineCore, jobId: string, code: string, mes
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
-    step.cancelJob(job.id);
+    step.cancelJob(job.id, job);
     throwBpmnError(step, ei, code, message, variables);
   });
 }

@@ -14,7 +14,7 @@ export function runAsyncContinuation(core: EngineCore, acquired: JobRecord, effe
   if (!instance || instance.state !== 'active') return dropJob(core, job.id);
   const { phase } = JSON.parse(job.payload ?? '{}') as { phase: 'before' | 'after' };
   inInstance(core, instance.id, effects, (step) => {
-    step.cancelJob(job.id);
+    step.cancelJob(job.id, job);
     const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
     if (!ei) return;
     if (phase === 'before') step.continueBefore(ei);

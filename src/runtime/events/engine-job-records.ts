@@ -42,5 +42,5 @@ export function stillAcquired(core: Pick<EngineCore, 'runtime'>, acquired: JobRe
 
 /** Deletes a job (and incidents on it) outside any step. */
 export function dropJob(core: Pick<EngineCore, 'changes'>, jobId: string): void {
-  core.changes.add({ kind: 'deleteJob', id: jobId });
+  core.changes.add({ kind: 'deleteJob', id: jobId, withIncidents: true });
 }

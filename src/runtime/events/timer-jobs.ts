@@ -50,9 +50,9 @@ export function fireTimer(core: EngineCore, acquired: JobRecord, effects: Effect
   inInstance(core, instance.id, effects, (step) => {
     const holder = job.elementInstanceId === null ? null : step.elementInstance(job.elementInstanceId) ?? null;
     const node = job.elementId ? step.graph.nodes[job.elementId] : undefined;
-    if ((job.elementInstanceId !== null && !holder) || !node) return step.cancelJob(job.id);
+    if ((job.elementInstanceId !== null && !holder) || !node) return step.cancelJob(job.id, job);
     if (next && timerRepeats(node)) reschedule(core, job, payload, next, step.effects);
-    else step.cancelJob(job.id);
+    else step.cancelJob(job.id, job);
     step.recordHistory({ kind: 'timerFired', elementInstanceId: holder?.id ?? null, elementId: node.id, data: JSON.stringify({ due: payload.slot.due }) });
     deliver(step, holder, node, { kind: 'timer', sourceId: job.id });
   });
