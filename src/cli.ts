@@ -3,7 +3,9 @@
  * `mlc serve | deploy <files> | start <key> | lint <files>`
  *
  * serve   runs the engine with the Camunda 7 REST API, the cockpit and the model registry (flags
- *         --port --host --db --processes --data-dir --auth --auth-file; env PORT, HOST, MLC_DB, MLC_AUTH, MLC_AUTH_USERS, MLC_AUTH_TOKENS)
+ *         --port --host --db --processes --data-dir --auth --auth-file --allowed-hosts --allowed-origins
+ *         --request-timeout-ms --headers-timeout-ms; env PORT, HOST, MLC_DB, MLC_AUTH, MLC_AUTH_USERS,
+ *         MLC_AUTH_TOKENS, MLC_ALLOWED_HOSTS, MLC_ALLOWED_ORIGINS, MLC_REQUEST_TIMEOUT_MS, MLC_HEADERS_TIMEOUT_MS)
  * deploy  deploys BPMN files: to a running server with --url, else straight into --db
  * start   starts an instance of a process key (--business-key, --variables '{"a":1}')
  * lint    compiles BPMN files and prints problems as file:line:column (exit 1 on errors)
@@ -20,7 +22,9 @@ import { compileBpmn } from './bpmn/index.js';
 import { createServerApp } from './http/app.js';
 import { AuthConfigError, loadAuthConfig, parseAuthMode, type AuthMode } from './http/auth.js';
 import { toErrorResponse } from './http/errors.js';
-import { installModelLifecycle, mlcRouter } from './mlc/index.js';
+import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
+import { OriginConfigError, originPolicy, splitList } from './http/origin-policy.js';
+import { checkTrainers, installModelLifecycle, mlcRouter } from './mlc/index.js';
 
 export interface ServeOptions {
   port?: number;
@@ -34,6 +38,16 @@ export interface ServeOptions {
   dataDir?: string;
   /** seed a demo model and runtimes on first start (default true; env MLC_SEED_DEMO=false turns it off) */
   seedDemo?: boolean;
+  /** host names a no-auth server answers to besides localhost, 127.0.0.1, [::1] and --host (DNS rebinding) */
+  allowedHosts?: string[];
+  /** browser origins besides the server's own and Camunda Modeler's `file://` that may change state */
+  allowedOrigins?: string[];
+  /** time a client has to send a whole request (default 300000; 0 is not honoured) */
+  requestTimeoutMs?: number;
+  /** time a client has to send the headers (default 30000; 0 is not honoured) */
+  headersTimeoutMs?: number;
+  /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
+  trainersFile?: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -68,6 +82,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     );
   }
   const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env });
+  const configuredHosts = options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS);
+  const allowedHosts = [...configuredHosts, host];
+  let origins;
+  try {
+    origins = originPolicy(options.allowedOrigins ?? splitList(env.MLC_ALLOWED_ORIGINS));
+  } catch (error) {
+    if (error instanceof OriginConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  const envMs = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : Number(value));
+  const { timeouts, warnings } = resolveServerTimeouts({
+    requestTimeoutMs: options.requestTimeoutMs ?? envMs(env.MLC_REQUEST_TIMEOUT_MS),
+    headersTimeoutMs: options.headersTimeoutMs ?? envMs(env.MLC_HEADERS_TIMEOUT_MS),
+  });
   const logger = options.logger ?? pino({ level: env.MLC_LOG_LEVEL ?? 'info' });
   const database = options.db ?? env.MLC_DB ?? './data/mlc.sqlite';
   const engine = await Engine.open({ database, logger });
@@ -85,18 +113,24 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
+      trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
       logger,
     });
   } catch (error) {
     await engine.close();
     throw error;
   }
-  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle) });
-  const server = await new Promise<Server>((resolveListen, reject) => {
-    const s = app.listen(port, host, () => resolveListen(s));
-    s.once('error', reject);
+  for (const warning of warnings) logger.warn(warning);
+  // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding;
+  // with auth on it runs only when names were configured
+  const checkHost = mode === 'none' || configuredHosts.length > 0;
+  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
+  // the timeouts bound receiving a request only: long polls (fetchAndLock) still wait minutes for their answer
+  const server = createHttpServer(app, timeouts);
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen());
   });
-  server.requestTimeout = 0; // long polls (fetchAndLock) may legitimately wait minutes
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
@@ -114,6 +148,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     return closing;
   };
   return { engine, server, url, close };
+}
+
+/** The operator's training commands: the only ones a model's `metadata.trainer` can select. */
+async function readTrainers(file: string | undefined): Promise<Record<string, string[]> | undefined> {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`Cannot read the trainers file '${file}': ${(error as Error).message}`);
+  }
+  try {
+    return checkTrainers(parsed) as Record<string, string[]>;
+  } catch (error) {
+    throw new CliError(`Invalid trainers file '${file}': ${(error as Error).message}`);
+  }
 }
 
 /** Deploys every processes/*.bpmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
@@ -191,6 +241,7 @@ function parseArgs(argv: string[]): Parsed {
 
 const USAGE = `usage:
   mlc serve  [--port 8080] [--host 127.0.0.1] [--db ./data/mlc.sqlite] [--processes ./processes] [--auth none|basic|bearer] [--auth-file auth.json]
+             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json]
   mlc deploy <file.bpmn ...> [--url http://127.0.0.1:8080/engine-rest | --db ./data/mlc.sqlite] [--name name]
   mlc start  <processKey> [--business-key key] [--variables '{"a": 1}'] [--url … | --db …]
   mlc lint   <file.bpmn ...>`;
@@ -223,6 +274,11 @@ export async function main(argv: string[]): Promise<number> {
         auth: flag('auth') === undefined ? undefined : parseAuthMode(flag('auth')),
         authFile: flag('auth-file'),
         dataDir: flag('data-dir'),
+        allowedHosts: flag('allowed-hosts') === undefined ? undefined : splitList(flag('allowed-hosts')),
+        allowedOrigins: flag('allowed-origins') === undefined ? undefined : splitList(flag('allowed-origins')),
+        requestTimeoutMs: flag('request-timeout-ms') === undefined ? undefined : Number(flag('request-timeout-ms')),
+        headersTimeoutMs: flag('headers-timeout-ms') === undefined ? undefined : Number(flag('headers-timeout-ms')),
+        trainersFile: flag('trainers'),
       });
       console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest)`);
       await new Promise<void>((done) => {

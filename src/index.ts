@@ -1,6 +1,6 @@
 /** The embedding API of mlc-engine. */
 export { Engine, type EngineOptions, type StartRequest } from './runtime/engine.js';
-export { BpmnError, EngineError, NotFoundError, BadRequestError, ConflictError } from './runtime/errors.js';
+export { BpmnError, EngineError, NotFoundError, BadRequestError, ConflictError, NonRetryableError } from './runtime/errors.js';
 export { ParseError, type DeployRequest, type DeployResult, type DeployResource } from './runtime/deployer.js';
 export type { JobContext, JobHandler, HandlerResult, HandlerOptions } from './runtime/handler-dispatcher.js';
 export { SystemClock, ManualClock, type Clock } from './runtime/timers/index.js';

@@ -45,17 +45,19 @@ export function ensureBundle(dir: string, buildIfMissing: boolean): RequestHandl
   return (_req: Request, res: Response, next: NextFunction) => {
     if (bundleExists(dir)) return next();
     if (!buildIfMissing || failure) {
-      res.status(503).type('text/plain').send(`The cockpit bundle is missing in ${dir}${failure ? ` and building it failed: ${failure}` : ''}.\nRun: npm run build:cockpit`);
+      // the folder and the build failure go to whoever runs the server (stderr), not to the browser
+      res.status(503).type('text/plain').send(`The cockpit bundle is missing${failure ? ' and building it failed' : ''}.\nRun: npm run build:cockpit`);
       return;
     }
     building ??= buildAssets(dir).catch((error: unknown) => {
       failure = error instanceof Error ? error.message : String(error);
+      console.error(`mlc cockpit: building the bundle in ${dir} failed: ${failure}`);
     }).finally(() => {
       building = null;
     });
     void building.then(() => {
       if (bundleExists(dir)) next();
-      else res.status(503).type('text/plain').send(`The cockpit bundle could not be built${failure ? `: ${failure}` : ''}.\nRun: npm run build:cockpit`);
+      else res.status(503).type('text/plain').send('The cockpit bundle could not be built.\nRun: npm run build:cockpit');
     });
   };
 }

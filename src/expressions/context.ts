@@ -4,4 +4,6 @@ export interface EvaluationContext {
   processInstanceId?: string;
   businessKey?: string | null;
   processDefinitionKey?: string;
+  /** steps one FEEL evaluation may take (the engine's maxFeelSteps budget; default DEFAULT_FEEL_STEPS) */
+  maxFeelSteps?: number;
 }

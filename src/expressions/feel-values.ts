@@ -85,7 +85,8 @@ export function fromFeel(value: unknown, depth = 0): unknown {
   }
   if (value instanceof FeelDate || value instanceof FeelTime || value instanceof FeelDuration) return value.toJSON();
   if (value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((item) => fromFeel(item, depth + 1));
+  // Array.from, not map: a metered list's map would make another metered list (feel-metered.ts)
+  if (Array.isArray(value)) return Array.from(value, (item) => fromFeel(item, depth + 1));
   // FEEL contexts: copy own enumerable keys only (a context may carry a replaced prototype).
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) define(copy, key, fromFeel((value as Record<string, unknown>)[key], depth + 1));

@@ -9,8 +9,9 @@ import type { EvaluationContext } from './context.js';
 import { ExpressionError } from './errors.js';
 import { EvaluationFailure } from './evaluation-failure.js';
 import { fromFeel, toFeelContext } from './feel-values.js';
-import { MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH } from './limits.js';
+import { DEFAULT_FEEL_STEPS, MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH } from './limits.js';
 import { withFeelBudget } from './feel-budget.js';
+import { meteredContext } from './feel-metered.js';
 import { atElement, displayText, evaluationError } from './messages.js';
 
 /** A FEEL result with the first variable feelin reported missing (FEEL reads it as null). */
@@ -91,8 +92,12 @@ export function evaluateFeel(
   const error = checkFeel(expression.source);
   if (error !== null) throw new ExpressionError(error + atElement(context), displayText(expression), context?.elementId);
   try {
-    const { value, warnings } = withFeelBudget(() => feelEvaluate(expression.source, toFeelContext(variables)));
-    const result: FeelResult = { value: fromFeel(value) };
+    const steps = context?.maxFeelSteps ?? DEFAULT_FEEL_STEPS;
+    const { result, warnings } = withFeelBudget(steps, () => {
+      const { value, warnings } = feelEvaluate(expression.source, meteredContext(toFeelContext(variables)));
+      // converted inside the budget: reading a metered result list costs steps too
+      return { result: { value: fromFeel(value) } as FeelResult, warnings };
+    });
     for (const warning of warnings) {
       if (warning.type !== 'NO_VARIABLE_FOUND') continue;
       const name = /^Variable '(.*)' not found$/.exec(warning.message)?.[1];

@@ -18,6 +18,15 @@ export const MAX_VALUE_DEPTH = 100;
 /** Range elements one FEEL evaluation may enumerate (`for i in 1..n`), nested loops included. */
 export const MAX_FEEL_RANGE_ELEMENTS = 1_000_000;
 
+/** Steps one FEEL evaluation may take unless the engine says otherwise (engine budget maxFeelSteps; see feel-budget.ts). */
+export const DEFAULT_FEEL_STEPS = 1_000_000;
+
+/** Steps a call of a function the expression itself defines costs (it copies its whole scope). */
+export const USER_FUNCTION_CALL_STEPS = 100;
+
+/** Longest regular expression `matches`, `replace` and `split` accept. */
+export const MAX_PATTERN_LENGTH = 1_000;
+
 /** Compiled expressions kept per process (least recently inserted evicted first). */
 export const MAX_CACHE_ENTRIES = 10_000;
 

@@ -2,10 +2,13 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Engine } from '../runtime/engine.js';
-import { createRouter, type CamundaRouter, type RouterOptions } from './router.js';
+import { createRouter, policyOf, type CamundaRouter, type RouterOptions } from './router.js';
 import { errorHandler } from './errors.js';
 import { sendJson } from './respond.js';
 import { authMiddleware } from './auth.js';
+import { hostGuard } from './host-guard.js';
+import { refuseCrossOriginWrites } from './cross-origin-guard.js';
+import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
 
 export interface ServerAppOptions extends RouterOptions {
@@ -19,6 +22,12 @@ export interface ServerAppOptions extends RouterOptions {
   cockpit?: boolean;
   /** the model registry's router, mounted at `/mlc` behind the same auth */
   mlc?: Router;
+  /**
+   * host names the server answers to besides localhost, 127.0.0.1 and [::1] (DNS rebinding).
+   * Default: checked when auth is `none`, with no extra names; `false` turns the check off
+   * (a reverse proxy that already checks Host); with auth on it is checked only when given.
+   */
+  allowedHosts?: readonly string[] | false;
 }
 
 export interface ServerApp extends Express {
@@ -50,16 +59,20 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
   if (options.requestLogs !== false) {
     app.use(pinoHttp({
       logger: options.logger ?? engine.logger,
-      // never log credentials or bodies: method, path and status are enough
+      // never log credentials or bodies: method, path (query secrets redacted) and status are enough
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? '') }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       wrapSerializers: false,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }));
   }
-  const rest: CamundaRouter = createRouter(engine, options);
+  // after the request log, so that refused rebinding attempts show up in it
+  const mode = options.auth?.mode ?? 'none';
+  if (options.allowedHosts !== false && (options.allowedHosts !== undefined || mode === 'none')) app.use(hostGuard(options.allowedHosts ?? []));
+  const policy = policyOf(options.allowedOrigins);
+  const rest: CamundaRouter = createRouter(engine, { ...options, allowedOrigins: policy });
   app.use('/engine-rest', rest);
   app.use('/rest', rest);
   app.get('/.well-known/camunda-automation-platform/webapps', (_req, res) => {
@@ -67,9 +80,9 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
     if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
     sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
   });
-  const guard = authMiddleware(options.auth ?? { mode: 'none' });
-  if (options.mlc) app.use('/mlc', guard, options.mlc);
-  if (options.cockpit !== false) app.use(guard, cockpitRouter({ engine }));
+  const guard = [authMiddleware(options.auth ?? { mode: 'none' }), refuseCrossOriginWrites(policy)];
+  if (options.mlc) app.use('/mlc', ...guard, options.mlc);
+  if (options.cockpit !== false) app.use(...guard, cockpitRouter({ engine }));
   else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
   app.use((req, res) => sendJson(res, 404, { type: 'NotFoundException', message: `Nothing at ${req.method} ${req.path.slice(0, 200)}; the REST API is under /engine-rest`, code: null }));
   app.use(errorHandler(engine.logger));

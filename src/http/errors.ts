@@ -4,6 +4,8 @@ import { BadRequestError, ConflictError, EngineError, NotFoundError } from '../r
 import { ParseError, type ResourceProblem } from '../runtime/deployer.js';
 import { VariableError } from '../runtime/variables.js';
 import { sendJson } from './respond.js';
+import { redactUrl } from './redact-url.js';
+import { withoutPaths } from './without-paths.js';
 
 /** An error the REST layer raises itself, with its HTTP status and Camunda exception type. */
 export class HttpError extends Error {
@@ -38,6 +40,13 @@ interface ProblemDto {
 
 /** Maps any thrown value to a status and a body that never carries a stack trace or a file path. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
+  const answer = classify(error);
+  // engine and registry messages may quote a file (a model, a data set): never where it lives
+  if (!(error instanceof HttpError)) answer.body.message = withoutPaths(answer.body.message);
+  return answer;
+}
+
+function classify(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof HttpError) return { status: error.status, body: { type: error.type, message: error.message, code: null }, unexpected: false };
   if (error instanceof ParseError) {
     return { status: 400, body: { type: 'ParseException', message: error.message, code: 0, details: parseDetails(error) }, unexpected: false };
@@ -56,6 +65,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     if (error.type === 'MismatchingMessageCorrelationException') return { status: 400, body: { type: error.type, message: error.message, code: 0 }, unexpected: false };
     return { status: 500, body: { type: error.type, message: error.message, code: 0 }, unexpected: true };
   }
+  const client = clientHttpError(error);
+  if (client) return { ...client, unexpected: false };
   return { status: 500, body: { type: 'ProcessEngineException', message: 'An internal error occurred; see the server log', code: 0 }, unexpected: true };
 }
 
@@ -76,6 +87,21 @@ function bodyParserError(error: unknown): { status: number; body: ErrorBody } | 
       if (e.status >= 400 && e.status < 500) return { status: e.status, body: { type: 'InvalidRequestException', message: 'The request body could not be read', code: null } };
       return undefined;
   }
+}
+
+/**
+ * A 4xx from express's own middleware (http-errors, e.g. a missing static file): its status, not a
+ * 500. Its message only when http-errors marks it safe to show (`expose`); a wrapped system error
+ * (ENOENT with the path) is not.
+ */
+function clientHttpError(error: unknown): { status: number; body: ErrorBody } | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const type = status === 404 ? 'NotFoundException' : 'InvalidRequestException';
+  const message = e.expose === true ? safeMessage(e.message) : status === 404 ? 'Not found' : `The request was refused (${status})`;
+  return { status, body: { type, message, code: null } };
 }
 
 function safeMessage(message: unknown): string {
@@ -104,7 +130,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { status, body, unexpected } = toErrorResponse(error);
-    if (unexpected) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    if (unexpected) logger.error({ err: error, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
     sendJson(res, status, body);
   };
 }

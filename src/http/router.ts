@@ -3,6 +3,9 @@ import type { Engine } from '../runtime/engine.js';
 import { ExternalTaskService, type ExternalTaskOptions } from '../runtime/external-tasks.js';
 import { authMiddleware, type AuthConfig } from './auth.js';
 import { cors } from './cors.js';
+import { refuseCrossOriginWrites } from './cross-origin-guard.js';
+import { originPolicy, type OriginPolicy } from './origin-policy.js';
+import { requireJsonBody } from './body-type.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { ok } from './respond.js';
 import { openApiDocument } from './openapi.js';
@@ -31,6 +34,17 @@ export interface RouterOptions {
   maxFiles?: number;
   /** long polling of fetchAndLock */
   externalTasks?: ExternalTaskOptions;
+  /**
+   * browser origins besides the server's own that may change state (default: only Camunda
+   * Modeler's `file://`); a list is turned into a policy with `originPolicy`
+   */
+  allowedOrigins?: readonly string[] | OriginPolicy;
+}
+
+/** The origin policy of router options: a given policy, or one built from a list of origins. */
+export function policyOf(allowed: RouterOptions['allowedOrigins']): OriginPolicy {
+  if (allowed && !Array.isArray(allowed) && 'trusted' in allowed) return allowed;
+  return originPolicy((allowed as readonly string[] | undefined) ?? []);
 }
 
 /** Every route of the Camunda REST API we serve, in matching order (fixed paths before `:id`). */
@@ -75,8 +89,10 @@ export function createRouter(engine: Engine, options: RouterOptions = {}): Camun
   };
   const routes = allRoutes(ctx);
   const router = express.Router({ strict: false }) as CamundaRouter;
-  router.use(cors);
+  const policy = policyOf(options.allowedOrigins);
+  router.use(cors(policy));
   router.use(authMiddleware(options.auth ?? { mode: 'none' }));
+  router.use(refuseCrossOriginWrites(policy));
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   router.use(wellFormedJson);
   router.get('/openapi.json', (req, res) => ok(res, openApiDocument(routes, { serverUrl: req.baseUrl || '/engine-rest' })));
@@ -88,7 +104,8 @@ export function createRouter(engine: Engine, options: RouterOptions = {}): Camun
     const segment = firstSegment(route.path);
     let group = groups.get(segment);
     if (!group) groups.set(segment, (group = express.Router({ strict: false })));
-    group[route.method](route.path, route.handler);
+    if (route.method === 'get' || route.multipart) group[route.method](route.path, route.handler);
+    else group[route.method](route.path, requireJsonBody(route.path), route.handler);
   }
   router.use((req, res, next) => {
     const group = groups.get(firstSegment(req.path));

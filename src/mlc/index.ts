@@ -17,6 +17,8 @@ export { BUILTIN_TOPICS, builtinHandlers, type BuiltinTopic } from './handlers/i
 export { ModelRegistry, type ModelInput, type VersionInput } from './registry/registry.js';
 export { RuntimeManager, DeployError, STAGES, type RuntimeInput, type ScoreResult } from './registry/runtimes.js';
 export { TrainingManager, type TrainingRequest, type TrainingStatus } from './training/trainer.js';
+export { checkTrainers, type Trainers } from './training/trainers.js';
+export { DEFAULT_MODEL_LIMITS, ModelRunawayError, type ModelLimits } from './ml/index.js';
 export { evaluateVersion, DEFAULT_THRESHOLDS, type Thresholds, type Evaluation } from './registry/evaluation.js';
 export { VERSION_STATUSES, canMove, type VersionStatus } from './registry/status.js';
 export { ID_PATTERN } from './registry/ids.js';

@@ -20,6 +20,8 @@ import { checkId } from './registry/ids.js';
 import { ModelRegistry } from './registry/registry.js';
 import { RuntimeManager } from './registry/runtimes.js';
 import { TrainingManager } from './training/trainer.js';
+import { checkTrainers, type Trainers } from './training/trainers.js';
+import { DEFAULT_MODEL_LIMITS, type ModelLimits } from './ml/model-limits.js';
 import { buildAudit, type AuditReport } from './audit.js';
 import { seedDemo } from './seed.js';
 
@@ -38,6 +40,13 @@ export interface ModelLifecycleOptions {
   /** waitForCompletion: the `train` handler waits for the job instead of returning 'running' (default false) */
   training?: { waitForCompletion?: boolean };
   /**
+   * training commands the operator allows, by name (argv arrays, run without a shell); a model
+   * picks one with `metadata.trainer`. Model metadata never carries a command.
+   */
+  trainers?: Record<string, readonly string[]>;
+  /** the budgets of model handling (time, memory, graph and tensor sizes); see DEFAULT_MODEL_LIMITS */
+  modelLimits?: Partial<ModelLimits>;
+  /**
    * daily backtesting: which model (default: the latest deployment on the stage), which stage
    * (default PROD), and where yesterday's labelled data is (default `labelled/{date}.csv`)
    */
@@ -54,6 +63,8 @@ export interface ResolvedOptions {
   thresholds: Thresholds;
   training: { waitForCompletion: boolean };
   backtest: { modelId: string | null; stage: string; data: string };
+  trainers: Trainers;
+  modelLimits: ModelLimits;
 }
 
 export interface SubmitOptions {
@@ -89,9 +100,9 @@ export class ModelLifecycle extends EventEmitter {
     this.dataDir = options.dataDir;
     this.logger = logger;
     this.store = new RegistryStore(engine.db);
-    this.registry = new ModelRegistry(this.store, this.dataDir, engine.clock);
+    this.registry = new ModelRegistry(this.store, this.dataDir, engine.clock, options.modelLimits);
     this.runtimes = new RuntimeManager(this.store, this.registry, engine.clock, logger);
-    this.training = new TrainingManager(this.store, this.registry, this.dataDir, engine.clock, logger);
+    this.training = new TrainingManager(this.store, this.registry, this.dataDir, engine.clock, logger, options.trainers);
   }
 
   /** Starts OnModelChanged for a version ("Submit" in the model details), business key `${id}:v${n}`. */
@@ -204,9 +215,15 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
       stage: (options.backtest?.stage ?? 'PROD').toUpperCase(),
       data: options.backtest?.data ?? 'labelled/{date}.csv',
     },
+    trainers: checkTrainers(options.trainers),
+    modelLimits: checkModelLimitOptions(options.modelLimits),
   };
   const lifecycle = new ModelLifecycle(engine, resolved, options.logger ?? engine.logger.child({ component: 'mlc' }));
   lifecycle.training.failInterrupted();
+  const reconciled = lifecycle.registry.reconcile();
+  if (reconciled.removedTempFiles > 0 || reconciled.missingArtifacts.length > 0) {
+    lifecycle.logger.warn(reconciled, 'model registry reconciled with the data directory');
+  }
   await lifecycle.runtimes.restore();
 
   const skip = new Set(options.skipTopics ?? []);
@@ -227,4 +244,13 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
   if (options.seedDemo) await seedDemo(lifecycle);
   engine.once('close', () => void lifecycle.close());
   return lifecycle;
+}
+
+/** Defaults for the limits not given; each given one must be a positive number. */
+function checkModelLimitOptions(given: Partial<ModelLimits> | undefined): ModelLimits {
+  const limits = { ...DEFAULT_MODEL_LIMITS, ...given };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`modelLimits.${key} must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return limits;
 }

@@ -21,10 +21,13 @@ import { startInstance, cancelInstance, modifyVariables, type StartOptions } fro
 import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
+import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
 import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
+import { resolveBudgets, type EngineBudgets } from './budgets.js';
+import { checkConstantCycles } from './cycle-budget.js';
 import { correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
@@ -55,6 +58,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** default time zone for timers without one (default UTC) */
   timeZone?: string;
+  /** limits on what one process or expression may cost (defaults in budgets.ts and the README) */
+  budgets?: Partial<EngineBudgets>;
 }
 
 export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'parentInstanceId' | 'parentElementInstanceId'> {
@@ -85,6 +90,7 @@ export class Engine extends EventEmitter {
 
   private constructor(options: EngineOptions) {
     super();
+    const budgets = resolveBudgets(options.budgets);
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
@@ -102,7 +108,7 @@ export class Engine extends EventEmitter {
       {
         complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
         bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
-        fail: (job, attempt, message, details) => this.submit((fx) => failJob(this.core, job.id, { message, details }, { attempt }, fx)),
+        fail: (job, attempt, message, details, retries) => this.submit((fx) => failJob(this.core, job.id, { message, details, retries }, { attempt }, fx)),
         describe: (job, businessKey) => this.describeJob(job, businessKey),
       },
       this.logger,
@@ -138,6 +144,7 @@ export class Engine extends EventEmitter {
         defaultRetries: options.defaultRetries ?? 3,
         processors: this.processors,
         timeZone: options.timeZone,
+        budgets,
       },
     };
     this.scheduler = new Scheduler(jobs, this.clock, {
@@ -179,6 +186,7 @@ export class Engine extends EventEmitter {
 
   async deploy(request: DeployRequest): Promise<DeployResult> {
     const prepared = await prepareDeployment(request);
+    checkConstantCycles(prepared, this.core.services.budgets!.minTimerCycleInterval, this.clock.now(), this.timeZone);
     const result = await this.submit((fx) => {
       const stored = storeDeployment(this.core.repository, prepared, this.clock.now(), (definition, graph) => this.graphs.set(definition.id, graph));
       // timer, message and signal start events of the new versions, in the same transaction
@@ -206,7 +214,19 @@ export class Engine extends EventEmitter {
     return definition;
   }
 
-  /** Call after removing deployments behind the engine's back (the REST DELETE does). */
+  /**
+   * Deletes a deployment in one command (serialised with starts); with `cascade` its running
+   * instances are cancelled in the same transaction, without it they make the call fail (400).
+   */
+  async deleteDeployment(deploymentId: string, options: { cascade?: boolean } = {}): Promise<void> {
+    try {
+      await this.submit((fx) => deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx));
+    } finally {
+      this.definitions.invalidate();
+    }
+  }
+
+  /** Call after removing deployments behind the engine's back. */
   invalidateDefinitions(): void {
     this.definitions.invalidate();
   }

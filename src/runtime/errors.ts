@@ -46,6 +46,18 @@ export class BpmnError extends Error {
 }
 
 /**
+ * A handler failure that trying again cannot fix (a model that runs away and is killed): the
+ * job skips its remaining retries and becomes an incident at once, so a person looks at it
+ * instead of the engine redelivering it.
+ */
+export class NonRetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
  * A problem inside a running process that stops one token and needs a person: an expression
  * that cannot be evaluated, no outgoing flow to take, a call to an unknown process. The step
  * records it as an incident on the element instance instead of failing the whole command.

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobRecord } from '../store/records.js';
-import { BpmnError } from './errors.js';
+import { BpmnError, NonRetryableError } from './errors.js';
 import type { Variables } from './variables.js';
 
 /** What a handler is told about the work it is asked to do. */
@@ -35,7 +35,8 @@ export interface HandlerOptions {
 export interface HandlerOutcomes {
   complete(job: JobRecord, attempt: number, variables: Variables): Promise<void>;
   bpmnError(job: JobRecord, attempt: number, error: BpmnError): Promise<void>;
-  fail(job: JobRecord, attempt: number, message: string, details: string | null): Promise<void>;
+  /** `retries` 0 for a NonRetryableError (straight to an incident); undefined counts down */
+  fail(job: JobRecord, attempt: number, message: string, details: string | null, retries?: number): Promise<void>;
   /** `businessKey` when the caller knows it (saves a read); undefined = look it up */
   describe(job: JobRecord, businessKey?: string | null): Pick<JobContext, 'element' | 'instance' | 'headers'>;
 }
@@ -171,7 +172,7 @@ export class HandlerDispatcher {
       const message = error instanceof Error ? error.message : String(error);
       const details = error instanceof Error && error.stack ? error.stack : null;
       this.logger.warn({ jobId: job.id, topic: job.topic, attempt, err: message }, 'handler failed');
-      await this.outcomes.fail(job, attempt, message, details);
+      await this.outcomes.fail(job, attempt, message, details, error instanceof NonRetryableError ? 0 : undefined);
     } catch (reportError) {
       this.logger.debug({ jobId: job.id, err: String(reportError) }, 'handler outcome not applied');
     }

@@ -16,6 +16,7 @@ import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
+import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
 export interface ElementInstance extends ElementInstanceRecord {
@@ -43,10 +44,15 @@ export interface StepServices {
   timeZone?: string;
   /** one processor per element kind (see processors/table.ts) */
   processors: ProcessorTable;
+  /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
+  budgets?: EngineBudgets;
 }
 
-/** Bounds one step so a model that loops without a wait state cannot hang the engine. */
-const MAX_OPERATIONS = 100_000;
+/**
+ * Past maxStepOperations new tokens are parked (see `enter`), so a step ends soon after; this
+ * is only the backstop should some operation keep scheduling others without entering an element.
+ */
+const BACKSTOP_OPERATIONS_FACTOR = 2;
 
 interface Operation {
   ei: ElementInstance | null;
@@ -65,10 +71,14 @@ export class Step {
   /** where this step writes: the running command's change set */
   readonly changes: ChangeSet;
   private readonly eis = new Map<string, ElementInstance>();
+  /** element instances by scope (null = process level), so finding a scope's children does not scan every token */
+  private readonly byScope = new Map<string | null, Map<string, ElementInstance>>();
   private readonly removed = new Set<ElementInstance>();
   /** the instance's variables by scope */
   readonly variables: ScopeVariables;
   private readonly agenda: Operation[] = [];
+  /** next operation to run: a moving index, because shift() on a long agenda is O(n) per call */
+  private agendaHead = 0;
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
   private readonly pendingActivation = new Map<string, HistoryRecord>();
@@ -76,6 +86,8 @@ export class Step {
   private instanceChanged = false;
   private operations = 0;
   actor: string | null = null;
+  /** async continuations run in a row before this step without a real wait state (set by the async job runner) */
+  continuationChain = 0;
 
   private constructor(
     readonly services: StepServices,
@@ -99,10 +111,14 @@ export class Step {
   static load(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
     for (const record of services.store.elementInstancesOf(instance.id)) {
-      step.eis.set(record.id, { ...record, persisted: true, changed: false });
+      step.track({ ...record, persisted: true, changed: false });
     }
     step.variables.load(services.store.variablesOf(instance.id));
     return step;
+  }
+
+  get budgets(): EngineBudgets {
+    return this.services.budgets ?? DEFAULT_BUDGETS;
   }
 
   get rootScope(): string {
@@ -134,8 +150,26 @@ export class Step {
   /** Active children of a scope (null = the process level). */
   childrenOf(scopeId: string | null): ElementInstance[] {
     const children: ElementInstance[] = [];
-    for (const ei of this.eis.values()) if (ei.parentId === scopeId && !isFinal(ei.state)) children.push(ei);
+    const inScope = this.byScope.get(scopeId);
+    if (inScope) for (const ei of inScope.values()) if (!isFinal(ei.state)) children.push(ei);
     return children;
+  }
+
+  private track(ei: ElementInstance): void {
+    this.eis.set(ei.id, ei);
+    let inScope = this.byScope.get(ei.parentId);
+    if (!inScope) {
+      inScope = new Map();
+      this.byScope.set(ei.parentId, inScope);
+    }
+    inScope.set(ei.id, ei);
+  }
+
+  private untrack(ei: ElementInstance): void {
+    this.eis.delete(ei.id);
+    const inScope = this.byScope.get(ei.parentId);
+    inScope?.delete(ei.id);
+    if (inScope?.size === 0) this.byScope.delete(ei.parentId);
   }
 
   // ---------------------------------------------------------------- running
@@ -147,13 +181,15 @@ export class Step {
   /** Runs scheduled operations until every token waits or has ended. */
   drain(): void {
     for (;;) {
-      while (this.agenda.length > 0) {
-        const operation = this.agenda.shift()!;
-        if (++this.operations > MAX_OPERATIONS) {
-          throw new Error(`Process '${this.graph.id}' ran ${MAX_OPERATIONS} operations in one step without reaching a wait state: is there a loop without a wait state?`);
+      while (this.agendaHead < this.agenda.length) {
+        const operation = this.agenda[this.agendaHead++]!;
+        if (++this.operations > this.budgets.maxStepOperations * BACKSTOP_OPERATIONS_FACTOR) {
+          throw new Error(`Process '${this.graph.id}' ran ${this.operations - 1} operations in one step without reaching a wait state: is there a loop without a wait state?`);
         }
         this.runGuarded(operation.ei, operation.run);
       }
+      this.agenda.length = 0;
+      this.agendaHead = 0;
       if (!fireReadyJoins(this)) break;
     }
   }
@@ -192,8 +228,14 @@ export class Step {
       persisted: false,
       changed: true,
     };
-    this.eis.set(ei.id, ei);
-    this.schedule(ei, () => this.activate(ei));
+    this.track(ei);
+    if (this.operations >= this.budgets.maxStepOperations) {
+      // a loop without a wait state: this token waits as a failed continuation with an incident
+      const job = this.createJob('async', ei, node.id, this.now, { phase: 'before', chain: 0 }, 0);
+      this.raiseIncident(ei, 'failedJob', stepOperationsExceeded(this.graph.id, node.id, this.budgets.maxStepOperations), job.id);
+    } else {
+      this.schedule(ei, () => this.activate(ei));
+    }
     return ei;
   }
 
@@ -203,7 +245,7 @@ export class Step {
     const inner = isMultiInstanceInner(ei, node);
     if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
-      this.createJob('async', ei, node.id, this.now, { phase: 'before' });
+      this.continueLater(ei, node, 'before');
       return;
     }
     this.transition(ei, 'ACTIVATE');
@@ -255,10 +297,20 @@ export class Step {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       releaseEventTriggers(this, ei);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
-      this.createJob('async', ei, node.id, this.now, { phase: 'after' });
+      this.continueLater(ei, node, 'after');
       return;
     }
     this.leave(ei, node, taken);
+  }
+
+  /** An async continuation job; past maxChainedContinuations in a row it waits with an incident instead of running. */
+  private continueLater(ei: ElementInstance, node: FlowNode, phase: 'before' | 'after'): void {
+    if (this.continuationChain < this.budgets.maxChainedContinuations) {
+      this.createJob('async', ei, node.id, this.now, { phase, chain: this.continuationChain });
+      return;
+    }
+    const job = this.createJob('async', ei, node.id, this.now, { phase, chain: 0 }, 0);
+    this.raiseIncident(ei, 'failedJob', chainedContinuationsExceeded(this.graph.id, node.id, this.budgets.maxChainedContinuations), job.id);
   }
 
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
@@ -285,8 +337,9 @@ export class Step {
     if (isFinal(ei.state)) return;
     const node = this.node(ei);
     if (ei.state === 'ready') {
-      // never activated (an asyncBefore job still pending): it holds nothing but that job, released with it
+      // never activated: it holds nothing but the job it waits for (asyncBefore, or parked past the step budget)
       this.transition(ei, 'WITHDRAW');
+      this.cancelJobsOf(ei);
       return this.finish(ei, node, 'activityTerminated');
     }
     for (const child of this.childrenOf(ei.id)) this.terminate(child);
@@ -309,7 +362,7 @@ export class Step {
     } else {
       this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
     }
-    this.eis.delete(ei.id);
+    this.untrack(ei);
     this.removed.add(ei);
   }
 
@@ -394,6 +447,7 @@ export class Step {
       processInstanceId: this.instance.id,
       businessKey: this.instance.businessKey,
       processDefinitionKey: this.instance.definitionKey,
+      maxFeelSteps: this.budgets.maxFeelSteps,
     };
   }
 
@@ -424,10 +478,10 @@ export class Step {
   }
 
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
-  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown): JobRecord {
+  createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown, retries = this.services.defaultRetries): JobRecord {
     const job = jobRecord(jobOf(kind, this.instance, ei?.id ?? null, elementId), this.now, {
       dueAt,
-      retries: this.services.defaultRetries,
+      retries,
       payload: payload === undefined ? null : JSON.stringify(payload),
     });
     this.changes.add({ kind: 'insertJob', job });

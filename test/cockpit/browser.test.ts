@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`cockpit browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);

@@ -120,13 +120,13 @@ describe('Camunda Modeler: deploy and start', () => {
     expect(malformed.body.message).toMatch(/^ENGINE-09005 Could not parse BPMN process\. Errors:.*\| line \d+ \| column \d+/s);
   });
 
-  it('answers CORS preflights permissively and never rejects on Origin', async () => {
+  it('answers its CORS preflights (origin file://) and does not refuse reads on Origin', async () => {
     const preflight = await fetch(`${t.base}/deployment/create`, {
       method: 'OPTIONS',
       headers: { origin: 'file://', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('file://');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
     expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();

@@ -2,8 +2,8 @@
  * Locked doors: with auth on, every route the server mounts (found by walking the express app
  * and reading the OpenAPI document, not from a hand-kept list) refuses missing, malformed, wrong
  * and `undefined` credentials with 401; secrets are compared in constant time; a non-loopback
- * bind without auth is refused; CORS never pairs `*` with credentials; error bodies carry no
- * stack traces or paths.
+ * bind without auth is refused; CORS never pairs `*` with credentials; state-changing routes
+ * refuse foreign origins even with valid credentials; error bodies carry no stack traces or paths.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -191,6 +191,21 @@ describe.each([
       }
       expect(actual.status, `${door.method} ${door.path}`).toBe(401);
     }
+  }, 60_000);
+
+  it('with valid credentials, every state-changing route refuses a page from another origin (403), before it acts', async () => {
+    const writes = doors.filter((d) => !['GET', 'HEAD', 'OPTIONS'].includes(d.method));
+    expect(writes.length).toBeGreaterThan(20);
+    const open: string[] = [];
+    for (const door of writes) {
+      for (const headers of [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
+        const response = await fetch(`${url}${concrete(door.path)}`, { method: door.method, headers: { authorization: good, 'content-type': 'text/plain', ...headers }, body: '{}' });
+        const text = await response.text();
+        if (response.status !== 403) open.push(`${door.method} ${door.path} ${JSON.stringify(headers)} → ${response.status}`);
+        else expect(JSON.parse(text).type).toBe('CrossOriginRequestException');
+      }
+    }
+    expect(open).toEqual([]);
   }, 60_000);
 
   it('error bodies with valid credentials carry no stack traces or file paths', async () => {

@@ -1,5 +1,9 @@
 import { Form } from '@bpmn-io/form-js';
 import { h } from './dom.js';
+import { neutralizeFormSchema, renderSafeMarkdown } from './safe-markdown.js';
+
+/** form-js's markdown renderer replaced by one that never lets markup through (see safe-markdown.ts). */
+const safeMarkdownModule = { markdownRenderer: ['value', { render: renderSafeMarkdown }] };
 
 export type TaskFormSpec = { kind: 'form-js'; schema: unknown; source: string } | { kind: 'generated'; reason: string };
 
@@ -10,11 +14,11 @@ export interface RenderedForm {
   destroy(): void;
 }
 
-/** A Camunda Form (form-js), filled with the task's variables. */
+/** A Camunda Form (form-js), filled with the task's variables; its text and HTML views show no markup of their own. */
 function formJs(schema: unknown, variables: Record<string, unknown>, source: string): RenderedForm {
   const container = h('div', { class: 'form-js' });
-  const form = new Form({ container });
-  const ready = form.importSchema(schema, variables).catch((error: unknown) => {
+  const form = new Form({ container, additionalModules: [safeMarkdownModule] });
+  const ready = form.importSchema(neutralizeFormSchema(schema), variables).catch((error: unknown) => {
     container.replaceChildren(h('p', { class: 'error' }, `The form ${source} could not be shown: ${error instanceof Error ? error.message : String(error)}`));
   });
   void ready;

@@ -110,23 +110,10 @@ export function deploymentRoutes(ctx: RouteContext): Route[] {
         const q = new QueryParams(req);
         const id = param(req, 'id');
         deployment(id);
-        await deleteDeployment(ctx, id, q.bool('cascade') ?? false);
+        await engine.deleteDeployment(id, { cascade: q.bool('cascade') ?? false });
         noContent(res);
       },
     },
   ];
 }
 
-async function deleteDeployment(ctx: RouteContext, id: string, cascade: boolean): Promise<void> {
-  const { engine } = ctx;
-  const definitionIds = engine.core.repository.definitionsOfDeployment(id).map((d) => d.id);
-  const running = definitionIds.flatMap((definitionId) => engine.queries.instances({ processDefinitionId: definitionId, state: 'active' }));
-  if (running.length > 0 && !cascade) {
-    throw new HttpError(400, `Deployment '${id}' has ${running.length} running process instance(s): delete with cascade=true to cancel them`);
-  }
-  for (const instance of running) {
-    await engine.cancel(instance.id, `Deployment ${id} deleted`).catch(() => undefined);
-  }
-  await engine.submit(() => engine.core.repository.deleteDeployment(id));
-  engine.invalidateDefinitions();
-}

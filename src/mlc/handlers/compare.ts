@@ -8,10 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BpmnError } from '../../runtime/errors.js';
-import { compareModels, COMPARED_METRICS, CREDIT_CARD_LABEL, type ComparedMetric } from '../ml/index.js';
+import { compareModels, COMPARED_METRICS, CREDIT_CARD_LABEL, ModelRunawayError, type ComparedMetric } from '../ml/index.js';
 import { evaluateVersion, loadDataset, thresholdsFrom, type Evaluation } from '../registry/evaluation.js';
 import { resolveInside } from '../registry/ids.js';
 import { markTested } from './test.js';
+import { withoutPaths } from '../errors.js';
 import { num, once, str, type BuiltinHandler } from './support.js';
 
 export const compare: BuiltinHandler = (lc) => async (job) =>
@@ -31,13 +32,13 @@ export const compare: BuiltinHandler = (lc) => async (job) =>
       const thresholds = thresholdsFrom(v, model.metadata, lc.options.thresholds);
       const table = await loadDataset(resolveInside(lc.dataDir, dataset, 'compareData'), label);
       const challenger = lc.registry.version(modelId, challengerN);
-      const challengerEval = await evaluateVersion(challenger, lc.registry.readArtifact(challenger), table, { label, thresholds });
+      const challengerEval = await evaluateVersion(challenger, lc.registry.readArtifact(challenger), table, { label, thresholds, loader: lc.registry.loader(modelId, job.signal) });
       const primary = (str(v, 'primaryMetric') ?? 'auc') as ComparedMetric;
       if (!COMPARED_METRICS.includes(primary)) throw new BpmnError('COMPARE_FAILED', `primaryMetric must be one of ${COMPARED_METRICS.join(', ')}`);
       let championEval: Evaluation | null = null;
       if (championN !== null) {
         const champion = lc.registry.version(modelId, championN);
-        championEval = await evaluateVersion(champion, lc.registry.readArtifact(champion), table, { label, thresholds });
+        championEval = await evaluateVersion(champion, lc.registry.readArtifact(champion), table, { label, thresholds, loader: lc.registry.loader(modelId, job.signal) });
       }
       const values = (e: Evaluation) => ({ ...e.metrics, auc: e.metrics.auc ?? 0.5 });
       const comparison = championEval ? compareModels(values(championEval), values(challengerEval), { primary, minImprovement: num(v, 'minImprovement') ?? 0 }) : null;
@@ -74,7 +75,8 @@ export const compare: BuiltinHandler = (lc) => async (job) =>
         },
       };
     } catch (error) {
-      if (error instanceof BpmnError) throw error;
-      throw new BpmnError('COMPARE_FAILED', (error as Error).message);
+      // a runaway model is not a business outcome: it becomes an incident (NonRetryableError)
+      if (error instanceof BpmnError || error instanceof ModelRunawayError) throw error;
+      throw new BpmnError('COMPARE_FAILED', withoutPaths((error as Error).message, lc.dataDir));
     }
   });

@@ -1,6 +1,7 @@
 /** The built-in handlers by topic. Each can be replaced with `engine.handle(topic, ...)` before install. */
 import type { JobHandler } from '../../runtime/handler-dispatcher.js';
 import type { ModelLifecycle } from '../lifecycle.js';
+import { withoutPaths } from '../errors.js';
 import { alert } from './alert.js';
 import { compare } from './compare.js';
 import { deploy } from './deploy.js';
@@ -24,7 +25,7 @@ export const BUILTIN_TOPICS = [
 export type BuiltinTopic = (typeof BUILTIN_TOPICS)[number];
 
 export function builtinHandlers(lc: ModelLifecycle): Record<BuiltinTopic, JobHandler> {
-  return {
+  const handlers: Record<BuiltinTopic, JobHandler> = {
     train: train(lc),
     'training-status': trainingStatus(lc),
     test: test(lc),
@@ -34,5 +35,23 @@ export function builtinHandlers(lc: ModelLifecycle): Record<BuiltinTopic, JobHan
     'get-deployed-model': getDeployedModel(lc),
     'set-model-status': setModelStatus(lc),
     'describe-changes': describeChanges(lc),
+  };
+  for (const topic of BUILTIN_TOPICS) handlers[topic] = withoutPathsInErrors(lc, handlers[topic]);
+  return handlers;
+}
+
+/**
+ * A handler's error message becomes an incident message or a process variable that REST callers
+ * read: absolute paths are cut from it (the error keeps its class, so BpmnError and
+ * NonRetryableError still mean what they mean).
+ */
+function withoutPathsInErrors(lc: ModelLifecycle, handler: JobHandler): JobHandler {
+  return async (job) => {
+    try {
+      return await handler(job);
+    } catch (error) {
+      if (error instanceof Error) error.message = withoutPaths(error.message, lc.dataDir);
+      throw error;
+    }
   };
 }

@@ -11,7 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import type { VersionRecord } from '../../store/registry-store.js';
 import { CREDIT_CARD_LABEL } from '../ml/index.js';
-import { evaluateVersion, EvaluationError, loadDataset, thresholdsFrom } from '../registry/evaluation.js';
+import type { JobContext } from '../../runtime/handler-dispatcher.js';
+import { ModelRunawayError } from '../ml/index.js';
+import { withoutPaths } from '../errors.js';
+import { evaluateVersion, EvaluationError, loadDataset, thresholdsFrom, type Thresholds } from '../registry/evaluation.js';
 import { resolveInside } from '../registry/ids.js';
 import type { ModelLifecycle } from '../lifecycle.js';
 import { asBpmnError, modelRef, once, RecordedBpmnError, str, type BuiltinHandler } from './support.js';
@@ -32,7 +35,7 @@ export const test: BuiltinHandler = (lc) => async (job) =>
     const thresholds = thresholdsFrom(job.variables, model.metadata, lc.options.thresholds);
     const fail = (reason: string) => {
       const id = randomUUID();
-      const message = `test of ${modelId} v${n} on ${dataset ?? '(no dataset)'} could not run: ${reason}`;
+      const message = withoutPaths(`test of ${modelId} v${n} on ${dataset ?? '(no dataset)'} could not run: ${reason}`, lc.dataDir);
       return new RecordedBpmnError('TEST_FAILED', message, { testResultId: id, testPassed: false, failureReason: message }, () => {
         lc.store.insertTestResult({
           id, modelId, version: n, dataset: dataset ?? '', purpose, passed: false, metrics: null, drift: null,
@@ -52,8 +55,9 @@ export const test: BuiltinHandler = (lc) => async (job) =>
     let evaluation;
     try {
       const table = await loadDataset(path, label);
-      evaluation = await evaluateVersion(version, lc.registry.readArtifact(version), table, { label, thresholds });
+      evaluation = await evaluateVersion(version, lc.registry.readArtifact(version), table, { label, thresholds, loader: lc.registry.loader(modelId, job.signal) });
     } catch (error) {
+      if (error instanceof ModelRunawayError) throw runaway(lc, job, modelId, n, dataset, purpose, thresholds, error);
       // EvaluationError (data, model), MlcError (artifact): recorded as a failed test
       throw fail(error instanceof EvaluationError || error instanceof Error ? error.message : String(error));
     }
@@ -87,6 +91,23 @@ export const test: BuiltinHandler = (lc) => async (job) =>
       },
     };
   });
+
+/**
+ * A model stopped for running too long or too large: recorded as a failed test, and the job
+ * becomes an incident at once (ModelRunawayError is non-retryable) instead of being redelivered
+ * to the same model.
+ */
+function runaway(lc: ModelLifecycle, job: JobContext, modelId: string, n: number, dataset: string, purpose: string, thresholds: Thresholds, error: ModelRunawayError): ModelRunawayError {
+  const message = `test of ${modelId} v${n} on ${dataset} was stopped: ${error.message}`;
+  lc.store.transaction(() => {
+    lc.store.insertTestResult({
+      id: randomUUID(), modelId, version: n, dataset, purpose, passed: false, metrics: null, drift: null,
+      verdict: { passed: false, reasons: [message], thresholds }, error: message, instanceId: job.instance.id, createdAt: lc.engine.clock.now(),
+    });
+    lc.registry.note(modelId, n, 'modelStopped', { instanceId: job.instance.id, data: { reason: error.reason, message } });
+  });
+  return new ModelRunawayError(message, error.reason);
+}
 
 export function markTested(lc: ModelLifecycle, modelId: string, n: number, instanceId: string): void {
   if (lc.registry.version(modelId, n).status === 'registered') lc.registry.transition(modelId, n, 'tested', { instanceId });

@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { BadRequestError, NotFoundError } from '../../runtime/errors.js';
 import { VariableError } from '../../runtime/variables.js';
 import type { ModelLifecycle } from '../lifecycle.js';
-import { badRequest, MlcError, notFound } from '../errors.js';
+import { badRequest, jsonDepth, MlcError, notFound, withoutPaths } from '../errors.js';
 import { checkId, checkVersionNumber } from '../registry/ids.js';
 import type { VersionRecord } from '../../store/registry-store.js';
 import * as S from './schemas.js';
@@ -23,7 +23,12 @@ export interface MlcRouterOptions {
   maxUploadBytes?: number;
   /** JSON body limit (default 5 MB: scoring batches) */
   jsonLimit?: string;
+  /** deepest nesting accepted in a JSON body or JSON form field (default 64) */
+  maxJsonDepth?: number;
 }
+
+/** Form fields that may come with a model upload, beyond the file itself. */
+const UPLOAD_FIELDS_ALLOWANCE = 20 * 64 * 1024 + 64 * 1024;
 
 const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: false });
 const validators = new Map<object, ValidateFunction>();
@@ -78,7 +83,12 @@ function versionDto(v: VersionRecord) {
 export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): Router {
   const router = express.Router();
   const maxUpload = options.maxUploadBytes ?? 64 * 1024 * 1024;
+  const maxDepth = options.maxJsonDepth ?? 64;
   router.use(express.json({ limit: options.jsonLimit ?? '5mb' }));
+  // deeper bodies are refused here, before ajv, the store or JSON.stringify recurse through them
+  router.use((req: Request, _res: Response, next: NextFunction) => {
+    next(req.body !== undefined && jsonDepth(req.body, maxDepth) > maxDepth ? tooDeep(maxDepth) : undefined);
+  });
   const { registry, runtimes, store, engine } = lc;
 
   const modelParam = (req: Request) => checkId(param(req, 'id'), 'model id');
@@ -104,15 +114,21 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
     registry.model(modelId);
     let version: VersionRecord;
     if (req.is('multipart/form-data')) {
+      // a declared length over the limit is refused before a byte of the body is read
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxUpload + UPLOAD_FIELDS_ALLOWANCE) {
+        res.set('connection', 'close');
+        throw new MlcError(413, 'PayloadTooLarge', `the upload declares ${declared} bytes; a model file may have at most ${maxUpload}`);
+      }
       const upload = await readUpload(req, maxUpload);
       const fields = body<VersionBody>(
         S.VersionFields,
         {
           ...(upload.fields.trainingData ? { trainingData: upload.fields.trainingData } : {}),
           ...(upload.fields.description ? { description: upload.fields.description } : {}),
-          ...(upload.fields.hyperParameters ? { hyperParameters: parseJsonField('hyperParameters', upload.fields.hyperParameters) } : {}),
-          ...(upload.fields.trainingMetrics ? { trainingMetrics: parseJsonField('trainingMetrics', upload.fields.trainingMetrics) } : {}),
-          ...(upload.fields.baseline ? { baseline: parseJsonField('baseline', upload.fields.baseline) } : {}),
+          ...(upload.fields.hyperParameters ? { hyperParameters: parseJsonField('hyperParameters', upload.fields.hyperParameters, maxDepth) } : {}),
+          ...(upload.fields.trainingMetrics ? { trainingMetrics: parseJsonField('trainingMetrics', upload.fields.trainingMetrics, maxDepth) } : {}),
+          ...(upload.fields.baseline ? { baseline: parseJsonField('baseline', upload.fields.baseline, maxDepth) } : {}),
           ...(upload.fields.createdByInstance ? { createdByInstance: upload.fields.createdByInstance } : {}),
         },
       );
@@ -261,7 +277,7 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, type, message } = describeError(error);
     if (status >= 500) lc.logger.error({ err: error }, 'mlc request failed');
-    res.status(status).json({ type, message });
+    res.status(status).json({ type, message: withoutPaths(message, lc.dataDir) });
   });
   return router;
 }
@@ -271,13 +287,18 @@ async function startAt(lc: ModelLifecycle, key: string, startEventId: string, va
   return lc.engine.startAt(definition.id, startEventId, { variables, actor });
 }
 
-function parseJsonField(name: string, text: string): unknown {
+function parseJsonField(name: string, text: string, maxDepth: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw badRequest(`field '${name}' must be JSON`);
   }
+  if (jsonDepth(value, maxDepth) > maxDepth) throw tooDeep(maxDepth);
+  return value;
 }
+
+const tooDeep = (maxDepth: number) => new MlcError(400, 'ValidationError', `the JSON nests deeper than ${maxDepth} levels`);
 
 function describeError(error: unknown): { status: number; type: string; message: string } {
   if (error instanceof MlcError) return { status: error.status, type: error.type, message: error.message };

@@ -56,6 +56,11 @@ export {
   releaseScoringModel,
   toInputMatrix,
   HotSwapModel,
+  loadServingModel,
+  describeScoringModel,
+  type ServingModel,
+  type ServingModelLoader,
+  type ScoringSignature,
   type ScoringModel,
   type ScoringRows,
   type HotSwapStatus,
@@ -96,3 +101,5 @@ export {
   type MetricDelta,
   type ModelComparison,
 } from './compare.js';
+export { DEFAULT_MODEL_LIMITS, checkModelLimits, type ModelLimits } from './model-limits.js';
+export { IsolatedModel, ModelProcess, ModelRunawayError, type RunawayReason, type ModelProcessOptions } from './model-process.js';

@@ -31,6 +31,21 @@ export interface ScoringModel {
  * DataError instead: the model is fine, the input is not.)
  */
 export async function loadScoringModel(bytes: Uint8Array): Promise<ScoringModel> {
+  const signature = describeScoringModel(bytes);
+  let session: InferenceSession;
+  try {
+    session = await InferenceSession.create(bytes);
+  } catch (err) {
+    throw new InvalidOnnxModelError(`onnxruntime could not load the model: ${(err as Error).message}`);
+  }
+  return { session, ...signature };
+}
+
+/** What a scoring model reads and writes, from its bytes alone (no onnxruntime session). */
+export type ScoringSignature = Omit<ScoringModel, 'session'>;
+
+/** Checks the signature (one float input, a float output, consistent feature metadata) without loading the model. */
+export function describeScoringModel(bytes: Uint8Array): ScoringSignature {
   const info = readOnnxMetadata(bytes);
   const floatInputs = info.inputs.filter((i) => i.elemType === 'FLOAT');
   if (info.inputs.length !== 1 || floatInputs.length !== 1) {
@@ -55,14 +70,7 @@ export async function loadScoringModel(bytes: Uint8Array): Promise<ScoringModel>
     );
   }
 
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(bytes);
-  } catch (err) {
-    throw new InvalidOnnxModelError(`onnxruntime could not load the model: ${(err as Error).message}`);
-  }
   return {
-    session,
     info,
     inputName: input.name,
     outputName: output.name,
@@ -108,25 +116,53 @@ function checkValue(v: unknown, row: number, feature: string): number {
 export async function scoreRows(model: ScoringModel, rows: ScoringRows): Promise<number[]> {
   if (rows.length === 0) return [];
   const data = toInputMatrix(rows, model.features, model.featureCount);
-  const width = data.length / rows.length;
-  const results = await model.session.run({ [model.inputName]: new Tensor('float32', data, [rows.length, width]) });
-  const out = results[model.outputName];
-  if (!out) throw new Error(`model produced no "${model.outputName}" output`);
-  const values = out.data as Float32Array;
-  // [N] or [N,1]: one probability per row. [N,2] (sklearn-style class
-  // probabilities): the positive class is column 1.
-  const perRow = values.length / rows.length;
+  const values = await runMatrix(model.session, model.inputName, model.outputName, data, rows.length);
+  return probabilitiesFrom(values, rows.length, model.outputName);
+}
+
+/** One session run over an [n, width] float matrix; the raw values of the output. */
+export async function runMatrix(session: InferenceSession, inputName: string, outputName: string, data: Float32Array, n: number): Promise<Float32Array> {
+  const results = await session.run({ [inputName]: new Tensor('float32', data, [n, data.length / n]) });
+  const out = results[outputName];
+  if (!out) throw new Error(`model produced no "${outputName}" output`);
+  return out.data as Float32Array;
+}
+
+/** P(positive) per row from an output of [N] or [N,1] probabilities, or [N,2] class probabilities (column 1). */
+export function probabilitiesFrom(values: Float32Array, n: number, outputName: string): number[] {
+  const perRow = values.length / n;
   if (perRow === 1) return Array.from(values);
-  if (perRow === 2) return Array.from({ length: rows.length }, (_, i) => values[i * 2 + 1]);
-  throw new Error(`output "${model.outputName}" has ${perRow} values per row; expected 1 or 2`);
+  if (perRow === 2) return Array.from({ length: n }, (_, i) => values[i * 2 + 1]!);
+  throw new Error(`output "${outputName}" has ${perRow} values per row; expected 1 or 2`);
 }
 
 export async function releaseScoringModel(model: ScoringModel): Promise<void> {
   await model.session.release();
 }
 
+/** A loaded model that scores rows: in this process (loadServingModel) or in a model process of its own. */
+export interface ServingModel {
+  features: string[] | null;
+  featureCount: number | null;
+  score(rows: ScoringRows): Promise<number[]>;
+  release(): Promise<void>;
+}
+
+export type ServingModelLoader = (bytes: Uint8Array) => Promise<ServingModel>;
+
+/** Loads a model into this process's onnxruntime (trusted models: tests, the training worker). */
+export async function loadServingModel(bytes: Uint8Array): Promise<ServingModel> {
+  const model = await loadScoringModel(bytes);
+  return {
+    features: model.features,
+    featureCount: model.featureCount,
+    score: (rows) => scoreRows(model, rows),
+    release: () => releaseScoringModel(model),
+  };
+}
+
 interface Slot {
-  model: ScoringModel;
+  model: ServingModel;
   version: number;
   label: string | undefined;
   inFlight: number;
@@ -142,18 +178,22 @@ export interface HotSwapStatus {
 /**
  * The model a deployment serves, replaceable without downtime.
  *
- * - `load` builds and warms the new session completely before a single
+ * - `load` builds and warms the new model completely before a single
  *   reference assignment makes it current; a failing load throws and leaves
  *   the old model serving.
- * - Each `score` call pins the session current when it starts, so requests
- *   already running finish on the old model; the old session is released
+ * - Each `score` call pins the model current when it starts, so requests
+ *   already running finish on the old model; the old one is released
  *   only when its last in-flight request completes.
  * - Loads are serialised, so concurrent deploys apply in call order.
+ *
+ * `loader` decides where models run (default: in this process).
  */
 export class HotSwapModel {
   #current: Slot | null = null;
   #version = 0;
   #loading: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly loader: ServingModelLoader = loadServingModel) {}
 
   /** Version of the serving model (increments per successful load); 0 when none. */
   get version(): number {
@@ -165,23 +205,26 @@ export class HotSwapModel {
     return c ? { version: c.version, label: c.label, features: c.model.features } : null;
   }
 
-  /** Loads `bytes` and swaps it in; resolves with the new status. `label` is free text (e.g. "fraud v7"). */
-  load(bytes: Uint8Array, label?: string): Promise<HotSwapStatus> {
+  /**
+   * Loads `bytes` and swaps it in; resolves with the new status. `label` is free text (e.g.
+   * "fraud v7"); `loader` overrides the holder's for this model.
+   */
+  load(bytes: Uint8Array, label?: string, loader: ServingModelLoader = this.loader): Promise<HotSwapStatus> {
     const run = this.#loading.then(
-      () => this.#load(bytes, label),
-      () => this.#load(bytes, label),
+      () => this.#load(bytes, label, loader),
+      () => this.#load(bytes, label, loader),
     );
     this.#loading = run.catch(() => undefined);
     return run;
   }
 
-  async #load(bytes: Uint8Array, label: string | undefined): Promise<HotSwapStatus> {
-    const model = await loadScoringModel(bytes);
+  async #load(bytes: Uint8Array, label: string | undefined, loader: ServingModelLoader): Promise<HotSwapStatus> {
+    const model = await loader(bytes);
     try {
       // Warm-up: one real run proves the graph executes before it goes live.
-      if (model.featureCount !== null) await scoreRows(model, [new Array<number>(model.featureCount).fill(0)]);
+      if (model.featureCount !== null) await model.score([new Array<number>(model.featureCount).fill(0)]);
     } catch (err) {
-      await releaseScoringModel(model).catch(() => undefined);
+      await model.release().catch(() => undefined);
       throw new InvalidOnnxModelError(`model failed its warm-up run: ${(err as Error).message}`);
     }
     const previous = this.#current;
@@ -195,14 +238,14 @@ export class HotSwapModel {
     if (!slot) throw new Error('no model loaded');
     slot.inFlight++;
     try {
-      return await scoreRows(slot.model, rows);
+      return await slot.model.score(rows);
     } finally {
       slot.inFlight--;
-      if (slot.retired && slot.inFlight === 0) void releaseScoringModel(slot.model).catch(() => undefined);
+      if (slot.retired && slot.inFlight === 0) void slot.model.release().catch(() => undefined);
     }
   }
 
-  /** Stops serving and releases the session once in-flight requests finish. */
+  /** Stops serving and releases the model once in-flight requests finish. */
   async close(): Promise<void> {
     await this.#loading;
     const slot = this.#current;
@@ -212,6 +255,6 @@ export class HotSwapModel {
 
   #retire(slot: Slot): void {
     slot.retired = true;
-    if (slot.inFlight === 0) void releaseScoringModel(slot.model).catch(() => undefined);
+    if (slot.inFlight === 0) void slot.model.release().catch(() => undefined);
   }
 }

@@ -2,11 +2,14 @@
  * Scoring a model version on a labelled CSV with onnxruntime-node: classification metrics,
  * PSI per feature against the version's training baseline, and a verdict against thresholds.
  */
+import { tmpdir } from 'node:os';
 import type { VersionRecord } from '../../store/registry-store.js';
 import {
-  CREDIT_CARD_LABEL, column, DataError, driftReport, evaluateBinary, InvalidOnnxModelError, loadScoringModel, readCsvFile,
-  releaseScoringModel, requireColumns, scoreRows, type DriftBaseline, type Table,
+  CREDIT_CARD_LABEL, column, DataError, driftReport, evaluateBinary, InvalidOnnxModelError, readCsvFile,
+  requireColumns, type DriftBaseline, type ServingModel, type ServingModelLoader, type Table,
 } from '../ml/index.js';
+import { DEFAULT_MODEL_LIMITS } from '../ml/model-limits.js';
+import { IsolatedModel } from '../ml/model-process.js';
 
 export interface Thresholds {
   /** accuracy below this fails */
@@ -53,11 +56,20 @@ export async function loadDataset(path: string, label: string): Promise<Table> {
   }
 }
 
-export async function evaluateVersion(version: VersionRecord, bytes: Uint8Array, table: Table, options: { label?: string; thresholds: Thresholds }): Promise<Evaluation> {
+/** Untrusted by default: the model runs in a model process of its own, under the default limits. */
+const isolatedLoader: ServingModelLoader = (bytes) => IsolatedModel.load(bytes, { limits: DEFAULT_MODEL_LIMITS, folder: tmpdir() });
+
+/**
+ * Scores the dataset with the model (`loader` decides where it runs; by default in a model
+ * process of its own). A model that runs away rejects with ModelRunawayError, not EvaluationError.
+ */
+export async function evaluateVersion(
+  version: VersionRecord, bytes: Uint8Array, table: Table, options: { label?: string; thresholds: Thresholds; loader?: ServingModelLoader },
+): Promise<Evaluation> {
   const label = options.label ?? CREDIT_CARD_LABEL;
-  let model;
+  let model: ServingModel;
   try {
-    model = await loadScoringModel(bytes);
+    model = await (options.loader ?? isolatedLoader)(bytes);
   } catch (error) {
     if (error instanceof InvalidOnnxModelError) throw new EvaluationError(error.message);
     throw error;
@@ -77,7 +89,7 @@ export async function evaluateVersion(version: VersionRecord, bytes: Uint8Array,
       : table.rows.map((r) => r.filter((_, j) => table.columns[j] !== label));
     let probabilities: number[];
     try {
-      probabilities = await scoreRows(model, rows as never);
+      probabilities = await model.score(rows as never);
     } catch (error) {
       if (error instanceof DataError) throw new EvaluationError(error.message);
       throw error;
@@ -113,7 +125,7 @@ export async function evaluateVersion(version: VersionRecord, bytes: Uint8Array,
     }
     return { metrics, drift, verdict: { passed: reasons.length === 0, reasons, thresholds: t } };
   } finally {
-    await releaseScoringModel(model).catch(() => undefined);
+    await model.release().catch(() => undefined);
   }
 }
 

@@ -4,13 +4,15 @@
  * version, each recorded as a version event (who, which process instance, when).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '../../runtime/timers/index.js';
 import type { ModelRecord, RegistryStore, VersionEventRecord, VersionRecord } from '../../store/registry-store.js';
-import { InvalidOnnxModelError, loadScoringModel, releaseScoringModel } from '../ml/index.js';
+import { DEFAULT_MODEL_LIMITS, InvalidOnnxModelError, IsolatedModel, ModelRunawayError, type ModelLimits, type ServingModelLoader } from '../ml/index.js';
 import { badRequest, conflict, invalidModel, notFound } from '../errors.js';
+import { ConcurrencyGate } from '../ml/concurrency-gate.js';
 import { checkId, relativeToData, resolveInside } from './ids.js';
+import { TRAINING_COMMAND_REFUSED } from '../training/trainers.js';
 import { canMove, isVersionStatus, legalMoves, type VersionStatus } from './status.js';
 
 export interface ModelInput {
@@ -23,7 +25,9 @@ export interface ModelInput {
    * free metadata; understood keys: requiresTraining (boolean), approvalGroup (string),
    * runtimeTags (string[]), deployStage (DEV | QA | PROD), requiredCapability (string),
    * trainingData / testData (paths inside dataDir), features (string[]), label (string),
-   * trainingCommand (string[]), trainingTimeoutMs (number), thresholds ({minAccuracy, minAuc, maxPsi})
+   * trainer (the name of an operator-configured trainer), trainingTimeoutMs (number),
+   * thresholds ({minAccuracy, minAuc, maxPsi}). `trainingCommand` is refused: commands come only
+   * from the server configuration.
    */
   metadata?: Record<string, unknown>;
 }
@@ -49,17 +53,36 @@ export interface TransitionOptions {
   data?: Record<string, unknown>;
 }
 
+/** Uploads checked in model processes at once; more wait (each process may use `memoryMb`). */
+const CONCURRENT_UPLOAD_CHECKS = 2;
+
 export class ModelRegistry {
+  private readonly uploadChecks = new ConcurrencyGate(CONCURRENT_UPLOAD_CHECKS);
+
   constructor(
     private readonly store: RegistryStore,
     readonly dataDir: string,
     private readonly clock: Clock,
+    readonly limits: ModelLimits = DEFAULT_MODEL_LIMITS,
   ) {}
+
+  /** Where a model's artifacts live; its model processes work there, so external data can only name files inside it. */
+  modelFolder(modelId: string): string {
+    const folder = join(this.dataDir, 'models', checkId(modelId, 'model id'));
+    mkdirSync(folder, { recursive: true });
+    return folder;
+  }
+
+  /** Loads models of `modelId` into model processes of their own, killed when `signal` aborts. */
+  loader(modelId: string, signal?: AbortSignal): ServingModelLoader {
+    return (bytes) => IsolatedModel.load(bytes, { limits: this.limits, folder: this.modelFolder(modelId), signal });
+  }
 
   // ---------------------------------------------------------------- models
 
   createModel(input: ModelInput): ModelRecord {
     const id = checkId(input.id, 'model id');
+    checkMetadata(input.metadata);
     if (this.store.model(id)) throw conflict(`model '${id}' already exists`);
     const model: ModelRecord = {
       id,
@@ -75,6 +98,7 @@ export class ModelRegistry {
 
   updateModel(id: string, patch: Partial<Omit<ModelInput, 'id'>>): ModelRecord {
     const current = this.model(id);
+    checkMetadata(patch.metadata);
     const next: ModelRecord = {
       ...current,
       name: patch.name ?? current.name,
@@ -123,28 +147,49 @@ export class ModelRegistry {
     let features: string[] | null;
     let inputSchema: unknown;
     try {
-      const loaded = await loadScoringModel(bytes);
+      // checked against the limits, then loaded in a model process of its own: an upload never runs here
+      const loaded = await this.uploadChecks.run(async () => {
+        const isolated = await IsolatedModel.load(bytes, { limits: this.limits, folder: this.modelFolder(model.id) });
+        await isolated.release();
+        return isolated;
+      });
+      const { info, featureCount } = loaded.signature;
       features = loaded.features;
-      inputSchema = { inputs: loaded.info.inputs, outputs: loaded.info.outputs, featureCount: loaded.featureCount, metadata: loaded.info.metadata };
-      await releaseScoringModel(loaded).catch(() => undefined);
+      inputSchema = { inputs: info.inputs, outputs: info.outputs, featureCount, metadata: info.metadata };
     } catch (error) {
-      if (error instanceof InvalidOnnxModelError) throw invalidModel(`model '${model.id}': ${error.message}`);
-      throw invalidModel(`model '${model.id}': ${(error as Error).message}`);
+      if (error instanceof InvalidOnnxModelError || error instanceof ModelRunawayError) throw invalidModel(`model '${model.id}': ${error.message}`);
+      throw error;
     }
 
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    // number, file and row are claimed together; a racing registration gets the next number
+    // The file is durable under its final name before the row commits: a crash in between leaves
+    // a file no row names (the next registration of that number overwrites it), never a row
+    // without its file. A crash while writing leaves a `.tmp` file, removed by reconcile().
+    const folder = this.modelFolder(model.id);
+    const temp = join(folder, `upload-${randomUUID()}.tmp`);
+    writeDurably(temp, bytes);
+    try {
+      return this.commitVersion(model.id, temp, sha256, bytes.byteLength, features, inputSchema, input);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+  }
+
+  /** Synchronous from number to commit, so registrations in this process cannot interleave. */
+  private commitVersion(
+    modelId: string, temp: string, sha256: string, size: number, features: string[] | null, inputSchema: unknown, input: VersionInput,
+  ): VersionRecord {
     for (;;) {
-      const version = this.store.nextVersionNumber(model.id);
-      const artifact = join(this.dataDir, 'models', model.id, `${version}.onnx`);
+      const version = this.store.nextVersionNumber(modelId);
+      const artifact = join(this.dataDir, 'models', modelId, `${version}.onnx`);
       const now = this.clock.now();
       const record: VersionRecord = {
-        modelId: model.id,
+        modelId,
         version,
         status: 'registered',
         artifact: relativeToData(this.dataDir, artifact),
         sha256,
-        size: bytes.byteLength,
+        size,
         features,
         inputSchema,
         trainingData: input.trainingData ?? null,
@@ -156,25 +201,58 @@ export class ModelRegistry {
         createdAt: now,
         updatedAt: now,
       };
-      mkdirSync(dirname(artifact), { recursive: true });
-      const temp = `${artifact}.${randomUUID()}.tmp`;
-      writeFileSync(temp, bytes);
+      renameSync(temp, artifact);
       try {
         this.store.transaction(() => {
           this.store.insertVersion(record);
           this.store.insertEvent({
-            modelId: model.id, version, kind: 'registered', fromStatus: null, toStatus: 'registered',
-            instanceId: record.createdByInstance, actor: input.actor ?? null, at: now, data: { sha256, size: bytes.byteLength },
+            modelId, version, kind: 'registered', fromStatus: null, toStatus: 'registered',
+            instanceId: record.createdByInstance, actor: input.actor ?? null, at: now, data: { sha256, size },
           });
         });
       } catch (error) {
-        rmSync(temp, { force: true });
-        if (/UNIQUE|PRIMARY KEY/i.test(String(error))) continue;
+        // another engine node sharing the folder took the number: take the file back and try the next one
+        if (/UNIQUE|PRIMARY KEY/i.test(String(error))) {
+          renameSync(artifact, temp);
+          continue;
+        }
+        rmSync(artifact, { force: true });
         throw error;
       }
-      renameSync(temp, artifact);
       return record;
     }
+  }
+
+  /**
+   * At startup: removes `.tmp` files an interrupted upload left behind, and records a version
+   * event `artifactMissing` (once) for every version whose file is gone, so it shows in the
+   * version's history; reading such an artifact fails with that reason.
+   */
+  reconcile(): { removedTempFiles: number; missingArtifacts: string[] } {
+    let removedTempFiles = 0;
+    const modelsDir = join(this.dataDir, 'models');
+    if (existsSync(modelsDir)) {
+      for (const entry of readdirSync(modelsDir, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        for (const file of readdirSync(join(modelsDir, entry.name))) {
+          if (!file.endsWith('.tmp')) continue;
+          rmSync(join(modelsDir, entry.name, file), { force: true });
+          removedTempFiles++;
+        }
+      }
+    }
+    const missingArtifacts: string[] = [];
+    for (const model of this.store.models()) {
+      for (const v of this.store.versions(model.id)) {
+        if (existsSync(join(this.dataDir, v.artifact))) continue;
+        missingArtifacts.push(`${v.modelId} v${v.version}`);
+        const events = this.store.events(v.modelId, v.version);
+        if (events[events.length - 1]?.kind !== 'artifactMissing') {
+          this.note(v.modelId, v.version, 'artifactMissing', { data: { artifact: v.artifact } });
+        }
+      }
+    }
+    return { removedTempFiles, missingArtifacts };
   }
 
   version(modelId: string, version: number): VersionRecord {
@@ -198,7 +276,13 @@ export class ModelRegistry {
   }
 
   readArtifact(v: VersionRecord): Uint8Array {
-    const bytes = readFileSync(this.artifactPath(v));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.artifactPath(v));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw invalidModel(`the artifact of ${v.modelId} v${v.version} (${v.artifact}) is missing from the data directory`);
+      throw error;
+    }
     const sha = createHash('sha256').update(bytes).digest('hex');
     if (sha !== v.sha256) throw invalidModel(`artifact of ${v.modelId} v${v.version} was modified on disk (sha256 ${sha} ≠ ${v.sha256})`);
     return bytes;
@@ -235,5 +319,24 @@ export class ModelRegistry {
       modelId, version, kind, fromStatus: null, toStatus: null, instanceId: options.instanceId ?? null,
       actor: options.actor ?? null, at: this.clock.now(), data: options.data ?? (options.reason ? { reason: options.reason } : null),
     });
+  }
+}
+
+/** Writes and fsyncs, so the bytes are on disk before anything refers to them. */
+function writeDurably(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0; written < bytes.byteLength; ) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Model metadata is data: it may not carry a command to run. */
+function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata && metadata.trainingCommand !== undefined) throw badRequest(TRAINING_COMMAND_REFUSED);
+  if (metadata && metadata.trainer !== undefined && metadata.trainer !== null && typeof metadata.trainer !== 'string') {
+    throw badRequest(`metadata.trainer must be the name of a configured trainer, got ${JSON.stringify(metadata.trainer)}`);
   }
 }

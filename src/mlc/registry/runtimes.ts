@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../runtime/timers/index.js';
 import type { DeploymentRecord, RegistryStore, RuntimeRecord, VersionRecord } from '../../store/registry-store.js';
-import { DataError, HotSwapModel, InvalidOnnxModelError, type ScoringRows } from '../ml/index.js';
+import { DataError, HotSwapModel, InvalidOnnxModelError, ModelRunawayError, type ScoringRows } from '../ml/index.js';
 import { badRequest, conflict, MlcError, notFound } from '../errors.js';
 import { checkId } from './ids.js';
 import type { ModelRegistry } from './registry.js';
@@ -139,7 +139,7 @@ export class RuntimeManager {
       throw new DeployError(`cannot read the artifact of ${version.modelId} v${version.version}: ${(error as Error).message}`);
     }
     try {
-      await this.holder(runtime.name).load(bytes, `${version.modelId} v${version.version}`);
+      await this.holder(runtime.name).load(bytes, `${version.modelId} v${version.version}`, this.registry.loader(version.modelId));
     } catch (error) {
       const reason = error instanceof InvalidOnnxModelError ? error.message : String((error as Error).message ?? error);
       throw new DeployError(`runtime '${runtime.name}' could not load ${version.modelId} v${version.version}: ${reason}`);
@@ -189,6 +189,8 @@ export class RuntimeManager {
       probabilities = await holder.score(rows);
     } catch (error) {
       if (error instanceof DataError) throw badRequest(error.message);
+      // the next request gets a fresh model process (IsolatedModel restarts it)
+      if (error instanceof ModelRunawayError) throw new MlcError(503, 'ModelStopped', `runtime '${runtime.name}' stopped its model for this request: ${error.message}`);
       throw error;
     }
     return {
@@ -204,7 +206,7 @@ export class RuntimeManager {
     for (const d of this.store.activeDeployments()) {
       try {
         const version = this.registry.version(d.modelId, d.version);
-        await this.holder(d.runtime).load(this.registry.readArtifact(version), `${d.modelId} v${d.version}`);
+        await this.holder(d.runtime).load(this.registry.readArtifact(version), `${d.modelId} v${d.version}`, this.registry.loader(d.modelId));
       } catch (error) {
         this.logger.warn({ runtime: d.runtime, modelId: d.modelId, version: d.version, err: String(error) }, 'could not restore a deployment');
       }
@@ -218,6 +220,7 @@ export class RuntimeManager {
 
   private holder(name: string): HotSwapModel {
     let holder = this.serving.get(name);
+    // every load passes registry.loader(modelId): models are untrusted and run in model processes of their own
     if (!holder) this.serving.set(name, (holder = new HotSwapModel()));
     return holder;
   }

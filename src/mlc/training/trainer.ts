@@ -4,9 +4,13 @@
  * then the trained model is a new registered version — or failed, with the reason and the
  * captured log.
  *
- * The default job is train-worker (logistic regression → ONNX + baseline histograms). A model
- * can name its own command in `metadata.trainingCommand` (an argv array, run without a shell,
- * with a timeout); it must write `model.onnx` into `$MLC_OUTPUT_DIR`.
+ * The default job is train-worker (logistic regression → ONNX + baseline histograms). Other
+ * training commands come only from the server's configuration: the operator names them
+ * (`trainers: {name: argv}`, `mlc serve --trainers file.json`) and a model picks one with
+ * `metadata.trainer`. A command never comes from model metadata sent over REST: that would let
+ * any caller run programs as the server's user. It runs without a shell, in the job's folder,
+ * with a timeout and only the MLC_* variables (not the server's environment, where credentials
+ * live), and must write `model.onnx` into `$MLC_OUTPUT_DIR`.
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,10 +22,11 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../runtime/timers/index.js';
 import type { RegistryStore, TrainingJobRecord } from '../../store/registry-store.js';
 import { buildBaseline, readCsvFile, readOnnxMetadata, type DriftBaseline } from '../ml/index.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, notFound, withoutPaths } from '../errors.js';
 import { checkId, relativeToData, resolveInside } from '../registry/ids.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { TrainSpec } from './train-worker.js';
+import { TRAINING_COMMAND_REFUSED, type Trainers } from './trainers.js';
 
 export interface TrainingRequest {
   modelId: string;
@@ -53,8 +58,26 @@ export class TrainingManager extends EventEmitter {
     private readonly dataDir: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly trainers: Trainers = {},
   ) {
     super();
+  }
+
+  /** The names of the configured trainers. */
+  get trainerNames(): string[] {
+    return Object.keys(this.trainers);
+  }
+
+  /** The argv of the trainer the model names, null for the built-in one; a 400 for anything else. */
+  private commandOf(model: { id: string; metadata: Record<string, unknown> }): readonly string[] | null {
+    if (model.metadata.trainingCommand !== undefined) throw badRequest(`model '${model.id}': ${TRAINING_COMMAND_REFUSED}`);
+    const name = model.metadata.trainer;
+    if (name === undefined || name === null || name === 'builtin') return null;
+    const offered = this.trainerNames;
+    if (typeof name !== 'string' || !Object.hasOwn(this.trainers, name)) {
+      throw badRequest(`model '${model.id}' names trainer ${JSON.stringify(name)}, which this server does not offer (offered: builtin${offered.map((n) => `, ${n}`).join('')})`);
+    }
+    return this.trainers[name]!;
   }
 
   /** Jobs that were running when the engine last stopped cannot be resumed: mark them failed. */
@@ -77,11 +100,10 @@ export class TrainingManager extends EventEmitter {
     const jobDir = join(this.dataDir, 'training', checkId(id, 'training job id'));
     mkdirSync(jobDir, { recursive: true });
     const logFile = join(jobDir, 'train.log');
-    const command = model.metadata.trainingCommand;
-    if (command !== undefined && (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string'))) {
-      throw badRequest(`model '${model.id}' metadata.trainingCommand must be a non-empty array of strings (argv, no shell)`);
-    }
-    const timeoutMs = typeof model.metadata.trainingTimeoutMs === 'number' ? model.metadata.trainingTimeoutMs : DEFAULT_TIMEOUT_MS;
+    const command = this.commandOf(model);
+    // a model may ask for less time than the default, never more
+    const asked = model.metadata.trainingTimeoutMs;
+    const timeoutMs = typeof asked === 'number' && asked > 0 ? Math.min(asked, DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
     const features = Array.isArray(model.metadata.features) ? (model.metadata.features as string[]) : null;
     const label = typeof model.metadata.label === 'string' ? model.metadata.label : null;
     const spec: TrainSpec = {
@@ -99,7 +121,7 @@ export class TrainingManager extends EventEmitter {
       idempotencyKey: request.idempotencyKey ?? null,
       modelId: model.id,
       baseVersion: request.baseVersion ?? null,
-      spec: { trainingData: request.trainingData, hyperParameters: request.hyperParameters ?? {}, command: command ?? null, timeoutMs },
+      spec: { trainingData: request.trainingData, hyperParameters: request.hyperParameters ?? {}, trainer: typeof model.metadata.trainer === 'string' ? model.metadata.trainer : 'builtin', timeoutMs },
       logFile: relativeToData(this.dataDir, logFile),
       instanceId: request.instanceId ?? null,
       startedAt: this.clock.now(),
@@ -109,12 +131,11 @@ export class TrainingManager extends EventEmitter {
     let child: ChildProcess;
     try {
       if (command) {
-        const argv = command as string[];
-        child = spawn(argv[0]!, argv.slice(1), {
+        child = spawn(command[0]!, command.slice(1), {
           cwd: jobDir,
           stdio: ['ignore', log, log],
           env: {
-            ...process.env,
+            ...pick(process.env, ['PATH', 'LANG', 'TMPDIR', 'HOME', 'SYSTEMROOT']),
             MLC_MODEL_ID: model.id,
             MLC_TRAINING_DATA: dataPath,
             MLC_OUTPUT_DIR: jobDir,
@@ -211,6 +232,7 @@ export class TrainingManager extends EventEmitter {
       }
     }
     if (this.closed) return;
+    if (error !== null) error = withoutPaths(error, this.dataDir);
     this.store.finishTrainingJob(id, error === null ? 'succeeded' : 'failed', version, error, this.clock.now());
     if (error) this.logger.warn({ jobId: id, modelId: job.modelId, err: error }, 'training failed');
     else this.logger.info({ jobId: id, modelId: job.modelId, version }, 'training succeeded');
@@ -249,6 +271,10 @@ export class TrainingManager extends EventEmitter {
     });
     return version.version;
   }
+}
+
+function pick(env: NodeJS.ProcessEnv, keys: string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 }
 
 function lastLines(text: string, n = 5): string {

@@ -3,7 +3,7 @@ import type { FlowNode } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord } from '../../store/records.js';
 import type { Effect } from '../effects.js';
 import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { Step } from '../step.js';
 import type { Variables } from '../variables.js';
 
@@ -20,6 +20,8 @@ export interface StartOptions {
 
 /** Creates an instance of `definition` and runs it to its first wait states. */
 export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
+  // checked inside the start's own transaction: a deployment deleted by an earlier command refuses it
+  if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
   const graph = core.services.graphOf(definition.id);
   const start = chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
   const instance: InstanceRecord = {

@@ -10,6 +10,8 @@ import type { EventType, FlowNode, ProcessGraph, TimerKind } from '../../bpmn/gr
 import type { Step, ElementInstance } from '../step.js';
 import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
+import { timerCycleTooFast } from '../budgets.js';
+import { shortestCycleGap } from '../../timers/cycle-interval.js';
 
 /** What a timer job carries: the evaluated definition and the slot it is due for. */
 export interface TimerPayload {
@@ -55,21 +57,24 @@ export function timerText(step: Step | null, node: FlowNode, scopeId: string | n
   return String(value);
 }
 
-/** The first slot of a timer, or an incident-worthy error naming the element and the text. */
-export function timerPayload(node: FlowNode, text: string, now: number, timeZone: string | undefined): TimerPayload {
+/** The first slot of a timer, or an incident-worthy error naming the element and the text (also for a cycle faster than `minCycleInterval` ms). */
+export function timerPayload(node: FlowNode, text: string, now: number, timeZone: string | undefined, minCycleInterval = 0): TimerPayload {
   const kind = node.event!.timer!.kind;
   let slot: TimerSlot;
+  let tooFast: string | null = null;
   try {
     slot = firstSlot(kind, text, now, timeZone);
+    if (kind === 'cycle' && minCycleInterval > 0) tooFast = timerCycleTooFast(shortestCycleGap(text, now, timeZone), minCycleInterval);
   } catch (error) {
     throw new IncidentError(`Invalid timer on '${node.id}' ('${text}'): ${(error as Error).message}`);
   }
+  if (tooFast !== null) throw new IncidentError(`Timer cycle on '${node.id}' ('${text}') is refused: ${tooFast}`);
   return timeZone === undefined ? { kind, text, slot } : { kind, text, slot, timeZone };
 }
 
 export function armTimer(step: Step, holder: ElementInstance | null, node: FlowNode): void {
   const text = timerText(step, node, holder?.id ?? null);
-  const payload = timerPayload(node, text, step.now, step.services.timeZone);
+  const payload = timerPayload(node, text, step.now, step.services.timeZone, step.budgets.minTimerCycleInterval);
   step.createJob('timer', holder, node.id, payload.slot.due, payload);
 }
 

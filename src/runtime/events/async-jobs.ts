@@ -12,8 +12,10 @@ export function runAsyncContinuation(core: EngineCore, acquired: JobRecord, effe
   if (!job) return;
   const instance = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
   if (!instance || instance.state !== 'active') return dropJob(core, job.id);
-  const { phase } = JSON.parse(job.payload ?? '{}') as { phase: 'before' | 'after' };
+  const { phase, chain } = JSON.parse(job.payload ?? '{}') as { phase: 'before' | 'after'; chain?: number };
   inInstance(core, instance.id, effects, (step) => {
+    // counts continuations in a row, so a loop through async elements ends in an incident (budget maxChainedContinuations)
+    step.continuationChain = (chain ?? 0) + 1;
     step.cancelJob(job.id, job);
     const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
     if (!ei) return;

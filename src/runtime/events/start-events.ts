@@ -12,6 +12,7 @@ import { BadRequestError } from '../errors.js';
 import { insertEngineJob } from './engine-job-records.js';
 import { timerPayload } from './arming.js';
 import { evaluate } from '../../expressions/index.js';
+import { DEFAULT_BUDGETS } from '../budgets.js';
 
 export function armStartEvents(core: EngineCore, definitions: readonly DefinitionRecord[], effects: Effect[]): void {
   const now = core.clock.now();
@@ -30,7 +31,7 @@ export function armStartEvents(core: EngineCore, definitions: readonly Definitio
           const text = event.timer.expression.language === 'literal'
             ? event.timer.expression.source
             : String(evaluate(event.timer.expression, {}, { elementId: node.id, processDefinitionKey: definition.key }));
-          payload = timerPayload(node, text, now, core.services.timeZone);
+          payload = timerPayload(node, text, now, core.services.timeZone, core.services.budgets?.minTimerCycleInterval ?? DEFAULT_BUDGETS.minTimerCycleInterval);
         } catch (error) {
           throw new BadRequestError(`Timer start event '${node.id}' of process '${definition.key}': ${(error as Error).message}`);
         }

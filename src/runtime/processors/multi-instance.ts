@@ -32,6 +32,7 @@ export const multiInstanceBody: MultiInstanceBodyProcessor = {
       }
       total = count;
     }
+    checkMultiInstanceBudget(step, node, total);
     body.data = {
       ...body.data,
       mi: { total, completed: 0, active: 0, next: 0, ...(items ? { items } : {}), ...(mi.outputCollection ? { output: new Array(total).fill(null) } : {}) },
@@ -47,6 +48,17 @@ export const multiInstanceBody: MultiInstanceBodyProcessor = {
   onInnerCompleting: (step, inner, node) => collectInnerOutput(step, inner, node),
   onInnerCompleted: (step, inner, node) => innerCompleted(step, inner, node),
 };
+
+/** Beyond the engine's budgets a multi-instance is an incident before any inner instance exists. */
+function checkMultiInstanceBudget(step: Step, node: FlowNode, total: number): void {
+  const { maxMultiInstanceCardinality, maxParallelFanOut } = step.budgets;
+  if (total > maxMultiInstanceCardinality) {
+    throw new IncidentError(`Multi-instance '${node.id}' would have ${total} instances: the engine allows at most ${maxMultiInstanceCardinality} (budget maxMultiInstanceCardinality)`);
+  }
+  if (!node.multiInstance!.sequential && total > maxParallelFanOut) {
+    throw new IncidentError(`Parallel multi-instance '${node.id}' would start ${total} instances at once: the engine allows at most ${maxParallelFanOut} (budget maxParallelFanOut); make it sequential or split the collection`);
+  }
+}
 
 function startInner(step: Step, body: ElementInstance, node: FlowNode): void {
   const state = body.data.mi!;
