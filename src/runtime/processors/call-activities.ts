@@ -10,7 +10,7 @@
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
 import type Database from 'better-sqlite3';
-import type { CallActivitySettings, FlowNode, ProcessGraph } from '../../bpmn/graph.js';
+import type { CallActivitySettings, FlowNode } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
 import { RepositoryStore } from '../../store/repository-store.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
@@ -22,7 +22,8 @@ import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { insertEngineJob } from '../events/engine-job-records.js';
-import { newId } from '../ids.js';
+import { beginInstance } from '../instance-start.js';
+import { caughtOnTheWayOut } from '../catchers.js';
 
 /** Deeper call chains are refused with an incident (a process calling itself would never stop). */
 export const MAX_CALL_DEPTH = 50;
@@ -151,30 +152,22 @@ function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition:
   const graph = step.services.graphOf(definition.id);
   const startId = graph.scope.startEvents.find((id) => (graph.nodes[id]!.event?.type ?? 'none') === 'none');
   if (!startId) throw new IncidentError(`Call activity '${node.id}': process '${definition.key}' has no none start event to be called at`);
-  const instance: InstanceRecord = {
-    id: newId(),
-    definitionId: definition.id,
-    definitionKey: definition.key,
+  const child = beginInstance(step.services, {
+    definition,
+    start: graph.nodes[startId]!,
     businessKey,
-    state: 'active',
+    variables,
     parentInstanceId: step.instance.id,
     parentElementInstanceId: ei.id,
-    startedAt: step.now,
-    endedAt: null,
-    startElementId: startId,
-    endElementId: null,
-  };
-  const child = Step.create(step.services, instance);
+    actor: step.actor,
+    now: step.now,
+  });
   // written before the child runs: a call activity inside it walks the call chain through the store
   step.services.store.apply(step.changes);
-  child.actor = step.actor;
   callElementOf.set(child, node.id);
-  child.setVariables(null, variables);
-  step.services.processors.eventSubProcess.armScope(child, null);
-  child.enter(graph.nodes[startId]!, null);
   finishStep(child, step.effects, undefined);
-  step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: instance.id, definitionId: definition.id }) });
-  return instance;
+  step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: child.instance.id, definitionId: definition.id }) });
+  return child.instance;
 }
 
 function cancelChild(step: Step, ei: ElementInstance): void {
@@ -215,7 +208,7 @@ function propagateErrorToParent(step: Step, source: ElementInstance, code: strin
   const parent = step.services.store.getInstance(instance.parentInstanceId);
   if (!parent || parent.state !== 'active') return false;
   const callElementId = callElementOf.get(step) ?? SubscriptionStore.for(step.services.store.db).elementIdOf(instance.parentElementInstanceId);
-  if (!callElementId || !catchesError(step.services.graphOf(parent.definitionId), callElementId, code)) return false;
+  if (!callElementId || !caughtOnTheWayOut(step.services.graphOf(parent.definitionId), callElementId, 'error', code)) return false;
   const payload: ChildError = { type: 'childError', childId: instance.id, code, message, ...(variables ? { variables: encodeVariables(variables) } : {}) };
   step.recordHistory({ kind: 'errorPropagated', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, to: parent.id }) });
   notifyParent(step, payload);
@@ -234,21 +227,6 @@ function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
     definitionKey: parent?.definitionKey ?? null,
     payload,
   }, step.effects);
-}
-
-function catchesError(graph: ProcessGraph, elementId: string, code: string): boolean {
-  const matches = (node: FlowNode | undefined) => node?.event?.type === 'error' && (node.event.errorCode === undefined || node.event.errorCode === code);
-  let node: FlowNode | undefined = graph.nodes[elementId];
-  while (node) {
-    if ((node.boundaryEvents ?? []).some((id) => matches(graph.nodes[id]))) return true;
-    const scope = node.parent === null ? graph.scope : graph.nodes[node.parent]?.scope;
-    for (const espId of scope?.eventSubProcesses ?? []) {
-      const startId = graph.nodes[espId]?.scope?.startEvents[0];
-      if (startId !== undefined && matches(graph.nodes[startId])) return true;
-    }
-    node = node.parent === null ? undefined : graph.nodes[node.parent];
-  }
-  return false;
 }
 
 function encodeVariables(variables: Variables): EncodedVariables {

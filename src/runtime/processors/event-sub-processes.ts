@@ -12,6 +12,7 @@ import { IncidentError } from '../errors.js';
 import { setErrorVariables } from '../error-propagation.js';
 import { armEvent, releaseScopeEvent } from '../events/arming.js';
 import { isMultiInstanceBody } from '../element-kind.js';
+import { eventSubProcessCatcher } from '../catchers.js';
 
 /** The event sub-process element itself: its only start event is entered at once (already triggered). */
 export const eventSubProcess: EventSubProcessProcessor = {
@@ -82,23 +83,9 @@ export function catchInScope(
   trigger: EventSubProcessTrigger = {},
 ): boolean {
   if (scopeEi && isMultiInstanceBody(scopeEi, step.node(scopeEi))) return false;
-  const scope = scopeOf(step, scopeEi);
-  if (!scope?.eventSubProcesses.length) return false;
-  let catchAll: [FlowNode, FlowNode] | undefined;
-  let exact: [FlowNode, FlowNode] | undefined;
-  for (const espId of scope.eventSubProcesses) {
-    const start = startOf(step, espId);
-    if (start?.event?.type !== type) continue;
-    const startCode = type === 'error' ? start.event.errorCode : start.event.escalationCode;
-    if (startCode === code) {
-      exact = [step.graph.nodes[espId]!, start];
-      break;
-    }
-    if (startCode === undefined) catchAll ??= [step.graph.nodes[espId]!, start];
-  }
-  const found = exact ?? catchAll;
+  const found = eventSubProcessCatcher(step.graph, scopeOf(step, scopeEi), type, code);
   if (!found) return false;
-  triggerEventSubProcess(step, scopeEi, found[0], found[1], trigger);
+  triggerEventSubProcess(step, scopeEi, found.eventSubProcess, found.start, trigger);
   return true;
 }
 
