@@ -41,6 +41,7 @@ export function compileCallActivity(element: ModdleElement, ctx: CompileContext)
   }
 
   if (zeebe) {
+    settings.passInputMappings = true;
     settings.inputAll = zeebe.propagateAllParentVariables !== false;
     const outputMappings = extension(element, 'zeebe:IoMapping')?.outputParameters as unknown[] | undefined;
     settings.outputAll =
@@ -67,7 +68,7 @@ export function compileCallActivity(element: ModdleElement, ctx: CompileContext)
   return settings;
 }
 
-function inOutMapping(value: ModdleElement, label: string, element: ModdleElement, ctx: CompileContext): VariableMapping | undefined {
+export function inOutMapping(value: ModdleElement, label: string, element: ModdleElement, ctx: CompileContext): VariableMapping | undefined {
   const target = text(value.target);
   const source = text(value.source);
   const sourceExpression = text(value.sourceExpression);
@@ -79,8 +80,8 @@ function inOutMapping(value: ModdleElement, label: string, element: ModdleElemen
     return { target, source: ctx.expression(sourceExpression, element, `${label} sourceExpression`) };
   }
   if (source !== undefined) {
-    // a plain variable name: read it as an expression of that variable
-    return { target, source: ctx.expression(`\${${source}}`, element, `${label} source`) };
+    // a plain variable name: read it as an expression of that variable (undefined passes null)
+    return { target, source: ctx.expression(`\${${source}}`, element, `${label} source`), variable: source };
   }
   ctx.error(`${label} '${target}' has neither source nor sourceExpression`, element);
   return undefined;

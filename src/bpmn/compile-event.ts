@@ -1,8 +1,9 @@
 /** Event definitions (message, timer, error, signal, escalation, terminate, link) → `EventDefinition`. */
 import { checkTimer } from '../timers/timer-spec.js';
 import type { CompileContext } from './context.js';
-import type { EventDefinition, EventType, NodeKind, TimerKind } from './graph.js';
-import { extension, text, type ModdleElement } from './moddle-types.js';
+import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
+import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
+import { inOutMapping } from './compile-call-activity.js';
 
 const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:MessageEventDefinition': 'message',
@@ -70,14 +71,18 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
         ctx.error('Signal event has no signal name: reference a bpmn:signal with a name', element);
         return { type };
       }
-      return { type, signalName };
+      const payload = throwing ? signalPayload(element, definition, ctx) : undefined;
+      return payload ? { type, signalName, signalPayload: payload } : { type, signalName };
     }
     case 'escalation': {
       const escalationCode = text((definition.escalationRef as ModdleElement | undefined)?.escalationCode);
       if (escalationCode === undefined && throwing) {
         ctx.error('Escalation throw event has no escalation code: reference a bpmn:escalation with an escalationCode', element);
       }
-      return escalationCode === undefined ? { type } : { type, escalationCode };
+      const event: EventDefinition = escalationCode === undefined ? { type } : { type, escalationCode };
+      const codeVariable = throwing ? undefined : text(definition.escalationCodeVariable);
+      if (codeVariable !== undefined) event.escalationCodeVariable = codeVariable;
+      return event;
     }
     case 'link': {
       const linkName = text(definition.name);
@@ -90,6 +95,21 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
     default:
       return { type };
   }
+}
+
+/** `camunda:in` on a throwing signal event definition: the variables the signal carries. */
+function signalPayload(element: ModdleElement, definition: ModdleElement, ctx: CompileContext): SignalPayload | undefined {
+  const payload: SignalPayload = { inputs: [], all: false };
+  for (const value of extensionValues(definition)) {
+    if (value.$type !== 'camunda:In') continue;
+    if (value.local === true) ctx.warn('camunda:in local="true" on a signal is not supported: the variables visible to the event are passed', element);
+    if (text(value.variables) === 'all') payload.all = true;
+    else {
+      const mapping = inOutMapping(value, 'camunda:in', element, ctx);
+      if (mapping) payload.inputs.push(mapping);
+    }
+  }
+  return payload.all || payload.inputs.length > 0 ? payload : undefined;
 }
 
 /** A message reference as used by message events and receive tasks. */
@@ -139,14 +159,18 @@ function timerEvent(element: ModdleElement, definition: ModdleElement, ctx: Comp
 function errorEvent(element: ModdleElement, definition: ModdleElement, ctx: CompileContext, throwing: boolean): EventDefinition {
   const event: EventDefinition = { type: 'error' };
   const error = definition.errorRef as ModdleElement | undefined;
-  const errorCode = text(error?.errorCode);
+  // an errorRef naming no <error> is the error code itself (Camunda 7); an error end event
+  // without any code throws an error that only catch-all boundaries and start events catch
+  const errorCode = text(error?.errorCode) ?? ctx.textReference(definition, 'bpmn:errorRef');
   if (errorCode !== undefined) event.errorCode = errorCode;
   if (throwing) {
-    if (errorCode === undefined) {
-      ctx.error('Error end event throws an error without an error code: reference a bpmn:error with an errorCode', element);
+    // the message is camunda:errorMessage only: an error's name is not its message
+    const message = text(error?.get('camunda:errorMessage'));
+    if (message !== undefined) {
+      event.errorMessage = message;
+      // `${...}` is evaluated when the error is thrown: check it now
+      ctx.expression(message, element, 'camunda:errorMessage');
     }
-    const message = text(error?.get('camunda:errorMessage')) ?? text(error?.name);
-    if (message !== undefined) event.errorMessage = message;
   } else {
     const codeVariable = text(definition.errorCodeVariable);
     const messageVariable = text(definition.errorMessageVariable);

@@ -29,6 +29,18 @@ export function compileMultiInstance(element: ModdleElement, ctx: CompileContext
   const elementVariable = text(loop.elementVariable);
   if (elementVariable !== undefined) settings.elementVariable = elementVariable;
 
+  // standard BPMN: loopDataInputRef names the collection variable, inputDataItem the element variable
+  if (settings.collection === undefined) {
+    const input = loop.loopDataInputRef as ModdleElement | undefined;
+    const name = text(input?.name) ?? text(input?.id) ?? ctx.textReference(loop, 'bpmn:loopDataInputRef');
+    if (name !== undefined) settings.collection = ctx.expression(`\${${name}}`, element, 'loopDataInputRef');
+  }
+  if (settings.elementVariable === undefined) {
+    const item = loop.inputDataItem as ModdleElement | undefined;
+    const name = text(item?.name) ?? text(item?.id);
+    if (name !== undefined) settings.elementVariable = name;
+  }
+
   const zeebe = extension(loop, 'zeebe:LoopCharacteristics');
   if (zeebe) {
     const input = text(zeebe.inputCollection);

@@ -58,6 +58,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   const node: FlowNode = { id: element.id ?? '', kind, type: element.$type, parent, incoming: [], outgoing: [] };
   const name = text(element.name);
   if (name !== undefined) node.name = name;
+  const documentation = text((element.documentation as ModdleElement[] | undefined)?.[0]?.text);
+  if (documentation !== undefined) node.documentation = documentation;
   const position = ctx.positions.get(node.id);
   if (position) {
     node.line = position.line;
@@ -105,7 +107,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
       }
       break;
     case 'receiveTask':
-      node.event = messageEvent(element, element.messageRef as ModdleElement | undefined, ctx, true);
+      // without a message it is a plain wait state, continued by a signal to its execution (Camunda 7)
+      if (element.messageRef) node.event = messageEvent(element, element.messageRef as ModdleElement, ctx, true);
       break;
     case 'callActivity': {
       const call = compileCallActivity(element, ctx);

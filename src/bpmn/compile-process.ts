@@ -1,6 +1,7 @@
 /** One executable `bpmn:process` → a `ProcessGraph` (nodes, flows, scopes), before validation. */
 import { compileNode } from './compile-node.js';
 import type { CompileContext } from './context.js';
+import { GeneratedIds } from './generated-ids.js';
 import type { Expression, FlowNode, ProcessGraph, ScopeSettings, SequenceFlow } from './graph.js';
 import { extension, text, type ModdleElement } from './moddle-types.js';
 
@@ -13,6 +14,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
   const nodes: Record<string, FlowNode> = {};
   const flows: Record<string, SequenceFlow> = {};
   const moddleFlows: Array<{ element: ModdleElement; parent: string | null }> = [];
+  const ids = new GeneratedIds(ctx);
 
   const walk = (container: ModdleElement, parent: string | null): void => {
     for (const element of (container.flowElements as ModdleElement[] | undefined) ?? []) {
@@ -21,7 +23,8 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
         continue;
       }
       if (IGNORED.has(element.$type)) continue;
-      if (element.id === undefined || nodes[element.id] !== undefined) continue; // duplicates: reported by the reader
+      const id = text(element.id) ?? (element.id = ids.forNode(element));
+      if (nodes[id] !== undefined) continue; // duplicates: reported by the reader
       const node = compileNode(element, parent, ctx);
       if (!node) continue;
       nodes[node.id] = node;
@@ -31,6 +34,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
   walk(process, null);
 
   for (const { element, parent } of moddleFlows) {
+    if (text(element.id) === undefined) element.id = ids.forFlow(element);
     const flow = compileFlow(element, parent, nodes, ctx);
     if (!flow || flows[flow.id] !== undefined) continue;
     flows[flow.id] = flow;

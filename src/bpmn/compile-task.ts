@@ -4,6 +4,7 @@ import type { Expression, JobSettings, ScriptSettings, UserTaskSettings } from '
 import { camundaJobOptions, camundaTopic, camundaUserTask } from './extensions-camunda.js';
 import { zeebeJob, zeebeUserTask } from './extensions-zeebe.js';
 import { extension, text, type ModdleElement } from './moddle-types.js';
+import { resourceRoles } from './compile-resource-roles.js';
 
 /**
  * The job of a service-task-like element. `impl` carries the C7 attributes (the task itself, or
@@ -46,7 +47,8 @@ export function requiredJob(element: ModdleElement, ctx: CompileContext): JobSet
 }
 
 export function compileUserTask(element: ModdleElement, ctx: CompileContext): UserTaskSettings {
-  return { ...camundaUserTask(element, ctx), ...zeebeUserTask(element, ctx) };
+  // the camunda: attributes win over humanPerformer / potentialOwner where both are set
+  return { ...resourceRoles(element, ctx), ...camundaUserTask(element, ctx), ...zeebeUserTask(element, ctx) };
 }
 
 const SCRIPT_HELP =
@@ -88,11 +90,8 @@ export function compileScript(element: ModdleElement, ctx: CompileContext): Scri
       ctx.error('Script task has no script: write a JUEL expression such as ${a + b}', element);
       return undefined;
     }
+    // plain text (or a literal such as `0`) is a JUEL expression too: it evaluates to itself
     expression = ctx.expression(body, element, 'script');
-    if (expression.language === 'literal') {
-      ctx.error(`Script '${body}' is not a JUEL expression: write it as \${...}`, element);
-      return undefined;
-    }
   } else {
     ctx.error(`Script format '${element.scriptFormat as string}' is not supported: ${SCRIPT_HELP}`, element);
     return undefined;

@@ -5,6 +5,7 @@ import type { CompileResult, ProcessGraph } from './graph.js';
 import type { ModdleElement } from './moddle-types.js';
 import { scanDocument } from './positions.js';
 import { computeInclusiveJoinSources, warnUnreachable } from './reachability.js';
+import { normalizeXml } from './normalize-xml.js';
 import { readXml } from './read-xml.js';
 import { validateGraph } from './validate.js';
 
@@ -15,7 +16,8 @@ export interface CompileOptions {
   parseDiagrams?: boolean;
 }
 
-export async function compileBpmn(xml: string, options: CompileOptions = {}): Promise<CompileResult> {
+export async function compileBpmn(original: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const xml = typeof original === 'string' ? normalizeXml(original) : original;
   const scan = typeof xml === 'string' ? scanDocument(xml, options.parseDiagrams !== true) : { positions: new Map(), diagrams: [] };
   const ctx = new CompileContext(scan.positions);
   const processes: ProcessGraph[] = [];
@@ -43,7 +45,11 @@ function compileDefinitions(definitions: ModdleElement, ctx: CompileContext): Pr
   }
   const graphs: ProcessGraph[] = [];
   for (const root of rootElements) {
-    if (root.$type !== 'bpmn:Process' || root.isExecutable !== true) continue;
+    if (root.$type !== 'bpmn:Process' || root.isExecutable === false) continue;
+    if (root.isExecutable !== true) {
+      // Camunda 7 runs a process without the attribute (older tools and hand-written files omit it)
+      ctx.warn('Process has no isExecutable attribute: it is deployed as executable, as Camunda 7 does', { id: root.id, $type: root.$type });
+    }
     const graph = compileProcess(root, ctx, participantNames.get(root.id ?? ''));
     validateGraph(graph, ctx);
     warnUnreachable(graph, ctx);

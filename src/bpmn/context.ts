@@ -16,6 +16,16 @@ export interface ElementRef {
 export class CompileContext {
   readonly errors: Problem[] = [];
   readonly warnings: Problem[] = [];
+  /**
+   * References Camunda 7 reads as plain text when they name no element: an errorRef naming no
+   * <error> (the error code), a loopDataInputRef naming no data input (the collection variable).
+   * Keyed by the element, then by the property (`bpmn:errorRef`).
+   */
+  readonly textReferences = new WeakMap<object, Record<string, string>>();
+
+  textReference(element: object, property: string): string | undefined {
+    return this.textReferences.get(element)?.[property];
+  }
 
   constructor(readonly positions: Positions) {}
 

@@ -58,6 +58,8 @@ export interface EventDefinition {
   correlationKey?: Expression;
   /** signal events */
   signalName?: string;
+  /** signal throw and end events: `camunda:in` on the signal event definition, passed to the receivers */
+  signalPayload?: SignalPayload;
   /** error events; `undefined` on a catch event means "catch every error" */
   errorCode?: string;
   errorMessage?: string;
@@ -66,15 +68,25 @@ export interface EventDefinition {
   errorMessageVariable?: string;
   /** escalation events; `undefined` on a catch event means "catch every escalation" */
   escalationCode?: string;
+  /** escalation catch events: where Camunda 7 stores the caught code (`camunda:escalationCodeVariable`) */
+  escalationCodeVariable?: string;
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+}
+
+/** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */
+export interface SignalPayload {
+  inputs: VariableMapping[];
+  all: boolean;
 }
 
 /** One `camunda:inputParameter` / `zeebe:input` (or output): evaluate `source`, store as `target`. */
 export interface VariableMapping {
   target: string;
   source: Expression;
+  /** `camunda:in/out source="x"`: a plain variable, passed as null when undefined (not an error) */
+  variable?: string;
 }
 
 export interface IoMapping {
@@ -121,6 +133,8 @@ export interface CallActivitySettings {
   /** Camunda 7 `camunda:in`; `all` = pass every variable */
   inputs: VariableMapping[];
   inputAll: boolean;
+  /** Camunda 8: the call activity's input mappings are the child's variables (in Camunda 7 they stay local) */
+  passInputMappings?: boolean;
   outputs: VariableMapping[];
   outputAll: boolean;
   businessKey?: Expression;
@@ -142,6 +156,8 @@ export interface FlowNode {
   /** the BPMN element type as written, e.g. `bpmn:ServiceTask` */
   type: string;
   name?: string;
+  /** the first `<documentation>` text (a user task's description) */
+  documentation?: string;
   /** the enclosing sub-process id, or null at the process level */
   parent: string | null;
   incoming: string[];

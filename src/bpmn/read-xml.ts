@@ -137,12 +137,24 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
   const unknown = /unknown type <([^>]*)>/.exec(warning.message);
   if (unknown) {
     const tag = parsed.tag?.replace(/^<|>$/g, '') ?? unknown[1];
+    if (tag.startsWith('camunda:')) {
+      // a Camunda extension element from a newer version: Camunda 7 ignores what it does not know
+      ctx.warnings.push({ message: `Unknown extension element ${tag} is ignored`, elementType: tag, ...at });
+      return;
+    }
     ctx.errors.push({ message: `Unknown element ${tag}: not part of BPMN 2.0 or the Camunda extensions`, elementType: tag, ...at });
+    return;
+  }
+  const unknownAttribute = /unknown attribute <(camunda:[^>]*)>/.exec(warning.message);
+  if (unknownAttribute) {
+    // Camunda 7 ignores extension attributes it does not know (newer Modeler versions write some)
+    ctx.warn(`Unknown attribute ${unknownAttribute[1]} is ignored`, warning.element as ModdleElement | undefined);
     return;
   }
   const unresolved = /unresolved reference <([^>]*)>/.exec(warning.message);
   if (unresolved) {
     const element = warning.element as ModdleElement | undefined;
+    if (lenientReference(unresolved[1]!, warning.property, element, ctx)) return;
     const problem = ctx.problem(
       `Reference to unknown element '${unresolved[1]}'${warning.property ? ` in ${warning.property}` : ''}`,
       element,
@@ -151,4 +163,31 @@ function reportWarning(warning: ModdleWarning, ctx: CompileContext): void {
     return;
   }
   ctx.errors.push({ message: parsed.reason ?? warning.message, ...at });
+}
+
+/**
+ * References Camunda 7 does not resolve, or resolves without an element: a warning (or nothing)
+ * instead of an error. True when handled.
+ */
+function lenientReference(reference: string, property: string | undefined, element: ModdleElement | undefined, ctx: CompileContext): boolean {
+  if ((property === 'bpmn:errorRef' || property === 'bpmn:loopDataInputRef') && element) {
+    // Camunda 7 uses the text itself: as the error code, as the collection variable's name
+    ctx.textReferences.set(element, { ...ctx.textReferences.get(element), [property]: reference });
+    return true;
+  }
+  if (element?.$type.startsWith('bpmndi:') || property === 'bpmndi:bpmnElement') {
+    ctx.warn(`Diagram element points at unknown element '${reference}': ignored (the diagram is presentation only)`, element);
+    return true;
+  }
+  if (property === 'bpmn:loopDataOutputRef') {
+    // Camunda 7 reads no output collection from standard BPMN data: it ignores the reference
+    ctx.warn(`loopDataOutputRef '${reference}' is ignored (collect outputs with an output mapping)`, element);
+    return true;
+  }
+  if (property === 'bpmn:incoming' || property === 'bpmn:outgoing') {
+    // the sequence flows themselves say what is connected; these lists only repeat it
+    ctx.warn(`Reference to unknown sequence flow '${reference}' in ${property} is ignored`, element);
+    return true;
+  }
+  return false;
 }

@@ -3,8 +3,6 @@ import { isActivity } from './compile-node.js';
 import type { CompileContext } from './context.js';
 import type { FlowNode, ProcessGraph, ScopeSettings } from './graph.js';
 
-const GATEWAYS = new Set(['exclusiveGateway', 'inclusiveGateway', 'complexGateway', 'parallelGateway', 'eventBasedGateway']);
-
 export function validateGraph(graph: ProcessGraph, ctx: CompileContext): void {
   for (const node of Object.values(graph.nodes)) {
     validateFlows(graph, node, ctx);
@@ -29,7 +27,8 @@ function validateFlows(graph: ProcessGraph, node: FlowNode, ctx: CompileContext)
   if (node.scope?.triggeredByEvent && (node.incoming.length > 0 || node.outgoing.length > 0)) {
     ctx.error('Event sub-process must not have incoming or outgoing sequence flows', node);
   }
-  if (GATEWAYS.has(node.kind) && node.outgoing.length === 0) {
+  // Any other gateway or activity without an outgoing flow is an implicit end, as in Camunda 7.
+  if (node.kind === 'eventBasedGateway' && node.outgoing.length === 0) {
     ctx.error(`${label} has no outgoing sequence flow`, node);
   }
 
@@ -42,12 +41,7 @@ function validateFlows(graph: ProcessGraph, node: FlowNode, ctx: CompileContext)
     }
   }
 
-  if ((node.kind === 'exclusiveGateway' || node.kind === 'inclusiveGateway') && node.outgoing.length > 1) {
-    for (const id of node.outgoing) {
-      if (id === node.defaultFlow || graph.flows[id]?.condition) continue;
-      ctx.error(`Sequence flow '${id}' leaving ${label.toLowerCase()} has no condition: add a condition or make it the default flow`, node);
-    }
-  }
+  // An unconditional non-default flow out of an exclusive or inclusive gateway is legal: it is always taken.
   if (node.kind === 'parallelGateway' || node.kind === 'eventBasedGateway') {
     for (const id of node.outgoing) {
       if (graph.flows[id]?.condition) ctx.warn(`Condition on sequence flow '${id}' leaving ${label.toLowerCase()} is ignored`, node);

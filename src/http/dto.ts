@@ -49,7 +49,8 @@ export function instanceDto(i: InstanceRecord, base: string) {
   };
 }
 
-export function taskDto(t: TaskRecord) {
+/** `description` is the user task's `<documentation>` (read from its process graph). */
+export function taskDto(t: TaskRecord, description: string | null = null) {
   return {
     id: t.id,
     name: t.name,
@@ -60,7 +61,7 @@ export function taskDto(t: TaskRecord) {
     due: formatDate(t.dueAt),
     followUp: formatDate(t.followUpAt),
     delegationState: null,
-    description: null,
+    description,
     executionId: t.elementInstanceId,
     parentTaskId: null,
     priority: t.priority,

@@ -22,6 +22,10 @@ import { externalTaskRoutes } from './routes/external-task.js';
 import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
 import { historyRoutes } from './routes/history.js';
+import { executionRoutes } from './routes/execution.js';
+import { eventSubscriptionRoutes } from './routes/event-subscription.js';
+import { variableInstanceRoutes } from './routes/variable-instance.js';
+import { taskVariableRoutes } from './routes/task-variables.js';
 
 export interface RouterOptions {
   /** none (default), basic or bearer */
@@ -55,12 +59,16 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...processDefinitionRoutes(ctx),
     ...processInstanceRoutes(ctx),
     ...taskRoutes(ctx),
+    ...taskVariableRoutes(ctx),
     ...messageRoutes(ctx),
     ...signalRoutes(ctx),
     ...externalTaskRoutes(ctx),
     ...incidentRoutes(ctx),
     ...jobRoutes(ctx),
     ...historyRoutes(ctx),
+    ...executionRoutes(ctx),
+    ...eventSubscriptionRoutes(ctx),
+    ...variableInstanceRoutes(ctx),
   ];
 }
 

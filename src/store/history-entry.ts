@@ -26,6 +26,7 @@ export type HistoryKind =
   | 'incidentCreated'
   | 'incidentResolved'
   // events
+  | 'executionSignalled'
   | 'timerFired'
   | 'messageCorrelated'
   | 'signalReceived'

@@ -86,6 +86,8 @@ export interface JobQuery extends Page {
   id?: string;
   /** 'task' = work items for handlers and external workers; 'other' = timers and continuations */
   kind?: 'task' | 'other';
+  /** only these kinds (Camunda's `timers=true` = timer, `messages=true` = async continuations) */
+  kinds?: readonly JobRecord['kind'][];
   topicName?: string;
   workerId?: string;
   locked?: boolean;
@@ -471,6 +473,10 @@ export class QueryStore {
     const params: unknown[] = [];
     if (q.kind === 'task') clauses.push(`j.kind = 'task'`);
     if (q.kind === 'other') clauses.push(`j.kind != 'task'`);
+    if (q.kinds !== undefined) {
+      clauses.push(q.kinds.length ? `j.kind IN (${q.kinds.map(() => '?').join(',')})` : '0');
+      params.push(...q.kinds);
+    }
     if (q.id !== undefined) clauses.push('j.id = ?'), params.push(q.id);
     if (q.topicName !== undefined) clauses.push('j.topic = ?'), params.push(q.topicName);
     if (q.workerId !== undefined) clauses.push('j.lock_owner = ? AND j.lock_expires_at > ?'), params.push(q.workerId, q.now);

@@ -52,7 +52,6 @@ describe('diagram interchange', () => {
   });
 
   it.each([
-    ['a reference to an unknown element', GOOD.replace('bpmnElement="E"', 'bpmnElement="Gone"')],
     ['an unknown DI element', `${GOOD}\n      <bpmndi:BPMNThing id="T" />`],
     ['an element in the wrong place', GOOD.replace('<di:waypoint x="3" y="4" />', '<dc:Bounds x="3" y="4" />')],
     ['an unknown attribute', GOOD.replace('isMarkerVisible="true"', 'isMarkerVisable="true"')],
@@ -66,6 +65,14 @@ describe('diagram interchange', () => {
     expect(scanDocument(xml).diagrams).toEqual([]);
     const result = await expectSameAsFullParse(xml);
     expect(result.errors.length).toBeGreaterThan(0);
+  });
+
+  it('is parsed as before when it has a reference to an unknown element, which is only a warning (as in Camunda 7)', async () => {
+    const xml = withDiagram(GOOD.replace('bpmnElement="E"', 'bpmnElement="Gone"'));
+    expect(scanDocument(xml).diagrams).toEqual([]);
+    const result = await expectSameAsFullParse(xml);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => w.message)).toContain("Diagram element points at unknown element 'Gone': ignored (the diagram is presentation only)");
   });
 
   it('is parsed as before when the process refers into it', async () => {

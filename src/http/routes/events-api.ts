@@ -6,6 +6,7 @@ export interface CorrelateRequest {
   messageName: string;
   businessKey?: string;
   correlationKeys?: Record<string, unknown>;
+  localCorrelationKeys?: Record<string, unknown>;
   processInstanceId?: string;
   variables?: Record<string, unknown>;
   all?: boolean;

@@ -6,6 +6,8 @@ import { QueryParams } from '../query.js';
 import { checkBody } from '../validate.js';
 import { RetriesDto } from '../schemas/index.js';
 import { param, type Route, type RouteContext } from './route.js';
+import { HttpError } from '../errors.js';
+import { executeJob } from '../../runtime/commands/execution-commands.js';
 
 const SORT = ['jobId', 'dueDate', 'retries', 'priority', 'processInstanceId'] as const;
 const SORT_COLUMN = { jobId: 'id', dueDate: 'dueDate', retries: 'retries', priority: 'priority', processInstanceId: 'processInstanceId' } as const;
@@ -19,7 +21,12 @@ export function jobRoutes(ctx: RouteContext): Route[] {
   const query = (req: Request) => {
     const q = new QueryParams(req);
     const sort = q.sort(SORT);
+    const timers = q.bool('timers');
+    const messages = q.bool('messages');
+    if (timers && messages) throw new HttpError(400, 'Parameter timers cannot be used together with parameter messages.');
     return {
+      // Camunda's timers / messages (async continuations) filters
+      kinds: timers ? (['timer'] as const) : messages ? (['async', 'continuation'] as const) : undefined,
       now: engine.clock.now(),
       id: q.string('jobId'),
       processInstanceId: q.string('processInstanceId'),
@@ -38,7 +45,7 @@ export function jobRoutes(ctx: RouteContext): Route[] {
     if (!record) throw new NotFoundError(`Job with id ${id} does not exist`);
     return record;
   };
-  const filters = ['jobId', 'processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'activityId', 'withRetriesLeft', 'noRetriesLeft', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['jobId', 'timers', 'messages', 'processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'activityId', 'withRetriesLeft', 'noRetriesLeft', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     { method: 'get', path: '/job', tag: 'Job', summary: 'Jobs (timers, continuations, service-task work items)', query: filters, handler: (req, res) => ok(res, engine.queries.jobs(query(req)).map(jobDto)) },
     { method: 'get', path: '/job/count', tag: 'Job', summary: 'Number of jobs', query: filters, handler: (req, res) => ok(res, { count: engine.queries.countJobs(query(req)) }) },
@@ -47,6 +54,14 @@ export function jobRoutes(ctx: RouteContext): Route[] {
       method: 'get', path: '/job/:id/stacktrace', tag: 'Job', summary: 'Error details of the last failure (text)',
       handler: (req, res) => {
         res.status(200).type('text/plain').send(job(param(req, 'id')).errorDetails ?? '');
+      },
+    },
+    {
+      method: 'post', path: '/job/:id/execute', tag: 'Job', summary: 'Runs a timer or async continuation now, in this request',
+      handler: async (req, res) => {
+        const id = job(param(req, 'id')).id;
+        await engine.submit((fx) => executeJob(engine.core, id, fx));
+        noContent(res);
       },
     },
     {

@@ -30,7 +30,9 @@ export function messageRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkBody<MessageBody>(CorrelationMessageDto, req.body);
         const correlate = eventsApi(engine, 'correlateMessage');
-        const correlationKeys = { ...fromCamundaVariables(body.localCorrelationKeys), ...fromCamundaVariables(body.correlationKeys) };
+        const correlationKeys = fromCamundaVariables(body.correlationKeys);
+        // local keys compare the waiting execution's own variables, not the process's
+        const localCorrelationKeys = fromCamundaVariables(body.localCorrelationKeys);
         const variables = { ...fromCamundaVariables(body.processVariablesLocal), ...fromCamundaVariables(body.processVariables) };
         let results;
         try {
@@ -38,6 +40,7 @@ export function messageRoutes(ctx: RouteContext): Route[] {
             messageName: body.messageName,
             businessKey: body.businessKey ?? undefined,
             correlationKeys: Object.keys(correlationKeys).length ? correlationKeys : undefined,
+            localCorrelationKeys: Object.keys(localCorrelationKeys).length ? localCorrelationKeys : undefined,
             processInstanceId: body.processInstanceId ?? undefined,
             variables: Object.keys(variables).length ? variables : undefined,
             all: body.all ?? false,

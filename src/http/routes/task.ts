@@ -39,6 +39,8 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     if (!record) throw new NotFoundError(`No matching task with id ${id}`);
     return record;
   };
+  /** the task's `<documentation>`, as Camunda 7 makes it the description */
+  const description = (t: TaskRecord) => engine.graph(t.definitionId).nodes[t.elementId]?.documentation ?? null;
   const visible = (t: TaskRecord, req: Request) => {
     const all = engine.queries.visibleVariables(t.instanceId, t.elementInstanceId);
     const names = new QueryParams(req).list('variableNames');
@@ -57,13 +59,13 @@ export function taskRoutes(ctx: RouteContext): Route[] {
   return [
     {
       method: 'get', path: '/task', tag: 'Task', summary: 'User tasks (candidate filters leave out assigned tasks unless includeAssignedTasks=true)', query: filters,
-      handler: (req, res) => ok(res, engine.queries.tasks(query(req)).map(taskDto)),
+      handler: (req, res) => ok(res, engine.queries.tasks(query(req)).map((t) => taskDto(t, description(t)))),
     },
     {
       method: 'get', path: '/task/count', tag: 'Task', summary: 'Number of user tasks', query: filters,
       handler: (req, res) => ok(res, { count: engine.queries.countTasks(query(req)) }),
     },
-    { method: 'get', path: '/task/:id', tag: 'Task', summary: 'One user task', handler: (req, res) => ok(res, taskDto(task(param(req, 'id')))) },
+    { method: 'get', path: '/task/:id', tag: 'Task', summary: 'One user task', handler: (req, res) => { const t = task(param(req, 'id')); ok(res, taskDto(t, description(t))); } },
     { method: 'post', path: '/task/:id/claim', tag: 'Task', body: UserIdDto, summary: 'Claims a task for a user', handler: (req, res) => assign(req, res, 'claim') },
     {
       method: 'post', path: '/task/:id/unclaim', tag: 'Task', summary: 'Removes the assignee',

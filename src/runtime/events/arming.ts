@@ -12,6 +12,7 @@ import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
 import { timerCycleTooFast } from '../budgets.js';
 import { shortestCycleGap } from '../../timers/cycle-interval.js';
+import { expressionFromText } from '../../expressions/index.js';
 
 /** What a timer job carries: the evaluated definition and the slot it is due for. */
 export interface TimerPayload {
@@ -87,6 +88,9 @@ function openSubscription(
   interrupting: boolean,
 ): void {
   if (!name) throw new IncidentError(`'${node.id}' waits for a ${kind} without a name`);
+  // `<message name="newInvoice-${id}">`: evaluated when the subscription opens (Camunda 7)
+  const named = expressionFromText(name);
+  if (named.language !== 'literal') name = String(step.evaluate(named, step.visibleVariables(holder?.id ?? null), node) ?? '');
   let correlationKey: string | null = null;
   if (node.event?.correlationKey) {
     const value = step.evaluate(node.event.correlationKey, step.visibleVariables(holder?.id ?? null), node);

@@ -27,6 +27,8 @@ export interface CorrelateMessageRequest {
   businessKey?: string | null;
   /** process variables that must be equal (`correlationKey` also matches Camunda 8 correlation keys) */
   correlationKeys?: Record<string, unknown>;
+  /** variables that must be equal in the waiting execution's own scope (Camunda 7 `localCorrelationKeys`) */
+  localCorrelationKeys?: Record<string, unknown>;
   processInstanceId?: string | null;
   /** set on the instance that receives the message, or passed to the instance it starts */
   variables?: Variables;
@@ -46,7 +48,8 @@ export function correlateMessage(core: EngineCore, request: CorrelateMessageRequ
   const store = SubscriptionStore.for(core.db);
   const waiting = store.waiting('message', request.messageName).filter((s) => matchesWaiting(core, store, s, request));
   const keys = Object.keys(request.correlationKeys ?? {}).filter((k) => k !== 'correlationKey');
-  const starts = request.processInstanceId || keys.length > 0
+  const localKeys = Object.keys(request.localCorrelationKeys ?? {});
+  const starts = request.processInstanceId || keys.length > 0 || localKeys.length > 0
     ? []
     : store.starts('message', request.messageName).filter((s) => request.tenantId === undefined || s.tenantId === (request.tenantId ?? null));
 
@@ -105,6 +108,11 @@ function matchesWaiting(core: EngineCore, store: SubscriptionStore, s: Subscript
     const row = store.variable(s.instanceId!, name);
     if (!row || !sameValue(decodeValue(row.type, row.value), expected)) return false;
   }
+  // the execution holding the subscription (the instance's root scope when none)
+  for (const [name, expected] of Object.entries(request.localCorrelationKeys ?? {})) {
+    const row = store.variable(s.elementInstanceId ?? s.instanceId!, name);
+    if (!row || !sameValue(decodeValue(row.type, row.value), expected)) return false;
+  }
   return true;
 }
 
@@ -124,5 +132,6 @@ function describeRequest(request: CorrelateMessageRequest): string {
   if (request.businessKey) parts.push(`businessKey '${request.businessKey}'`);
   if (request.processInstanceId) parts.push(`processInstanceId '${request.processInstanceId}'`);
   if (request.correlationKeys && Object.keys(request.correlationKeys).length > 0) parts.push(`correlationKeys ${JSON.stringify(request.correlationKeys)}`);
+  if (request.localCorrelationKeys && Object.keys(request.localCorrelationKeys).length > 0) parts.push(`localCorrelationKeys ${JSON.stringify(request.localCorrelationKeys)}`);
   return parts.length ? ` with ${parts.join(', ')}` : '';
 }

@@ -10,7 +10,7 @@
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
 import type Database from 'better-sqlite3';
-import type { CallActivitySettings, FlowNode } from '../../bpmn/graph.js';
+import type { CallActivitySettings, FlowNode, VariableMapping } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
 import { RepositoryStore } from '../../store/repository-store.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
@@ -61,6 +61,12 @@ interface ChildError {
   variables?: EncodedVariables;
 }
 
+/** One camunda:in/out mapping: `source="x"` with x undefined passes null, as in Camunda 7. */
+function mapped(step: Step, mapping: VariableMapping, variables: Variables, node: FlowNode): unknown {
+  if (mapping.variable !== undefined) return variables[mapping.variable] ?? null;
+  return step.evaluate(mapping.source, variables, node) ?? null;
+}
+
 export const callActivity: CallActivityProcessor = {
   onActivate(step, ei, node) {
     const call = node.callActivity;
@@ -72,8 +78,9 @@ export const callActivity: CallActivityProcessor = {
     checkDepth(step, node);
     const variables: Variables = {};
     if (call.inputAll) Object.assign(variables, visible);
-    else for (const mapping of node.io?.inputs ?? []) variables[mapping.target] = visible[mapping.target];
-    for (const mapping of call.inputs) variables[mapping.target] = step.evaluate(mapping.source, visible, node) ?? null;
+    // Camunda 7 keeps the call activity's input parameters local; Camunda 8 passes its input mappings
+    else if (call.passInputMappings) for (const mapping of node.io?.inputs ?? []) variables[mapping.target] = visible[mapping.target];
+    for (const mapping of call.inputs) variables[mapping.target] = mapped(step, mapping, visible, node);
     let businessKey: string | null = null;
     if (call.businessKey) {
       const value = step.evaluate(call.businessKey, visible, node);
@@ -93,7 +100,7 @@ export const callActivity: CallActivityProcessor = {
     const call = node.callActivity!;
     const out: Variables = {};
     if (call.outputAll) Object.assign(out, childVars);
-    for (const mapping of call.outputs) out[mapping.target] = step.evaluate(mapping.source, childVars, node) ?? null;
+    for (const mapping of call.outputs) out[mapping.target] = mapped(step, mapping, childVars, node);
     // output mappings (zeebe:output) read the child's variables as locals of the call activity
     if (node.io?.outputs.length) for (const [name, value] of Object.entries(childVars)) step.setLocalVariable(ei.id, name, value);
     for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);

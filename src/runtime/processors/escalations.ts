@@ -22,11 +22,12 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
       const attachedTo = current;
       if (boundary.cancelActivity !== false) step.terminate(attachedTo);
       const caught = step.enter(boundary, attachedTo.parentId);
+      if (boundary.event?.escalationCodeVariable) step.setVariable(attachedTo.parentId, boundary.event.escalationCodeVariable, escalationCode);
       step.recordHistory({ kind: 'escalationCaught', elementInstanceId: caught.id, elementId: boundary.id, data: JSON.stringify({ code: escalationCode }) });
       return true;
     }
     const scope: ElementInstance | null = current.parentId === null ? null : step.elementInstance(current.parentId) ?? null;
-    if (catchInScope(step, scope, 'escalation', escalationCode)) return true;
+    if (catchInScope(step, scope, 'escalation', escalationCode, { escalationCode })) return true;
     current = scope;
   }
   return false;

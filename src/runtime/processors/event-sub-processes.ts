@@ -51,6 +51,8 @@ function armEventSubProcesses(step: Step, scopeEi: ElementInstance | null): void
 export interface EventSubProcessTrigger {
   variables?: Variables;
   error?: { code: string; message: string; variables?: Variables };
+  /** the escalation code, for `camunda:escalationCodeVariable` */
+  escalationCode?: string;
 }
 
 /** Starts `esp` in the scope `scopeEi` (null = the process level) because `start` was triggered. */
@@ -67,6 +69,7 @@ export function triggerEventSubProcess(step: Step, scopeEi: ElementInstance | nu
   }
   if (trigger.variables) step.setVariables(scopeId, trigger.variables);
   if (trigger.error) setErrorVariables(step, start, scopeId, trigger.error.code, trigger.error.message, trigger.error.variables);
+  if (trigger.escalationCode !== undefined && start.event?.escalationCodeVariable) step.setVariable(scopeId, start.event.escalationCodeVariable, trigger.escalationCode);
   step.recordHistory({ kind: 'eventSubProcessTriggered', elementId: esp.id, data: JSON.stringify({ start: start.id, interrupting: start.interrupting !== false }) });
   step.enter(esp, scopeId);
 }

@@ -1,11 +1,13 @@
 import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { EventType, FlowNode } from '../../bpmn/graph.js';
+import type { Variables } from '../variables.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
 import { queueSignal } from '../events/signals.js';
 import { throwEscalation } from './escalations.js';
 import { followLink } from './links.js';
+import { expressionFromText } from '../../expressions/index.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
 export const startEvent: ElementProcessor = {
@@ -37,9 +39,9 @@ export const endEvent: ElementProcessor = {
       case 'terminate':
         return terminateScope(step, ei);
       case 'error':
-        return throwBpmnError(step, ei, node.event?.errorCode ?? '', node.event?.errorMessage ?? '');
+        return throwBpmnError(step, ei, node.event?.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
-        queueSignal(step, node.event?.signalName ?? '');
+        queueSignal(step, node.event?.signalName ?? '', signalVariables(step, ei, node));
         return step.complete(ei);
       case 'escalation':
         throwEscalation(step, ei, node.event?.escalationCode);
@@ -64,7 +66,7 @@ export const intermediateThrowEvent: ElementProcessor = {
     const type: EventType = node.event?.type ?? 'none';
     switch (type) {
       case 'signal':
-        queueSignal(step, node.event?.signalName ?? '');
+        queueSignal(step, node.event?.signalName ?? '', signalVariables(step, ei, node));
         break;
       case 'escalation':
         throwEscalation(step, ei, node.event?.escalationCode);
@@ -101,6 +103,28 @@ function terminateScope(step: Step, ei: ElementInstance): void {
   step.consume(ei);
   if (ei.parentId === null) step.endInstance('completed', ei.elementId);
   else step.tokenEnded(ei.parentId, ei.elementId);
+}
+
+/** `camunda:errorMessage`, with `${...}` evaluated in the thrower's scope (Camunda 7). */
+function errorMessage(step: Step, ei: ElementInstance, node: FlowNode): string {
+  const message = node.event?.errorMessage;
+  if (message === undefined) return '';
+  const expression = expressionFromText(message);
+  if (expression.language === 'literal') return message;
+  const value = step.evaluate(expression, step.visibleVariables(ei.id), node);
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** The variables a signal carries (`camunda:in` on its definition); undefined when none. */
+function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Variables | undefined {
+  const payload = node.event?.signalPayload;
+  if (!payload) return undefined;
+  const visible = step.visibleVariables(ei.id);
+  const variables: Variables = payload.all ? { ...visible } : {};
+  for (const mapping of payload.inputs) {
+    variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
+  }
+  return variables;
 }
 
 /** The compiler knows every event type: a new one must be handled above before this compiles. */

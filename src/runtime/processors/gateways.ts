@@ -6,7 +6,8 @@ import { selectFlows } from '../outgoing-flows.js';
 /** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
 export const exclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
-    step.complete(ei, [chooseOne(step, ei, node)]);
+    // no outgoing flow: an implicit end, the token is consumed here (Camunda 7)
+    step.complete(ei, node.outgoing.length === 0 ? [] : [chooseOne(step, ei, node)]);
   },
 };
 

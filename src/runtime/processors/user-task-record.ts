@@ -3,6 +3,8 @@ import type { FlowNode, Expression } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
+import { expressionFromText } from '../../expressions/index.js';
+import { addDuration, parseDuration } from '../../timers/iso8601-duration.js';
 
 /** Creates the task row for a user task, evaluating its assignment expressions now. */
 export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode): void {
@@ -21,15 +23,16 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     elementId: node.id,
     definitionId: step.instance.definitionId,
     definitionKey: step.instance.definitionKey,
-    name: node.name ?? null,
+    // `My Task ${loopCounter}`: names are expressions too (Camunda 7)
+    name: node.name === undefined ? null : text(expressionFromText(node.name)),
     assignee: text(settings.assignee),
     candidateGroups: list(step, settings.candidateGroups, visible, node),
     candidateUsers: list(step, settings.candidateUsers, visible, node),
     formKey: settings.formKey ?? null,
     formRef: settings.formRef ?? null,
     priority: settings.priority ? Number(text(settings.priority) ?? 50) : 50,
-    dueAt: toTime(text(settings.dueDate), node, 'due date'),
-    followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date'),
+    dueAt: toTime(text(settings.dueDate), node, 'due date', step.now),
+    followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date', step.now),
     createdAt: step.now,
   };
   step.changes.add({ kind: 'insertTask', task });
@@ -65,9 +68,17 @@ function list(step: Step, expression: Expression | undefined, visible: Variables
   return items.map((item) => String(item).trim()).filter((item) => item.length > 0);
 }
 
-function toTime(text: string | null, node: FlowNode, what: string): number | null {
+/** An ISO 8601 date, or a duration (`P2DT2H30M`) counted from now as Camunda 7's due-date calendar does. */
+function toTime(text: string | null, node: FlowNode, what: string, now: number): number | null {
   if (text === null) return null;
+  if (/^P/.test(text)) {
+    try {
+      return addDuration(now, parseDuration(text));
+    } catch {
+      throw new IncidentError(`User task '${node.id}' has an invalid ${what} '${text}' (expected an ISO 8601 date or duration)`);
+    }
+  }
   const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new IncidentError(`User task '${node.id}' has an invalid ${what} '${text}' (expected an ISO 8601 date)`);
+  if (Number.isNaN(time)) throw new IncidentError(`User task '${node.id}' has an invalid ${what} '${text}' (expected an ISO 8601 date or duration)`);
   return time;
 }

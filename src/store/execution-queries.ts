@@ -1,0 +1,217 @@
+/**
+ * Read-only queries behind Camunda 7's execution-shaped REST resources: executions (the process
+ * instance plus each of its element instances), event subscriptions and variable instances.
+ * Filtered queries are assembled from fixed SQL fragments; user values are always bound.
+ */
+import type Database from 'better-sqlite3';
+import type { Page } from './query-store.js';
+import { toSubscription } from './subscription-store.js';
+import type { SubscriptionRecord } from './records.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Row = any;
+
+export interface ExecutionRow {
+  id: string;
+  instanceId: string;
+  /** null for the process instance's own execution */
+  elementId: string | null;
+  definitionId: string;
+  definitionKey: string;
+  businessKey: string | null;
+}
+
+export interface ExecutionQuery extends Page {
+  id?: string;
+  processInstanceId?: string;
+  processDefinitionId?: string;
+  processDefinitionKey?: string;
+  businessKey?: string;
+  activityId?: string;
+  messageEventSubscriptionName?: string;
+  signalEventSubscriptionName?: string;
+}
+
+export interface EventSubscriptionQuery extends Page {
+  id?: string;
+  eventName?: string;
+  eventType?: 'message' | 'signal';
+  executionId?: string;
+  processInstanceId?: string;
+  activityId?: string;
+}
+
+export interface VariableInstanceRow {
+  scopeId: string;
+  name: string;
+  instanceId: string;
+  type: string;
+  value: string | null;
+  definitionId: string;
+  /** the user task whose element instance is the variable's scope */
+  taskId: string | null;
+}
+
+export interface VariableInstanceQuery extends Page {
+  variableName?: string;
+  variableNameLike?: string;
+  processInstanceIdIn?: string[];
+  /** scope ids: a process instance id or an element instance id */
+  executionIdIn?: string[];
+  taskIdIn?: string[];
+}
+
+/** Every active process instance as an execution, then each of its element instances. */
+const EXECUTIONS = `(
+  SELECT i.id AS id, i.id AS instance_id, NULL AS element_id, i.definition_id, i.definition_key, i.business_key, 0 AS depth, i.rowid AS seq
+    FROM instances i WHERE i.state = 'active'
+  UNION ALL
+  SELECT e.id, e.instance_id, e.element_id, i.definition_id, i.definition_key, i.business_key, 1, e.started_at
+    FROM element_instances e JOIN instances i ON i.id = e.instance_id WHERE i.state = 'active'
+) x`;
+
+/** A subscription held by execution `x`: by its element instance, or by the instance's root scope. */
+const HELD_BY = `EXISTS (SELECT 1 FROM subscriptions s WHERE s.kind = ? AND s.name = ? AND s.instance_id = x.instance_id
+  AND (s.element_instance_id = x.id OR (x.element_id IS NULL AND s.element_instance_id IS NULL)))`;
+
+const stores = new WeakMap<Database.Database, ExecutionQueries>();
+
+export class ExecutionQueries {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  static for(db: Database.Database): ExecutionQueries {
+    let store = stores.get(db);
+    if (!store) stores.set(db, (store = new ExecutionQueries(db)));
+    return store;
+  }
+
+  private constructor(readonly db: Database.Database) {}
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.cache.size < 200) this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ------------------------------------------------------------ executions
+
+  executions(q: ExecutionQuery): ExecutionRow[] {
+    const { where, params } = executionWhere(q);
+    const sql = `SELECT * FROM ${EXECUTIONS}${where} ORDER BY x.instance_id, x.depth, x.seq LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toExecution);
+  }
+
+  countExecutions(q: ExecutionQuery): number {
+    const { where, params } = executionWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM ${EXECUTIONS}${where}`).get(...params) as Row).n;
+  }
+
+  // ------------------------------------------------------------ event subscriptions
+
+  eventSubscriptions(q: EventSubscriptionQuery): SubscriptionRecord[] {
+    const { where, params } = subscriptionWhere(q);
+    const sql = `SELECT s.* FROM subscriptions s${where} ORDER BY s.seq LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toSubscription);
+  }
+
+  countEventSubscriptions(q: EventSubscriptionQuery): number {
+    const { where, params } = subscriptionWhere(q);
+    return (this.prepare(`SELECT count(*) AS n FROM subscriptions s${where}`).get(...params) as Row).n;
+  }
+
+  // ------------------------------------------------------------ variable instances
+
+  variableInstances(q: VariableInstanceQuery): VariableInstanceRow[] {
+    const { where, params } = variableWhere(q);
+    const sql = `SELECT v.scope_id, v.name, v.instance_id, v.type, v.value, i.definition_id, t.id AS task_id
+      FROM variables v JOIN instances i ON i.id = v.instance_id LEFT JOIN tasks t ON t.element_instance_id = v.scope_id
+      ${where} ORDER BY v.instance_id, v.scope_id, v.name LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toVariableInstance);
+  }
+
+  countVariableInstances(q: VariableInstanceQuery): number {
+    const { where, params } = variableWhere(q);
+    const sql = `SELECT count(*) AS n FROM variables v JOIN instances i ON i.id = v.instance_id LEFT JOIN tasks t ON t.element_instance_id = v.scope_id ${where}`;
+    return (this.prepare(sql).get(...params) as Row).n;
+  }
+
+  variableInstance(scopeId: string, name: string): VariableInstanceRow | undefined {
+    const rows = this.variableInstances({ executionIdIn: [scopeId], variableName: name });
+    return rows[0];
+  }
+}
+
+function executionWhere(q: ExecutionQuery) {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (q.id !== undefined) clauses.push('x.id = ?'), params.push(q.id);
+  if (q.processInstanceId !== undefined) clauses.push('x.instance_id = ?'), params.push(q.processInstanceId);
+  if (q.processDefinitionId !== undefined) clauses.push('x.definition_id = ?'), params.push(q.processDefinitionId);
+  if (q.processDefinitionKey !== undefined) clauses.push('x.definition_key = ?'), params.push(q.processDefinitionKey);
+  if (q.businessKey !== undefined) clauses.push('x.business_key = ?'), params.push(q.businessKey);
+  if (q.activityId !== undefined) clauses.push('x.element_id = ?'), params.push(q.activityId);
+  if (q.messageEventSubscriptionName !== undefined) clauses.push(HELD_BY), params.push('message', q.messageEventSubscriptionName);
+  if (q.signalEventSubscriptionName !== undefined) clauses.push(HELD_BY), params.push('signal', q.signalEventSubscriptionName);
+  return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function subscriptionWhere(q: EventSubscriptionQuery) {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (q.id !== undefined) clauses.push('s.id = ?'), params.push(q.id);
+  if (q.eventName !== undefined) clauses.push('s.name = ?'), params.push(q.eventName);
+  if (q.eventType !== undefined) clauses.push('s.kind = ?'), params.push(q.eventType);
+  if (q.processInstanceId !== undefined) clauses.push('s.instance_id = ?'), params.push(q.processInstanceId);
+  if (q.activityId !== undefined) clauses.push('s.element_id = ?'), params.push(q.activityId);
+  if (q.executionId !== undefined) {
+    clauses.push('(s.element_instance_id = ? OR (s.element_instance_id IS NULL AND s.instance_id = ?))');
+    params.push(q.executionId, q.executionId);
+  }
+  return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function variableWhere(q: VariableInstanceQuery) {
+  const clauses: string[] = [`i.state = 'active'`];
+  const params: unknown[] = [];
+  const within = (column: string, values: string[] | undefined) => {
+    if (values === undefined) return;
+    clauses.push(values.length ? `${column} IN (${values.map(() => '?').join(',')})` : '0');
+    params.push(...values);
+  };
+  if (q.variableName !== undefined) clauses.push('v.name = ?'), params.push(q.variableName);
+  if (q.variableNameLike !== undefined) clauses.push(`v.name LIKE ? ESCAPE '\\'`), params.push(q.variableNameLike);
+  within('v.instance_id', q.processInstanceIdIn);
+  within('v.scope_id', q.executionIdIn);
+  within('t.id', q.taskIdIn);
+  return { where: ` WHERE ${clauses.join(' AND ')}`, params };
+}
+
+function limitOf(page: Page): number {
+  return page.maxResults === undefined ? -1 : page.maxResults;
+}
+
+function toExecution(row: Row): ExecutionRow {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    elementId: row.element_id ?? null,
+    definitionId: row.definition_id,
+    definitionKey: row.definition_key,
+    businessKey: row.business_key ?? null,
+  };
+}
+
+function toVariableInstance(row: Row): VariableInstanceRow {
+  return {
+    scopeId: row.scope_id,
+    name: row.name,
+    instanceId: row.instance_id,
+    type: row.type,
+    value: row.value ?? null,
+    definitionId: row.definition_id,
+    taskId: row.task_id ?? null,
+  };
+}
