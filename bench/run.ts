@@ -19,8 +19,9 @@ import { restStart } from './scenarios/rest-start.js';
 import { waiting100k } from './scenarios/waiting-100k.js';
 import { timers10k } from './scenarios/timers-10k.js';
 import { recovery } from './scenarios/recovery.js';
+import { dmn20Rules } from './scenarios/dmn-20-rules.js';
 
-const scenarios: Scenario[] = [deploy1000, simple, simpleFullSync, parallel, restStart, waiting100k, timers10k, recovery];
+const scenarios: Scenario[] = [deploy1000, simple, simpleFullSync, parallel, restStart, waiting100k, timers10k, recovery, dmn20Rules];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -166,11 +166,11 @@ async function readTrainers(file: string | undefined): Promise<Record<string, st
   }
 }
 
-/** Deploys every processes/*.bpmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
+/** Deploys every processes/*.bpmn and *.dmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
 export async function deployProcessFolder(engine: Engine, folder: string, logger?: Logger) {
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((n) => n.toLowerCase().endsWith('.bpmn')).sort();
+    names = (await readdir(folder)).filter((n) => /\.(bpmn|dmn)$/i.test(n)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       logger?.info({ folder }, 'no processes folder: nothing to deploy at start');

@@ -7,6 +7,10 @@ export { SystemClock, ManualClock, type Clock } from './runtime/timers/index.js'
 export { compileBpmn } from './bpmn/index.js';
 export type { ProcessGraph, FlowNode, Problem } from './bpmn/graph.js';
 export type { Variables } from './runtime/variables.js';
+export { compileDmn, DecisionEvaluationError } from './dmn/index.js';
+export type { DecisionGraph, Decision, DecisionTable, HitPolicy } from './dmn/graph.js';
+export type { DecisionOutcome } from './runtime/decisions.js';
+export type { DecisionDefinitionRecord, DecisionInstanceRecord } from './store/decision-store.js';
 
 // `engine.router()`: the REST layer depends on the runtime, never the reverse, so the convenience
 // method is attached here, where both are known.

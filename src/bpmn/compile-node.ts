@@ -1,4 +1,5 @@
 /** One moddle flow node → one `FlowNode` (settings per element family; flows are wired later). */
+import { callsDecision, compileBusinessRule } from './compile-business-rule.js';
 import { compileCallActivity } from './compile-call-activity.js';
 import { compileActivationCondition } from './compile-complex-gateway.js';
 import { compileEvent, messageEvent } from './compile-event.js';
@@ -90,6 +91,11 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     case 'serviceTask':
     case 'sendTask':
     case 'businessRuleTask': {
+      if (kind === 'businessRuleTask' && callsDecision(element)) {
+        const decision = compileBusinessRule(element, ctx);
+        if (decision) node.decision = decision;
+        break;
+      }
       const job = requiredJob(element, ctx);
       if (job) node.job = job;
       break;

@@ -30,14 +30,8 @@ export function hasImplementation(element: ModdleElement, impl: ModdleElement): 
 export const NO_TOPIC =
   'Service task has no handler topic: set camunda:topic (with camunda:type="external") or zeebe:taskDefinition type';
 
-/** Service and send tasks must name a handler; business-rule tasks too, and DMN is refused. */
+/** Service and send tasks must name a handler; business-rule tasks too, unless they call a decision (compile-business-rule.ts). */
 export function requiredJob(element: ModdleElement, ctx: CompileContext): JobSettings | undefined {
-  if (element.$type === 'bpmn:BusinessRuleTask') {
-    if (text(element.decisionRef) !== undefined || extension(element, 'zeebe:CalledDecision')) {
-      ctx.error('DMN decisions are not supported: implement the rule as an external task (camunda:type="external" camunda:topic) or a zeebe:taskDefinition', element);
-      return undefined;
-    }
-  }
   const job = compileJob(element, element, ctx);
   if (job === undefined && !hasImplementation(element, element)) {
     const what = element.$type === 'bpmn:ServiceTask' ? 'Service task' : element.$type === 'bpmn:SendTask' ? 'Send task' : 'Business rule task';

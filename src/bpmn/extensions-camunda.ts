@@ -2,6 +2,7 @@
 import type { CompileContext } from './context.js';
 import type { IoMapping, JobSettings, UserTaskSettings, VariableMapping } from './graph.js';
 import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
+import { FORM_CONSTRAINTS, FORM_FIELD_TYPES, type FormField, type FormFieldType } from './form-fields.js';
 
 /**
  * The handler topic of a service-task-like element (`impl` is the task, or the message event
@@ -89,7 +90,73 @@ export function camundaUserTask(element: ModdleElement, ctx: CompileContext): Us
   if (formKey !== undefined) settings.formKey = formKey;
   const formRef = text(element.formRef);
   if (formRef !== undefined) settings.formRef = formRef;
+  const formData = extension(element, 'camunda:FormData');
+  if (formData) {
+    if (formKey !== undefined || formRef !== undefined) {
+      ctx.warn(`camunda:formData is ignored: the task also has ${formKey !== undefined ? 'camunda:formKey' : 'camunda:formRef'}, which wins (as in Camunda)`, element);
+    } else {
+      settings.formFields = camundaFormFields(formData, element, ctx);
+    }
+  }
   return settings;
+}
+
+/**
+ * `camunda:formData` → the generated form's fields. What the tasklist cannot render or check
+ * (custom types, custom validators, expression defaults, business-key fields) is a warning at deploy.
+ */
+function camundaFormFields(formData: ModdleElement, element: ModdleElement, ctx: CompileContext): FormField[] {
+  if (text(formData.businessKey) !== undefined) ctx.warn(`camunda:formData businessKey='${text(formData.businessKey)}' is not supported: the field is shown as a plain variable`, element);
+  const fields: FormField[] = [];
+  for (const raw of (formData.fields as ModdleElement[] | undefined) ?? []) {
+    const id = text(raw.id);
+    if (id === undefined) {
+      ctx.error('camunda:formField without an id', element);
+      continue;
+    }
+    const typeName = text(raw.type) ?? 'string';
+    if (!(FORM_FIELD_TYPES as readonly string[]).includes(typeName)) {
+      ctx.warn(`camunda:formField '${id}' has type '${typeName}', which the tasklist cannot render: shown as a text field (supported: ${FORM_FIELD_TYPES.join(', ')})`, element);
+    }
+    const type: FormFieldType = (FORM_FIELD_TYPES as readonly string[]).includes(typeName) ? (typeName as FormFieldType) : 'string';
+    const field: FormField = { id, label: text(raw.label) ?? id, type, validation: {} };
+    const defaultValue = text(raw.defaultValue);
+    if (defaultValue !== undefined) {
+      if (/[$#]\{/.test(defaultValue)) ctx.warn(`camunda:formField '${id}' has the expression default '${defaultValue}': expressions in defaults are not evaluated, the field starts empty`, element);
+      else if (type === 'long' && !/^-?\d+$/.test(defaultValue)) ctx.warn(`camunda:formField '${id}': default '${defaultValue}' is not a whole number: ignored`, element);
+      else if (type === 'boolean' && defaultValue !== 'true' && defaultValue !== 'false') ctx.warn(`camunda:formField '${id}': default '${defaultValue}' is not true or false: ignored`, element);
+      else if (type === 'date' && Number.isNaN(Date.parse(defaultValue))) ctx.warn(`camunda:formField '${id}': date default '${defaultValue}' is not an ISO date: ignored`, element);
+      else field.defaultValue = defaultValue;
+    }
+    if (text(raw.datePattern) !== undefined) ctx.warn(`camunda:formField '${id}': datePattern '${text(raw.datePattern)}' is not used: the tasklist shows a date picker and submits ISO dates`, element);
+    if (type === 'enum') {
+      field.values = ((raw.values as ModdleElement[] | undefined) ?? []).map((v) => ({ id: text(v.id) ?? '', name: text(v.name) ?? text(v.id) ?? '' })).filter((v) => v.id !== '');
+      if (field.values.length === 0) ctx.warn(`camunda:formField '${id}' is an enum without values: nothing can be chosen`, element);
+    }
+    const constraints = ((raw.validation as ModdleElement | undefined)?.constraints as ModdleElement[] | undefined) ?? [];
+    for (const constraint of constraints) {
+      const name = text(constraint.name) ?? '';
+      const config = text(constraint.config);
+      switch (name) {
+        case 'required':
+        case 'readonly':
+          field.validation[name] = true;
+          break;
+        case 'minlength':
+        case 'maxlength':
+        case 'min':
+        case 'max':
+          if (config === undefined || !Number.isFinite(Number(config))) ctx.warn(`camunda:formField '${id}': constraint ${name} needs a number as config (got '${config ?? ''}'): ignored`, element);
+          else field.validation[name] = Number(config);
+          break;
+        default:
+          ctx.warn(`camunda:formField '${id}': validation constraint '${name}' is not supported (supported: ${FORM_CONSTRAINTS.join(', ')}): not checked`, element);
+      }
+    }
+    if ((((raw.properties as ModdleElement | undefined)?.values as unknown[] | undefined) ?? []).length > 0) ctx.warn(`camunda:formField '${id}': camunda:properties are not used by the tasklist`, element);
+    fields.push(field);
+  }
+  return fields;
 }
 
 /** `camunda:inputOutput`; undefined when absent. */

@@ -3,6 +3,8 @@
  * The runtime reads only this; it never touches moddle objects.
  */
 
+import type { FormField } from './form-fields.js';
+
 /** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
 export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
 
@@ -115,6 +117,8 @@ export interface UserTaskSettings {
   formKey?: string;
   /** Camunda 7 `camunda:formRef` / Camunda 8 `zeebe:formDefinition formId` */
   formRef?: string;
+  /** Camunda 7 generated form (`camunda:formData`) */
+  formFields?: FormField[];
   dueDate?: Expression;
   followUpDate?: Expression;
   priority?: Expression;
@@ -138,6 +142,22 @@ export interface CallActivitySettings {
   outputs: VariableMapping[];
   outputAll: boolean;
   businessKey?: Expression;
+}
+
+/** A business-rule task that evaluates a deployed DMN decision (instead of a job). */
+export interface DecisionSettings {
+  /** C7 `camunda:decisionRef` (text or `${...}`), C8 `zeebe:calledDecision decisionId` (text or `=...`) */
+  decisionRef: Expression;
+  binding: 'latest' | 'deployment' | 'version' | 'versionTag';
+  version?: number;
+  versionTag?: string;
+  tenantId?: string;
+  resultVariable?: string;
+  /**
+   * What lands in the result variable: Camunda 7's `camunda:mapDecisionResult` (default
+   * resultList), or `output` for Camunda 8 (the decision's output: value, context or list).
+   */
+  resultMapping: 'singleEntry' | 'singleResult' | 'collectEntries' | 'resultList' | 'output';
 }
 
 export interface MultiInstanceSettings {
@@ -180,6 +200,7 @@ export interface FlowNode {
   script?: ScriptSettings;
   io?: IoMapping;
   callActivity?: CallActivitySettings;
+  decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;

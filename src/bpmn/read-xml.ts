@@ -21,7 +21,7 @@ let moddle: BpmnModdle | undefined;
 
 function getModdle(): BpmnModdle {
   if (moddle) return moddle;
-  const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as ModdlePackage;
+  const camunda = withDecisionRefVersionTag(require('camunda-bpmn-moddle/resources/camunda.json') as ModdlePackage);
   const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json') as ModdlePackage;
   // Both packages define the modeler-template attributes on the same BPMN types, which moddle
   // refuses to merge; the engine never reads them, so the Zeebe copies are dropped.
@@ -31,6 +31,22 @@ function getModdle(): BpmnModdle {
   };
   moddle = new BpmnModdle({ camunda, zeebe: zeebeWithoutTemplates });
   return moddle;
+}
+
+/**
+ * Camunda 7.19+ and the Modeler write `camunda:decisionRefVersionTag` on business-rule tasks
+ * (binding versionTag); camunda-bpmn-moddle's schema lacks it, so it is added to DmnCapable here.
+ */
+function withDecisionRefVersionTag(camunda: ModdlePackage): ModdlePackage {
+  const types = camunda.types as Array<{ name: string; properties?: Array<{ name: string }> }>;
+  return {
+    ...camunda,
+    types: types.map((type) =>
+      type.name === 'DmnCapable' && !type.properties?.some((p) => p.name === 'decisionRefVersionTag')
+        ? { ...type, properties: [...(type.properties ?? []), { name: 'decisionRefVersionTag', isAttr: true, type: 'String' }] }
+        : type,
+    ),
+  };
 }
 
 const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;

@@ -170,6 +170,33 @@ export function cockpitApi(options: CockpitApiOptions): Router {
     };
   }));
 
+  /**
+   * Every open incident, newest first, with what an operator needs to act on it: the failed job's
+   * retries and error details (stack trace), the instance's business key and the definition's name.
+   * Retry and resolve go through the Camunda REST routes (`PUT /job/{id}/retries`, `DELETE /incident/{id}`).
+   */
+  router.get('/incidents', wrap((req) => {
+    const { firstResult, maxResults } = page(req);
+    const filter = { incidentType: stringParam(req, 'type'), processDefinitionId: stringParam(req, 'definitionId'), activityId: stringParam(req, 'elementId') };
+    const rows = engine.queries.incidents({ ...filter, sortBy: 'incidentTimestamp', sortOrder: 'desc', firstResult, maxResults });
+    const total = engine.queries.countIncidents(filter);
+    const items = rows.map((i) => {
+      const job = i.jobId ? engine.core.runtime.getJob(i.jobId) : undefined;
+      const instance = engine.core.runtime.getInstance(i.instanceId);
+      return {
+        ...incidentJson(i),
+        instanceId: i.instanceId,
+        businessKey: instance?.businessKey ?? null,
+        definitionId: i.definitionId ?? instance?.definitionId ?? null,
+        definition: definitionName(i.definitionId ?? instance?.definitionId ?? ''),
+        job: job ? { id: job.id, retries: job.retries, attempts: job.attempts, topic: job.topic, errorMessage: job.errorMessage, errorDetails: job.errorDetails } : null,
+      };
+    });
+    return { total, firstResult, maxResults, items };
+  }));
+
+  router.get('/incidents/count', wrap(() => ({ count: engine.queries.countIncidents({}) })));
+
   /** Retries what an incident stopped: a failed job gets one more attempt, anything else re-runs its element. */
   router.post('/incidents/:id/retry', wrap(async (req, res) => {
     await engine.resolveIncident(idParam(req), userOf(res));
@@ -205,7 +232,7 @@ export function cockpitApi(options: CockpitApiOptions): Router {
     return {
       task: { ...taskJson(task), definition: definitionName(task.definitionId), businessKey: engine.core.runtime.getInstance(task.instanceId)?.businessKey ?? null },
       variables,
-      form: resolveTaskForm(queries, task, definition),
+      form: resolveTaskForm(queries, task, definition, engine.graph(task.definitionId).nodes[task.elementId]?.userTask?.formFields),
       modelCard: modelCardFrom(variables),
     };
   }));

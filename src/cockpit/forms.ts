@@ -1,9 +1,11 @@
 import type { CockpitQueries } from '../store/cockpit-queries.js';
 import type { DefinitionRecord, TaskRecord } from '../store/records.js';
+import type { FormField } from '../bpmn/form-fields.js';
 
 /** How the tasklist renders a task's form. */
 export type TaskForm =
   | { kind: 'form-js'; schema: unknown; source: string }
+  | { kind: 'form-data'; fields: FormField[] }
   | { kind: 'generated'; reason: string };
 
 const DEPLOYMENT_PREFIX = 'camunda-forms:deployment:';
@@ -20,10 +22,11 @@ function parseForm(content: Buffer): { id?: unknown } | null {
 /**
  * The Camunda Form of a user task: `formRef` (C7 `camunda:formRef`, C8 `zeebe:formDefinition
  * formId`) binds to the newest deployed `.form` whose `id` matches; a `camunda-forms:deployment:x.form`
- * key names a resource deployed with the process. Anything else gets a form generated from the
+ * key names a resource deployed with the process; `camunda:formData` fields make Camunda 7's
+ * generated form. Anything else gets a form generated from the
  * task's variables.
  */
-export function resolveTaskForm(queries: CockpitQueries, task: TaskRecord, definition: DefinitionRecord | undefined): TaskForm {
+export function resolveTaskForm(queries: CockpitQueries, task: TaskRecord, definition: DefinitionRecord | undefined, formFields?: FormField[]): TaskForm {
   if (task.formRef) {
     for (const resource of queries.latestForms()) {
       const schema = parseForm(resource.content);
@@ -38,6 +41,7 @@ export function resolveTaskForm(queries: CockpitQueries, task: TaskRecord, defin
     if (schema) return { kind: 'form-js', schema, source: name };
     return { kind: 'generated', reason: `Form '${name}' is not in the process's deployment` };
   }
+  if (formFields) return { kind: 'form-data', fields: formFields };
   if (task.formKey) return { kind: 'generated', reason: `Form key '${task.formKey}' is not a Camunda Form` };
   return { kind: 'generated', reason: 'The task has no form' };
 }

@@ -26,6 +26,8 @@ import { executionRoutes } from './routes/execution.js';
 import { eventSubscriptionRoutes } from './routes/event-subscription.js';
 import { variableInstanceRoutes } from './routes/variable-instance.js';
 import { taskVariableRoutes } from './routes/task-variables.js';
+import { decisionDefinitionRoutes } from './routes/decision-definition.js';
+import { decisionInstanceHistoryRoutes } from './routes/decision-instance-history.js';
 
 export interface RouterOptions {
   /** none (default), basic or bearer */
@@ -69,6 +71,8 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...executionRoutes(ctx),
     ...eventSubscriptionRoutes(ctx),
     ...variableInstanceRoutes(ctx),
+    ...decisionDefinitionRoutes(ctx),
+    ...decisionInstanceHistoryRoutes(ctx),
   ];
 }
 

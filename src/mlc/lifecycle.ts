@@ -136,6 +136,8 @@ export class ModelLifecycle extends EventEmitter {
       modelType: model.type,
       requiresTraining: m.requiresTraining === true,
       approvalGroup: approvalGroupOf(model),
+      // read by the approvalRouting decision (processes/approval-routing.dmn); null when the metadata names none
+      riskTier: s('riskTier'),
       reviewGroup: model.ownerGroup ?? 'data-science',
       trainingData: s('trainingData'),
       testData: s('testData'),
@@ -237,7 +239,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
   if (options.deployProcesses !== false) {
     const dir = bundledProcessesDir();
     const resources = existsSync(dir)
-      ? readdirSync(dir).filter((f) => f.endsWith('.bpmn')).sort().map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }))
+      ? readdirSync(dir).filter((f) => f.endsWith('.bpmn') || f.endsWith('.dmn')).sort().map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }))
       : [];
     if (resources.length > 0) await engine.deploy({ name: 'mlc-lifecycle', resources });
   }

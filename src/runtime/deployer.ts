@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { compileBpmn } from '../bpmn/index.js';
 import type { ProcessGraph, Problem } from '../bpmn/graph.js';
+import { compileDmn, type DecisionGraph } from '../dmn/index.js';
 import type { RepositoryStore } from '../store/repository-store.js';
 import type { DefinitionRecord, DeploymentRecord } from '../store/records.js';
+import type { DecisionDefinitionRecord } from '../store/decision-store.js';
 import { BadRequestError, EngineError } from './errors.js';
 
 export interface DeployResource {
@@ -25,6 +27,8 @@ export interface DeployResult {
   deployment: DeploymentRecord;
   /** null when duplicate filtering found nothing new (Camunda returns the old deployment then) */
   definitions: DefinitionRecord[] | null;
+  /** the decision definitions stored (DMN resources); null when duplicate filtering found nothing new */
+  decisionDefinitions?: DecisionDefinitionRecord[] | null;
   warnings: ResourceProblem[];
 }
 
@@ -50,11 +54,12 @@ export function formatProblem(p: ResourceProblem): string {
 }
 
 const BPMN_RESOURCE = /\.(bpmn|bpmn20\.xml)$/i;
+export const DMN_RESOURCE = /\.(dmn|dmn11\.xml)$/i;
 const MAX_RESOURCE_NAME = 255;
 
 export interface PreparedDeployment {
   request: DeployRequest;
-  resources: Array<{ name: string; content: Buffer; sha256: string; processes: ProcessGraph[] }>;
+  resources: Array<{ name: string; content: Buffer; sha256: string; processes: ProcessGraph[]; decisions?: DecisionGraph }>;
   warnings: ResourceProblem[];
 }
 
@@ -80,7 +85,14 @@ export async function prepareDeployment(request: DeployRequest): Promise<Prepare
       warnings.push(...result.warnings.map((p) => ({ ...p, resource: resource.name })));
       processes = result.processes;
     }
-    resources.push({ name: resource.name, content, sha256, processes });
+    let decisions: DecisionGraph | undefined;
+    if (DMN_RESOURCE.test(resource.name)) {
+      const result = await compileDmn(decodeXml(content));
+      errors.push(...result.errors.map((p) => ({ ...p, resource: resource.name })));
+      warnings.push(...result.warnings.map((p) => ({ ...p, resource: resource.name })));
+      decisions = result.graph;
+    }
+    resources.push({ name: resource.name, content, sha256, processes, ...(decisions ? { decisions } : {}) });
   }
   if (errors.length > 0) throw new ParseError(errors, warnings);
   return { request, resources, warnings };

@@ -7,6 +7,10 @@ import { RuntimeStore } from '../store/runtime-store.js';
 import { RepositoryStore } from '../store/repository-store.js';
 import { JobStore } from '../store/job-store.js';
 import { QueryStore } from '../store/query-store.js';
+import { DecisionStore } from '../store/decision-store.js';
+import { DecisionService, type DecisionOutcome } from './decisions.js';
+import { storeDecisions } from './decision-deployer.js';
+import { DecisionEvaluationError } from '../dmn/index.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import { SystemClock, type Clock } from './timers/index.js';
 import { CommandLoop, type Command } from './command-loop.js';
@@ -80,6 +84,8 @@ export class Engine extends EventEmitter {
   readonly queries: QueryStore;
   readonly core: EngineCore;
   readonly timeZone: string | undefined;
+  /** deployed DMN decisions and their evaluation history */
+  readonly decisions: DecisionService;
   private readonly loop: CommandLoop;
   private readonly dispatcher: HandlerDispatcher;
   private readonly scheduler: Scheduler;
@@ -102,6 +108,7 @@ export class Engine extends EventEmitter {
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
+    this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
     this.dispatcher = new HandlerDispatcher(
@@ -144,6 +151,7 @@ export class Engine extends EventEmitter {
         defaultRetries: options.defaultRetries ?? 3,
         processors: this.processors,
         timeZone: options.timeZone,
+        decisions: this.decisions,
         budgets,
       },
     };
@@ -188,7 +196,9 @@ export class Engine extends EventEmitter {
     const prepared = await prepareDeployment(request);
     checkConstantCycles(prepared, this.core.services.budgets!.minTimerCycleInterval, this.clock.now(), this.timeZone);
     const result = await this.submit((fx) => {
-      const stored = storeDeployment(this.core.repository, prepared, this.clock.now(), (definition, graph) => this.graphs.set(definition.id, graph));
+      const now = this.clock.now();
+      const stored = storeDeployment(this.core.repository, prepared, now, (definition, graph) => this.graphs.set(definition.id, graph));
+      stored.decisionDefinitions = storeDecisions(this.core.repository, this.decisions, prepared, stored, now);
       // timer, message and signal start events of the new versions, in the same transaction
       if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
       return stored;
@@ -220,7 +230,10 @@ export class Engine extends EventEmitter {
    */
   async deleteDeployment(deploymentId: string, options: { cascade?: boolean } = {}): Promise<void> {
     try {
-      await this.submit((fx) => deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx));
+      await this.submit((fx) => {
+        deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx);
+        this.decisions.store.deleteOfDeployment(deploymentId);
+      });
     } finally {
       this.definitions.invalidate();
     }
@@ -233,6 +246,23 @@ export class Engine extends EventEmitter {
 
   graph(definitionId: string) {
     return this.graphs.get(definitionId);
+  }
+
+  /**
+   * Evaluates a deployed decision (by definition id, or the latest version of a key) outside any
+   * process, recording it in the decision history. A decision that fails throws BadRequestError.
+   */
+  async evaluateDecision(ref: { id?: string; key?: string; tenantId?: string | null }, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<DecisionOutcome> {
+    const checked = checkVariables(variables);
+    return this.submit(() => {
+      const definition = ref.id !== undefined ? this.decisions.definition(ref.id) : this.decisions.resolve({ key: ref.key ?? '', binding: 'latest', tenantId: ref.tenantId ?? null });
+      try {
+        return this.decisions.evaluate(definition, checked, { userId: options.userId ?? null }, this.clock.now());
+      } catch (error) {
+        if (error instanceof DecisionEvaluationError) throw new BadRequestError(error.message);
+        throw error;
+      }
+    });
   }
 
   // ------------------------------------------------------------ instances

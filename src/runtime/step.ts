@@ -12,6 +12,7 @@ import { selectFlows } from './outgoing-flows.js';
 import { jobOf, jobRecord } from './job-records.js';
 import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
+import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
@@ -44,6 +45,8 @@ export interface StepServices {
   timeZone?: string;
   /** one processor per element kind (see processors/table.ts) */
   processors: ProcessorTable;
+  /** deployed DMN decisions, for business-rule tasks that call one */
+  decisions?: DecisionService;
   /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
   budgets?: EngineBudgets;
 }

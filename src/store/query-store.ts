@@ -59,9 +59,28 @@ export interface InstanceQuery extends Page {
   state?: 'active' | 'ended' | 'any';
   startedAfter?: number;
   startedBefore?: number;
+  finishedAfter?: number;
+  finishedBefore?: number;
+  /** only instances with (true) or without (false) an open incident */
+  withIncidents?: boolean;
+  /** how an ended instance ended (history queries) */
+  ended?: 'completed' | 'externallyTerminated' | 'internallyTerminated';
+  /** Camunda's variable filters: every one must match the variable's latest value (any scope) */
+  variables?: VariableFilter[];
   sortBy?: 'instanceId' | 'definitionKey' | 'definitionId' | 'businessKey' | 'startTime' | 'endTime';
   sortOrder?: SortOrder;
 }
+
+export type VariableOperator = 'eq' | 'neq' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'like';
+
+/** `name operator value`; the value is compared as a number when it is one, else as text (booleans as true/false). */
+export interface VariableFilter {
+  name: string;
+  operator: VariableOperator;
+  value: string | number | boolean | null;
+}
+
+const VARIABLE_SQL_OPERATOR: Record<VariableOperator, string> = { eq: '=', neq: '!=', gt: '>', gteq: '>=', lt: '<', lteq: '<=', like: 'LIKE' };
 
 export interface TaskQuery extends Page {
   taskId?: string;
@@ -367,6 +386,18 @@ export class QueryStore {
     if (q.superProcessInstance !== undefined) clauses.push('i.parent_instance_id = ?'), params.push(q.superProcessInstance);
     if (q.startedAfter !== undefined) clauses.push('i.started_at >= ?'), params.push(q.startedAfter);
     if (q.startedBefore !== undefined) clauses.push('i.started_at <= ?'), params.push(q.startedBefore);
+    if (q.finishedAfter !== undefined) clauses.push('i.ended_at >= ?'), params.push(q.finishedAfter);
+    if (q.finishedBefore !== undefined) clauses.push('i.ended_at <= ?'), params.push(q.finishedBefore);
+    if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
+    if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
+    if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM history e WHERE e.instance_id = i.id AND e.kind = 'instanceCancelled')`);
+    }
+    for (const filter of q.variables ?? []) {
+      const { sql, values } = variableClause(filter);
+      clauses.push(sql);
+      params.push(...values);
+    }
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
   }
 
@@ -610,4 +641,35 @@ export function safeJson(text: string): any {
   } catch {
     return null;
   }
+}
+
+/**
+ * One variable filter. A running instance is matched on its live variables (any scope), an ended one
+ * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
+ * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
+ */
+function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
+  const live = valueComparison(filter, 'v.type', 'v.value');
+  const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
+  const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
+  return {
+    sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
+      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${past.sql})))`,
+    values: [filter.name, ...live.values, filter.name, ...past.values],
+  };
+}
+
+/** `type` and `text` are SQL expressions for a stored value's encoding (see runtime/variables.ts encodeValue). */
+function valueComparison(filter: VariableFilter, type: string, text: string): { sql: string; values: unknown[] } {
+  const op = VARIABLE_SQL_OPERATOR[filter.operator];
+  if (filter.value === null) return { sql: filter.operator === 'neq' ? `${type} != 'null'` : `${type} = 'null'`, values: [] };
+  if (typeof filter.value === 'number') {
+    const sameText = filter.operator === 'eq' || filter.operator === 'neq';
+    return {
+      sql: `((${type} = 'number' AND CAST(${text} AS REAL) ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`,
+      values: [filter.value, ...(sameText ? [String(filter.value)] : [])],
+    };
+  }
+  if (typeof filter.value === 'boolean') return { sql: `${type} = 'boolean' AND ${text} ${op} ?`, values: [filter.value ? '1' : '0'] };
+  return { sql: `${type} IN ('string', 'date', 'json') AND ${text} ${op} ?${filter.operator === 'like' ? ` ESCAPE '\\'` : ''}`, values: [filter.value] };
 }

@@ -312,4 +312,48 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 4: DMN decision definitions and their evaluations (src/dmn, decision-store.ts) */ `
+  CREATE TABLE decision_definitions (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    version_tag TEXT,
+    name TEXT,
+    drd_key TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    resource_name TEXT NOT NULL,
+    tenant_id TEXT,
+    history_ttl TEXT,
+    graph TEXT NOT NULL,
+    deployed_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX decision_definitions_key_version ON decision_definitions (key, ifnull(tenant_id, ''), version);
+  CREATE INDEX decision_definitions_deployment ON decision_definitions (deployment_id);
+
+  CREATE TABLE decision_instances (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    decision_definition_id TEXT NOT NULL,
+    decision_key TEXT NOT NULL,
+    decision_version INTEGER NOT NULL,
+    decision_name TEXT,
+    drd_key TEXT,
+    root_decision_instance_id TEXT,
+    instance_id TEXT,
+    definition_id TEXT,
+    definition_key TEXT,
+    element_id TEXT,
+    element_instance_id TEXT,
+    tenant_id TEXT,
+    user_id TEXT,
+    evaluated_at INTEGER NOT NULL,
+    inputs TEXT NOT NULL,
+    outputs TEXT NOT NULL,
+    matched_rules TEXT NOT NULL,
+    collect_result TEXT
+  );
+  CREATE INDEX decision_instances_instance ON decision_instances (instance_id) WHERE instance_id IS NOT NULL;
+  CREATE INDEX decision_instances_definition ON decision_instances (decision_definition_id);
+  CREATE INDEX decision_instances_key ON decision_instances (decision_key, evaluated_at);
+  `,
 ];

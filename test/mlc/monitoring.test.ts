@@ -72,6 +72,9 @@ describe('DailyBacktesting', () => {
     advance(env, DAY)();
     const second = await until(env.engine, async () => (await backtestInstances()).find((i) => i.id !== first.id && i.state !== 'ACTIVE'), 'the second backtest');
     expect(await instanceEnd(env, second.id)).toBe('End_Alerted');
+    // the verdict came from the backtestVerdict decision table (processes/backtest-verdict.dmn)
+    const verdicts = (await env.http.get(`/engine-rest/history/decision-instance?processDefinitionKey=DailyBacktesting&includeOutputs=true&sortBy=evaluationTime&sortOrder=asc`).set('authorization', basic('alice')).expect(200)).body;
+    expect(verdicts.map((v: { processInstanceId: string; outputs: Array<{ value: string }> }) => [v.processInstanceId, v.outputs[0]!.value])).toEqual([[first.id, 'ok'], [second.id, expect.stringMatching(/^(alert|retrain)$/)]]);
 
     const alerts = (await env.http.get('/mlc/alerts?modelId=fraud-detector').expect(200)).body;
     expect(alerts).toHaveLength(1);

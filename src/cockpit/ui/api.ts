@@ -73,6 +73,7 @@ export function typed(value: unknown): { value: unknown; type: string } {
   if (typeof value === 'boolean') return { value, type: 'Boolean' };
   if (typeof value === 'number') return Number.isInteger(value) ? { value, type: Math.abs(value) < 2 ** 31 ? 'Integer' : 'Long' } : { value, type: 'Double' };
   if (typeof value === 'string') return { value, type: 'String' };
+  if (value instanceof Date) return { value: value.toISOString().replace(/Z$/, '+0000'), type: 'Date' };
   return { value: JSON.stringify(value), type: 'Json' };
 }
 

@@ -2,6 +2,11 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/form-js/dist/assets/form-js.css';
+import 'dmn-js/dist/assets/dmn-js-shared.css';
+import 'dmn-js/dist/assets/dmn-js-decision-table.css';
+import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
+import 'dmn-js/dist/assets/dmn-js-drd.css';
+import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
 import './styles.css';
 import { cockpit, setRestPath, setToken, type Info } from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -11,12 +16,20 @@ import { instancePage } from './pages/instance.js';
 import { tasklistPage } from './pages/tasklist.js';
 import { modelsPage } from './pages/models.js';
 import { deployPage } from './pages/deploy.js';
+import { incidentsPage } from './pages/incidents.js';
+import { instancesPage } from './pages/instances.js';
+import { decisionsPage } from './pages/decisions.js';
+import { decisionPage } from './pages/decision.js';
 
 const PAGES: Array<{ path: string; title: string; page: Page; nav: boolean }> = [
   { path: 'processes', title: 'Processes', page: processesPage, nav: true },
   { path: 'instance', title: 'Instance', page: instancePage, nav: false },
+  { path: 'instances', title: 'Instances', page: instancesPage, nav: true },
+  { path: 'incidents', title: 'Incidents', page: incidentsPage, nav: true },
   { path: 'tasks', title: 'Tasklist', page: tasklistPage, nav: true },
   { path: 'models', title: 'Models', page: modelsPage, nav: true },
+  { path: 'decisions', title: 'Decisions', page: decisionsPage, nav: true },
+  { path: 'decision', title: 'Decision', page: decisionPage, nav: false },
   { path: 'deploy', title: 'Deploy', page: deployPage, nav: true },
 ];
 
@@ -46,7 +59,7 @@ function renderUserBox(): void {
 function renderNav(active: string): void {
   const nav = document.getElementById('nav')!;
   replaceChildren(nav, h('ul', {}, PAGES.filter((p) => p.nav).map((p) => h('li', {},
-    h('a', { href: `#/${p.path}`, 'aria-current': p.path === active || (active === 'instance' && p.path === 'processes') ? 'page' : null }, p.title)))));
+    h('a', { href: `#/${p.path}`, 'aria-current': p.path === active || (active === 'instance' && p.path === 'instances') || (active === 'decision' && p.path === 'decisions') ? 'page' : null }, p.title)))));
 }
 
 function route(): void {

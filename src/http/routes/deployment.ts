@@ -6,6 +6,8 @@ import { ok, noContent } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { HttpError } from '../errors.js';
 import { baseUrl, param, type Route, type RouteContext } from './route.js';
+import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
+import { decisionDefinitionDto } from './decision-dto.js';
 
 const SORT = ['id', 'name', 'deploymentTime', 'tenantId'] as const;
 
@@ -65,7 +67,7 @@ export function deploymentRoutes(ctx: RouteContext): Route[] {
           ...deploymentDto(result.deployment, base),
           deployedProcessDefinitions: deployed,
           deployedCaseDefinitions: null,
-          deployedDecisionDefinitions: null,
+          deployedDecisionDefinitions: decisionDefinitionsDto(result.decisionDefinitions),
           deployedDecisionRequirementsDefinitions: null,
         });
       },
@@ -117,3 +119,8 @@ export function deploymentRoutes(ctx: RouteContext): Route[] {
   ];
 }
 
+/** Camunda's `deployedDecisionDefinitions`: by id, or null when none were deployed. */
+function decisionDefinitionsDto(records: DecisionDefinitionRecord[] | null | undefined): Record<string, ReturnType<typeof decisionDefinitionDto>> | null {
+  if (!records || records.length === 0) return null;
+  return Object.fromEntries(records.map((d) => [d.id, decisionDefinitionDto(d)]));
+}

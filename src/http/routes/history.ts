@@ -9,6 +9,7 @@ import { ok } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { storedToTypedValue } from '../camunda-variables.js';
 import { camundaActivityType } from '../activity-types.js';
+import { bodyAsQuery, historicInstanceFilter, HISTORIC_INSTANCE_FILTERS } from './historic-instance-filter.js';
 import { param, type Route, type RouteContext } from './route.js';
 
 /**
@@ -19,13 +20,15 @@ import { param, type Route, type RouteContext } from './route.js';
 export function historyRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
   const history = new HistoryReader(engine);
-  const piFilters = ['processInstanceId', 'processInstanceIds', 'processInstanceBusinessKey', 'processDefinitionId', 'processDefinitionKey', 'finished', 'unfinished', 'startedAfter', 'startedBefore', 'superProcessInstanceId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const piFilters = [...HISTORIC_INSTANCE_FILTERS, 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const aiFilters = ['processInstanceId', 'processDefinitionId', 'activityId', 'activityType', 'activityInstanceId', 'finished', 'unfinished', 'canceled', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const taskFilters = ['processInstanceId', 'processDefinitionId', 'taskId', 'taskDefinitionKey', 'taskAssignee', 'finished', 'unfinished', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const varFilters = ['processInstanceId', 'processInstanceIdIn', 'processDefinitionId', 'variableName', 'variableNameLike', 'activityInstanceIdIn', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     { method: 'get', path: '/history/process-instance', tag: 'Historic Process Instance', summary: 'Process instances, running and ended', query: piFilters, handler: (req, res) => ok(res, history.processInstances(req).items) },
     { method: 'get', path: '/history/process-instance/count', tag: 'Historic Process Instance', summary: 'Number of historic process instances', query: piFilters, handler: (req, res) => ok(res, { count: history.processInstances(req).count }) },
+    { method: 'post', path: '/history/process-instance', tag: 'Historic Process Instance', summary: 'Process instances, running and ended, by a query body (variables as a list, sorting)', query: ['firstResult', 'maxResults'], handler: (req, res) => ok(res, history.processInstances(req, true).items) },
+    { method: 'post', path: '/history/process-instance/count', tag: 'Historic Process Instance', summary: 'Number of historic process instances matching a query body', handler: (req, res) => ok(res, { count: history.processInstances(req, true).count }) },
     {
       method: 'get', path: '/history/process-instance/:id', tag: 'Historic Process Instance', summary: 'One historic process instance',
       handler: (req, res) => {
@@ -115,27 +118,14 @@ class HistoryReader {
     };
   }
 
-  processInstances(req: Request) {
-    const q = new QueryParams(req);
-    const finished = q.bool('finished');
-    const unfinished = q.bool('unfinished');
-    const single = q.string('processInstanceId');
-    const ids = q.list('processInstanceIds');
-    const sort = q.sort(['instanceId', 'definitionKey', 'definitionId', 'businessKey', 'startTime', 'endTime'] as const);
-    const filter = {
-      ids: single !== undefined ? [single, ...(ids ?? [])].filter((id) => !ids || ids.includes(id)) : ids,
-      businessKey: q.string('processInstanceBusinessKey'),
-      processDefinitionId: q.string('processDefinitionId'),
-      processDefinitionKey: q.string('processDefinitionKey'),
-      superProcessInstance: q.string('superProcessInstanceId'),
-      startedAfter: q.date('startedAfter'),
-      startedBefore: q.date('startedBefore'),
-      state: finished && unfinished ? ('none' as const) : finished ? ('ended' as const) : unfinished ? ('active' as const) : ('any' as const),
-    };
-    if (filter.state === 'none') return { items: [], count: 0 };
-    const query = { ...filter, state: filter.state, ...sort };
-    const items = this.engine.queries.instances({ ...query, ...q.page() }).map((i) => this.processInstanceDto(i));
-    return { items, count: this.engine.queries.countInstances(query) };
+  /** GET parameters, or a POST body (Camunda's query body: the same filters, `variables` as a list, `sorting`). */
+  processInstances(req: Request, fromBody = false) {
+    const { params, variables } = fromBody ? bodyAsQuery(req.body) : { params: new QueryParams(req), variables: [] };
+    const filter = historicInstanceFilter(params, variables);
+    if (filter === null) return { items: [], count: 0 };
+    const page = new QueryParams(req).page();
+    const items = this.engine.queries.instances({ ...filter, ...page }).map((i) => this.processInstanceDto(i));
+    return { items, count: this.engine.queries.countInstances(filter) };
   }
 
   private rows(kinds: string[], q: QueryParams): HistoryRow[] {

@@ -11,6 +11,7 @@ import { PatchVariablesDto, VariableValueDto } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
 import { camundaActivityType } from '../activity-types.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
+import { bodyAsQuery, parseVariablesParam } from './historic-instance-filter.js';
 
 const SORT = ['instanceId', 'definitionKey', 'definitionId', 'businessKey'] as const;
 
@@ -21,10 +22,12 @@ interface PatchBody {
 
 export function processInstanceRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const query = (req: Request) => {
-    const q = new QueryParams(req);
+  /** GET parameters, or Camunda's POST query body (same names; `variables` as a list, `sorting`); paging stays in the URL. */
+  const query = (req: Request, fromBody = false) => {
+    const { params: q, variables } = fromBody ? bodyAsQuery(req.body) : { params: new QueryParams(req), variables: [] };
     const suspended = q.bool('suspended');
     const active = q.bool('active');
+    const variablesParam = q.string('variables');
     return {
       ids: q.list('processInstanceIds'),
       businessKey: q.string('businessKey'),
@@ -32,10 +35,12 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       processDefinitionId: q.string('processDefinitionId'),
       processDefinitionKey: q.string('processDefinitionKey'),
       superProcessInstance: q.string('superProcessInstance'),
+      withIncidents: q.bool('withIncident') === true ? true : undefined,
+      variables: [...variables, ...(variablesParam !== undefined ? parseVariablesParam(variablesParam) : [])],
       // nothing is ever suspended here: asking only for suspended (or not active) ones finds none
       ...(suspended === true || active === false ? { ids: [] } : {}),
       ...q.sort(SORT),
-      ...q.page(),
+      ...new QueryParams(req).page(),
     };
   };
   const running = (id: string) => {
@@ -43,7 +48,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
     if (!instance || instance.state !== 'active') throw new NotFoundError(`Process instance with id ${id} does not exist`);
     return instance;
   };
-  const filters = ['processInstanceIds', 'businessKey', 'businessKeyLike', 'processDefinitionId', 'processDefinitionKey', 'superProcessInstance', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['processInstanceIds', 'businessKey', 'businessKeyLike', 'processDefinitionId', 'processDefinitionKey', 'superProcessInstance', 'withIncident', 'variables', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     {
       method: 'get', path: '/process-instance', tag: 'Process Instance', summary: 'Running process instances', query: filters,
@@ -52,6 +57,14 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
     {
       method: 'get', path: '/process-instance/count', tag: 'Process Instance', summary: 'Number of running process instances', query: filters,
       handler: (req, res) => ok(res, { count: engine.queries.countInstances(query(req)) }),
+    },
+    {
+      method: 'post', path: '/process-instance', tag: 'Process Instance', summary: 'Running process instances by a query body (variables as a list, sorting)', query: ['firstResult', 'maxResults'],
+      handler: (req, res) => ok(res, engine.queries.instances(query(req, true)).map((i) => instanceDto(i, baseUrl(req)))),
+    },
+    {
+      method: 'post', path: '/process-instance/count', tag: 'Process Instance', summary: 'Number of running process instances matching a query body',
+      handler: (req, res) => ok(res, { count: engine.queries.countInstances(query(req, true)) }),
     },
     {
       method: 'get', path: '/process-instance/:id', tag: 'Process Instance', summary: 'One running process instance',

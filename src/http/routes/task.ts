@@ -9,6 +9,9 @@ import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+import { HttpError } from '../errors.js';
+import { fieldDefault, fieldValueType, formProblems, type FormField } from '../../bpmn/form-fields.js';
+import type { Variables } from '../../runtime/variables.js';
 
 const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'priority', 'instanceId'] as const;
 
@@ -47,6 +50,42 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     if (!names) return all;
     return Object.fromEntries(names.filter((n) => Object.hasOwn(all, n)).map((n) => [n, all[n]]));
   };
+  /** The task's generated form (`camunda:formData`), if it has one. */
+  const formFieldsOf = (t: TaskRecord): FormField[] | undefined => engine.graph(t.definitionId).nodes[t.elementId]?.userTask?.formFields;
+  /** A generated form's fields are checked before the task completes: every problem in one 400. */
+  const checkForm = (t: TaskRecord, variables: Variables) => {
+    const fields = formFieldsOf(t);
+    if (!fields) return;
+    const problems = formProblems(fields, variables, engine.queries.visibleVariables(t.instanceId, t.elementInstanceId));
+    if (problems.length) throw new HttpError(400, `Cannot submit task form ${t.id}: ${problems.join('; ')}`);
+  };
+  /** Camunda's form variables: for a generated form, each field's current value (or its default), typed by the field. */
+  const formVariables = (t: TaskRecord, req: Request) => {
+    const fields = formFieldsOf(t);
+    if (!fields) return toCamundaVariables(visible(t, req));
+    const current = engine.queries.visibleVariables(t.instanceId, t.elementInstanceId);
+    const names = new QueryParams(req).list('variableNames');
+    const result: Record<string, unknown> = {};
+    for (const field of fields) {
+      if (names && !names.includes(field.id)) continue;
+      const value = Object.hasOwn(current, field.id) ? current[field.id] : fieldDefault(field);
+      const typed = toCamundaVariables({ v: value ?? null }).v!;
+      result[field.id] = { ...typed, type: value === undefined || value === null ? 'Null' : fieldValueType(field) };
+    }
+    return result;
+  };
+  const complete = async (req: Request, res: Parameters<Route['handler']>[1]) => {
+    const body = checkBody<{ variables?: unknown; withVariablesInReturn?: boolean | null }>(CompleteTaskDto, req.body);
+    const t = task(param(req, 'id'));
+    const variables = fromCamundaVariables(body.variables);
+    checkForm(t, variables);
+    await withContext(`Cannot complete task ${t.id}`, async () => {
+      await engine.completeTask(t.id, variables, { userId: actor(res) });
+    });
+    if (!body.withVariablesInReturn) return noContent(res);
+    const instance = engine.core.runtime.getInstance(t.instanceId);
+    ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));
+  };
   const filters = ['processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'taskDefinitionKey', 'assignee', 'unassigned', 'assigned',
     'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
@@ -76,23 +115,11 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     },
     { method: 'post', path: '/task/:id/assignee', tag: 'Task', body: UserIdDto, summary: 'Sets the assignee (no claim check)', handler: (req, res) => assign(req, res, 'set') },
     { method: 'put', path: '/task/:id/assignee', tag: 'Task', body: UserIdDto, summary: 'Sets the assignee (alias of POST)', handler: (req, res) => assign(req, res, 'set') },
+    { method: 'post', path: '/task/:id/complete', tag: 'Task', body: CompleteTaskDto, summary: 'Completes a task with variables (a generated form\'s fields are checked)', handler: complete },
+    { method: 'post', path: '/task/:id/submit-form', tag: 'Task', body: CompleteTaskDto, summary: 'Submits the task\'s form: checks a generated form\'s fields and completes the task', handler: complete },
     {
-      method: 'post', path: '/task/:id/complete', tag: 'Task', body: CompleteTaskDto, summary: 'Completes a task with variables',
-      handler: async (req, res) => {
-        const body = checkBody<{ variables?: unknown; withVariablesInReturn?: boolean | null }>(CompleteTaskDto, req.body);
-        const t = task(param(req, 'id'));
-        await withContext(`Cannot complete task ${t.id}`, async () => {
-          const variables = fromCamundaVariables(body.variables);
-          await engine.completeTask(t.id, variables, { userId: actor(res) });
-        });
-        if (!body.withVariablesInReturn) return noContent(res);
-        const instance = engine.core.runtime.getInstance(t.instanceId);
-        ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));
-      },
-    },
-    {
-      method: 'get', path: '/task/:id/form-variables', tag: 'Task', query: ['variableNames'], summary: 'The variables visible to the task (typed)',
-      handler: (req, res) => ok(res, toCamundaVariables(visible(task(param(req, 'id')), req))),
+      method: 'get', path: '/task/:id/form-variables', tag: 'Task', query: ['variableNames'], summary: 'A generated form\'s fields with their values or defaults; else the variables visible to the task (typed)',
+      handler: (req, res) => ok(res, formVariables(task(param(req, 'id')), req)),
     },
     {
       method: 'get', path: '/task/:id/variables', tag: 'Task', summary: 'The variables visible to the task (typed)',

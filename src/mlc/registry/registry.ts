@@ -22,7 +22,7 @@ export interface ModelInput {
   type?: string;
   ownerGroup?: string | null;
   /**
-   * free metadata; understood keys: requiresTraining (boolean), approvalGroup (string),
+   * free metadata; understood keys: requiresTraining (boolean), approvalGroup (string), riskTier (high | medium | low),
    * runtimeTags (string[]), deployStage (DEV | QA | PROD), requiredCapability (string),
    * trainingData / testData (paths inside dataDir), features (string[]), label (string),
    * trainer (the name of an operator-configured trainer), trainingTimeoutMs (number),

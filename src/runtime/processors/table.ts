@@ -1,5 +1,6 @@
 import type { ProcessorTable } from './processor.js';
 import { passThrough, jobTask, userTask, scriptTask } from './tasks.js';
+import { businessRuleTask } from './business-rule-task.js';
 import { exclusiveGateway, parallelGateway, inclusiveGateway } from './gateways.js';
 import { complexGateway } from './complex-gateway.js';
 import { startEvent, endEvent, intermediateThrowEvent, boundaryEvent } from './events.js';
@@ -21,7 +22,7 @@ export const elementProcessors: ProcessorTable = {
   manualTask: passThrough,
   serviceTask: jobTask,
   sendTask: jobTask,
-  businessRuleTask: jobTask,
+  businessRuleTask,
   userTask,
   scriptTask,
   receiveTask,

@@ -2,6 +2,7 @@ import { ApiError, cockpit, rest, seg } from '../api.js';
 import { diagramPanel } from '../diagram.js';
 import { badge, formatTime, h, notify, pretty, replaceChildren, shortId } from '../dom.js';
 import { changed, type Page } from '../page.js';
+import { variablesPanel, type TypedValue } from '../variables-panel.js';
 
 import type { TreeNode } from '../../api.js';
 
@@ -41,9 +42,14 @@ function treeList(nodes: TreeNode[]): HTMLElement {
     n.children.length ? treeList(n.children) : null)));
 }
 
-function describe(row: HistoryRow): string {
+function describe(row: HistoryRow): string | HTMLElement {
   const data = row.data && typeof row.data === 'object' ? (row.data as Record<string, unknown>) : {};
   switch (row.kind) {
+    case 'decisionEvaluated': {
+      const rules = Array.isArray(data.matchedRules) ? data.matchedRules.join(', ') : '';
+      return h('a', { href: `#/decision/${seg(String(data.decisionDefinitionId))}?evaluation=${encodeURIComponent(String(data.decisionInstanceId))}` },
+        `${String(data.decisionKey)} v${String(data.decisionVersion)}: ${rules || 'no rule matched'}`);
+    }
     case 'variableSet':
       return `${String(data.name)} = ${String(data.value).slice(0, 80)}`;
     case 'incidentCreated':
@@ -65,7 +71,8 @@ export const instancePage: Page = async (main, ctx) => {
   ctx.onLeave(() => diagram.destroy());
   const incidents = h('div', {});
   const tree = h('div', {});
-  const variables = h('div', {});
+  const variables = variablesPanel(id);
+  const variablesJson = h('div', {});
   const history = h('div', { class: 'history' });
   replaceChildren(main,
     header,
@@ -77,7 +84,7 @@ export const instancePage: Page = async (main, ctx) => {
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', 'aria-labelledby': 'incidents-title' }, h('h2', { id: 'incidents-title' }, 'Incidents'), incidents),
       h('section', { class: 'panel', 'aria-labelledby': 'tree-title' }, h('h2', { id: 'tree-title' }, 'Activity instances'), tree),
-      h('section', { class: 'panel', 'aria-labelledby': 'vars-title' }, h('h2', { id: 'vars-title' }, 'Variables'), variables),
+      h('section', { class: 'panel', 'aria-labelledby': 'vars-title' }, h('h2', { id: 'vars-title' }, 'Variables'), variables.element, variablesJson),
       h('section', { class: 'panel', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'History'), history)));
 
   let xmlShown = false;
@@ -131,10 +138,11 @@ export const instancePage: Page = async (main, ctx) => {
           h('button', { type: 'button', onclick: (event: Event) => void retry(i, event.currentTarget as HTMLButtonElement) }, 'Retry')))));
     }
     if (changed(tree, detail.tree)) replaceChildren(tree, detail.tree.length ? treeList(detail.tree) : h('p', { class: 'empty' }, running ? 'No active activity.' : 'The instance has ended.'));
-    if (changed(variables, detail.variables)) {
-      const names = Object.keys(detail.variables);
-      replaceChildren(variables, names.length === 0 ? h('p', { class: 'empty' }, running ? 'No variables.' : 'Variables of ended instances are in the history.') :
-        h('pre', { class: 'json', tabindex: 0, 'aria-label': 'Variables as JSON' }, pretty(detail.variables)));
+    await showVariables(running);
+    if (changed(variablesJson, running ? detail.variables : null)) {
+      replaceChildren(variablesJson, running && Object.keys(detail.variables).length > 0
+        ? h('details', {}, h('summary', { class: 'small' }, 'As JSON'), h('pre', { class: 'json', tabindex: 0, 'aria-label': 'Variables as JSON' }, pretty(detail.variables)))
+        : null);
     }
     if (changed(history, detail.history)) {
       replaceChildren(history, h('table', { class: 'table compact' },
@@ -142,6 +150,18 @@ export const instancePage: Page = async (main, ctx) => {
         h('tbody', {}, detail.history.map((row) => h('tr', {},
           h('td', { class: 'nowrap' }, formatTime(row.at)), h('td', {}, row.kind), h('td', {}, row.elementId ?? ''), h('td', {}, row.actor ?? ''), h('td', { class: 'detail' }, describe(row)))))));
     }
+  };
+
+  /** Running: the typed process variables; ended: their final values from the history. */
+  const showVariables = async (running: boolean) => {
+    if (running) {
+      variables.show(await rest.get<Record<string, TypedValue>>(`/process-instance/${seg(id)}/variables`), true);
+      return;
+    }
+    const rows = await rest.get<Array<TypedValue & { name: string; activityInstanceId: string }>>(`/history/variable-instance?processInstanceId=${encodeURIComponent(id)}`);
+    const final: Record<string, TypedValue> = {};
+    for (const row of rows) if (row.activityInstanceId === id) final[row.name] = { value: row.value, type: row.type };
+    variables.show(final, false, 'Final values, from the history.');
   };
 
   const retry = async (incident: Incident, button: HTMLButtonElement) => {

@@ -36,6 +36,8 @@ const PAGE = 50;
 const FILTER_KEY = 'mlc-cockpit-task-filter';
 
 function isApproval(detail: TaskDetail): boolean {
+  // a generated camunda:formData form is the task's own decision: it gets a plain Complete button
+  if (detail.form.kind === 'form-data') return false;
   return detail.modelCard !== null || /approv/i.test(`${detail.task.name ?? ''} ${detail.task.elementId}`);
 }
 
