@@ -1,362 +1,341 @@
 #!/usr/bin/env node
 /**
- * `mlc serve | deploy <files> | start <key> | lint <files>`
- *
- * serve   runs the engine with the Camunda 7 REST API, the cockpit and the model registry (flags
- *         --port --host --db --processes --data-dir --auth --auth-file --allowed-hosts --allowed-origins
- *         --request-timeout-ms --headers-timeout-ms; env PORT, HOST, MLC_DB, MLC_AUTH, MLC_AUTH_USERS,
- *         MLC_AUTH_TOKENS, MLC_ALLOWED_HOSTS, MLC_ALLOWED_ORIGINS, MLC_REQUEST_TIMEOUT_MS, MLC_HEADERS_TIMEOUT_MS)
- * deploy  deploys BPMN files: to a running server with --url, else straight into --db
- * start   starts an instance of a process key (--business-key, --variables '{"a":1}')
- * lint    compiles BPMN files and prints problems as file:line:column (exit 1 on errors)
+ * `mlc serve | deploy <files> | start <key> | lint <files>`; `mlc --help`, `mlc <command> --help`.
+ * Installed as the `mlc` bin of the package (compiled to dist/cli.js).
  */
-import { realpathSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { readFileSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Engine } from './runtime/engine.js';
-import { compileBpmn } from './bpmn/index.js';
-import { createServerApp } from './http/app.js';
-import { AuthConfigError, loadAuthConfig, parseAuthMode, type AuthMode } from './http/auth.js';
+import { AuthConfigError, parseAuthMode } from './http/auth.js';
+import { splitList } from './http/origin-policy.js';
 import { toErrorResponse } from './http/errors.js';
-import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
-import { OriginConfigError, originPolicy, splitList } from './http/origin-policy.js';
-import { checkTrainers, installModelLifecycle, mlcRouter } from './mlc/index.js';
+import { serve, ServeConfigError } from './server.js';
+import { LogConfigError, createLogger } from './observability/logger.js';
+import { parseArgs, restBaseUrl, UsageError, type FlagSpec } from './cli/args.js';
+import { lint, type BpmnlintConfig } from './cli/lint.js';
+import { identityCommand, IdentityCliError } from './cli/identity.js';
 
-export interface ServeOptions {
-  port?: number;
-  host?: string;
-  db?: string;
-  /** folder whose *.bpmn files are deployed at start (default ./processes) */
-  processes?: string;
-  auth?: AuthMode;
-  authFile?: string;
-  /** where model artifacts and data sets live (default: the database's folder) */
-  dataDir?: string;
-  /** seed a demo model and runtimes on first start (default true; env MLC_SEED_DEMO=false turns it off) */
-  seedDemo?: boolean;
-  /** host names a no-auth server answers to besides localhost, 127.0.0.1, [::1] and --host (DNS rebinding) */
-  allowedHosts?: string[];
-  /** browser origins besides the server's own and Camunda Modeler's `file://` that may change state */
-  allowedOrigins?: string[];
-  /** time a client has to send a whole request (default 300000; 0 is not honoured) */
-  requestTimeoutMs?: number;
-  /** time a client has to send the headers (default 30000; 0 is not honoured) */
-  headersTimeoutMs?: number;
-  /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
-  trainersFile?: string;
-  logger?: Logger;
-  env?: NodeJS.ProcessEnv;
-}
+export { serve, isLoopback, deployProcessFolder, type ServeOptions, type RunningServer } from './server.js';
+export { lint, lintXml, platformConfig, type LintFinding } from './cli/lint.js';
+export { restBaseUrl } from './cli/args.js';
 
-export interface RunningServer {
-  engine: Engine;
-  server: Server;
-  /** e.g. http://127.0.0.1:8080 */
-  url: string;
-  close(): Promise<void>;
-}
-
+/** A command that cannot run as asked; printed as `mlc: <message>` with exit code 1. */
 export class CliError extends Error {}
 
-const LOOPBACK = /^(127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.test(host);
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  /** flag → its line in the help */
+  flags: Record<string, FlagSpec & { help: string }>;
+  /** extra help text: environment variables, examples */
+  more?: string;
 }
 
-/** Starts the engine and the HTTP server; resolves once it listens. */
-export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
-  const env = options.env ?? process.env;
-  const host = options.host ?? env.HOST ?? '127.0.0.1';
-  const port = options.port ?? (env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`Invalid port '${String(port)}'`);
-  const mode = options.auth ?? parseAuthMode(env.MLC_AUTH);
-  if (mode === 'none' && !isLoopback(host)) {
-    throw new CliError(
-      `Refusing to listen on ${host} without authentication: anyone who can reach it could deploy and run processes.\n` +
-      `Use --auth basic (with MLC_AUTH_USERS="name:password" or --auth-file) or --auth bearer (MLC_AUTH_TOKENS), or bind to 127.0.0.1.`,
-    );
-  }
-  const auth = loadAuthConfig({ mode, file: options.authFile ?? env.MLC_AUTH_FILE, env });
-  const configuredHosts = options.allowedHosts ?? splitList(env.MLC_ALLOWED_HOSTS);
-  const allowedHosts = [...configuredHosts, host];
-  let origins;
-  try {
-    origins = originPolicy(options.allowedOrigins ?? splitList(env.MLC_ALLOWED_ORIGINS));
-  } catch (error) {
-    if (error instanceof OriginConfigError) throw new CliError(error.message);
-    throw error;
-  }
-  const envMs = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : Number(value));
-  const { timeouts, warnings } = resolveServerTimeouts({
-    requestTimeoutMs: options.requestTimeoutMs ?? envMs(env.MLC_REQUEST_TIMEOUT_MS),
-    headersTimeoutMs: options.headersTimeoutMs ?? envMs(env.MLC_HEADERS_TIMEOUT_MS),
-  });
-  const logger = options.logger ?? pino({ level: env.MLC_LOG_LEVEL ?? 'info' });
-  const database = options.db ?? env.MLC_DB ?? './data/mlc.sqlite';
-  const engine = await Engine.open({ database, logger });
-  try {
-    await deployProcessFolder(engine, options.processes ?? './processes', logger);
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  let lifecycle;
-  try {
-    // the model registry, its built-in handlers and a demo model (handlers registered earlier by an embedder win)
-    lifecycle = await installModelLifecycle(engine, {
-      dataDir: options.dataDir ?? env.MLC_DATA_DIR ?? dirname(resolve(database === ':memory:' ? './data/x' : database)),
-      seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
-      deployProcesses: false, // deployed above from the processes folder
-      webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
-      trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
-      logger,
-    });
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  for (const warning of warnings) logger.warn(warning);
-  // the Host check guards a no-auth server (always on loopback, see above) against DNS rebinding;
-  // with auth on it runs only when names were configured
-  const checkHost = mode === 'none' || configuredHosts.length > 0;
-  const app = createServerApp(engine, { auth, logger, mlc: mlcRouter(lifecycle), allowedOrigins: origins, ...(checkHost ? { allowedHosts } : {}) });
-  // the timeouts bound receiving a request only: long polls (fetchAndLock) still wait minutes for their answer
-  const server = createHttpServer(app, timeouts);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolveListen());
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost}:${address.port}`;
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      app.closeRest();
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
-      await engine.close();
-    })();
-    return closing;
-  };
-  return { engine, server, url, close };
+const TARGET_FLAGS = {
+  url: { help: 'a running server: its root (http://127.0.0.1:8080) or its REST base (…/engine-rest); env MLC_URL' },
+  db: { help: 'no server: write straight into this SQLite file (default ./data/mlc.sqlite; env MLC_DB). Not while a server has it open' },
+};
+const TARGET_ENV = 'Credentials for --url: MLC_TOKEN (bearer) or MLC_USER="name:password" (basic).';
+
+const COMMANDS = {
+  serve: {
+    summary: 'run the engine: cockpit, Camunda 7 REST API, /mlc model registry, /metrics, /health',
+    usage: 'mlc serve [flags]',
+    flags: {
+      port: { help: 'port to listen on (default 8080; env PORT; 0 picks a free one)' },
+      host: { help: 'address to bind (default 127.0.0.1; env HOST). Beyond loopback needs --auth' },
+      db: { help: 'SQLite file, created if missing (default ./data/mlc.sqlite; env MLC_DB)' },
+      processes: { help: 'folder whose *.bpmn and *.dmn files are deployed at start (default ./processes)' },
+      'data-dir': { help: 'model artifacts and data sets (default: the database\'s folder; env MLC_DATA_DIR)' },
+      auth: { help: 'none | basic | bearer (default none; env MLC_AUTH)' },
+      'auth-file': { help: 'JSON file with users/tokens (env MLC_AUTH_FILE)' },
+      'log-level': { help: 'fatal | error | warn | info | debug | trace | silent (default info; env MLC_LOG_LEVEL). Requests are logged at debug' },
+      'log-format': { help: 'pretty | json (default pretty on a terminal, json otherwise; env MLC_LOG_FORMAT)' },
+      'allowed-hosts': { help: 'comma-separated host names the server answers to besides localhost and --host (DNS rebinding check; env MLC_ALLOWED_HOSTS)' },
+      'allowed-origins': { help: 'comma-separated browser origins besides the server\'s own and Camunda Modeler\'s that may change state (env MLC_ALLOWED_ORIGINS)' },
+      'request-timeout-ms': { help: 'time a client has to send a whole request (default 300000; env MLC_REQUEST_TIMEOUT_MS)' },
+      'headers-timeout-ms': { help: 'time a client has to send the headers (default 30000; env MLC_HEADERS_TIMEOUT_MS)' },
+      trainers: { help: 'JSON file of the training commands models may select: {"name": ["argv0", "arg"]} (env MLC_TRAINERS_FILE)' },
+    },
+    more: [
+      'Environment: MLC_AUTH_USERS="alice:secret,bob:pw" (basic), MLC_AUTH_TOKENS="t1,t2" (bearer),',
+      '  MLC_SEED_DEMO=false (no demo model and runtimes on first start), MLC_ALERT_WEBHOOK=<url> (alerts are POSTed there).',
+      'Stops gracefully on SIGTERM and SIGINT.',
+    ].join('\n'),
+  },
+  deploy: {
+    summary: 'deploy BPMN and DMN files (a changed file becomes a new version, an unchanged one is skipped)',
+    usage: 'mlc deploy <file.bpmn|file.dmn ...> [--url URL | --db FILE] [--name NAME]',
+    flags: { ...TARGET_FLAGS, name: { help: 'deployment name (default mlc-cli)' } },
+    more: TARGET_ENV,
+  },
+  start: {
+    summary: 'start an instance of the latest version of a process',
+    usage: 'mlc start <processKey> [--business-key KEY] [--variables JSON] [--url URL | --db FILE]',
+    flags: {
+      ...TARGET_FLAGS,
+      'business-key': { help: 'the business key of the instance' },
+      variables: { help: 'a JSON object, e.g. \'{"modelId": "fraud", "threshold": 0.8}\'' },
+    },
+    more: TARGET_ENV,
+  },
+  lint: {
+    summary: 'check BPMN files: the engine\'s compiler (errors = what deploy refuses) and bpmnlint with Camunda\'s rules (warnings)',
+    usage: 'mlc lint <file.bpmn ...> [--strict] [--config .bpmnlintrc]',
+    flags: {
+      strict: { boolean: true, help: 'bpmnlint errors fail too (Camunda Modeler\'s strictness, stricter than deploy)' },
+      config: { help: 'a bpmnlint configuration file instead of bpmnlint:recommended + camunda-compat for the diagram\'s platform' },
+    },
+    more: 'Prints file:line:column: severity message [element rule]; exit code 1 when there are errors.',
+  },
+  user: {
+    summary: 'manage users (passwords hashed with scrypt): add, list, delete, token',
+    usage: 'mlc user add <id> [--password-stdin | --password PW] [--first-name F] [--last-name L] [--email E] | list | delete <id> | token <id>  [--db FILE | --url URL]',
+    flags: {
+      ...TARGET_FLAGS,
+      'password-stdin': { boolean: true, help: 'read the password from the first line of standard input' },
+      password: { help: 'the password (visible in the shell history: prefer --password-stdin)' },
+      'first-name': { help: 'first name' },
+      'last-name': { help: 'last name' },
+      email: { help: 'e-mail address' },
+    },
+    more: `token prints a new API token bound to the user, once (--db only). ${TARGET_ENV} Through --url the caller must be in camunda-admin.`,
+  },
+  group: {
+    summary: 'manage groups and memberships: add, list, delete, member',
+    usage: 'mlc group add <id> [--name N] [--type T] | list | delete <id> | member <group> <user> [--remove]  [--db FILE | --url URL]',
+    flags: {
+      ...TARGET_FLAGS,
+      name: { help: 'group name' },
+      type: { help: 'group type (e.g. WORKFLOW, SYSTEM)' },
+      remove: { boolean: true, help: 'with member: take the user out of the group' },
+    },
+    more: `${TARGET_ENV} Members of camunda-admin may manage identities and reassign tasks.`,
+  },
+} satisfies Record<string, CommandSpec>;
+
+type CommandName = keyof typeof COMMANDS;
+
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
 }
 
-/** The operator's training commands: the only ones a model's `metadata.trainer` can select. */
-async function readTrainers(file: string | undefined): Promise<Record<string, string[]> | undefined> {
-  if (!file) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new CliError(`Cannot read the trainers file '${file}': ${(error as Error).message}`);
-  }
-  try {
-    return checkTrainers(parsed) as Record<string, string[]>;
-  } catch (error) {
-    throw new CliError(`Invalid trainers file '${file}': ${(error as Error).message}`);
-  }
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: mlc <command> [flags]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
+    '',
+    'mlc <command> --help shows the flags of a command; mlc --version the version.',
+  ].join('\n');
 }
 
-/** Deploys every processes/*.bpmn and *.dmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
-export async function deployProcessFolder(engine: Engine, folder: string, logger?: Logger) {
-  let names: string[];
-  try {
-    names = (await readdir(folder)).filter((n) => /\.(bpmn|dmn)$/i.test(n)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      logger?.info({ folder }, 'no processes folder: nothing to deploy at start');
-      return null;
-    }
-    throw error;
-  }
-  if (names.length === 0) {
-    logger?.info({ folder }, 'processes folder is empty: nothing to deploy at start');
-    return null;
-  }
-  const resources = await Promise.all(names.map(async (name) => ({ name, content: await readFile(join(folder, name)) })));
-  const result = await engine.deploy({ name: 'mlc-engine', source: 'mlc serve', resources, duplicateFiltering: true });
-  logger?.info({ deploymentId: result.deployment.id, definitions: result.definitions?.map((d) => d.id) ?? 'unchanged' }, `deployed ${names.length} process file(s) from ${folder}`);
-  return result;
+export function commandHelp(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  const flags = Object.entries(spec.flags);
+  const width = Math.max(0, ...flags.map(([flag, f]) => flag.length + (f.boolean ? 0 : 6)));
+  return [
+    `usage: ${spec.usage}`,
+    '',
+    spec.summary,
+    ...(flags.length ? ['', 'flags:', ...flags.map(([flag, f]) => `  --${(f.boolean ? flag : `${flag} VALUE`).padEnd(width)}  ${f.help}`)] : []),
+    `  --${'help'.padEnd(width)}  this text`,
+    ...(spec.more ? ['', spec.more] : []),
+  ].join('\n');
 }
 
-/** Compiles BPMN files and prints problems like a compiler; returns the number of errors. */
-export async function lint(files: string[], out: (line: string) => void = console.log): Promise<number> {
-  let errors = 0;
-  for (const file of files) {
-    let xml: string;
-    try {
-      xml = await readFile(file, 'utf8');
-    } catch (error) {
-      out(`${file}:0:0: error cannot read file: ${(error as Error).message}`);
-      errors++;
-      continue;
-    }
-    const result = await compileBpmn(xml);
-    for (const p of result.errors) out(`${file}:${p.line ?? 0}:${p.column ?? 0}: error ${p.message}${p.elementId ? ` [${p.elementId}]` : ''}`);
-    for (const p of result.warnings) out(`${file}:${p.line ?? 0}:${p.column ?? 0}: warning ${p.message}${p.elementId ? ` [${p.elementId}]` : ''}`);
-    errors += result.errors.length;
-  }
-  out(errors === 0 ? `${files.length} file(s) checked, no errors` : `${errors} error(s) in ${files.length} file(s)`);
-  return errors;
+function version(): string {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+  return pkg.version;
 }
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string>;
-}
-
-const BOOLEAN_FLAGS = new Set(['help']);
-
-function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (eq !== -1) flags.set(name, arg.slice(eq + 1));
-    else if (BOOLEAN_FLAGS.has(name)) flags.set(name, 'true');
-    else {
-      const value = argv[i + 1];
-      if (value === undefined) throw new CliError(`--${name} needs a value`);
-      flags.set(name, value);
-      i++;
-    }
-  }
-  return { positional, flags };
-}
-
-const USAGE = `usage:
-  mlc serve  [--port 8080] [--host 127.0.0.1] [--db ./data/mlc.sqlite] [--processes ./processes] [--auth none|basic|bearer] [--auth-file auth.json]
-             [--allowed-hosts name,name] [--allowed-origins http://host:port,...] [--request-timeout-ms 300000] [--headers-timeout-ms 30000] [--trainers trainers.json]
-  mlc deploy <file.bpmn ...> [--url http://127.0.0.1:8080/engine-rest | --db ./data/mlc.sqlite] [--name name]
-  mlc start  <processKey> [--business-key key] [--variables '{"a": 1}'] [--url … | --db …]
-  mlc lint   <file.bpmn ...>`;
 
 /** Talks to a running server (the database file is locked by it). */
-async function rest(url: string, path: string, init: RequestInit): Promise<unknown> {
+async function rest(base: string, path: string, init: RequestInit): Promise<unknown> {
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/json');
   const token = process.env.MLC_TOKEN;
   const user = process.env.MLC_USER;
   if (token) headers.set('authorization', `Bearer ${token}`);
   else if (user) headers.set('authorization', `Basic ${Buffer.from(user).toString('base64')}`);
-  const response = await fetch(`${url.replace(/\/$/, '')}${path}`, { ...init, headers });
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { ...init, headers });
+  } catch (error) {
+    throw new CliError(`cannot reach ${base}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+  }
   const body = await response.json().catch(() => null) as { message?: string } | null;
-  if (!response.ok) throw new CliError(`${response.status}: ${body?.message ?? response.statusText}`);
+  if (!response.ok) throw new CliError(`${response.status} from ${base}${path}: ${body?.message ?? response.statusText}`);
   return body;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest_] = argv;
-  const { positional, flags } = parseArgs(rest_);
-  const flag = (name: string) => flags.get(name);
-  switch (command) {
-    case 'serve': {
-      const running = await serve({
-        port: flag('port') === undefined ? undefined : Number(flag('port')),
-        host: flag('host'),
-        db: flag('db'),
-        processes: flag('processes'),
-        auth: flag('auth') === undefined ? undefined : parseAuthMode(flag('auth')),
-        authFile: flag('auth-file'),
-        dataDir: flag('data-dir'),
-        allowedHosts: flag('allowed-hosts') === undefined ? undefined : splitList(flag('allowed-hosts')),
-        allowedOrigins: flag('allowed-origins') === undefined ? undefined : splitList(flag('allowed-origins')),
-        requestTimeoutMs: flag('request-timeout-ms') === undefined ? undefined : Number(flag('request-timeout-ms')),
-        headersTimeoutMs: flag('headers-timeout-ms') === undefined ? undefined : Number(flag('headers-timeout-ms')),
-        trainersFile: flag('trainers'),
-      });
-      console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest)`);
-      await new Promise<void>((done) => {
-        const stop = (signal: string) => {
-          running.engine.logger.info({ signal }, 'shutting down');
-          void running.close().then(done, done);
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
-      return 0;
-    }
-    case 'deploy': {
-      if (positional.length === 0) throw new CliError('deploy needs at least one file');
-      const name = flag('name') ?? 'mlc-cli';
-      const url = flag('url') ?? process.env.MLC_URL;
-      if (url) {
-        const form = new FormData();
-        form.append('deployment-name', name);
-        form.append('deployment-source', 'mlc deploy');
-        form.append('enable-duplicate-filtering', 'true');
-        for (const file of positional) form.append(basename(file), new Blob([await readFile(file)], { type: 'text/xml' }), basename(file));
-        const result = await rest(url, '/deployment/create', { method: 'POST', body: form }) as { id: string; deployedProcessDefinitions: Record<string, unknown> | null };
-        console.log(`deployment ${result.id}: ${result.deployedProcessDefinitions ? Object.keys(result.deployedProcessDefinitions).join(', ') || 'no process definitions' : 'unchanged'}`);
-        return 0;
-      }
-      const engine = await Engine.open({ database: flag('db') ?? process.env.MLC_DB ?? './data/mlc.sqlite' });
-      try {
-        const resources = await Promise.all(positional.map(async (file) => ({ name: basename(file), content: await readFile(resolve(file)) })));
-        const result = await engine.deploy({ name, source: 'mlc deploy', resources, duplicateFiltering: true });
-        console.log(`deployment ${result.deployment.id}: ${result.definitions ? result.definitions.map((d) => d.id).join(', ') || 'no process definitions' : 'unchanged'}`);
-      } finally {
-        await engine.close();
-      }
-      return 0;
-    }
-    case 'start': {
-      const key = positional[0];
-      if (!key) throw new CliError('start needs a process key');
-      let variables: Record<string, unknown> = {};
-      if (flag('variables')) {
-        try {
-          variables = JSON.parse(flag('variables')!) as Record<string, unknown>;
-        } catch {
-          throw new CliError('--variables must be a JSON object');
-        }
-      }
-      const businessKey = flag('business-key') ?? null;
-      const url = flag('url') ?? process.env.MLC_URL;
-      if (url) {
-        const typed = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, { value: typeof v === 'object' && v !== null ? JSON.stringify(v) : v, type: typeof v === 'object' && v !== null ? 'Json' : undefined }]));
-        const result = await rest(url, `/process-definition/key/${encodeURIComponent(key)}/start`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ businessKey, variables: typed }),
-        }) as { id: string };
-        console.log(`started ${result.id}`);
-        return 0;
-      }
-      const engine = await Engine.open({ database: flag('db') ?? process.env.MLC_DB ?? './data/mlc.sqlite' });
-      try {
-        const instance = await engine.start(key, { businessKey, variables });
-        console.log(`started ${instance.id} (${instance.state})`);
-      } finally {
-        await engine.close();
-      }
-      return 0;
-    }
-    case 'lint': {
-      if (positional.length === 0) throw new CliError('lint needs at least one file');
-      return (await lint(positional)) > 0 ? 1 : 0;
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      throw new CliError(`Unknown command '${command}'\n${USAGE}`);
+function parseVariables(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--variables must be a JSON object: ${(error as Error).message}`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('--variables must be a JSON object, e.g. \'{"a": 1}\'');
+  return value as Record<string, unknown>;
+}
+
+/** Camunda's typed variables for the REST API: objects and arrays as Json, the rest by JSON type. */
+function typedVariables(variables: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(variables).map(([name, v]) => [name,
+    typeof v === 'object' && v !== null ? { value: JSON.stringify(v), type: 'Json' } : { value: v }]));
+}
+
+async function runServe(flags: Map<string, string>): Promise<number> {
+  const port = flags.get('port');
+  const env = { ...process.env };
+  if (flags.has('log-level')) env.MLC_LOG_LEVEL = flags.get('log-level');
+  const logger = createLogger({ level: env.MLC_LOG_LEVEL, format: flags.get('log-format') ?? env.MLC_LOG_FORMAT });
+  const running = await serve({
+    port: port === undefined ? undefined : Number(port),
+    host: flags.get('host'),
+    db: flags.get('db'),
+    processes: flags.get('processes'),
+    auth: flags.has('auth') ? parseAuthMode(flags.get('auth')) : undefined,
+    authFile: flags.get('auth-file'),
+    dataDir: flags.get('data-dir'),
+    allowedHosts: flags.has('allowed-hosts') ? splitList(flags.get('allowed-hosts')) : undefined,
+    allowedOrigins: flags.has('allowed-origins') ? splitList(flags.get('allowed-origins')) : undefined,
+    requestTimeoutMs: flags.has('request-timeout-ms') ? Number(flags.get('request-timeout-ms')) : undefined,
+    headersTimeoutMs: flags.has('headers-timeout-ms') ? Number(flags.get('headers-timeout-ms')) : undefined,
+    trainersFile: flags.get('trainers'),
+    logger,
+    env,
+  });
+  console.log(`mlc-engine listening on ${running.url} (cockpit: ${running.url}/, REST API: ${running.url}/engine-rest, metrics: ${running.url}/metrics)`);
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      void running.close().then(done, done);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+async function runDeploy(files: string[], flags: Map<string, string>): Promise<number> {
+  if (files.length === 0) throw new UsageError('deploy needs at least one file');
+  const name = flags.get('name') ?? 'mlc-cli';
+  const url = flags.get('url') ?? process.env.MLC_URL;
+  const contents = await Promise.all(files.map(async (file) => {
+    try {
+      return { name: basename(file), content: await readFile(resolve(file)) };
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+  }));
+  if (url) {
+    const form = new FormData();
+    form.append('deployment-name', name);
+    form.append('deployment-source', 'mlc deploy');
+    form.append('enable-duplicate-filtering', 'true');
+    for (const { name: fileName, content } of contents) form.append(fileName, new Blob([content], { type: 'text/xml' }), fileName);
+    const result = await rest(restBaseUrl(url), '/deployment/create', { method: 'POST', body: form }) as { id: string; deployedProcessDefinitions: Record<string, unknown> | null };
+    console.log(`deployment ${result.id}: ${result.deployedProcessDefinitions ? Object.keys(result.deployedProcessDefinitions).join(', ') || 'no process definitions' : 'unchanged'}`);
+    return 0;
+  }
+  const engine = await Engine.open({ database: flags.get('db') ?? process.env.MLC_DB ?? './data/mlc.sqlite' });
+  try {
+    const result = await engine.deploy({ name, source: 'mlc deploy', resources: contents, duplicateFiltering: true });
+    console.log(`deployment ${result.deployment.id}: ${result.definitions ? result.definitions.map((d) => d.id).join(', ') || 'no process definitions' : 'unchanged'}`);
+  } finally {
+    await engine.close();
+  }
+  return 0;
+}
+
+async function runStart(positional: string[], flags: Map<string, string>): Promise<number> {
+  const key = positional[0];
+  if (!key) throw new UsageError('start needs a process key');
+  if (positional.length > 1) throw new UsageError(`start takes one process key, got ${positional.length} arguments`);
+  const variables = parseVariables(flags.get('variables'));
+  const businessKey = flags.get('business-key') ?? null;
+  const url = flags.get('url') ?? process.env.MLC_URL;
+  if (url) {
+    const result = await rest(restBaseUrl(url), `/process-definition/key/${encodeURIComponent(key)}/start`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ businessKey, variables: typedVariables(variables) }),
+    }) as { id: string; ended?: boolean };
+    console.log(`started ${result.id}${result.ended ? ' (ended)' : ''}`);
+    return 0;
+  }
+  const engine = await Engine.open({ database: flags.get('db') ?? process.env.MLC_DB ?? './data/mlc.sqlite' });
+  try {
+    const instance = await engine.start(key, { businessKey, variables });
+    console.log(`started ${instance.id} (${instance.state})`);
+  } finally {
+    await engine.close();
+  }
+  return 0;
+}
+
+async function runLint(files: string[], flags: Map<string, string>): Promise<number> {
+  if (files.length === 0) throw new UsageError('lint needs at least one file');
+  let config: BpmnlintConfig | undefined;
+  const configFile = flags.get('config');
+  if (configFile !== undefined) {
+    try {
+      config = JSON.parse(await readFile(configFile, 'utf8')) as BpmnlintConfig;
+    } catch (error) {
+      throw new CliError(`cannot read the bpmnlint configuration ${configFile}: ${(error as Error).message}`);
+    }
+  }
+  return (await lint(files, console.log, { strict: flags.has('strict'), config })) > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0];
+    if (command === 'help' && topic !== undefined) {
+      if (!isCommand(topic)) throw new UsageError(`Unknown command '${topic}'`);
+      console.log(commandHelp(topic));
+      return 0;
+    }
+    console.log(usage());
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(version());
+    return 0;
+  }
+  if (!isCommand(command)) throw new UsageError(`Unknown command '${command}'`);
+  const { positional, flags } = parseArgs(rest, COMMANDS[command].flags);
+  if (flags.has('help')) {
+    console.log(commandHelp(command));
+    return 0;
+  }
+  switch (command) {
+    case 'serve':
+      if (positional.length > 0) throw new UsageError(`serve takes no arguments, got '${positional[0]}'`);
+      return runServe(flags);
+    case 'deploy':
+      return runDeploy(positional, flags);
+    case 'start':
+      return runStart(positional, flags);
+    case 'lint':
+      return runLint(positional, flags);
+    case 'user':
+    case 'group':
+      return identityCommand(command, { positional, flag: (name) => flags.get(name) });
+  }
+}
+
+/** The message a failure prints (never a stack trace: those go to the logs at debug). */
+export function describeFailure(error: unknown): string {
+  if (error instanceof UsageError) return `${error.message}\n${'run mlc --help for the commands and mlc <command> --help for their flags'}`;
+  if (error instanceof CliError || error instanceof AuthConfigError || error instanceof ServeConfigError || error instanceof LogConfigError || error instanceof IdentityCliError) return error.message;
+  const { body, unexpected } = toErrorResponse(error);
+  return unexpected && error instanceof Error ? error.message : body.message;
 }
 
 function invokedDirectly(): boolean {
@@ -372,11 +351,7 @@ if (invokedDirectly()) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof CliError || error instanceof AuthConfigError) console.error(`mlc: ${error.message}`);
-      else {
-        const { body, unexpected } = toErrorResponse(error);
-        console.error(`mlc: ${unexpected && error instanceof Error ? error.message : body.message}`);
-      }
+      console.error(`mlc: ${describeFailure(error)}`);
       process.exit(1);
     },
   );

@@ -7,6 +7,18 @@ export { SystemClock, ManualClock, type Clock } from './runtime/timers/index.js'
 export { compileBpmn } from './bpmn/index.js';
 export type { ProcessGraph, FlowNode, Problem } from './bpmn/graph.js';
 export type { Variables } from './runtime/variables.js';
+export type { InstanceRecord, DefinitionRecord, JobRecord } from './store/records.js';
+export type { EngineObserver, HandlerOutcome } from './runtime/engine-observer.js';
+
+// the server (also `mlc-engine/server`) and the model lifecycle (also `mlc-engine/mlc`)
+export {
+  serve, deployProcessFolder, isLoopback, createServerApp, createRouter, createEngineMetrics, observabilityRouter, readinessOf, createLogger,
+  type ServeOptions, type RunningServer, type ServerApp, type ServerAppOptions, type CamundaRouter, type RouterOptions, type EngineMetrics,
+} from './server.js';
+export {
+  installModelLifecycle, mlcRouter, ModelLifecycle, ModelRegistry, RuntimeManager, BUILTIN_TOPICS, PROCESS_KEYS, DEMO_MODEL_ID, MlcError,
+  type ModelLifecycleOptions, type MlcRouterOptions, type ModelRecord, type VersionRecord, type RuntimeRecord, type ScoreResult,
+} from './mlc/index.js';
 export { compileDmn, DecisionEvaluationError } from './dmn/index.js';
 export type { DecisionGraph, Decision, DecisionTable, HitPolicy } from './dmn/graph.js';
 export type { DecisionOutcome } from './runtime/decisions.js';

@@ -7,6 +7,7 @@ import type { IncidentRecord, InstanceRecord, TaskRecord } from '../store/record
 import { resolveTaskForm } from './forms.js';
 import { modelCardFrom } from './model-card.js';
 import { softProxy } from './mlc-proxy.js';
+import { diagramSource } from './diagram-layout.js';
 
 export interface CockpitApiOptions {
   engine: Engine;
@@ -119,6 +120,10 @@ export function cockpitApi(options: CockpitApiOptions): Router {
     const definition = engine.definition(idParam(req));
     return { id: definition.id, key: definition.key, name: definition.name ?? definition.key, version: definition.version, versionTag: definition.versionTag, deployedAt: definition.deployedAt };
   }));
+
+  /** The XML to draw: the deployed one, or for a diagram without shapes its automatic layout. */
+  const diagram = diagramSource(engine);
+  router.get('/definitions/:id/diagram', wrap((req) => diagram(idParam(req))));
 
   router.get('/definitions/:id/statistics', wrap((req) => {
     const definition = engine.definition(idParam(req));

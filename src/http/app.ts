@@ -10,6 +10,9 @@ import { hostGuard } from './host-guard.js';
 import { refuseCrossOriginWrites } from './cross-origin-guard.js';
 import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
+import { identityOf } from '../identity/identity-service.js';
+import { createEngineMetrics, type EngineMetrics } from '../observability/metrics.js';
+import { observabilityRouter } from '../observability/router.js';
 
 export interface ServerAppOptions extends RouterOptions {
   /** request logs go here (default: the engine's logger) */
@@ -22,6 +25,8 @@ export interface ServerAppOptions extends RouterOptions {
   cockpit?: boolean;
   /** the model registry's router, mounted at `/mlc` behind the same auth */
   mlc?: Router;
+  /** `/metrics` and `/health/*` behind the same auth (default: metrics of the engine alone; false: not mounted) */
+  metrics?: EngineMetrics | false;
   /**
    * host names the server answers to besides localhost, 127.0.0.1 and [::1] (DNS rebinding).
    * Default: checked when auth is `none`, with no extra names; `false` turns the check off
@@ -65,7 +70,8 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       wrapSerializers: false,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // requests (the cockpit polls every few seconds) are debug; only a failing server is an error
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'debug'),
     }));
   }
   // after the request log, so that refused rebinding attempts show up in it
@@ -80,8 +86,9 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
     if (!webapps) return sendJson(res, 404, { type: 'NotFoundException', message: 'No web applications are configured', code: null });
     sendJson(res, 200, { adminUrl: webapps.adminUrl ?? null, cockpitUrl: webapps.cockpitUrl ?? null, tasklistUrl: webapps.tasklistUrl ?? null });
   });
-  const guard = [authMiddleware(options.auth ?? { mode: 'none' }), refuseCrossOriginWrites(policy)];
+  const guard = [authMiddleware(options.auth ?? { mode: 'none' }, identityOf(engine)), refuseCrossOriginWrites(policy)];
   if (options.mlc) app.use('/mlc', ...guard, options.mlc);
+  if (options.metrics !== false) app.use(...guard, observabilityRouter(engine, options.metrics ?? createEngineMetrics(engine)));
   if (options.cockpit !== false) app.use(...guard, cockpitRouter({ engine }));
   else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));
   app.use((req, res) => sendJson(res, 404, { type: 'NotFoundException', message: `Nothing at ${req.method} ${req.path.slice(0, 200)}; the REST API is under /engine-rest`, code: null }));

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { sendJson } from './respond.js';
+import { identityOf, type IdentityService } from '../identity/identity-service.js';
+import { AuthorizationTableError, OPEN_TABLE, parseAuthorizationTable, type AuthorizationTable } from '../identity/authorizations.js';
 
 export type AuthMode = 'none' | 'basic' | 'bearer';
 
@@ -11,6 +13,10 @@ export interface AuthConfig {
   users?: Record<string, string>;
   /** bearer: accepted tokens */
   tokens?: string[];
+  /** bearer: tokens that act as a user (token → user id); other tokens act as no user, as before identities */
+  tokenUsers?: Record<string, string>;
+  /** enforce task authorization, the authorization table and four-eyes (default off, as Camunda 7's engine) */
+  authorization?: { enabled: boolean; table?: AuthorizationTable };
   /** realm in WWW-Authenticate (default mlc-engine) */
   realm?: string;
 }
@@ -18,7 +24,9 @@ export interface AuthConfig {
 /** The shape of an `--auth-file`: `{"users": {"alice": "secret"} | [{"username", "password"}], "tokens": ["t1"]}`. */
 export interface AuthFile {
   users?: Record<string, string> | Array<{ username: string; password: string }>;
-  tokens?: string[];
+  tokens?: Array<string | { token: string; userId: string }>;
+  /** `{"enabled": true, "table": {"deploy": ["deployers"], "approve": ["fraud-risk-officers"]}}` */
+  authorization?: { enabled?: boolean; table?: unknown };
 }
 
 export class AuthConfigError extends Error {}
@@ -31,12 +39,16 @@ export function parseAuthMode(value: string | undefined): AuthMode {
 
 /**
  * Users and tokens from a JSON file and/or the environment (`MLC_AUTH_USERS="alice:secret,bob:pw"`,
- * `MLC_AUTH_TOKENS="t1,t2"`). An enabled mode without any credential is refused.
+ * `MLC_AUTH_TOKENS="t1,t2"`, `MLC_AUTHORIZATION=true`). An enabled mode without any credential is
+ * refused, unless `storedCredentials` says users stored in the database may sign in instead
+ * (the server then checks that some exist).
  */
-export function loadAuthConfig(options: { mode: AuthMode; file?: string; env?: NodeJS.ProcessEnv }): AuthConfig {
+export function loadAuthConfig(options: { mode: AuthMode; file?: string; env?: NodeJS.ProcessEnv; storedCredentials?: boolean }): AuthConfig {
   const env = options.env ?? process.env;
   const users: Record<string, string> = Object.create(null);
   const tokens: string[] = [];
+  const tokenUsers: Record<string, string> = Object.create(null);
+  let authorization: { enabled?: boolean; table?: unknown } = {};
   if (options.file) {
     let parsed: AuthFile;
     try {
@@ -49,20 +61,61 @@ export function loadAuthConfig(options: { mode: AuthMode; file?: string; env?: N
     } else if (parsed.users && typeof parsed.users === 'object') {
       for (const [name, password] of Object.entries(parsed.users)) if (typeof password === 'string') users[name] = password;
     }
-    if (Array.isArray(parsed.tokens)) for (const t of parsed.tokens) if (typeof t === 'string' && t) tokens.push(t);
+    if (Array.isArray(parsed.tokens)) {
+      for (const t of parsed.tokens) {
+        if (typeof t === 'string' && t) tokens.push(t);
+        else if (t && typeof t === 'object' && typeof t.token === 'string' && t.token && typeof t.userId === 'string' && t.userId) {
+          tokens.push(t.token);
+          tokenUsers[t.token] = t.userId;
+        } else throw new AuthConfigError(`Auth file '${options.file}': a token is a string or {"token", "userId"}`);
+      }
+    }
+    if (parsed.authorization !== undefined) authorization = parsed.authorization ?? {};
   }
   for (const pair of (env.MLC_AUTH_USERS ?? '').split(',')) {
     const colon = pair.indexOf(':');
     if (colon > 0) users[pair.slice(0, colon).trim()] = pair.slice(colon + 1);
   }
   for (const t of (env.MLC_AUTH_TOKENS ?? '').split(',')) if (t.trim()) tokens.push(t.trim());
+  const enabled = env.MLC_AUTHORIZATION !== undefined && env.MLC_AUTHORIZATION !== '' ? env.MLC_AUTHORIZATION === 'true' : authorization.enabled === true;
+  let table: AuthorizationTable;
+  try {
+    table = parseAuthorizationTable(authorization.table);
+  } catch (error) {
+    if (error instanceof AuthorizationTableError) throw new AuthConfigError(error.message);
+    throw error;
+  }
+  const config: AuthConfig = { mode: options.mode, users, tokens, tokenUsers, authorization: { enabled, table } };
+  if (options.storedCredentials) return config;
   if (options.mode === 'basic' && Object.keys(users).length === 0) {
     throw new AuthConfigError('Basic auth needs at least one user: set MLC_AUTH_USERS="name:password" or give --auth-file with {"users": {...}}');
   }
   if (options.mode === 'bearer' && tokens.length === 0) {
     throw new AuthConfigError('Bearer auth needs at least one token: set MLC_AUTH_TOKENS="token" or give --auth-file with {"tokens": [...]}');
   }
-  return { mode: options.mode, users, tokens };
+  return config;
+}
+
+/**
+ * The engine's identity service set up for a server: configured users and token owners get a
+ * stored profile (so they can join groups), authorization is switched as configured, and an
+ * enabled mode needs some credential, configured or stored.
+ */
+export function configureIdentity(engine: Parameters<typeof identityOf>[0], config: AuthConfig): IdentityService {
+  const identity = identityOf(engine);
+  if (config.mode === 'none') {
+    identity.authorization = { enabled: false, table: OPEN_TABLE };
+    return identity;
+  }
+  identity.seedUsers([...Object.keys(config.users ?? {}), ...Object.values(config.tokenUsers ?? {})]);
+  identity.authorization = { enabled: config.authorization?.enabled ?? false, table: config.authorization?.table ?? OPEN_TABLE };
+  const configured = config.mode === 'basic' ? Object.keys(config.users ?? {}).length : (config.tokens ?? []).length;
+  if (configured === 0 && !identity.hasCredentials()) {
+    throw new AuthConfigError(config.mode === 'basic'
+      ? 'Basic auth needs at least one user: set MLC_AUTH_USERS="name:password", give --auth-file, or add one with `mlc user add`'
+      : 'Bearer auth needs at least one token: set MLC_AUTH_TOKENS="token", give --auth-file, or create one with `mlc user token`');
+  }
+  return identity;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -79,9 +132,11 @@ function matchesAny(candidate: string, digests: Buffer[]): boolean {
  * The auth middleware. With `none` the Authorization header is ignored entirely (Camunda Modeler
  * sends the literal `authorization: undefined`). With basic or bearer every request needs valid
  * credentials; `undefined`, malformed and wrong ones get 401 with WWW-Authenticate.
- * The authenticated user name (basic) is left in `res.locals.userId`.
+ * Credentials are the configured ones (MLC_AUTH_USERS, MLC_AUTH_TOKENS, an auth file) and the
+ * users and tokens stored in `identity`. The authenticated user is left in `res.locals.userId`
+ * (a token that belongs to no user leaves none).
  */
-export function authMiddleware(config: AuthConfig): RequestHandler {
+export function authMiddleware(config: AuthConfig, identity?: IdentityService): RequestHandler {
   if (config.mode === 'none') return (_req, _res, next) => next();
   const realm = config.realm ?? 'mlc-engine';
   const scheme = config.mode === 'basic' ? 'Basic' : 'Bearer';
@@ -91,7 +146,8 @@ export function authMiddleware(config: AuthConfig): RequestHandler {
     res.setHeader('WWW-Authenticate', `${scheme} realm="${realm}"`);
     sendJson(res, 401, { type: 'AuthenticationException', message, code: null });
   };
-  return (req, res, next) => {
+  const tokenUsers = new Map(Object.entries(config.tokenUsers ?? {}).map(([token, user]) => [sha256(token).toString('hex'), user]));
+  const check = async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: Parameters<RequestHandler>[2]) => {
     if (req.method === 'OPTIONS') return next();
     const header = req.headers.authorization;
     if (typeof header !== 'string' || header.trim() === '' || header.trim() === 'undefined') {
@@ -101,15 +157,29 @@ export function authMiddleware(config: AuthConfig): RequestHandler {
     const credential = rest.join(' ');
     if (!given || given.toLowerCase() !== scheme.toLowerCase() || !credential) return reject(res, `Malformed Authorization header: expected ${scheme} credentials`);
     if (config.mode === 'bearer') {
-      if (!matchesAny(credential, tokenDigests)) return reject(res, 'Invalid bearer token');
+      if (matchesAny(credential, tokenDigests)) {
+        const bound = tokenUsers.get(sha256(credential).toString('hex'));
+        if (bound !== undefined) res.locals.userId = bound;
+        return next();
+      }
+      const stored = identity?.authenticateToken(credential) ?? null;
+      if (stored === null) return reject(res, 'Invalid bearer token');
+      res.locals.userId = stored;
       return next();
     }
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(credential)) return reject(res, 'Malformed Authorization header: Basic credentials must be base64');
     const decoded = Buffer.from(credential, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) return reject(res, 'Malformed Authorization header: Basic credentials must be user:password');
-    if (!matchesAny(decoded, userDigests)) return reject(res, 'Invalid user name or password');
-    res.locals.userId = decoded.slice(0, colon);
+    const name = decoded.slice(0, colon);
+    if (!matchesAny(decoded, userDigests)) {
+      const stored = identity ? await identity.authenticate(name, decoded.slice(colon + 1)) : null;
+      if (stored === null) return reject(res, 'Invalid user name or password');
+    }
+    res.locals.userId = name;
     next();
+  };
+  return (req, res, next) => {
+    check(req, res, next).catch(next);
   };
 }

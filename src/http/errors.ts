@@ -6,6 +6,7 @@ import { VariableError } from '../runtime/variables.js';
 import { sendJson } from './respond.js';
 import { redactUrl } from './redact-url.js';
 import { withoutPaths } from './without-paths.js';
+import { AuthorizationError, type MissingAuthorization } from '../identity/authorization-error.js';
 
 /** An error the REST layer raises itself, with its HTTP status and Camunda exception type. */
 export class HttpError extends Error {
@@ -28,6 +29,9 @@ export interface ErrorBody {
   message: string;
   code: number | null;
   details?: Record<string, { errors: ProblemDto[]; warnings: ProblemDto[] }>;
+  /** AuthorizationException: who was refused and what they lacked */
+  userId?: string;
+  missingAuthorizations?: MissingAuthorization[];
 }
 
 interface ProblemDto {
@@ -48,6 +52,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
 
 function classify(error: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (error instanceof HttpError) return { status: error.status, body: { type: error.type, message: error.message, code: null }, unexpected: false };
+  if (error instanceof AuthorizationError) {
+    return { status: 403, body: { type: error.type, message: error.message, code: null, userId: error.userId, missingAuthorizations: error.missingAuthorizations }, unexpected: false };
+  }
   if (error instanceof ParseError) {
     return { status: 400, body: { type: 'ParseException', message: error.message, code: 0, details: parseDetails(error) }, unexpected: false };
   }

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Engine } from '../runtime/engine.js';
 import { ExternalTaskService, type ExternalTaskOptions } from '../runtime/external-tasks.js';
-import { authMiddleware, type AuthConfig } from './auth.js';
+import { authMiddleware, configureIdentity, type AuthConfig } from './auth.js';
 import { cors } from './cors.js';
 import { refuseCrossOriginWrites } from './cross-origin-guard.js';
 import { originPolicy, type OriginPolicy } from './origin-policy.js';
@@ -22,6 +22,7 @@ import { externalTaskRoutes } from './routes/external-task.js';
 import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
 import { historyRoutes } from './routes/history.js';
+import { identityRoutes } from './routes/identity.js';
 import { executionRoutes } from './routes/execution.js';
 import { eventSubscriptionRoutes } from './routes/event-subscription.js';
 import { variableInstanceRoutes } from './routes/variable-instance.js';
@@ -68,6 +69,7 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...incidentRoutes(ctx),
     ...jobRoutes(ctx),
     ...historyRoutes(ctx),
+    ...identityRoutes(ctx),
     ...executionRoutes(ctx),
     ...eventSubscriptionRoutes(ctx),
     ...variableInstanceRoutes(ctx),
@@ -103,7 +105,8 @@ export function createRouter(engine: Engine, options: RouterOptions = {}): Camun
   const router = express.Router({ strict: false }) as CamundaRouter;
   const policy = policyOf(options.allowedOrigins);
   router.use(cors(policy));
-  router.use(authMiddleware(options.auth ?? { mode: 'none' }));
+  const auth = options.auth ?? { mode: 'none' };
+  router.use(authMiddleware(auth, configureIdentity(engine, auth)));
   router.use(refuseCrossOriginWrites(policy));
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   router.use(wellFormedJson);

@@ -24,6 +24,8 @@ import { checkTrainers, type Trainers } from './training/trainers.js';
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from './ml/model-limits.js';
 import { buildAudit, type AuditReport } from './audit.js';
 import { seedDemo } from './seed.js';
+import { approvalGuard, frozenEvidenceGuard } from './approval-guard.js';
+import { identityOf } from '../identity/identity-service.js';
 
 export interface ModelLifecycleOptions {
   /** where model artifacts, datasets and training jobs live; every data reference must stay inside it */
@@ -53,6 +55,8 @@ export interface ModelLifecycleOptions {
   backtest?: { modelId?: string | null; stage?: string; data?: string };
   /** topics left to someone else (remote workers): no built-in handler is registered for them */
   skipTopics?: string[];
+  /** four-eyes per model type (default on for every type; a model's metadata.fourEyes overrides) */
+  fourEyes?: Record<string, boolean>;
   logger?: Logger;
 }
 
@@ -63,6 +67,7 @@ export interface ResolvedOptions {
   thresholds: Thresholds;
   training: { waitForCompletion: boolean };
   backtest: { modelId: string | null; stage: string; data: string };
+  fourEyes: Record<string, boolean>;
   trainers: Trainers;
   modelLimits: ModelLimits;
 }
@@ -101,7 +106,7 @@ export class ModelLifecycle extends EventEmitter {
     this.logger = logger;
     this.store = new RegistryStore(engine.db);
     this.registry = new ModelRegistry(this.store, this.dataDir, engine.clock, options.modelLimits);
-    this.runtimes = new RuntimeManager(this.store, this.registry, engine.clock, logger);
+    this.runtimes = new RuntimeManager(this.store, this.registry, engine.clock, logger, engine.observers);
     this.training = new TrainingManager(this.store, this.registry, this.dataDir, engine.clock, logger, options.trainers);
   }
 
@@ -117,11 +122,14 @@ export class ModelLifecycle extends EventEmitter {
     if (running.length > 0) throw conflict(`${businessKey} is already being processed by instance ${running[0]!.id}`);
     const extra = options.variables ?? {};
     if (typeof extra !== 'object' || Array.isArray(extra)) throw badRequest('variables must be an object');
-    return this.engine.start('OnModelChanged', {
+    const instance = await this.engine.start('OnModelChanged', {
       businessKey,
       actor: options.actor ?? null,
       variables: { ...this.submitVariables(model, n), ...extra },
     });
+    // the submitter, for four-eyes: they may neither approve nor deploy this version
+    this.registry.note(modelId, n, 'submitted', { actor: options.actor ?? null, instanceId: instance.id });
+    return instance;
   }
 
   /** The process variables OnModelChanged starts with. */
@@ -217,6 +225,7 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
       stage: (options.backtest?.stage ?? 'PROD').toUpperCase(),
       data: options.backtest?.data ?? 'labelled/{date}.csv',
     },
+    fourEyes: { ...options.fourEyes },
     trainers: checkTrainers(options.trainers),
     modelLimits: checkModelLimitOptions(options.modelLimits),
   };
@@ -228,6 +237,8 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
   }
   await lifecycle.runtimes.restore();
 
+  identityOf(engine).addTaskGuard(approvalGuard(lifecycle));
+  identityOf(engine).addVariableGuard(frozenEvidenceGuard(lifecycle));
   const skip = new Set(options.skipTopics ?? []);
   const handlers = builtinHandlers(lifecycle);
   for (const topic of BUILTIN_TOPICS) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Effect } from './effects.js';
 import { ChangeSet } from '../store/change-set.js';
+import { secondsSince, type EngineObserver } from './engine-observer.js';
 
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
 export type Command<T> = (effects: Effect[]) => T;
@@ -18,6 +19,8 @@ export interface CommandLoopOptions {
   deferred?: DeferredWrites;
   /** the store's writer: applies a command's change set inside the transaction */
   apply?: (changes: ChangeSet) => void;
+  /** told the size and duration of every committed batch */
+  observer?: EngineObserver;
 }
 
 /** Rows commands append during a batch (history), written together before the commit. */
@@ -51,6 +54,7 @@ export class CommandLoop {
   private readonly apply: (changes: ChangeSet) => void;
   /** the change set of the command running now (commands are synchronous: there is at most one) */
   private current: ChangeSet | null = null;
+  private readonly observer: EngineObserver | undefined;
 
   constructor(
     db: Database.Database,
@@ -58,6 +62,7 @@ export class CommandLoop {
     options: CommandLoopOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
+    this.observer = options.observer;
     const deferred = (this.deferred = options.deferred ?? nothingDeferred);
     this.apply = options.apply ?? (() => undefined);
     this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => this.runCommand(command, effects));
@@ -184,6 +189,7 @@ export class CommandLoop {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     let outcomes: ReturnType<typeof this.runBatch>;
+    const started = performance.now();
     try {
       try {
         outcomes = this.runBatchOptimistic(batch);
@@ -198,6 +204,7 @@ export class CommandLoop {
       this.rescheduleIfNeeded();
       return;
     }
+    this.observer?.batchCommitted(batch.length, secondsSince(started));
     const effects: Effect[] = [];
     outcomes.forEach((outcome, index) => {
       if (outcome.ok) {

@@ -18,6 +18,7 @@ import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
 import { elementProcessors } from './processors/table.js';
+import { EngineObservers } from './engine-observer.js';
 import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
@@ -84,6 +85,8 @@ export class Engine extends EventEmitter {
   readonly queries: QueryStore;
   readonly core: EngineCore;
   readonly timeZone: string | undefined;
+  /** metrics hooks: `engine.observers.add(observer)` (see src/observability/metrics.ts) */
+  readonly observers = new EngineObservers();
   /** deployed DMN decisions and their evaluation history */
   readonly decisions: DecisionService;
   private readonly loop: CommandLoop;
@@ -121,6 +124,7 @@ export class Engine extends EventEmitter {
       this.logger,
       handlerTimeout,
       maxConcurrent,
+      this.observers,
     );
     const backoffInitial = options.retryBackoff?.initial ?? 1000;
     const backoffMax = options.retryBackoff?.max ?? 60_000;
@@ -128,6 +132,7 @@ export class Engine extends EventEmitter {
       maxBatch: options.maxBatch,
       deferred: runtime.history,
       apply: (changes) => runtime.apply(changes),
+      observer: this.observers,
     }));
     this.core = {
       get changes() {
@@ -174,6 +179,11 @@ export class Engine extends EventEmitter {
     if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
     engine.scheduler.wake();
     return engine;
+  }
+
+  /** False once the engine is closed or its scheduler stopped re-arming (for readiness checks). */
+  get schedulerRunning(): boolean {
+    return !this.closed && this.scheduler.running;
   }
 
   /** The processor of every element kind this engine runs (one table, passed to every step). */

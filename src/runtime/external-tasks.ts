@@ -3,6 +3,7 @@ import type { JobRecord } from '../store/records.js';
 import type { Variables } from './variables.js';
 import { BadRequestError, ConflictError } from './errors.js';
 import { extendLock, getJob, unlockJob } from './commands/job-commands.js';
+import { secondsSince } from './engine-observer.js';
 
 /** One topic of a fetch-and-lock request (Camunda's FetchExternalTaskTopicDto). */
 export interface FetchTopic {
@@ -86,6 +87,7 @@ export class ExternalTaskService {
   fetchAndLockNow(request: FetchRequest): Promise<LockedTask[]> {
     const { engine } = this;
     if (request.maxTasks <= 0 || request.topics.length === 0) return Promise.resolve([]);
+    const started = performance.now();
     return engine.submit(() => {
       const now = engine.clock.now();
       const candidates: Array<{ job: JobRecord; topic: FetchTopic }> = [];
@@ -126,6 +128,9 @@ export class ExternalTaskService {
           versionTag: job.definitionId ? engine.queries.versionTagOf(job.definitionId) : null,
         });
       }
+      return locked;
+    }).then((locked) => {
+      engine.observers.externalTasksFetched(locked.length, secondsSince(started));
       return locked;
     });
   }

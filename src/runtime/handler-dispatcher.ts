@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobRecord } from '../store/records.js';
 import { BpmnError, NonRetryableError } from './errors.js';
 import type { Variables } from './variables.js';
+import { secondsSince, type EngineObserver, type HandlerOutcome } from './engine-observer.js';
 
 /** What a handler is told about the work it is asked to do. */
 export interface JobContext {
@@ -64,6 +65,7 @@ export class HandlerDispatcher {
     private readonly logger: Logger,
     private readonly defaultTimeout: number,
     private readonly maxConcurrent: number,
+    private readonly observer?: EngineObserver,
   ) {}
 
   register(topic: string, handler: JobHandler, options: HandlerOptions = {}): void {
@@ -133,6 +135,9 @@ export class HandlerDispatcher {
       return abort.signal;
     };
     let timer: NodeJS.Timeout | undefined;
+    const started = performance.now();
+    let outcome: HandlerOutcome = 'failed';
+    let seconds: number | undefined; // the handler's own time, without the commit of its outcome
     try {
       const context = {
         idempotencyKey: job.id,
@@ -155,13 +160,18 @@ export class HandlerDispatcher {
         timer.unref();
       });
       const result = await Promise.race([Promise.resolve().then(() => registration.handler(context)), timedOut]);
+      outcome = 'completed';
+      seconds = secondsSince(started);
       if (this.closing.signal.aborted) return;
       await this.outcomes.complete(job, attempt, (result && result.variables) || {});
     } catch (error) {
+      seconds ??= secondsSince(started);
+      if (outcome !== 'completed' && error instanceof BpmnError) outcome = 'bpmnError';
       if (this.closing.signal.aborted) return;
       await this.report(job, attempt, error);
     } finally {
       clearTimeout(timer);
+      if (!this.closing.signal.aborted) this.observer?.handlerFinished(job.topic!, outcome, seconds ?? secondsSince(started));
       if (abort) this.aborts.delete(abort);
     }
   }

@@ -41,6 +41,11 @@ export class Scheduler {
     private readonly logger: Logger,
   ) {}
 
+  /** True while the scheduler is armed: a poll is queued, running, or set for a time. */
+  get running(): boolean {
+    return !this.closed && (this.polling || this.immediate !== null || this.alarmAt !== null);
+  }
+
   /** Make sure a poll happens at `at` (or now, if that is past). */
   wake(at: number = this.clock.now()): void {
     if (this.closed) return;

@@ -39,6 +39,7 @@ export class RepositoryStore {
         FROM definitions WHERE deployment_id = ? ORDER BY rowid`),
       deleteStartJobsOf: p(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`),
       deleteStartSubscriptionsOf: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`),
+      deleteDiagramLayoutsOf: p(`DELETE FROM diagram_layouts WHERE definition_id = ?`),
       deleteDefinitionsOf: p(`DELETE FROM definitions WHERE deployment_id = ?`),
       deleteResourcesOf: p(`DELETE FROM resources WHERE deployment_id = ?`),
       deleteDeployment: p(`DELETE FROM deployments WHERE id = ?`),
@@ -58,6 +59,7 @@ export class RepositoryStore {
     for (const definition of this.definitionsOfDeployment(deploymentId)) {
       this.s.deleteStartJobsOf.run(definition.id);
       this.s.deleteStartSubscriptionsOf.run(definition.id);
+      this.s.deleteDiagramLayoutsOf.run(definition.id);
     }
     this.s.deleteDefinitionsOf.run(deploymentId);
     this.s.deleteResourcesOf.run(deploymentId);

@@ -356,4 +356,42 @@ export const migrations: readonly string[] = [
   CREATE INDEX decision_instances_definition ON decision_instances (decision_definition_id);
   CREATE INDEX decision_instances_key ON decision_instances (decision_key, evaluated_at);
   `,
+  /* 5: identity (src/identity): users with scrypt password hashes, groups, memberships, user-bound API tokens */ `
+  CREATE TABLE identity_users (
+    id TEXT PRIMARY KEY,
+    first_name TEXT,
+    last_name TEXT,
+    email TEXT,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE identity_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    type TEXT,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE identity_memberships (
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX identity_memberships_user ON identity_memberships (user_id);
+
+  CREATE TABLE identity_tokens (
+    token_sha256 TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX identity_tokens_user ON identity_tokens (user_id);
+  `,
+  /* 6: the cockpit's layout of a diagram deployed without diagram interchange (the deployed XML stays as written) */ `
+  CREATE TABLE diagram_layouts (
+    definition_id TEXT PRIMARY KEY,
+    xml TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

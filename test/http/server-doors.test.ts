@@ -37,6 +37,7 @@ function stall(url: string, head: string, limitMs: number): Promise<{ closed: bo
   });
 }
 
+/** Request logs are debug lines (lifecycle events are info), so the sink listens at debug. */
 function logSink(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
@@ -45,7 +46,7 @@ function logSink(): { logger: Logger; lines: string[] } {
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, stream) as Logger, lines };
+  return { logger: pino({ level: 'debug' }, stream) as Logger, lines };
 }
 
 describe('server timeouts', () => {

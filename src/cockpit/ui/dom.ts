@@ -43,8 +43,21 @@ export function formatTime(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-export function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+/**
+ * A whole id with a copy button: time-ordered ids share their first characters, so a prefix
+ * names nothing. With `href` the id is the link.
+ */
+export function copyableId(id: string, href?: string): HTMLElement {
+  const text = href ? h('a', { href, class: 'id' }, id) : h('code', { class: 'id' }, id);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(id);
+    } catch {
+      // no clipboard (a page served over plain HTTP to another host): select it for Ctrl+C
+      getSelection()?.selectAllChildren(text);
+    }
+  };
+  return h('span', { class: 'id-cell' }, text, h('button', { type: 'button', class: 'copy-id', title: 'Copy the id', 'aria-label': `Copy ${id}`, onclick: () => void copy() }, '⧉'));
 }
 
 /** "firstResult–last of total" with previous / next buttons; `go` gets the new firstResult. */

@@ -5,7 +5,8 @@ import { deploymentDto, definitionDto } from '../dto.js';
 import { ok, noContent } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { HttpError } from '../errors.js';
-import { baseUrl, param, type Route, type RouteContext } from './route.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 import type { DecisionDefinitionRecord } from '../../store/decision-store.js';
 import { decisionDefinitionDto } from './decision-dto.js';
 
@@ -44,6 +45,7 @@ export function deploymentRoutes(ctx: RouteContext): Route[] {
       method: 'post', path: '/deployment/create', tag: 'Deployment', multipart: true,
       summary: 'Deploys BPMN and other resources (multipart; resource names from part filenames)',
       handler: async (req, res) => {
+        identityOf(engine).require(actor(res), 'deploy');
         const form = await readDeploymentForm(req, ctx.limits);
         if (form.resources.length === 0) throw new HttpError(400, 'No deployment resources contained in the form upload.');
         if (form.activationTime !== null && Number.isNaN(Date.parse(form.activationTime))) {

@@ -17,6 +17,8 @@ import { QueryParams } from '../query.js';
 import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto, VariablesMap, type JsonSchema } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeVariableWrite } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
 
 /** the engine as routes receive it (no import of the engine module: it imports the router) */
@@ -73,8 +75,10 @@ export function executionRoutes(ctx: RouteContext): Route[] {
     const variables = fromCamundaVariables(body.variables);
     return Object.keys(variables).length ? variables : undefined;
   };
-  const setLocal = (ref: ExecutionRef, set: Record<string, unknown>, remove: string[], who: string | null) =>
-    engine.submit((fx) => modifyExecutionVariables(engine.core, ref, { set, remove, local: true }, fx, who));
+  const setLocal = (ref: ExecutionRef, set: Record<string, unknown>, remove: string[], who: string | null) => {
+    authorizeVariableWrite(identityOf(engine), { userId: who, instanceId: ref.instanceId, names: [...Object.keys(set), ...remove] });
+    return engine.submit((fx) => modifyExecutionVariables(engine.core, ref, { set, remove, local: true }, fx, who));
+  };
 
   return [
     {

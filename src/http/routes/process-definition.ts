@@ -7,7 +7,8 @@ import { checkBody } from '../validate.js';
 import { StartProcessInstanceDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
-import { baseUrl, param, type Route, type RouteContext } from './route.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 
 const SORT = ['id', 'key', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'] as const;
 
@@ -41,10 +42,11 @@ export function processDefinitionRoutes(ctx: RouteContext): Route[] {
   };
   const start = async (req: Request, res: Response, definition: () => DefinitionRecord, label: string) => {
     const body = checkBody<StartBody>(StartProcessInstanceDto, req.body);
+    identityOf(engine).require(actor(res), 'start', label);
     const instance = await withContext(`Cannot instantiate process definition ${label}`, async () => {
       const d = definition();
       const variables = fromCamundaVariables(body.variables);
-      return engine.startById(d.id, { businessKey: body.businessKey ?? null, variables });
+      return engine.startById(d.id, { businessKey: body.businessKey ?? null, variables, actor: actor(res) });
     });
     const dto: Record<string, unknown> = instanceDto(instance, baseUrl(req));
     if (body.withVariablesInReturn) {

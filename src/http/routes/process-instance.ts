@@ -10,6 +10,8 @@ import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
 import { camundaActivityType } from '../activity-types.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeVariableWrite } from '../../identity/task-authorization.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 import { bodyAsQuery, parseVariablesParam } from './historic-instance-filter.js';
 
@@ -88,7 +90,9 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkBody<PatchBody>(PatchVariablesDto, req.body);
         const instance = running(param(req, 'id'));
-        await engine.setVariables(instance.id, fromCamundaVariables(body.modifications), body.deletions ?? [], actor(res));
+        const modifications = fromCamundaVariables(body.modifications);
+        authorizeVariableWrite(identityOf(engine), { userId: actor(res), instanceId: instance.id, names: [...Object.keys(modifications), ...(body.deletions ?? [])] });
+        await engine.setVariables(instance.id, modifications, body.deletions ?? [], actor(res));
         noContent(res);
       },
     },
@@ -107,6 +111,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
         const typed = checkBody<unknown>(VariableValueDto, req.body);
         const instance = running(param(req, 'id'));
         const name = param(req, 'name');
+        authorizeVariableWrite(identityOf(engine), { userId: actor(res), instanceId: instance.id, names: [name] });
         await engine.setVariables(instance.id, { [name]: fromTypedValue(name, typed) }, [], actor(res));
         noContent(res);
       },
@@ -115,6 +120,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       method: 'delete', path: '/process-instance/:id/variables/:name', tag: 'Process Instance', summary: 'Removes one process variable',
       handler: async (req, res) => {
         const instance = running(param(req, 'id'));
+        authorizeVariableWrite(identityOf(engine), { userId: actor(res), instanceId: instance.id, names: [param(req, 'name')] });
         await engine.setVariables(instance.id, {}, [param(req, 'name')], actor(res));
         noContent(res);
       },

@@ -10,6 +10,8 @@ import { ok, noContent } from '../respond.js';
 import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeVariableWrite } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
 
 /** the engine as routes receive it (no import of the engine module: it imports the router) */
@@ -38,6 +40,8 @@ export function taskVariableRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
   const change = (req: Request, res: Response, scope: Scope, set: Record<string, unknown>, remove: string[]) => {
     const ref = taskExecution(engine, param(req, 'id'));
+    const task = engine.core.runtime.getTask(param(req, 'id'))!;
+    authorizeVariableWrite(identityOf(engine), { userId: actor(res), instanceId: ref.instanceId, names: [...Object.keys(set), ...remove], task });
     return engine.submit((fx) => modifyExecutionVariables(engine.core, ref, { set, remove, local: scope === 'localVariables' }, fx, actor(res)));
   };
   const routes = (scope: Scope): Route[] => {

@@ -8,6 +8,8 @@ import { checkBody } from '../validate.js';
 import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
 import { HttpError } from '../errors.js';
 import { fieldDefault, fieldValueType, formProblems, type FormField } from '../../bpmn/form-fields.js';
@@ -17,6 +19,7 @@ const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'p
 
 export function taskRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
+  const identity = identityOf(engine);
   const query = (req: Request) => {
     const q = new QueryParams(req);
     return {
@@ -78,6 +81,7 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     const body = checkBody<{ variables?: unknown; withVariablesInReturn?: boolean | null }>(CompleteTaskDto, req.body);
     const t = task(param(req, 'id'));
     const variables = fromCamundaVariables(body.variables);
+    authorizeCompletion(identity, t, actor(res), variables);
     checkForm(t, variables);
     await withContext(`Cannot complete task ${t.id}`, async () => {
       await engine.completeTask(t.id, variables, { userId: actor(res) });
@@ -90,7 +94,9 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
     const body = checkBody<{ userId: string | null }>(UserIdDto, req.body);
-    const id = task(param(req, 'id')).id;
+    const t = task(param(req, 'id'));
+    const id = t.id;
+    checkTaskAction(identity, t, actor(res), mode === 'claim' ? { kind: 'claim', for: body.userId } : { kind: 'assign', to: body.userId });
     if (mode === 'claim') await withContext('Cannot claim task', () => engine.claimTask(id, body.userId ?? ''));
     else await engine.setAssignee(id, body.userId ?? null, actor(res));
     noContent(res);
@@ -109,7 +115,9 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     {
       method: 'post', path: '/task/:id/unclaim', tag: 'Task', summary: 'Removes the assignee',
       handler: async (req, res) => {
-        await engine.unclaimTask(task(param(req, 'id')).id, actor(res));
+        const t = task(param(req, 'id'));
+        checkTaskAction(identity, t, actor(res), { kind: 'unclaim' });
+        await engine.unclaimTask(t.id, actor(res));
         noContent(res);
       },
     },

@@ -11,7 +11,9 @@
  */
 import type { RuntimeRecord, VersionRecord } from '../../store/registry-store.js';
 import { DeployError } from '../registry/runtimes.js';
-import { asBpmnError, list, modelRef, once, RecordedBpmnError, str, type BuiltinHandler } from './support.js';
+import { asBpmnError, lastTaskActor, list, modelRef, once, RecordedBpmnError, str, type BuiltinHandler } from './support.js';
+import { fourEyesApplies, submittersOf } from '../approval-guard.js';
+import { identityOf } from '../../identity/identity-service.js';
 
 export const deploy: BuiltinHandler = (lc) => async (job) =>
   once(lc, job, async () => {
@@ -34,6 +36,11 @@ export const deploy: BuiltinHandler = (lc) => async (job) =>
       );
     if (version.status !== 'approved' && version.status !== 'deployed') {
       throw failed(`${modelId} v${n} is ${version.status}; only an approved version can be deployed`);
+    }
+    // four-eyes, also for approvals that did not come over HTTP: whoever submitted the version does not deploy it
+    const approver = lastTaskActor(lc, job.instance.id);
+    if (identityOf(lc.engine).authorization.enabled && approver !== null && fourEyesApplies(lc, lc.registry.model(modelId)) && submittersOf(lc, modelId, n).includes(approver)) {
+      throw failed(`four-eyes: ${approver} submitted ${modelId} v${n} and cannot also approve and deploy it`);
     }
     const pinned = str(v, 'runtimeName');
     let candidates: RuntimeRecord[];

@@ -17,6 +17,10 @@ import { checkId, checkVersionNumber } from '../registry/ids.js';
 import type { VersionRecord } from '../../store/registry-store.js';
 import * as S from './schemas.js';
 import { readUpload } from './upload.js';
+import { identityOf } from '../../identity/identity-service.js';
+import { authorizeCompletion } from '../../identity/task-authorization.js';
+import { AuthorizationError } from '../../identity/authorization-error.js';
+import { checkManualApproval } from '../approval-guard.js';
 
 export interface MlcRouterOptions {
   /** largest accepted ONNX upload (default 64 MiB) */
@@ -153,10 +157,12 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   router.post('/models/:id/versions/:n/status', wrap((req, res) => {
     const b = body<{ status: string; reason?: string | null }>(S.SetStatus, req.body);
     if (b.status === 'deployed') throw badRequest('a version becomes deployed through a deployment (the deploy task), not by setting its status');
+    if (b.status === 'approved') checkManualApproval(lc, actorOf(res), modelParam(req), versionParam(req));
     return versionDto(registry.transition(modelParam(req), versionParam(req), b.status, { actor: actorOf(res), reason: b.reason ?? null }));
   }));
   router.post('/models/:id/versions/:n/submit', wrap(async (req, res) => {
     const b = body<{ variables?: Record<string, unknown> }>(S.Submit, req.body);
+    identityOf(engine).require(actorOf(res), 'submit', modelParam(req));
     const instance = await lc.submit(modelParam(req), versionParam(req), { actor: actorOf(res), variables: b.variables });
     res.status(201);
     return { processInstanceId: instance.id, businessKey: instance.businessKey, definitionKey: instance.definitionKey, state: instance.state };
@@ -254,7 +260,10 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   }));
   router.post('/tasks/:taskId/complete', wrap(async (req, res) => {
     const b = body<{ variables?: Record<string, unknown> }>(S.CompleteTask, req.body);
-    await engine.completeTask(param(req, 'taskId'), b.variables ?? {}, { userId: actorOf(res) });
+    const task = engine.core.runtime.getTask(param(req, 'taskId'));
+    if (!task) throw notFound(`no task '${param(req, 'taskId')}'`);
+    authorizeCompletion(identityOf(engine), task, actorOf(res), b.variables ?? {});
+    await engine.completeTask(task.id, b.variables ?? {}, { userId: actorOf(res) });
   }));
 
   // ------------------------------------------------------------ monitors, run now
@@ -283,6 +292,7 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
 }
 
 async function startAt(lc: ModelLifecycle, key: string, startEventId: string, variables: Record<string, unknown>, actor: string | null) {
+  identityOf(lc.engine).require(actor, 'start', key);
   const definition = lc.engine.latestDefinition(key);
   return lc.engine.startAt(definition.id, startEventId, { variables, actor });
 }
@@ -301,6 +311,7 @@ function parseJsonField(name: string, text: string, maxDepth: number): unknown {
 const tooDeep = (maxDepth: number) => new MlcError(400, 'ValidationError', `the JSON nests deeper than ${maxDepth} levels`);
 
 function describeError(error: unknown): { status: number; type: string; message: string } {
+  if (error instanceof AuthorizationError) return { status: 403, type: error.type, message: error.message };
   if (error instanceof MlcError) return { status: error.status, type: error.type, message: error.message };
   if (error instanceof NotFoundError) return { status: 404, type: 'NotFound', message: error.message };
   if (error instanceof BadRequestError) return { status: 400, type: 'BadRequest', message: error.message };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../runtime/timers/index.js';
+import { secondsSince, type EngineObserver } from '../../runtime/engine-observer.js';
 import type { DeploymentRecord, RegistryStore, RuntimeRecord, VersionRecord } from '../../store/registry-store.js';
 import { DataError, HotSwapModel, InvalidOnnxModelError, ModelRunawayError, type ScoringRows } from '../ml/index.js';
 import { badRequest, conflict, MlcError, notFound } from '../errors.js';
@@ -53,6 +54,7 @@ export class RuntimeManager {
     private readonly registry: ModelRegistry,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly observer?: Pick<EngineObserver, 'scored'>,
   ) {}
 
   upsert(input: RuntimeInput): RuntimeRecord {
@@ -185,9 +187,12 @@ export class RuntimeManager {
     const holder = this.serving.get(runtime.name);
     if (!deployment || !holder || holder.version === 0) throw conflict(`runtime '${runtime.name}' serves no model yet`);
     let probabilities: number[];
+    const started = performance.now();
     try {
       probabilities = await holder.score(rows);
+      this.observer?.scored(runtime.name, 'ok', secondsSince(started));
     } catch (error) {
+      this.observer?.scored(runtime.name, 'error', secondsSince(started));
       if (error instanceof DataError) throw badRequest(error.message);
       // the next request gets a fresh model process (IsolatedModel restarts it)
       if (error instanceof ModelRunawayError) throw new MlcError(503, 'ModelStopped', `runtime '${runtime.name}' stopped its model for this request: ${error.message}`);

@@ -5,7 +5,7 @@
  */
 import { rest, seg } from '../api.js';
 import { DecisionTableView } from '../decision-table.js';
-import { h, replaceChildren, shortId } from '../dom.js';
+import { copyableId, h, replaceChildren } from '../dom.js';
 import type { Page } from '../page.js';
 
 export interface DecisionDefinition {
@@ -67,7 +67,7 @@ export const decisionPage: Page = async (main, ctx) => {
   view.highlight(fired);
   replaceChildren(evaluationBox,
     h('p', {}, fired.length ? `Rules that fired: ${fired.join(', ')}` : 'No rule matched.',
-      evaluation.processInstanceId ? [' · process instance ', h('a', { href: `#/instance/${seg(evaluation.processInstanceId)}` }, shortId(evaluation.processInstanceId)), evaluation.activityId ? ` at ${evaluation.activityId}` : ''] : null),
+      evaluation.processInstanceId ? [' · process instance ', copyableId(evaluation.processInstanceId, `#/instance/${seg(evaluation.processInstanceId)}`), evaluation.activityId ? ` at ${evaluation.activityId}` : ''] : null),
     h('table', { class: 'table compact' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Value'))),
       h('tbody', {},

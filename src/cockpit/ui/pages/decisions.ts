@@ -1,6 +1,6 @@
 /** Deployed decisions (latest versions) and the most recent evaluations, each linking to its table. */
 import { rest, seg } from '../api.js';
-import { formatTime, h, replaceChildren, shortId } from '../dom.js';
+import { formatTime, h, replaceChildren } from '../dom.js';
 import { changed, type Page } from '../page.js';
 import type { DecisionDefinition, DecisionEvaluation } from './decision.js';
 
@@ -35,7 +35,7 @@ export const decisionsPage: Page = (main, ctx) => {
             h('td', { class: 'nowrap' }, formatTime(Date.parse(e.evaluationTime.replace(/\+0000$/, 'Z')))),
             h('td', {}, h('a', { href: `#/decision/${seg(e.decisionDefinitionId)}?evaluation=${encodeURIComponent(e.id)}` }, `${e.decisionDefinitionKey} v${e.decisionDefinitionVersion}`)),
             h('td', {}, (e.outputs ?? []).map((o) => `${o.variableName} = ${JSON.stringify(o.value)}`).join(', ') || 'no rule matched'),
-            h('td', {}, e.processInstanceId ? h('a', { href: `#/instance/${seg(e.processInstanceId)}` }, `${e.processDefinitionKey ?? ''} ${shortId(e.processInstanceId)}`) : '—'))))));
+            h('td', {}, e.processInstanceId ? h('a', { href: `#/instance/${seg(e.processInstanceId)}` }, `${e.processDefinitionKey ?? ''} ${e.processInstanceId}`) : '—'))))));
     }
   };
   ctx.poll(refresh, 2000);

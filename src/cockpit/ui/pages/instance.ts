@@ -1,6 +1,6 @@
 import { ApiError, cockpit, rest, seg } from '../api.js';
 import { diagramPanel } from '../diagram.js';
-import { badge, formatTime, h, notify, pretty, replaceChildren, shortId } from '../dom.js';
+import { badge, formatTime, h, notify, pretty, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 import { variablesPanel, type TypedValue } from '../variables-panel.js';
 
@@ -101,8 +101,8 @@ export const instancePage: Page = async (main, ctx) => {
     }
     const { instance } = detail;
     if (!xmlShown) {
-      const xml = await rest.get<{ bpmn20Xml: string }>(`/process-definition/${seg(instance.definitionId)}/xml`);
-      await diagram.show(xml.bpmn20Xml, detail.definition.name);
+      const drawn = await cockpit.get<{ xml: string }>(`/definitions/${seg(instance.definitionId)}/diagram`);
+      await diagram.show(drawn.xml, detail.definition.name);
       xmlShown = true;
     }
     const running = instance.state === 'active';
@@ -111,7 +111,7 @@ export const instancePage: Page = async (main, ctx) => {
         h('div', {},
           h('h1', {}, detail.definition.name, ' ', h('span', { class: 'muted' }, `v${detail.definition.version ?? '?'}`)),
           h('p', { class: 'muted small' },
-            `Instance ${instance.id}`, instance.businessKey ? ` · business key ${instance.businessKey}` : '',
+            'Instance ', copyableId(instance.id), instance.businessKey ? ` · business key ${instance.businessKey}` : '',
             ` · started ${formatTime(instance.startedAt)}`, instance.endedAt ? ` · ended ${formatTime(instance.endedAt)}` : '', ' · ',
             h('a', { href: `#/processes/${encodeURIComponent(instance.definitionId)}` }, 'definition'),
             instance.parentInstanceId ? [' · ', h('a', { href: `#/instance/${encodeURIComponent(instance.parentInstanceId)}` }, 'parent instance')] : null)),
@@ -176,7 +176,7 @@ export const instancePage: Page = async (main, ctx) => {
     }
   };
   const cancel = async () => {
-    if (!window.confirm(`Cancel process instance ${shortId(id)}? Its active tasks and jobs are withdrawn.`)) return;
+    if (!window.confirm(`Cancel process instance ${id}? Its active tasks and jobs are withdrawn.`)) return;
     try {
       await rest.delete(`/process-instance/${seg(id)}`);
       notify('Instance cancelled');

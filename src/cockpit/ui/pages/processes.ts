@@ -1,6 +1,6 @@
-import { cockpit, rest, seg } from '../api.js';
+import { cockpit, seg } from '../api.js';
 import { diagramPanel, type ElementCount } from '../diagram.js';
-import { badge, formatTime, h, pager, replaceChildren, shortId } from '../dom.js';
+import { badge, formatTime, h, pager, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 
 interface Version {
@@ -100,8 +100,9 @@ export const processesPage: Page = async (main, ctx) => {
         h('span', { class: 'incident-badge' }, 'n'), ' incidents')),
     h('section', { class: 'panel', 'aria-labelledby': 'inst-title' }, h('h2', { id: 'inst-title' }, 'Running instances'), instances));
 
-  const xml = await rest.get<{ id: string; bpmn20Xml: string }>(`/process-definition/${seg(definition.id)}/xml`);
-  await diagram.show(xml.bpmn20Xml, definition.name);
+  // the deployed XML, or its automatic layout when it has no diagram interchange
+  const drawn = await cockpit.get<{ xml: string }>(`/definitions/${seg(definition.id)}/diagram`);
+  await diagram.show(drawn.xml, definition.name);
 
   let instancesFirst = 0;
   const refreshInstances = async () => {
@@ -111,7 +112,7 @@ export const processesPage: Page = async (main, ctx) => {
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Business key'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Incidents'))),
         h('tbody', {}, data.items.map((i) => h('tr', {},
-          h('td', {}, h('a', { href: `#/instance/${encodeURIComponent(i.id)}`, title: i.id }, shortId(i.id))),
+          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`)),
           h('td', {}, i.businessKey ?? '—'),
           h('td', {}, formatTime(i.startedAt)),
           h('td', {}, i.incidents ? badge(i.incidents, 'bad') : '0'))))),
