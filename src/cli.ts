@@ -58,6 +58,7 @@ const COMMANDS = {
       'request-timeout-ms': { help: 'time a client has to send a whole request (default 300000; env MLC_REQUEST_TIMEOUT_MS)' },
       'headers-timeout-ms': { help: 'time a client has to send the headers (default 30000; env MLC_HEADERS_TIMEOUT_MS)' },
       trainers: { help: 'JSON file of the training commands models may select: {"name": ["argv0", "arg"]} (env MLC_TRAINERS_FILE)' },
+      'skip-topics': { help: 'comma-separated topics left to remote external-task workers, e.g. train (env MLC_SKIP_TOPICS)' },
     },
     more: [
       'Environment: MLC_AUTH_USERS="alice:secret,bob:pw" (basic), MLC_AUTH_TOKENS="t1,t2" (bearer),',
@@ -208,6 +209,7 @@ async function runServe(flags: Map<string, string>): Promise<number> {
     requestTimeoutMs: flags.has('request-timeout-ms') ? Number(flags.get('request-timeout-ms')) : undefined,
     headersTimeoutMs: flags.has('headers-timeout-ms') ? Number(flags.get('headers-timeout-ms')) : undefined,
     trainersFile: flags.get('trainers'),
+    skipTopics: flags.has('skip-topics') ? splitList(flags.get('skip-topics')) : undefined,
     logger,
     env,
   });

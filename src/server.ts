@@ -51,6 +51,8 @@ export interface ServeOptions {
   headersTimeoutMs?: number;
   /** a JSON file of the training commands models may use: {"name": ["argv0", "arg", ...]} (env MLC_TRAINERS_FILE) */
   trainersFile?: string;
+  /** topics left to remote external-task workers (no in-process handler), e.g. ['train'] (env MLC_SKIP_TOPICS) */
+  skipTopics?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -118,6 +120,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
       trainers: await readTrainers(options.trainersFile ?? env.MLC_TRAINERS_FILE),
+      skipTopics: options.skipTopics ?? splitList(env.MLC_SKIP_TOPICS),
       logger,
     });
   } catch (error) {

@@ -10,6 +10,7 @@ import { hostGuard } from './host-guard.js';
 import { refuseCrossOriginWrites } from './cross-origin-guard.js';
 import { redactUrl } from './redact-url.js';
 import { cockpitRouter } from '../cockpit/index.js';
+import { camunda8Router } from './camunda8/index.js';
 import { identityOf } from '../identity/identity-service.js';
 import { createEngineMetrics, type EngineMetrics } from '../observability/metrics.js';
 import { observabilityRouter } from '../observability/router.js';
@@ -88,6 +89,8 @@ export function createServerApp(engine: Engine, options: ServerAppOptions = {}):
   });
   const guard = [authMiddleware(options.auth ?? { mode: 'none' }, identityOf(engine)), refuseCrossOriginWrites(policy)];
   if (options.mlc) app.use('/mlc', ...guard, options.mlc);
+  // Camunda 8 clients (Modeler, @camunda8/sdk): same auth, same cross-origin write check, same worker queue
+  app.use('/v2', ...guard, camunda8Router(engine, { externalTasks: rest.externalTasks, jsonLimit: options.jsonLimit, maxUploadBytes: options.maxUploadBytes, maxFiles: options.maxFiles }));
   if (options.metrics !== false) app.use(...guard, observabilityRouter(engine, options.metrics ?? createEngineMetrics(engine)));
   if (options.cockpit !== false) app.use(...guard, cockpitRouter({ engine }));
   else app.get('/', (_req, res) => sendJson(res, 200, { name: 'mlc-engine', rest: '/engine-rest', openapi: '/engine-rest/openapi.json' }));

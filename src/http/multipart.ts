@@ -8,6 +8,8 @@ export interface MultipartLimits {
   maxUploadBytes?: number;
   /** resources in one deployment (default 100) */
   maxFiles?: number;
+  /** the form field that names the tenant (default `tenant-id`; the Camunda 8 API sends `tenantId`) */
+  tenantField?: string;
 }
 
 export interface DeploymentForm {
@@ -31,6 +33,8 @@ const MAX_FIELD_BYTES = 64 * 1024;
 export function readDeploymentForm(req: Request, limits: MultipartLimits = {}): Promise<DeploymentForm> {
   const maxUpload = limits.maxUploadBytes ?? 10 * 1024 * 1024;
   const maxFiles = limits.maxFiles ?? 100;
+  const tenantField = limits.tenantField ?? 'tenant-id';
+  const reserved = new Set([...RESERVED, tenantField]);
   const contentType = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     return Promise.reject(new HttpError(400, 'A deployment must be sent as multipart/form-data'));
@@ -70,7 +74,7 @@ export function readDeploymentForm(req: Request, limits: MultipartLimits = {}): 
       resolve({
         name: fields.get('deployment-name') ?? null,
         source: fields.get('deployment-source') ?? null,
-        tenantId: fields.get('tenant-id') || null,
+        tenantId: fields.get(tenantField) || null,
         enableDuplicateFiltering: fields.get('enable-duplicate-filtering') === 'true',
         deployChangedOnly: fields.get('deploy-changed-only') === 'true',
         activationTime: fields.get('deployment-activation-time') ?? null,
@@ -82,7 +86,7 @@ export function readDeploymentForm(req: Request, limits: MultipartLimits = {}): 
       if (info.valueTruncated) return fail(new HttpError(413, `Form field '${name.slice(0, 100)}' is larger than ${MAX_FIELD_BYTES} bytes`));
       total += Buffer.byteLength(value);
       if (total > maxUpload) return fail(new HttpError(413, `Upload exceeds the limit of ${maxUpload} bytes`));
-      if (!RESERVED.has(name)) {
+      if (!reserved.has(name)) {
         return fail(new HttpError(400, `Form part '${name.slice(0, 100)}' has no filename: deployment resources must be sent as files (the resource name is the filename)`));
       }
       fields.set(name, value);
@@ -106,7 +110,7 @@ export function readDeploymentForm(req: Request, limits: MultipartLimits = {}): 
         pending--;
         if (!failed) {
           const content = Buffer.concat(chunks);
-          if (RESERVED.has(name)) fields.set(name, content.toString('utf8'));
+          if (reserved.has(name)) fields.set(name, content.toString('utf8'));
           else if (!info.filename) return fail(new HttpError(400, `Form part '${name.slice(0, 100)}' has no filename: deployment resources must be sent as files`));
           else resources.push({ name: info.filename, content });
         }

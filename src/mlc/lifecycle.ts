@@ -24,6 +24,7 @@ import { checkTrainers, type Trainers } from './training/trainers.js';
 import { DEFAULT_MODEL_LIMITS, type ModelLimits } from './ml/model-limits.js';
 import { buildAudit, type AuditReport } from './audit.js';
 import { seedDemo } from './seed.js';
+import { DEFAULT_RETRAIN_POLICY, type RetrainPolicy } from './retrain-policy.js';
 import { approvalGuard, frozenEvidenceGuard } from './approval-guard.js';
 import { identityOf } from '../identity/identity-service.js';
 
@@ -55,6 +56,8 @@ export interface ModelLifecycleOptions {
   backtest?: { modelId?: string | null; stage?: string; data?: string };
   /** topics left to someone else (remote workers): no built-in handler is registered for them */
   skipTopics?: string[];
+  /** a drifted backtest starts RetrainOnDrift (default on), at most once per model per cool-down (default 168 h); a model's metadata.retrainOnDrift overrides */
+  retrain?: { onDrift?: boolean; cooldownHours?: number };
   /** four-eyes per model type (default on for every type; a model's metadata.fourEyes overrides) */
   fourEyes?: Record<string, boolean>;
   logger?: Logger;
@@ -70,6 +73,7 @@ export interface ResolvedOptions {
   fourEyes: Record<string, boolean>;
   trainers: Trainers;
   modelLimits: ModelLimits;
+  retrain: RetrainPolicy;
 }
 
 export interface SubmitOptions {
@@ -228,9 +232,14 @@ export async function installModelLifecycle(engine: Engine, options: ModelLifecy
     fourEyes: { ...options.fourEyes },
     trainers: checkTrainers(options.trainers),
     modelLimits: checkModelLimitOptions(options.modelLimits),
+    retrain: {
+      onDrift: options.retrain?.onDrift ?? DEFAULT_RETRAIN_POLICY.onDrift,
+      cooldownHours: options.retrain?.cooldownHours ?? DEFAULT_RETRAIN_POLICY.cooldownHours,
+    },
   };
+  if (!(resolved.retrain.cooldownHours >= 0)) throw new TypeError(`retrain.cooldownHours must be a number >= 0, got ${JSON.stringify(options.retrain?.cooldownHours)}`);
   const lifecycle = new ModelLifecycle(engine, resolved, options.logger ?? engine.logger.child({ component: 'mlc' }));
-  lifecycle.training.failInterrupted();
+  lifecycle.training.resumeInterrupted();
   const reconciled = lifecycle.registry.reconcile();
   if (reconciled.removedTempFiles > 0 || reconciled.missingArtifacts.length > 0) {
     lifecycle.logger.warn(reconciled, 'model registry reconciled with the data directory');

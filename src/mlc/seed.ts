@@ -42,7 +42,8 @@ export async function seedDemo(lc: ModelLifecycle): Promise<void> {
       label: CREDIT_CARD_LABEL,
       trainingData: 'datasets/credit-card-q1.csv',
       testData: 'datasets/credit-card-q2.csv',
-      recentData: 'datasets/credit-card-q4.csv',
+      // retraining: train on the period before the latest, compare on the latest (held out)
+      recentData: 'datasets/credit-card-q3.csv',
       compareData: 'datasets/credit-card-q4.csv',
       thresholds: { minAccuracy: 0.7, minAuc: 0.75, maxPsi: 0.2 },
     },
@@ -55,8 +56,8 @@ export async function seedDemo(lc: ModelLifecycle): Promise<void> {
   await lc.registry.registerVersion(DEMO_MODEL_ID, {
     bytes: exportLogisticRegressionToOnnx(fit.model, { metadata: { 'mlc.model_id': DEMO_MODEL_ID } }),
     trainingData: 'datasets/credit-card-q1.csv',
-    hyperParameters: { l2: 1e-3, iterations: 25 },
-    trainingMetrics: { accuracy: metrics.accuracy, auc: metrics.auc, logLoss: metrics.logLoss, rows: x.length },
+    hyperParameters: { l2: 1e-3, iterations: 25, threshold: metrics.threshold, rows: x.length },
+    trainingMetrics: { n: metrics.n, accuracy: metrics.accuracy, auc: metrics.auc, logLoss: metrics.logLoss },
     baseline: buildBaseline(table, features),
     description: 'demo: logistic regression trained on Q1',
     actor: 'seed',

@@ -30,7 +30,7 @@ describe('mlc serve --trainers', () => {
         await new Promise((r) => setTimeout(r, 25));
         job = (await http.get(`/mlc/training-jobs/${started.body.id}`).expect(200)).body;
       }
-      expect(job).toMatchObject({ status: 'failed', error: 'training exited with code 5: training on fraud-detector' });
+      expect(job).toMatchObject({ status: 'failed', error: 'training exited with code 5: training on fraud-detector (attempt 2 of 2, no attempts left)' });
 
       await http.patch('/mlc/models/fraud-detector').send({ metadata: { trainer: 'curl-pipe-sh' } }).expect(200);
       const refused = await http.post('/mlc/models/fraud-detector/training-jobs').send({ trainingData: 'datasets/credit-card-q1.csv' }).expect(400);
@@ -39,4 +39,22 @@ describe('mlc serve --trainers', () => {
       await running.close();
     }
   }, 60_000);
+
+  it('--skip-topics train leaves training to a remote worker: the job waits on the external-task API', async () => {
+    const running = await serve({ port: 0, db: join(dir, 'skip.sqlite'), processes: 'processes', env: {}, auth: 'none', skipTopics: ['train'] });
+    try {
+      const http = request(running.url);
+      await http.patch('/mlc/models/fraud-detector').send({ metadata: { requiresTraining: true } }).expect(200);
+      const submitted = await http.post('/mlc/models/fraud-detector/versions/1/submit').send({}).expect(201);
+      let waiting: { topicName: string; processInstanceId: string }[] = [];
+      for (let i = 0; i < 200 && waiting.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        waiting = (await http.get('/engine-rest/external-task?topicName=train').expect(200)).body;
+      }
+      expect(waiting).toEqual([expect.objectContaining({ topicName: 'train', processInstanceId: submitted.body.processInstanceId })]);
+      expect((await http.get('/mlc/models/fraud-detector/training-jobs').expect(200)).body).toEqual([]);
+    } finally {
+      await running.close();
+    }
+  });
 });

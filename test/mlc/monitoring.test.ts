@@ -4,7 +4,9 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCsv } from '../../src/mlc/ml/index.js';
@@ -31,7 +33,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
   const port = (webhook.address() as AddressInfo).port;
   // the engine clock starts at 2024-04-02T05:00Z, one hour before the daily 06:00 backtest
-  env = await setup({ lifecycle: { webhookUrl: `http://127.0.0.1:${port}/alerts`, webhook: { retries: 2, backoffMs: 10 } } });
+  // (automatic retraining on drift is off here: the RetrainOnDrift cases below start it themselves; drift-retrain.test.ts covers it)
+  env = await setup({ lifecycle: { webhookUrl: `http://127.0.0.1:${port}/alerts`, webhook: { retries: 2, backoffMs: 10 }, retrain: { onDrift: false } } });
 
   // the champion: the seeded demo model (trained on Q1), submitted and approved into PROD
   const submitted = await env.http.post('/mlc/models/fraud-detector/versions/1/submit').set('authorization', basic('carol')).send({}).expect(201);
@@ -106,6 +109,52 @@ describe('DailyBacktesting', () => {
   });
 });
 
+/**
+ * The comparison card: champion and challenger on the same rows, none of them in either model's
+ * training data (checked here from the CSVs themselves), the interval clearing zero, metrics apart
+ * from hyperparameters, ROC points and PSI for both.
+ */
+async function expectSoundComparison(card: any) {
+  expect(card.data).toMatchObject({ dataset: 'datasets/credit-card-q4.csv', rows: 4000, heldOut: true });
+  expect(card.champion).toMatchObject({ version: 1, trainingData: 'datasets/credit-card-q1.csv' });
+  expect(card.challenger).toMatchObject({ version: 2, trainingData: 'datasets/credit-card-q3.csv' });
+  const compared = await readFile(join(env.dataDir, 'datasets/credit-card-q4.csv'), 'utf8');
+  const rowsOf = (text: string) => text.trim().split('\n').slice(1);
+  expect(card.data.sha256).toBe(rowsSha256(rowsOf(compared)));
+  for (const training of ['datasets/credit-card-q1.csv', 'datasets/credit-card-q3.csv']) {
+    const seen = new Set(rowsOf(await readFile(join(env.dataDir, training), 'utf8')));
+    expect(rowsOf(compared).filter((r) => seen.has(r)), training).toEqual([]);
+  }
+  // both recorded test results carry the same rows' fingerprint
+  const results = (await env.http.get('/mlc/test-results?modelId=fraud-detector').expect(200)).body.filter((t: { purpose: string }) => t.purpose.startsWith('compare-'));
+  expect(results.map((t: any) => [t.purpose, t.version, t.dataset, t.verdict.rows.sha256]).sort()).toEqual([
+    ['compare-challenger', 2, 'datasets/credit-card-q4.csv', card.data.sha256],
+    ['compare-champion', 1, 'datasets/credit-card-q4.csv', card.data.sha256],
+  ]);
+  expect(card.interval).toMatchObject({ metric: 'auc', level: 0.95, resamples: 1000 });
+  expect(card.interval.low).toBeGreaterThan(0);
+  expect(card.interval.low).toBeLessThanOrEqual(card.interval.delta);
+  expect(card.interval.high).toBeGreaterThanOrEqual(card.interval.delta);
+  expect(card.deltas.auc).toBeCloseTo(card.challenger.metrics.auc - card.champion.metrics.auc, 5);
+  for (const side of [card.champion, card.challenger]) {
+    expect(Object.keys(side.metrics).sort()).toEqual(['accuracy', 'auc', 'confusion', 'f1', 'logLoss', 'n', 'precision', 'recall']);
+    expect(side.metrics.confusion.tp + side.metrics.confusion.fp + side.metrics.confusion.tn + side.metrics.confusion.fn).toBe(4000);
+    expect(side.roc.length).toBe(21);
+    expect(side.roc[0]).toMatchObject({ fpr: 0, tpr: 0 });
+    expect(side.roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+    expect(side.psi.map((p: { feature: string }) => p.feature)).toContain('card_age');
+  }
+  // the champion's baseline is Q1: Q4 drifted away from it; the challenger's (Q3) is closer
+  expect(card.champion.maxPsi).toBeGreaterThan(card.challenger.maxPsi);
+}
+
+/** The same digest held-out.ts computes: sha256 over each row's hash, rows parsed as numbers. */
+function rowsSha256(lines: string[]): string {
+  const all = createHash('sha256');
+  for (const line of lines) all.update(createHash('sha256').update(JSON.stringify(line.split(',').map(Number))).digest('hex').slice(0, 32));
+  return all.digest('hex');
+}
+
 describe('RetrainOnDrift', () => {
   async function signalDrift(variables: Record<string, string> = {}) {
     const typed = Object.fromEntries(Object.entries({ MODEL_ID: 'fraud-detector', trainingPollInterval: 'PT2S', ...variables }).map(([k, v]) => [k, { value: v, type: 'String' }]));
@@ -118,8 +167,10 @@ describe('RetrainOnDrift', () => {
     const instanceId = await signalDrift();
     const approval = await taskOf(env, instanceId, 'Task_Approve', advance(env, 2000));
     expect(approval.variables).toMatchObject({ challengerWins: true, championVersion: 1, challengerVersion: 2, modelVersion: 2 });
-    expect(approval.variables.comparisonSummary, approval.variables.comparisonSummary).toMatch(/challenger v2 auc 0\.\d+ vs champion v1 auc 0\.\d+ on datasets\/credit-card-q4\.csv: challenger wins/);
+    expect(approval.variables.comparisonSummary, approval.variables.comparisonSummary)
+      .toMatch(/challenger v2 auc 0\.\d+ vs champion v1 auc 0\.\d+ on datasets\/credit-card-q4\.csv \(4000 held-out rows\): Δ \+0\.\d+, 95% CI \[\+0\.\d+, \+0\.\d+\] clears the margin 0: challenger wins/);
     expect(approval.variables.deltas.auc).toBeGreaterThan(0);
+    await expectSoundComparison(approval.variables.comparison);
     await completeTask(env, approval.id, 'alice', { approved: true, comment: 'recovers Q4 accuracy' });
     expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
 
@@ -145,5 +196,16 @@ describe('RetrainOnDrift', () => {
     expect(audit.statusHistory.at(-1)).toMatchObject({ to: 'rejected', data: expect.objectContaining({ reason: expect.stringMatching(/champion stays/) }) });
     expect((await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body.deployment).toMatchObject({ version: 2 });
     expect((await env.http.get('/mlc/tasks').expect(200)).body).toEqual([]);
+  });
+
+  it('a comparison on the rows the challenger was trained on is refused, not scored', async () => {
+    const instanceId = await signalDrift({ recentData: 'datasets/credit-card-q3.csv', compareData: 'datasets/credit-card-q3.csv' });
+    // not a silent end: an alert and a review task with the reason
+    const review = await taskOf(env, instanceId, 'Task_ReviewCompare', advance(env, 2000));
+    expect(review.variables.failureReason).toMatch(/v4 was trained on datasets\/credit-card-q3\.csv: compare on a later period or a declared hold-out set/);
+    const alert = (await env.http.get('/mlc/alerts?limit=1').expect(200)).body[0];
+    expect(alert).toMatchObject({ kind: 'compare-failed', severity: 'error', instanceId });
+    await completeTask(env, review.id, 'alice', {});
+    expect(await instanceEnd(env, instanceId)).toBe('End_CompareFailed');
   });
 });

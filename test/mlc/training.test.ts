@@ -45,7 +45,10 @@ describe('background training', () => {
 
     const v = env.lc.registry.version('fraud-detector', 2);
     expect(v).toMatchObject({ status: 'registered', trainingData: 'datasets/credit-card-q3.csv', createdByInstance: 'instance-t', features: [...CREDIT_CARD_FEATURES] });
-    expect(v.trainingMetrics).toMatchObject({ rows: 4000, accuracy: expect.any(Number) });
+    // metrics only among the metrics; threshold, iterations and loss with the hyperparameters
+    expect(Object.keys(v.trainingMetrics!).sort()).toEqual(['accuracy', 'auc', 'confusion', 'f1', 'logLoss', 'n', 'precision', 'recall']);
+    expect(v.trainingMetrics).toMatchObject({ n: 4000, accuracy: expect.any(Number) });
+    expect(v.hyperParameters).toMatchObject({ l2: 1e-3, iterations: 25, bins: 10, threshold: 0.5, iterationsRun: expect.any(Number), finalLoss: expect.any(Number), rows: 4000 });
     expect((v.baseline as { features: unknown[] }).features).toHaveLength(6);
     expect(env.lc.training.log(jobId)).toMatch(/fitting logistic regression on 4000 rows/);
   });
@@ -67,7 +70,9 @@ describe('background training', () => {
     try {
       const record = env.lc.training.start({ modelId: 'fraud-detector', trainingData: 'datasets/credit-card-q1.csv' });
       const done = await env.lc.training.whenFinished(record.id);
-      expect(done).toMatchObject({ status: 'failed', error: 'timed out after 300 ms' });
+      // each attempt has its timeout; after the last one the job fails with the reason
+      expect(done).toMatchObject({ status: 'failed', error: 'timed out after 300 ms (attempt 2 of 2, no attempts left)' });
+      expect(env.lc.training.log(record.id)).toMatch(/--- attempt 1 of 2[\s\S]*--- attempt 2 of 2/);
     } finally {
       env.lc.registry.updateModel('fraud-detector', { metadata: { trainer: undefined, trainingTimeoutMs: undefined } });
     }

@@ -53,6 +53,11 @@ export const cockpit = {
   post: <T>(path: string, body: unknown = {}) => request<T>(`/cockpit/api${path}`, { method: 'POST', ...json(body) }),
 };
 
+/** The model registry's actions (its reads go through the cockpit's soft proxy); `base` is Info.mlcPath. */
+export const registryActions = {
+  post: <T>(base: string, path: string, body: unknown = {}) => request<T>(`${base}${path}`, { method: 'POST', ...json(body) }),
+};
+
 /** The Camunda 7 REST API. */
 export const rest = {
   get: <T>(path: string) => request<T>(`${restPath}${path}`),

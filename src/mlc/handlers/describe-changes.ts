@@ -20,13 +20,14 @@ export const describeChanges: BuiltinHandler = (lc) => async (job) => {
     variables: {
       modelDetails: {
         id: model.id, name: model.name, type: model.type, ownerGroup: model.ownerGroup, version: n, status: version.status,
-        sha256: version.sha256, features: version.features, trainingData: version.trainingData, hyperParameters: version.hyperParameters,
-        trainingMetrics: version.trainingMetrics, createdByInstance: version.createdByInstance,
+        sha256: version.sha256, features: version.features, trainingData: version.trainingData,
+        ...splitTrainingFacts(version),
+        createdByInstance: version.createdByInstance,
       },
       deployedVersion: previous ? previous.version : null,
       changes,
       changeSummary: changes.summary,
-      latestTestResult: latest ? { id: latest.id, dataset: latest.dataset, passed: latest.passed, metrics: latest.metrics, verdict: latest.verdict } : null,
+      latestTestResult: latest ? { id: latest.id, dataset: latest.dataset, dataNote: `scored on ${latest.dataset} (${latest.purpose})`, passed: latest.passed, metrics: latest.metrics, verdict: latest.verdict } : null,
     },
   };
 };
@@ -48,4 +49,23 @@ function describe(version: VersionRecord, previous: VersionRecord | null, lc: Pa
   if (version.trainingData !== previous.trainingData) parts.push(`trained on ${version.trainingData ?? 'unknown data'} (was ${previous.trainingData ?? 'unknown'})`);
   if (Object.keys(metricDeltas).length) parts.push(`metric deltas ${Object.entries(metricDeltas).map(([k, d]) => `${k} ${d >= 0 ? '+' : ''}${d.toFixed(4)}`).join(', ')}`);
   return { summary: parts.join('; '), featuresAdded, featuresRemoved, metricDeltas };
+}
+
+/** Figures that measure the model; everything else a trainer reports (threshold, iterations, loss, rows) is a training fact. */
+const METRIC_NAMES = new Set(['confusion', 'accuracy', 'precision', 'recall', 'f1', 'auc', 'logLoss']);
+
+/**
+ * The card's sections: training metrics (only metrics, and they are on the training data itself,
+ * so they say how well the model fits, not how well it generalises), and the hyperparameters
+ * with the fit's own facts kept apart from them.
+ */
+function splitTrainingFacts(version: VersionRecord) {
+  const trainingMetrics: Record<string, unknown> = {};
+  const trainingFacts: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(version.trainingMetrics ?? {})) (METRIC_NAMES.has(k) ? trainingMetrics : trainingFacts)[k] = value;
+  return {
+    trainingMetrics,
+    trainingMetricsData: version.trainingData ? `on the training data ${version.trainingData} (in-sample)` : 'in-sample',
+    hyperParameters: { ...(version.hyperParameters ?? {}), ...trainingFacts },
+  };
 }

@@ -8,6 +8,7 @@ import { deploy } from './deploy.js';
 import { getDeployedModel } from './deployed-model.js';
 import { describeChanges } from './describe-changes.js';
 import { setModelStatus } from './model-status.js';
+import { requestRetrain } from './request-retrain.js';
 import { test } from './test.js';
 import { train, trainingStatus } from './train.js';
 
@@ -21,6 +22,7 @@ export const BUILTIN_TOPICS = [
   'get-deployed-model',
   'set-model-status',
   'describe-changes',
+  'request-retrain',
 ] as const;
 export type BuiltinTopic = (typeof BUILTIN_TOPICS)[number];
 
@@ -35,6 +37,7 @@ export function builtinHandlers(lc: ModelLifecycle): Record<BuiltinTopic, JobHan
     'get-deployed-model': getDeployedModel(lc),
     'set-model-status': setModelStatus(lc),
     'describe-changes': describeChanges(lc),
+    'request-retrain': requestRetrain(lc),
   };
   for (const topic of BUILTIN_TOPICS) handlers[topic] = withoutPathsInErrors(lc, handlers[topic]);
   return handlers;

@@ -15,6 +15,7 @@ import type { JobContext } from '../../runtime/handler-dispatcher.js';
 import { ModelRunawayError } from '../ml/index.js';
 import { withoutPaths } from '../errors.js';
 import { evaluateVersion, EvaluationError, loadDataset, thresholdsFrom, type Thresholds } from '../registry/evaluation.js';
+import { rowsSeenInTraining } from '../registry/held-out.js';
 import { resolveInside } from '../registry/ids.js';
 import type { ModelLifecycle } from '../lifecycle.js';
 import { asBpmnError, modelRef, once, RecordedBpmnError, str, type BuiltinHandler } from './support.js';
@@ -55,6 +56,10 @@ export const test: BuiltinHandler = (lc) => async (job) =>
     let evaluation;
     try {
       const table = await loadDataset(path, label);
+      // a test on rows the version was trained on says nothing about unseen data: refused
+      if (version.trainingData === dataset) throw new EvaluationError(`v${n} was trained on ${dataset}: test on a later period or a declared hold-out set`);
+      const seen = await rowsSeenInTraining(table, lc.dataDir, version.trainingData);
+      if (seen) throw new EvaluationError(`${seen} of the ${table.rows.length} rows of ${dataset} are in v${n}'s training data (${version.trainingData}): test on held-out rows`);
       evaluation = await evaluateVersion(version, lc.registry.readArtifact(version), table, { label, thresholds, loader: lc.registry.loader(modelId, job.signal) });
     } catch (error) {
       if (error instanceof ModelRunawayError) throw runaway(lc, job, modelId, n, dataset, purpose, thresholds, error);

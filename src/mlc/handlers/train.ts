@@ -38,6 +38,8 @@ export const train: BuiltinHandler = (lc) => async (job) => {
       trainingJobId: record.id,
       trainingStatus: status.status,
       trainingError: status.error,
+      // what the alert and the review task show when training failed
+      ...(status.status === 'failed' ? { failureReason: `training of ${status.modelId} failed: ${status.error ?? 'no reason recorded'}` } : {}),
       ...(status.version !== null ? { modelVersion: status.version } : {}),
     },
   };
@@ -57,6 +59,8 @@ export const trainingStatus: BuiltinHandler = (lc) => async (job) => {
     variables: {
       trainingStatus: status.status,
       trainingError: status.error,
+      // what the alert and the review task show when training failed
+      ...(status.status === 'failed' ? { failureReason: `training of ${status.modelId} failed: ${status.error ?? 'no reason recorded'}` } : {}),
       ...(status.version !== null ? { modelVersion: status.version } : {}),
     },
   };

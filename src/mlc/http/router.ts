@@ -7,6 +7,7 @@
  *
  * Bodies are validated with ajv; errors are `{type, message}` with a fitting status.
  */
+import { retrainPolicyView } from '../retrain-policy.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { BadRequestError, NotFoundError } from '../../runtime/errors.js';
@@ -107,7 +108,10 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   }));
   router.get('/models/:id', wrap((req) => {
     const model = registry.model(modelParam(req));
-    return { ...model, versions: registry.versions(model.id).map(versionDto), deployments: store.deployments({ modelId: model.id, activeOnly: true }) };
+    return {
+      ...model, versions: registry.versions(model.id).map(versionDto), deployments: store.deployments({ modelId: model.id, activeOnly: true }),
+      retrainPolicy: retrainPolicyView(lc, model),
+    };
   }));
   router.patch('/models/:id', wrap((req) => registry.updateModel(modelParam(req), body(S.PatchModel, req.body))));
 

@@ -75,6 +75,8 @@ export {
   rocAuc,
   logLoss,
   evaluateBinary,
+  rocCurve,
+  type RocPoint,
   type ConfusionMatrix,
   type ClassificationMetrics,
 } from './metrics.js';
@@ -101,5 +103,6 @@ export {
   type MetricDelta,
   type ModelComparison,
 } from './compare.js';
+export { bootstrapDifference, BOOTSTRAP_METRICS, type BootstrapInterval, type BootstrapMetric } from './bootstrap.js';
 export { DEFAULT_MODEL_LIMITS, checkModelLimits, type ModelLimits } from './model-limits.js';
 export { IsolatedModel, ModelProcess, ModelRunawayError, type RunawayReason, type ModelProcessOptions } from './model-process.js';

@@ -116,3 +116,29 @@ export function evaluateBinary(labels: readonly number[], probabilities: readonl
     confusion,
   };
 }
+
+export interface RocPoint {
+  threshold: number;
+  /** false-positive rate */
+  fpr: number;
+  /** true-positive rate */
+  tpr: number;
+}
+
+/**
+ * The ROC curve at `points` evenly spaced thresholds from 1 down to 0 (inclusive), enough to draw
+ * it on a card; empty when one class is absent.
+ */
+export function rocCurve(labels: readonly number[], scores: readonly number[], points = 21): RocPoint[] {
+  checkInputs(labels, scores);
+  const positives = labels.filter((l) => l === 1).length;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return [];
+  const curve: RocPoint[] = [];
+  for (let k = 0; k < points; k++) {
+    const threshold = 1 - k / (points - 1);
+    const m = confusionMatrix(labels, scores, threshold);
+    curve.push({ threshold: Math.round(threshold * 1e6) / 1e6, fpr: m.fp / negatives, tpr: m.tp / positives });
+  }
+  return curve;
+}

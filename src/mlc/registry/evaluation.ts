@@ -37,6 +37,8 @@ export interface Evaluation {
   metrics: Metrics;
   drift: { maxPsi: number; drifted: string[]; features: { feature: string; psi: number }[] } | null;
   verdict: { passed: boolean; reasons: string[]; thresholds: Thresholds };
+  /** the labels and the model's probabilities, row by row (for paired comparisons; not persisted) */
+  scored: { labels: number[]; probabilities: number[] };
 }
 
 /** A dataset or model problem that makes a test impossible (not a poor result). */
@@ -123,7 +125,7 @@ export async function evaluateVersion(
     if (drift && drift.drifted.length > 0) {
       reasons.push(`PSI above ${t.maxPsi} in ${drift.drifted.map((f) => `${f} (${drift!.features.find((x) => x.feature === f)!.psi.toFixed(3)})`).join(', ')}`);
     }
-    return { metrics, drift, verdict: { passed: reasons.length === 0, reasons, thresholds: t } };
+    return { metrics, drift, verdict: { passed: reasons.length === 0, reasons, thresholds: t }, scored: { labels, probabilities } };
   } finally {
     await model.release().catch(() => undefined);
   }

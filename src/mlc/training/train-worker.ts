@@ -45,8 +45,12 @@ async function main(): Promise<void> {
   writeFileSync(join(spec.outputDir, 'result.json'), JSON.stringify({
     features,
     label,
-    hyperParameters: hyper,
-    trainingMetrics: { ...metrics, auc: Number.isFinite(metrics.auc) ? metrics.auc : null, rows: x.length, iterations: fit.iterations, loss: fit.loss },
+    // the settings and what the fit did, apart from the metrics (which are in-sample: on the training rows)
+    hyperParameters: { ...hyper, threshold: metrics.threshold, iterationsRun: fit.iterations, finalLoss: fit.loss, rows: x.length },
+    trainingMetrics: {
+      n: metrics.n, accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall, f1: metrics.f1,
+      auc: Number.isFinite(metrics.auc) ? metrics.auc : null, logLoss: metrics.logLoss, confusion: metrics.confusion,
+    },
     baseline,
   }));
   console.log('wrote model.onnx and result.json');

@@ -7,6 +7,8 @@
  */
 import { newId } from '../ids.js';
 import type { EventType, FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
+import type { SubscriptionRecord } from '../../store/records.js';
+import { offerBufferedMessage } from './buffered-message-offer.js';
 import type { Step, ElementInstance } from '../step.js';
 import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
@@ -99,7 +101,7 @@ function openSubscription(
     }
     correlationKey = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  step.changes.add({ kind: 'insertSubscription', subscription: {
+  const subscription: Omit<SubscriptionRecord, 'seq'> = {
     id: newId(),
     kind,
     name,
@@ -112,7 +114,10 @@ function openSubscription(
     tenantId: null,
     interrupting,
     createdAt: step.now,
-  } });
+  };
+  step.changes.add({ kind: 'insertSubscription', subscription });
+  // Camunda 8: a buffered message waiting for this subscription is delivered in the next transaction
+  offerBufferedMessage(step, holder, subscription);
 }
 
 /** Elements that can hold subscriptions or engine jobs (so releasing others costs nothing). */

@@ -9,14 +9,17 @@ import type { Effect } from '../effects.js';
 import { stillAcquired, dropJob } from './engine-job-records.js';
 import { runSignalContinuation } from './signals.js';
 import { runChildEnded, runChildError } from '../processors/call-activities.js';
+import { runBufferedMessageDelivery } from './buffered-message-delivery.js';
+import { BUFFERED_MESSAGE_CONTINUATION } from './buffered-message-offer.js';
 
 export type ContinuationRunner = (core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]) => void;
 
 /** Every kind of continuation and what runs it. */
-const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError', ContinuationRunner>> = {
+const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError' | typeof BUFFERED_MESSAGE_CONTINUATION, ContinuationRunner>> = {
   signal: runSignalContinuation,
   childEnded: runChildEnded,
   childError: runChildError,
+  [BUFFERED_MESSAGE_CONTINUATION]: runBufferedMessageDelivery,
 };
 
 function isContinuationType(type: string): type is keyof typeof continuations {

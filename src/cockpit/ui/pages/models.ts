@@ -1,4 +1,4 @@
-import { cockpit, seg } from '../api.js';
+import { ApiError, cockpit, registryActions, seg } from '../api.js';
 import { lineChart, type Series } from '../charts.js';
 import { badge, formatTime, h, replaceChildren } from '../dom.js';
 import { changed, type Page } from '../page.js';
@@ -39,9 +39,10 @@ export const modelsPage: Page = async (main, ctx) => {
   const list = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const detail = h('div', { class: 'model-detail' });
   const alerts = h('div', {});
+  const lifecycle = selected ? lifecyclePanel(selected, ctx.info.mlcPath) : null;
   replaceChildren(main, h('h1', {}, 'Models'), h('div', { class: 'split' },
     h('section', { class: 'panel side', 'aria-labelledby': 'models-title' }, h('h2', { id: 'models-title' }, 'Registry'), list),
-    h('div', {}, detail, h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' }, h('h2', { id: 'alerts-title' }, 'Alerts'), alerts))));
+    h('div', {}, lifecycle?.panel ?? null, detail, h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' }, h('h2', { id: 'alerts-title' }, 'Alerts'), alerts))));
 
   const refresh = async () => {
     const models = await registry<unknown>('/models');
@@ -70,6 +71,10 @@ export const modelsPage: Page = async (main, ctx) => {
     if (!selected) {
       if (changed(detail, 'none-selected')) replaceChildren(detail, h('section', { class: 'panel' }, h('p', { class: 'empty' }, 'Choose a model to see its versions, deployments and test results.')));
       return;
+    }
+    if (lifecycle) {
+      const model = await registry<Row>(`/models/${seg(selected)}`);
+      lifecycle.showPolicy(model.available && model.data ? (model.data.retrainPolicy as Row | undefined) ?? null : null);
     }
     const [versions, deployments, tests] = await Promise.all([
       registry<unknown>(`/models/${seg(selected)}/versions`),
@@ -103,3 +108,39 @@ export const modelsPage: Page = async (main, ctx) => {
   };
   ctx.poll(refresh, 2000);
 };
+
+/**
+ * What a model owner can do now: run the daily backtest, retrain (both start the bundled
+ * monitors, POST /mlc/backtests and /mlc/retraining), and the policy that makes a drift retrain
+ * on its own. A retrained challenger still waits for approval in the tasklist.
+ */
+function lifecyclePanel(modelId: string, mlcPath: string) {
+  const policy = h('p', { class: 'retrain-policy muted' }, 'Loading the retrain policy…');
+  const status = h('p', { class: 'lifecycle-status', role: 'status', 'aria-live': 'polite' });
+  const start = async (button: HTMLButtonElement, path: string, what: string) => {
+    button.disabled = true;
+    try {
+      const started = await registryActions.post<{ processInstanceId: string }>(mlcPath, path, { modelId });
+      replaceChildren(status, `${what} started: `, h('a', { href: `#/instance/${encodeURIComponent(started.processInstanceId)}` }, started.processInstanceId));
+    } catch (error) {
+      replaceChildren(status, h('span', { class: 'error' }, `${what} could not start: ${error instanceof ApiError ? error.message : String(error)}`));
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const backtest: HTMLButtonElement = h('button', { type: 'button', onclick: () => void start(backtest, '/backtests', 'Backtest') }, 'Run backtest now');
+  const retrain: HTMLButtonElement = h('button', { type: 'button', class: 'primary', onclick: () => void start(retrain, '/retraining', 'Retraining') }, 'Retrain now');
+  const panel = h('section', { class: 'panel', 'aria-labelledby': 'lifecycle-title' }, h('h2', { id: 'lifecycle-title' }, 'Monitoring and retraining'),
+    policy, h('div', { class: 'filter-buttons' }, backtest, retrain), status);
+  const showPolicy = (p: Row | null) => {
+    if (!changed(policy, p)) return;
+    if (!p) return void replaceChildren(policy, 'No retrain policy reported by the registry.');
+    const last = p.lastAutomaticRetrain as Row | null;
+    replaceChildren(policy,
+      p.onDrift ? `A drifted backtest starts retraining at most once every ${str(p.cooldownHours)} h` : 'A drifted backtest only alerts (automatic retraining is off)',
+      ` (${p.source === 'model' ? "this model's policy" : "the server's default"}); a person approves every retrained version. `,
+      last ? h('span', {}, 'Last automatic retrain: ', h('a', { href: `#/instance/${encodeURIComponent(String(last.processInstanceId))}` }, time(last.startedAt)),
+        p.nextAllowedAt ? `, next possible after ${time(p.nextAllowedAt)}.` : '.') : 'No automatic retrain yet.');
+  };
+  return { panel, showPolicy };
+}
