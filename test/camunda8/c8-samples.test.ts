@@ -1,0 +1,117 @@
+/**
+ * The Camunda 8 flavour of the lifecycle processes (processes/c8/): deployed over /v2 with the real
+ * @camunda8/sdk as the Modeler deploys them, and OnModelChangedC8 run end to end by the same
+ * built-in handlers as the Camunda 7 one, its native approval task completed through /v2.
+ */
+import { readdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Camunda8 } from '@camunda8/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledProcessesDir } from '../../src/mlc/index.js';
+import { basic, instanceEnd, quarter, setup, trainOnnx, USERS, type Env } from '../mlc/helpers.js';
+import { eventually } from './helpers.js';
+
+const C8_DIR = join(bundledProcessesDir(), 'c8');
+let env: Env;
+let server: Server;
+let url: string;
+let rest: ReturnType<Camunda8['getCamundaRestClient']>;
+const model = trainOnnx(quarter('Q1'));
+
+beforeAll(async () => {
+  // the lifecycle's handlers, without the Camunda 7 processes: the Camunda 8 ones come over /v2
+  env = await setup({ lifecycle: { deployProcesses: false } });
+  server = await new Promise<Server>((resolve) => {
+    const s = env.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const name of Object.keys(process.env)) if (/^(CAMUNDA|ZEEBE)_/.test(name)) delete process.env[name];
+  const c8 = new Camunda8({
+    ZEEBE_REST_ADDRESS: url,
+    CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'alice', CAMUNDA_BASIC_AUTH_PASSWORD: USERS.alice,
+  });
+  rest = c8.getCamundaRestClient();
+});
+afterAll(async () => {
+  env.app.closeRest();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  await env.close();
+});
+
+const v2 = (path: string) => fetch(`${url}/v2${path}`, { headers: { authorization: basic('alice') } });
+
+describe('processes/c8 over /v2 with @camunda8/sdk', () => {
+  it('deploys the three processes, both decisions and the approval form in one deployment', async () => {
+    const files = readdirSync(C8_DIR).sort().map((f) => join(C8_DIR, f));
+    expect(files.map((f) => f.slice(C8_DIR.length + 1))).toEqual([
+      'approval-routing.dmn', 'approve-model-version.form', 'backtest-verdict.dmn', 'daily-backtesting.bpmn', 'on-model-changed.bpmn', 'retrain-on-drift.bpmn',
+    ]);
+    const deployed = await rest.deployResourcesFromFiles(files);
+    expect(deployed.processes.map((p) => p.processDefinitionId).sort()).toEqual(['DailyBacktestingC8', 'OnModelChangedC8', 'RetrainOnDriftC8']);
+    expect(deployed.decisions.map((d) => d.decisionDefinitionId).sort()).toEqual(['approvalRouting', 'backtestVerdict']);
+    expect(deployed.forms.map((f) => f.formId)).toEqual(['approve-model-version']);
+    // the Camunda 7 flavour is not deployed: the ids differ, so both can live on one engine
+    expect(env.engine.queries.definitions({ latestVersion: true, maxResults: 100 }).map((d) => d.key).sort()).toEqual(['DailyBacktestingC8', 'OnModelChangedC8', 'RetrainOnDriftC8']);
+  });
+
+  it('runs OnModelChangedC8: test → describe → approvalRouting → native approval task with its form → deploy', async () => {
+    await env.http.post('/mlc/models').send({
+      id: 'fraud-c8', name: 'Model fraud-c8', type: 'fraud', ownerGroup: 'data-science',
+      metadata: { approvalGroup: 'fraud-risk-officers', runtimeTags: ['fraud'], deployStage: 'PROD', testData: 'datasets/credit-card-q2.csv' },
+    }).expect(201);
+    await env.http.post('/mlc/models/fraud-c8/versions').set('authorization', basic('carol')).attach('model', Buffer.from(model.bytes), 'model.onnx').expect(201);
+    // the variables `submit` starts the Camunda 7 process with
+    const variables = env.lc.submitVariables(env.lc.registry.model('fraud-c8'), 1);
+    const started = await rest.createProcessInstance({ processDefinitionId: 'OnModelChangedC8', variables });
+
+    const task = await eventually(async () => {
+      const found = await rest.searchUserTasks({ filter: { processInstanceKey: started.processInstanceKey, elementId: 'Task_Approve' } as never });
+      if (found.items.length !== 1) throw new Error('approval task not open yet');
+      return found.items[0]!;
+    }, 20_000);
+    expect(task).toMatchObject({ name: 'Approve model version', candidateGroups: ['fraud-risk-officers'], processDefinitionId: 'OnModelChangedC8', externalFormReference: null });
+    expect(task.formKey).toMatch(/^\d+$/);
+
+    const formResponse = await v2(`/user-tasks/${task.userTaskKey}/form`);
+    expect(formResponse.status).toBe(200);
+    const form = (await formResponse.json()) as { formKey: string; formId: string; tenantId: string; schema: string };
+    expect(form).toMatchObject({ formKey: task.formKey, formId: 'approve-model-version', tenantId: '<default>' });
+    expect(JSON.parse(form.schema).components.map((c: { key?: string }) => c.key).filter(Boolean)).toEqual(['approved', 'comment']);
+
+    const shown = await rest.searchVariables({ filter: { processInstanceKey: started.processInstanceKey } });
+    const byName = Object.fromEntries(shown.items.map((v) => [v.name, JSON.parse(v.value)]));
+    expect(byName).toMatchObject({ testPassed: true, approvalGroup: 'fraud-risk-officers', changeSummary: 'first deployment of fraud-c8 (v1)' });
+
+    // the approval guard of the Camunda 7 process holds here too: evidence is read-only
+    await expect(rest.completeUserTask({ userTaskKey: task.userTaskKey, variables: { approved: true, testPassed: false } })).rejects.toThrow(/400|read-only/);
+    await rest.completeUserTask({ userTaskKey: task.userTaskKey, variables: { approved: true, comment: 'figures look right' } });
+
+    const instanceId = env.engine.queries.instances({ processDefinitionKey: 'OnModelChangedC8', maxResults: 10 })[0]!.id;
+    expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
+    const version = (await env.http.get('/mlc/models/fraud-c8/versions/1').expect(200)).body;
+    expect(version.status).toBe('deployed');
+    const runtime = (await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body;
+    expect(runtime.deployment).toMatchObject({ modelId: 'fraud-c8', version: 1, stage: 'PROD', instanceId });
+    const state = (await (await v2(`/process-instances/${started.processInstanceKey}`)).json()) as { state: string };
+    expect(state.state).toBe('COMPLETED');
+  });
+
+  it('GET /user-tasks/{key}/form answers 204 for a task that links no form, 404 for an unknown task', async () => {
+    const variables = { ...env.lc.submitVariables(env.lc.registry.model('fraud-c8'), 1), testData: 'datasets/missing.csv' };
+    const started = await rest.createProcessInstance({ processDefinitionId: 'OnModelChangedC8', variables });
+    const review = await eventually(async () => {
+      const found = await rest.searchUserTasks({ filter: { processInstanceKey: started.processInstanceKey } });
+      if (found.items.length !== 1) throw new Error('review task not open yet');
+      return found.items[0]!;
+    }, 20_000);
+    expect(review.elementId).toBe('Task_ReviewTest');
+    expect(review.formKey).toBeNull();
+    expect((await v2(`/user-tasks/${review.userTaskKey}/form`)).status).toBe(204);
+    expect((await v2('/user-tasks/123456789/form')).status).toBe(404);
+  });
+});
