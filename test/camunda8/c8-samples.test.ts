@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledProcessesDir } from '../../src/mlc/index.js';
+import { Engine } from '../../src/index.js';
+import { deployProcessFolder } from '../../src/server.js';
 import { basic, instanceEnd, quarter, setup, trainOnnx, USERS, type Env } from '../mlc/helpers.js';
 import { eventually } from './helpers.js';
 
@@ -49,12 +51,12 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
   it('deploys the three processes, both decisions and the approval form in one deployment', async () => {
     const files = readdirSync(C8_DIR).sort().map((f) => join(C8_DIR, f));
     expect(files.map((f) => f.slice(C8_DIR.length + 1))).toEqual([
-      'approval-routing.dmn', 'approve-model-version.form', 'backtest-verdict.dmn', 'daily-backtesting.bpmn', 'on-model-changed.bpmn', 'retrain-on-drift.bpmn',
+      'approval-routing.dmn', 'approve-model-version.form', 'backtest-verdict.dmn', 'daily-backtesting.bpmn', 'on-model-changed.bpmn', 'retrain-on-drift.bpmn', 'review-lifecycle-task.form',
     ]);
     const deployed = await rest.deployResourcesFromFiles(files);
     expect(deployed.processes.map((p) => p.processDefinitionId).sort()).toEqual(['DailyBacktestingC8', 'OnModelChangedC8', 'RetrainOnDriftC8']);
     expect(deployed.decisions.map((d) => d.decisionDefinitionId).sort()).toEqual(['approvalRouting', 'backtestVerdict']);
-    expect(deployed.forms.map((f) => f.formId)).toEqual(['approve-model-version']);
+    expect(deployed.forms.map((f) => f.formId).sort()).toEqual(['approve-model-version', 'review-lifecycle-task']);
     // the Camunda 7 flavour is not deployed: the ids differ, so both can live on one engine
     expect(env.engine.queries.definitions({ latestVersion: true, maxResults: 100 }).map((d) => d.key).sort()).toEqual(['DailyBacktestingC8', 'OnModelChangedC8', 'RetrainOnDriftC8']);
   });
@@ -101,7 +103,7 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
     expect(state.state).toBe('COMPLETED');
   });
 
-  it('GET /user-tasks/{key}/form answers 204 for a task that links no form, 404 for an unknown task', async () => {
+  it('a failed test ends in the native review task with its own form; GET …/form answers 204 without a linked form, 404 for no task', async () => {
     const variables = { ...env.lc.submitVariables(env.lc.registry.model('fraud-c8'), 1), testData: 'datasets/missing.csv' };
     const started = await rest.createProcessInstance({ processDefinitionId: 'OnModelChangedC8', variables });
     const review = await eventually(async () => {
@@ -109,9 +111,43 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
       if (found.items.length !== 1) throw new Error('review task not open yet');
       return found.items[0]!;
     }, 20_000);
-    expect(review.elementId).toBe('Task_ReviewTest');
-    expect(review.formKey).toBeNull();
-    expect((await v2(`/user-tasks/${review.userTaskKey}/form`)).status).toBe(204);
+    expect(review).toMatchObject({ elementId: 'Task_ReviewTest', candidateGroups: ['data-science'] });
+    const form = (await (await v2(`/user-tasks/${review.userTaskKey}/form`)).json()) as { formKey: string; formId: string };
+    expect(form).toMatchObject({ formKey: review.formKey, formId: 'review-lifecycle-task' });
     expect((await v2('/user-tasks/123456789/form')).status).toBe(404);
+    await rest.completeUserTask({ userTaskKey: review.userTaskKey, variables: { comment: 'dataset restored' } });
+    const state = (await (await v2(`/process-instances/${started.processInstanceKey}`)).json()) as { state: string };
+    expect(state.state).toBe('COMPLETED');
+  });
+
+  it('GET /user-tasks/{key}/form answers 204 for a native user task that links no form', async () => {
+    const bpmn = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="NoFormC8" isExecutable="true">
+    <bpmn:startEvent id="S"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Check"><bpmn:extensionElements><zeebe:userTask /><zeebe:formDefinition formId="never-deployed" /></bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="E"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Check" targetRef="E" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    await rest.deployResources([{ name: 'no-form.bpmn', content: bpmn }]);
+    const started = await rest.createProcessInstance({ processDefinitionId: 'NoFormC8', variables: {} });
+    const task = (await rest.searchUserTasks({ filter: { processInstanceKey: started.processInstanceKey } })).items[0]!;
+    // the reference stays visible as text when no deployed form carries that id
+    expect(task).toMatchObject({ formKey: null, externalFormReference: 'never-deployed' });
+    expect((await v2(`/user-tasks/${task.userTaskKey}/form`)).status).toBe(204);
+  });
+
+  it('`mlc serve --processes processes/c8` deploys the same folder, forms included', async () => {
+    const engine = await Engine.open({ database: ':memory:' });
+    try {
+      const result = await deployProcessFolder(engine, C8_DIR);
+      expect(result?.definitions?.map((d) => d.key).sort()).toEqual(['DailyBacktestingC8', 'OnModelChangedC8', 'RetrainOnDriftC8']);
+      const names = engine.core.repository.resourcesOf(result!.deployment.id).map((r) => r.name);
+      expect(names).toEqual(expect.arrayContaining(['approve-model-version.form', 'review-lifecycle-task.form', 'approval-routing.dmn']));
+    } finally {
+      await engine.close();
+    }
   });
 });
