@@ -3,13 +3,14 @@
  * @camunda8/sdk as the Modeler deploys them, and OnModelChangedC8 run end to end by the same
  * built-in handlers as the Camunda 7 one, its native approval task completed through /v2.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledProcessesDir } from '../../src/mlc/index.js';
+import { formatCsv } from '../../src/mlc/ml/index.js';
 import { Engine } from '../../src/index.js';
 import { deployProcessFolder } from '../../src/server.js';
 import { basic, instanceEnd, quarter, setup, trainOnnx, USERS, type Env } from '../mlc/helpers.js';
@@ -101,6 +102,21 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
     expect(runtime.deployment).toMatchObject({ modelId: 'fraud-c8', version: 1, stage: 'PROD', instanceId });
     const state = (await (await v2(`/process-instances/${started.processInstanceKey}`)).json()) as { state: string };
     expect(state.state).toBe('COMPLETED');
+  });
+
+  it('runs DailyBacktestingC8 from its "Run now" start: the deployed version on yesterday\'s data, backtestVerdict says ok', async () => {
+    // the engine clock is 2 April 05:00: yesterday's labelled data is labelled/2024-04-01.csv, here like Q2
+    mkdirSync(join(env.dataDir, 'labelled'), { recursive: true });
+    writeFileSync(join(env.dataDir, 'labelled', '2024-04-01.csv'), formatCsv(quarter('Q2')));
+    const started = await rest.createProcessInstance({
+      processDefinitionId: 'DailyBacktestingC8', variables: { modelId: 'fraud-c8' }, startInstructions: [{ elementId: 'Start_Manual' }],
+    } as never);
+    const instanceId = env.engine.queries.instances({ processDefinitionKey: 'DailyBacktestingC8', maxResults: 10, state: 'any' })[0]!.id;
+    expect(await instanceEnd(env, instanceId)).toBe('End_Healthy');
+    const shown = await env.http.get(`/engine-rest/history/variable-instance?processInstanceId=${instanceId}`).set('authorization', basic('alice')).expect(200);
+    const byName = Object.fromEntries((shown.body as { name: string; value: unknown }[]).map((v) => [v.name, v.value]));
+    expect(byName).toMatchObject({ modelId: 'fraud-c8', verdict: 'ok', testPassed: true, testData: 'labelled/2024-04-01.csv' });
+    expect(((await (await v2(`/process-instances/${started.processInstanceKey}`)).json()) as { state: string }).state).toBe('COMPLETED');
   });
 
   it('a failed test ends in the native review task with its own form; GET …/form answers 204 without a linked form, 404 for no task', async () => {
