@@ -13,7 +13,7 @@ import { bundledProcessesDir } from '../../src/mlc/index.js';
 import { formatCsv } from '../../src/mlc/ml/index.js';
 import { Engine } from '../../src/index.js';
 import { deployProcessFolder } from '../../src/server.js';
-import { basic, instanceEnd, quarter, setup, trainOnnx, USERS, type Env } from '../mlc/helpers.js';
+import { advance, basic, instanceEnd, quarter, setup, taskOf, trainOnnx, USERS, type Env } from '../mlc/helpers.js';
 import { eventually } from './helpers.js';
 
 const C8_DIR = join(bundledProcessesDir(), 'c8');
@@ -67,7 +67,8 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
       id: 'fraud-c8', name: 'Model fraud-c8', type: 'fraud', ownerGroup: 'data-science',
       metadata: { approvalGroup: 'fraud-risk-officers', runtimeTags: ['fraud'], deployStage: 'PROD', testData: 'datasets/credit-card-q2.csv' },
     }).expect(201);
-    await env.http.post('/mlc/models/fraud-c8/versions').set('authorization', basic('carol')).attach('model', Buffer.from(model.bytes), 'model.onnx').expect(201);
+    await env.http.post('/mlc/models/fraud-c8/versions').set('authorization', basic('carol')).attach('model', Buffer.from(model.bytes), 'model.onnx')
+      .field('trainingData', 'datasets/credit-card-q1.csv').expect(201);
     // the variables `submit` starts the Camunda 7 process with
     const variables = env.lc.submitVariables(env.lc.registry.model('fraud-c8'), 1);
     const started = await rest.createProcessInstance({ processDefinitionId: 'OnModelChangedC8', variables });
@@ -117,6 +118,18 @@ describe('processes/c8 over /v2 with @camunda8/sdk', () => {
     const byName = Object.fromEntries((shown.body as { name: string; value: unknown }[]).map((v) => [v.name, v.value]));
     expect(byName).toMatchObject({ modelId: 'fraud-c8', verdict: 'ok', testPassed: true, testData: 'labelled/2024-04-01.csv' });
     expect(((await (await v2(`/process-instances/${started.processInstanceKey}`)).json()) as { state: string }).state).toBe('COMPLETED');
+  });
+
+  it('a MODEL_DATA_DRIFT signal broadcast over /v2 starts RetrainOnDriftC8: challenger trained, compared, approved in its form, deployed', async () => {
+    await rest.broadcastSignal({ signalName: 'MODEL_DATA_DRIFT', variables: { MODEL_ID: 'fraud-c8', trainingPollInterval: 'PT2S', recentData: 'datasets/credit-card-q3.csv', compareData: 'datasets/credit-card-q4.csv' } });
+    const instanceId = env.engine.queries.instances({ processDefinitionKey: 'RetrainOnDriftC8', maxResults: 10 })[0]!.id;
+    const approval = await taskOf(env, instanceId, 'Task_Approve', advance(env, 2000));
+    expect(approval.variables).toMatchObject({ challengerWins: true, championVersion: 1, challengerVersion: 2, modelVersion: 2 });
+    const task = (await rest.searchUserTasks({ filter: { elementId: 'Task_Approve', processDefinitionId: 'RetrainOnDriftC8' } as never })).items[0]!;
+    expect(((await (await v2(`/user-tasks/${task.userTaskKey}/form`)).json()) as { formId: string }).formId).toBe('approve-model-version');
+    await rest.completeUserTask({ userTaskKey: task.userTaskKey, variables: { approved: true, comment: 'recovers Q4' } });
+    expect(await instanceEnd(env, instanceId)).toBe('End_Deployed');
+    expect((await env.http.get('/mlc/runtimes/prod-scoring').expect(200)).body.deployment).toMatchObject({ modelId: 'fraud-c8', version: 2 });
   });
 
   it('a failed test ends in the native review task with its own form; GET …/form answers 204 without a linked form, 404 for no task', async () => {
