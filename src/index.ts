@@ -23,3 +23,19 @@ export { compileDmn, DecisionEvaluationError } from './dmn/index.js';
 export type { DecisionGraph, Decision, DecisionTable, HitPolicy } from './dmn/graph.js';
 export type { DecisionOutcome } from './runtime/decisions.js';
 export type { DecisionDefinitionRecord, DecisionInstanceRecord } from './store/decision-store.js';
+
+// `engine.router()`: the REST layer depends on the runtime, never the reverse, so the convenience
+// method is attached here, where both are known.
+import { Engine as EngineClass } from './runtime/engine.js';
+import { createRouter, type CamundaRouter, type RouterOptions } from './http/router.js';
+
+declare module './runtime/engine.js' {
+  interface Engine {
+    /** The Camunda 7 REST API as an express router: `app.use('/engine-rest', engine.router())`. */
+    router(options?: RouterOptions): CamundaRouter;
+  }
+}
+
+EngineClass.prototype.router = function router(this: EngineClass, options?: RouterOptions): CamundaRouter {
+  return createRouter(this, options);
+};

@@ -189,11 +189,11 @@ async function readTrainers(file: string | undefined): Promise<Record<string, st
   }
 }
 
-/** Deploys every processes/*.bpmn and *.dmn in one deployment with duplicate filtering; an empty or missing folder is fine. */
+/** Deploys every processes/*.bpmn, *.dmn and *.form (Camunda Forms linked by zeebe:formDefinition) in one deployment with duplicate filtering; an empty or missing folder is fine. */
 export async function deployProcessFolder(engine: Engine, folder: string, logger?: Logger) {
   let names: string[];
   try {
-    names = (await readdir(folder)).filter((n) => /\.(bpmn|dmn)$/i.test(n)).sort();
+    names = (await readdir(folder)).filter((n) => /\.(bpmn|dmn|form)$/i.test(n)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       logger?.info({ folder }, 'no processes folder: nothing to deploy at start');

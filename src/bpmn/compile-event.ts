@@ -1,5 +1,5 @@
 /** Event definitions (message, timer, error, signal, escalation, terminate, link) → `EventDefinition`. */
-import { checkTimer } from '../runtime/timers/timer-spec.js';
+import { checkTimer } from '../timers/timer-spec.js';
 import type { CompileContext } from './context.js';
 import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
 import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';

@@ -1,6 +1,7 @@
 /** One moddle flow node → one `FlowNode` (settings per element family; flows are wired later). */
 import { callsDecision, compileBusinessRule } from './compile-business-rule.js';
 import { compileCallActivity } from './compile-call-activity.js';
+import { compileActivationCondition } from './compile-complex-gateway.js';
 import { compileEvent, messageEvent } from './compile-event.js';
 import { compileMultiInstance } from './compile-multi-instance.js';
 import { compileJob, compileScript, compileUserTask, requiredJob } from './compile-task.js';
@@ -27,13 +28,13 @@ export const KINDS: Readonly<Record<string, NodeKind>> = {
   'bpmn:ExclusiveGateway': 'exclusiveGateway',
   'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:InclusiveGateway': 'inclusiveGateway',
+  'bpmn:ComplexGateway': 'complexGateway',
   'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
   'bpmn:CallActivity': 'callActivity',
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  'bpmn:ComplexGateway': 'complex gateways are not supported',
   'bpmn:Transaction': 'transactions are not supported',
   'bpmn:AdHocSubProcess': 'ad-hoc sub-processes are not supported',
   'bpmn:ImplicitThrowEvent': 'implicit throw events are not supported',
@@ -118,6 +119,11 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     case 'callActivity': {
       const call = compileCallActivity(element, ctx);
       if (call) node.callActivity = call;
+      break;
+    }
+    case 'complexGateway': {
+      const activationCondition = compileActivationCondition(element, ctx);
+      if (activationCondition) node.activationCondition = activationCondition;
       break;
     }
     case 'subProcess':

@@ -30,6 +30,7 @@ export type NodeKind =
   | 'exclusiveGateway'
   | 'parallelGateway'
   | 'inclusiveGateway'
+  | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
   | 'callActivity';
@@ -182,6 +183,8 @@ export interface FlowNode {
   incoming: string[];
   outgoing: string[];
   defaultFlow?: string;
+  /** complex gateways: when the join fires (sees `activationCount`, the incoming flows holding a token) */
+  activationCondition?: Expression;
   event?: EventDefinition;
   /** boundary events */
   attachedTo?: string;
@@ -234,8 +237,8 @@ export interface ProcessGraph {
   /** start events and event sub-processes at the process level */
   scope: ScopeSettings;
   /**
-   * For each inclusive gateway that joins (more than one incoming flow): the ids of the nodes
-   * from which a token can still reach it, within the same scope. A join waits only for those.
+   * For each inclusive or complex gateway that joins (more than one incoming flow): the ids of the
+   * nodes from which a token can still reach it, within the same scope. A join waits only for those.
    */
   inclusiveJoinSources: Record<string, string[]>;
 }

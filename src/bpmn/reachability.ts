@@ -56,7 +56,7 @@ function linkKey(node: FlowNode, name: string): string {
 export function computeInclusiveJoinSources(graph: ProcessGraph): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const join of Object.values(graph.nodes)) {
-    if (join.kind !== 'inclusiveGateway' || join.incoming.length < 2) continue;
+    if ((join.kind !== 'inclusiveGateway' && join.kind !== 'complexGateway') || join.incoming.length < 2) continue;
     const seen = new Set<string>([join.id]);
     const queue: string[] = [join.id];
     const sources: string[] = [];

@@ -9,6 +9,7 @@ import { EvaluationFailure } from './evaluation-failure.js';
 import { withFeelBudget } from './feel-budget.js';
 import { meteredContext } from './feel-metered.js';
 import { DEFAULT_FEEL_STEPS, MAX_SOURCE_LENGTH } from './limits.js';
+import { firstSyntaxError, type SyntaxErrorSpan } from './feel-syntax-error.js';
 
 const checked = new CompileCache<string | null>();
 
@@ -25,18 +26,9 @@ export function checkUnaryTests(source: string): string | null {
 
 function check(source: string): string | null {
   if (source.trim() === '') return null;
-  let error: { from: number; to: number } | undefined;
+  let error: SyntaxErrorSpan | undefined;
   try {
-    parseUnaryTests(source, {}, undefined).iterate({
-      enter(node) {
-        if (error !== undefined) return false;
-        if (node.type.isError) {
-          error = { from: node.from, to: node.to };
-          return false;
-        }
-        return undefined;
-      },
-    });
+    error = firstSyntaxError(parseUnaryTests(source, {}, undefined));
   } catch (e) {
     return `Cannot parse unary tests (${e instanceof Error ? e.message : String(e)})`;
   }

@@ -13,6 +13,7 @@ import { DEFAULT_FEEL_STEPS, MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH } from './limi
 import { withFeelBudget } from './feel-budget.js';
 import { meteredContext } from './feel-metered.js';
 import { atElement, displayText, evaluationError } from './messages.js';
+import { firstSyntaxError, type SyntaxErrorSpan } from './feel-syntax-error.js';
 
 /** A FEEL result with the first variable feelin reported missing (FEEL reads it as null). */
 export interface FeelResult {
@@ -41,18 +42,9 @@ function check(source: string): string | null {
   if (tooDeep >= 0) {
     return `Expression is nested too deeply (more than ${MAX_NESTING_DEPTH} levels) at column ${tooDeep + 2} in '${shown}'`;
   }
-  let error: { from: number; to: number } | undefined;
+  let error: SyntaxErrorSpan | undefined;
   try {
-    parseExpression(source, {}, undefined).iterate({
-      enter(node) {
-        if (error !== undefined) return false;
-        if (node.type.isError) {
-          error = { from: node.from, to: node.to };
-          return false;
-        }
-        return undefined;
-      },
-    });
+    error = firstSyntaxError(parseExpression(source, {}, undefined));
   } catch (e) {
     return `Cannot parse expression (${e instanceof Error ? e.message : String(e)}) in '${shown}'`;
   }

@@ -16,7 +16,10 @@ import type { ModelRecord } from '../store/registry-store.js';
 import type { ModelLifecycle } from './lifecycle.js';
 import { approvalGroupOf } from './handlers/deployed-model.js';
 
-const APPROVAL_TASKS: Readonly<Record<string, string>> = { OnModelChanged: 'Task_Approve', RetrainOnDrift: 'Task_Approve' };
+// the Camunda 8 flavours (processes/c8/) have the same approval task
+const APPROVAL_TASKS: Readonly<Record<string, string>> = {
+  OnModelChanged: 'Task_Approve', RetrainOnDrift: 'Task_Approve', OnModelChangedC8: 'Task_Approve', RetrainOnDriftC8: 'Task_Approve',
+};
 export const APPROVAL_INPUTS: readonly string[] = ['approved', 'comment'];
 
 /** Four-eyes: the model's `metadata.fourEyes` if set, else the lifecycle's setting for its type, else on. */

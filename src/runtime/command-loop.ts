@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Effect } from './effects.js';
+import { ChangeSet } from '../store/change-set.js';
 import { secondsSince, type EngineObserver } from './engine-observer.js';
 
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
@@ -16,6 +17,8 @@ export interface CommandLoopOptions {
   maxBatch?: number;
   /** writes that commands buffer and the loop writes once per batch, just before the commit */
   deferred?: DeferredWrites;
+  /** the store's writer: applies a command's change set inside the transaction */
+  apply?: (changes: ChangeSet) => void;
   /** told the size and duration of every committed batch */
   observer?: EngineObserver;
 }
@@ -48,6 +51,9 @@ export class CommandLoop {
   private readonly runBatchOptimistic;
   private closed = false;
   private readonly deferred: DeferredWrites;
+  private readonly apply: (changes: ChangeSet) => void;
+  /** the change set of the command running now (commands are synchronous: there is at most one) */
+  private current: ChangeSet | null = null;
   private readonly observer: EngineObserver | undefined;
 
   constructor(
@@ -58,14 +64,21 @@ export class CommandLoop {
     this.maxBatch = options.maxBatch ?? 1000;
     this.observer = options.observer;
     const deferred = (this.deferred = options.deferred ?? nothingDeferred);
-    this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => command(effects));
+    this.apply = options.apply ?? (() => undefined);
+    this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => this.runCommand(command, effects));
+    this.savepointTx = db.transaction((fn: () => unknown) => fn());
+    this.runNowTx = db.transaction((command: Command<unknown>, effects: Effect[]) => {
+      const value = this.runCommand(command, effects);
+      deferred.flush();
+      return value;
+    });
     // Most batches have no failing command: run them without a savepoint per command. If one
     // throws, the whole transaction rolls back and the batch runs again the careful way.
     // Commands change nothing but the database until the commit, so the rerun is safe.
     this.runBatchOptimistic = db.transaction((batch: Pending[]) => {
       const outcomes = batch.map((pending) => {
         const effects: Effect[] = [];
-        return { ok: true as const, value: pending.run(effects), effects };
+        return { ok: true as const, value: this.runCommand(pending.run, effects), effects };
       });
       deferred.flush();
       return outcomes;
@@ -85,6 +98,65 @@ export class CommandLoop {
       deferred.flush();
       return outcomes;
     });
+  }
+
+  private readonly savepointTx: (fn: () => unknown) => unknown;
+  private readonly runNowTx: (command: Command<unknown>, effects: Effect[]) => unknown;
+
+  /** Runs one command with a fresh change set and applies it (inside the batch transaction). */
+  private runCommand<T>(command: Command<T>, effects: Effect[]): T {
+    const outer = this.current;
+    const changes = (this.current = new ChangeSet());
+    try {
+      const value = command(effects);
+      this.apply(changes);
+      return value;
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  /** Where the running command appends what it changes. Outside a command nothing may write. */
+  get changes(): ChangeSet {
+    if (!this.current) throw new Error('Writes happen only inside a command (engine.submit)');
+    return this.current;
+  }
+
+  /**
+   * Runs `fn` inside the running command in a savepoint: when it throws, its database writes and
+   * the changes it appended are rolled back, and the command goes on (a broadcast receiver that
+   * fails does not stop the others). Returns false when `fn` threw.
+   */
+  isolated(fn: () => void): boolean {
+    const changes = this.changes;
+    const mark = changes.mark();
+    const deferredMark = this.deferred.mark();
+    try {
+      this.savepointTx(fn);
+      return true;
+    } catch {
+      changes.rollback(mark);
+      this.deferred.rollback(deferredMark);
+      return false;
+    }
+  }
+
+  /**
+   * Runs a command now, synchronously, in its own transaction, outside the queue (the scheduler
+   * acquiring due jobs). Its effects are released after the commit like any other's.
+   */
+  runNow<T>(command: Command<T>): T {
+    if (this.closed) throw new Error('The engine is closed');
+    const effects: Effect[] = [];
+    let value: T;
+    try {
+      value = this.runNowTx(command as Command<unknown>, effects) as T;
+    } catch (error) {
+      this.deferred.clear();
+      throw error;
+    }
+    if (effects.length > 0) this.release(effects);
+    return value;
   }
 
   get pending(): number {

@@ -7,7 +7,7 @@
 import type { PreparedDeployment, ResourceProblem } from './deployer.js';
 import { ParseError } from './deployer.js';
 import { timerCycleTooFast } from './budgets.js';
-import { shortestCycleGap } from './timers/cycle-interval.js';
+import { shortestCycleGap } from '../timers/cycle-interval.js';
 
 export function checkConstantCycles(prepared: PreparedDeployment, minInterval: number, now: number, timeZone: string | undefined): void {
   if (minInterval <= 0) return;

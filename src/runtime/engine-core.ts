@@ -4,6 +4,7 @@ import type { RuntimeStore } from '../store/runtime-store.js';
 import type { RepositoryStore } from '../store/repository-store.js';
 import type { JobStore } from '../store/job-store.js';
 import type { InstanceRecord } from '../store/records.js';
+import type { ChangeSet } from '../store/change-set.js';
 import type { Clock } from './timers/index.js';
 import type { Effect } from './effects.js';
 import { Step, type StepServices } from './step.js';
@@ -17,6 +18,10 @@ export interface EngineCore {
   jobs: JobStore;
   clock: Clock;
   services: StepServices;
+  /** the change set of the running command: every write goes here (see CommandLoop) */
+  readonly changes: ChangeSet;
+  /** runs `fn` in a savepoint of the running command; false (and nothing of it kept) when it threw */
+  isolated(fn: () => void): boolean;
   /** default backoff before the next attempt of a failed job */
   retryBackoff(attempt: number): number;
 }
@@ -61,9 +66,14 @@ export function inInstance<T>(core: EngineCore, instanceId: string, effects: Eff
   return finishStep(step, effects, result);
 }
 
+/**
+ * Runs the step's tokens to their wait states and applies what it changed, so a later step of
+ * the same command (the next receiver of a signal, a called instance) reads it.
+ */
 export function finishStep<T>(step: Step, effects: Effect[], result: T): T {
   step.drain();
   step.flush();
+  step.services.store.apply(step.changes);
   effects.push(...step.effects);
   return result;
 }

@@ -16,7 +16,8 @@ import { SystemClock, type Clock } from './timers/index.js';
 import { CommandLoop, type Command } from './command-loop.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
-import type { StepHooks } from './step.js';
+import type { ProcessorTable } from './processors/processor.js';
+import { elementProcessors } from './processors/table.js';
 import { EngineObservers } from './engine-observer.js';
 import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
@@ -32,7 +33,7 @@ import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
 import { resolveBudgets, type EngineBudgets } from './budgets.js';
 import { checkConstantCycles } from './cycle-budget.js';
-import { eventHooks, correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
+import { correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
 
@@ -41,7 +42,6 @@ export interface BroadcastSignalRequest {
   variables?: Variables;
   tenantId?: string | null;
 }
-import { createRouter, type CamundaRouter, type RouterOptions } from '../http/router.js';
 
 export interface EngineOptions {
   /** SQLite file, created if missing; ':memory:' (the default) for tests */
@@ -94,8 +94,8 @@ export class Engine extends EventEmitter {
   private readonly scheduler: Scheduler;
   private readonly graphs: GraphCache;
   private readonly definitions: DefinitionCache;
-  private readonly hooks: StepHooks = { ...eventHooks };
   private closed = false;
+  private readonly processors: ProcessorTable;
 
   private constructor(options: EngineOptions) {
     super();
@@ -103,6 +103,7 @@ export class Engine extends EventEmitter {
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
+    this.processors = elementProcessors;
     this.db = openDatabase({ path: options.database ?? ':memory:', synchronous: options.synchronous });
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
@@ -127,7 +128,17 @@ export class Engine extends EventEmitter {
     );
     const backoffInitial = options.retryBackoff?.initial ?? 1000;
     const backoffMax = options.retryBackoff?.max ?? 60_000;
+    const loop = (this.loop = new CommandLoop(this.db, (effects) => this.release(effects), {
+      maxBatch: options.maxBatch,
+      deferred: runtime.history,
+      apply: (changes) => runtime.apply(changes),
+      observer: this.observers,
+    }));
     this.core = {
+      get changes() {
+        return loop.changes;
+      },
+      isolated: (fn) => loop.isolated(fn),
       db: this.db,
       runtime,
       repository,
@@ -136,19 +147,19 @@ export class Engine extends EventEmitter {
       retryBackoff: (attempt) => Math.min(backoffInitial * 2 ** Math.max(0, attempt - 1), backoffMax),
       services: {
         store: runtime,
+        changes: () => loop.changes,
         now: () => this.clock.now(),
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
         engineId: this.id,
         handlerLockDuration: handlerTimeout,
         defaultRetries: options.defaultRetries ?? 3,
-        hooks: this.hooks,
+        processors: this.processors,
         timeZone: options.timeZone,
         decisions: this.decisions,
         budgets,
       },
     };
-    this.loop = new CommandLoop(this.db, (effects) => this.release(effects), { maxBatch: options.maxBatch, deferred: runtime.history, observer: this.observers });
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
       lockDuration: handlerTimeout,
@@ -157,6 +168,7 @@ export class Engine extends EventEmitter {
       isHeld: (jobId) => this.dispatcher.holds(jobId),
       dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
       fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
+      runNow: (acquire) => loop.runNow(() => acquire(loop.changes)),
     }, this.logger);
   }
 
@@ -174,9 +186,9 @@ export class Engine extends EventEmitter {
     return !this.closed && this.scheduler.running;
   }
 
-  /** Extension point for element families that need engine-level plumbing (timers, messages). */
-  get stepHooks(): StepHooks {
-    return this.hooks;
+  /** The processor of every element kind this engine runs (one table, passed to every step). */
+  get stepHooks(): ProcessorTable {
+    return this.processors;
   }
 
   // ------------------------------------------------------------ handlers
@@ -228,10 +240,10 @@ export class Engine extends EventEmitter {
    */
   async deleteDeployment(deploymentId: string, options: { cascade?: boolean } = {}): Promise<void> {
     try {
-      await this.submit((fx) => deleteDeployment(this.core, deploymentId, options.cascade ?? false, (id, definitionIds) => {
-        this.queries.deleteDeployment(id, definitionIds);
-        this.decisions.store.deleteOfDeployment(id);
-      }, fx));
+      await this.submit((fx) => {
+        deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx);
+        this.decisions.store.deleteOfDeployment(deploymentId);
+      });
     } finally {
       this.definitions.invalidate();
     }
@@ -390,13 +402,6 @@ export class Engine extends EventEmitter {
     return this.submit((fx) => resolveIncident(this.core, incidentId, fx, actor));
   }
 
-  // ------------------------------------------------------------ REST
-
-  /** The Camunda 7 REST API as an express router: `app.use('/engine-rest', engine.router())`. */
-  router(options?: RouterOptions): CamundaRouter {
-    return createRouter(this, options);
-  }
-
   // ------------------------------------------------------------ plumbing
 
   /** Applies a command in the next group commit; resolves after the commit. */
@@ -453,6 +458,10 @@ export class Engine extends EventEmitter {
           this.logger.warn({ instanceId: effect.instanceId, incidentId: effect.incidentId }, effect.message);
           this.emit('incident', effect);
           break;
+        default: {
+          const unknown: never = effect;
+          throw new Error(`Unknown effect ${JSON.stringify(unknown)}`);
+        }
       }
     }
     if (wakeAt !== null) this.scheduler.wake(wakeAt);

@@ -1,7 +1,8 @@
 import type { FlowNode } from '../bpmn/graph.js';
 import type { Step, ElementInstance } from './step.js';
 import type { Variables } from './variables.js';
-import { isMultiInstanceInner } from './behaviours/multi-instance.js';
+import { isMultiInstanceInner } from './element-kind.js';
+import { boundaryCatcher } from './catchers.js';
 
 /**
  * Throws a BPMN error from `source` (a task whose handler raised it, or an error end event):
@@ -16,7 +17,7 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
   while (current) {
     const node = step.node(current);
     // an inner instance of a multi-instance activity: the boundary events belong to its body
-    const boundary = isMultiInstanceInner(current, node) ? undefined : findErrorBoundary(step, node, code);
+    const boundary = isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'error', code);
     if (boundary) {
       const attachedTo = current;
       step.terminate(attachedTo);
@@ -26,22 +27,11 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
       return;
     }
     const scope: ElementInstance | null = current.parentId === null ? null : step.elementInstance(current.parentId) ?? null;
-    if (step.services.hooks?.catchErrorInScope?.(step, scope, code, message, variables)) return;
+    if (step.services.processors.eventSubProcess.catchError(step, scope, code, message, variables)) return;
     current = scope;
   }
-  if (step.services.hooks?.propagateErrorToParent?.(step, source, code, message, variables)) return;
+  if (step.services.processors.callActivity.propagateErrorToParent(step, source, code, message, variables)) return;
   step.raiseIncident(source, 'unhandledError', `Unhandled BPMN error ${text}: no error boundary event or error event sub-process catches it`);
-}
-
-function findErrorBoundary(step: Step, node: FlowNode, code: string): FlowNode | undefined {
-  let catchAll: FlowNode | undefined;
-  for (const id of node.boundaryEvents ?? []) {
-    const boundary = step.graph.nodes[id];
-    if (boundary?.event?.type !== 'error') continue;
-    if (boundary.event.errorCode === code) return boundary;
-    if (boundary.event.errorCode === undefined) catchAll ??= boundary;
-  }
-  return catchAll;
 }
 
 /** `camunda:errorCodeVariable` / `errorMessageVariable`, plus variables sent with the error. */

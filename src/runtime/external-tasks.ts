@@ -119,7 +119,8 @@ export class ExternalTaskService {
       for (const { job, topic } of candidates) {
         if (locked.length >= request.maxTasks) break;
         const expiresAt = now + topic.lockDuration;
-        if (!engine.queries.tryLockJob(job.id, request.workerId, expiresAt, now)) continue;
+        // lockCandidates read, in this same transaction, only jobs that are free now
+        engine.core.changes.add({ kind: 'lockJob', id: job.id, owner: request.workerId, expiresAt });
         locked.push({
           job: { ...job, lockOwner: request.workerId, lockExpiresAt: expiresAt },
           variables: this.variablesFor(job, topic),
@@ -251,7 +252,7 @@ export class ExternalTaskService {
       const lockedByOther = job.lockOwner !== null && job.lockOwner !== workerId && job.lockExpiresAt !== null && job.lockExpiresAt > now;
       if (lockedByOther) throw new ConflictError(`External task '${taskId}' is locked by worker '${job.lockOwner}'`);
       if (job.retries <= 0) throw new BadRequestError(`External task '${taskId}' has no retries left (it has an incident)`);
-      this.engine.core.runtime.lockJob(job.id, workerId, now + lockDuration);
+      this.engine.core.changes.add({ kind: 'lockJob', id: job.id, owner: workerId, expiresAt: now + lockDuration });
     });
   }
 

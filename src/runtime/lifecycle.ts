@@ -2,29 +2,21 @@ import { setup, transition } from 'xstate';
 
 /**
  * The element-instance lifecycle (BPMN 2.0 §13.2, the activity lifecycle), as one xstate machine.
- * Every element instance of every kind moves through these states; an illegal move (completing a
- * terminated task, say) has no transition and is refused.
+ * Every element instance of every kind moves through these states, and the runtime enters each
+ * of them (the step's transition methods are the only code that does):
+ * - ready: entered over a flow, not yet activated (asyncBefore waits here for its job);
+ * - active → completing → completed: its work is done, it leaves over its outgoing flows
+ *   (completing lasts while an asyncAfter job is pending);
+ * - terminating → terminated: cancelled (a boundary event, an interrupting event sub-process, a
+ *   terminate end event, cancelling the instance);
+ * - withdrawn: cancelled while still ready, before it ever ran.
+ * A failure does not move an element: it stays active with an incident until someone resolves it
+ * (as in Camunda), so BPMN's failing/failed states have no place here. An illegal move
+ * (completing a terminated task, say) has no transition and is refused.
  */
-export type LifecycleState =
-  | 'ready'
-  | 'active'
-  | 'completing'
-  | 'completed'
-  | 'failing'
-  | 'failed'
-  | 'terminating'
-  | 'terminated'
-  | 'withdrawn';
+export type LifecycleState = 'ready' | 'active' | 'completing' | 'completed' | 'terminating' | 'terminated' | 'withdrawn';
 
-export type LifecycleEvent =
-  | 'ACTIVATE'
-  | 'COMPLETE'
-  | 'COMPLETED'
-  | 'FAIL'
-  | 'FAILED'
-  | 'TERMINATE'
-  | 'TERMINATED'
-  | 'WITHDRAW';
+export type LifecycleEvent = 'ACTIVATE' | 'COMPLETE' | 'COMPLETED' | 'TERMINATE' | 'TERMINATED' | 'WITHDRAW';
 
 export const lifecycleMachine = setup({
   types: { events: {} as { type: LifecycleEvent } },
@@ -33,19 +25,17 @@ export const lifecycleMachine = setup({
   initial: 'ready',
   states: {
     ready: { on: { ACTIVATE: 'active', TERMINATE: 'terminating', WITHDRAW: 'withdrawn' } },
-    active: { on: { COMPLETE: 'completing', FAIL: 'failing', TERMINATE: 'terminating' } },
-    completing: { on: { COMPLETED: 'completed', FAIL: 'failing', TERMINATE: 'terminating' } },
-    failing: { on: { FAILED: 'failed', TERMINATE: 'terminating' } },
+    active: { on: { COMPLETE: 'completing', TERMINATE: 'terminating' } },
+    completing: { on: { COMPLETED: 'completed', TERMINATE: 'terminating' } },
     terminating: { on: { TERMINATED: 'terminated' } },
     completed: { type: 'final' },
-    failed: { type: 'final' },
     terminated: { type: 'final' },
     withdrawn: { type: 'final' },
   },
 });
 
 const allStates = Object.keys(lifecycleMachine.config.states!) as LifecycleState[];
-const allEvents: LifecycleEvent[] = ['ACTIVATE', 'COMPLETE', 'COMPLETED', 'FAIL', 'FAILED', 'TERMINATE', 'TERMINATED', 'WITHDRAW'];
+const allEvents: LifecycleEvent[] = ['ACTIVATE', 'COMPLETE', 'COMPLETED', 'TERMINATE', 'TERMINATED', 'WITHDRAW'];
 
 /**
  * The machine's transition function, tabulated once at load with xstate's pure `transition`.
@@ -78,5 +68,5 @@ export function nextState(from: LifecycleState, event: LifecycleEvent, elementId
 }
 
 export function isFinal(state: LifecycleState): boolean {
-  return state === 'completed' || state === 'failed' || state === 'terminated' || state === 'withdrawn';
+  return state === 'completed' || state === 'terminated' || state === 'withdrawn';
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { JobStore } from '../store/job-store.js';
 import type { JobRecord } from '../store/records.js';
+import type { ChangeSet } from '../store/change-set.js';
 import type { Clock } from './timers/index.js';
 
 export interface SchedulerHooks {
@@ -14,6 +15,8 @@ export interface SchedulerHooks {
   /** run an acquired handler job / an acquired engine job (timer, continuation) */
   dispatch(job: JobRecord): void;
   fire(job: JobRecord): void;
+  /** runs `acquire` as a command of its own, now (the command loop opens the transaction) */
+  runNow<T>(acquire: (changes: ChangeSet) => T): T;
 }
 
 const BATCH = 500;
@@ -96,9 +99,9 @@ export class Scheduler {
     const now = this.clock.now();
     const expires = now + this.hooks.lockDuration;
     const acquired: Array<{ job: JobRecord; handler: boolean }> = [];
-    this.jobs.db.transaction(() => {
+    this.hooks.runNow((changes) => {
       for (const job of this.jobs.dueEngineJobs(now, BATCH)) {
-        this.jobs.lock(job.id, this.hooks.owner, expires);
+        changes.add({ kind: 'lockJob', id: job.id, owner: this.hooks.owner, expiresAt: expires });
         acquired.push({ job: { ...job, lockOwner: this.hooks.owner, lockExpiresAt: expires }, handler: false });
       }
       let capacity = this.hooks.capacity();
@@ -106,12 +109,12 @@ export class Scheduler {
         if (capacity <= 0) break;
         for (const job of this.jobs.dueTopicJobs(topic, now, Math.min(capacity, BATCH))) {
           if (this.hooks.isHeld(job.id)) continue;
-          this.jobs.lock(job.id, this.hooks.owner, expires);
+          changes.add({ kind: 'lockJob', id: job.id, owner: this.hooks.owner, expiresAt: expires });
           acquired.push({ job: { ...job, lockOwner: this.hooks.owner, lockExpiresAt: expires }, handler: true });
           capacity--;
         }
       }
-    })();
+    });
     for (const { job, handler } of acquired) {
       if (handler) this.hooks.dispatch(job);
       else this.hooks.fire(job);

@@ -2,14 +2,22 @@ import { newId } from './ids.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
+import type { ChangeSet } from '../store/change-set.js';
+import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
-import { decodeValue, encodeValue, VariableError, type Variables } from './variables.js';
+import { VariableError, type Variables } from './variables.js';
+import { ScopeVariables } from './scope-variables.js';
+import { selectFlows } from './outgoing-flows.js';
+import { jobOf, jobRecord } from './job-records.js';
+import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
+import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
+import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
+import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
-import { behaviourOf, isMultiInstanceBody, isMultiInstanceInner, collectInnerOutput, innerCompleted } from './behaviours/index.js';
 
 /** An element instance as a step holds it in memory. */
 export interface ElementInstance extends ElementInstanceRecord {
@@ -21,7 +29,10 @@ export interface ElementInstance extends ElementInstanceRecord {
 
 /** What a step needs from the engine around it. */
 export interface StepServices {
+  /** reads; every write goes to the running command's change set */
   store: RuntimeStore;
+  /** the change set of the command running now */
+  changes(): ChangeSet;
   now(): number;
   graphOf(definitionId: string): ProcessGraph;
   /** true when an in-process handler is registered for the topic */
@@ -32,27 +43,12 @@ export interface StepServices {
   defaultRetries: number;
   /** default time zone for timers */
   timeZone?: string;
-  /** called for kinds of work later issues plug in (timers, messages) */
-  hooks?: StepHooks;
+  /** one processor per element kind (see processors/table.ts) */
+  processors: ProcessorTable;
   /** deployed DMN decisions, for business-rule tasks that call one */
   decisions?: DecisionService;
   /** limits on one step, one multi-instance, one expression (default DEFAULT_BUDGETS) */
   budgets?: EngineBudgets;
-}
-
-export interface StepHooks {
-  /** an activity was entered: arm its timer/message/signal boundary events */
-  armBoundaryEvents?(step: Step, ei: ElementInstance, node: FlowNode): void;
-  /** a scope was entered: arm the event sub-processes inside it */
-  armEventSubProcesses?(step: Step, scopeEi: ElementInstance | null): void;
-  /** an element instance ends: release its subscriptions and timers */
-  releaseEventTriggers?(step: Step, ei: ElementInstance | null, instanceId: string): void;
-  /** the instance ended: tell a waiting parent (call activity) */
-  instanceEnded?(step: Step): void;
-  /** an error found no boundary event: try event sub-processes in the scope (returns true when caught) */
-  catchErrorInScope?(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
-  /** an error nothing in this instance catches: hand it to the calling instance (returns true when it takes it) */
-  propagateErrorToParent?(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
 /**
@@ -75,14 +71,14 @@ export class Step {
   readonly effects: Effect[] = [];
   readonly now: number;
   readonly graph: ProcessGraph;
+  /** where this step writes: the running command's change set */
+  readonly changes: ChangeSet;
   private readonly eis = new Map<string, ElementInstance>();
   /** element instances by scope (null = process level), so finding a scope's children does not scan every token */
   private readonly byScope = new Map<string | null, Map<string, ElementInstance>>();
   private readonly removed = new Set<ElementInstance>();
-  private readonly vars = new Map<string, Map<string, unknown>>();
-  private readonly dirtyVars = new Map<string, Set<string>>();
-  /** variables that have a row (loaded, or written by this step): only those need a DELETE */
-  private readonly storedVars = new Set<string>();
+  /** the instance's variables by scope */
+  readonly variables: ScopeVariables;
   private readonly agenda: Operation[] = [];
   /** next operation to run: a moving index, because shift() on a long agenda is O(n) per call */
   private agendaHead = 0;
@@ -102,12 +98,14 @@ export class Step {
   ) {
     this.now = services.now();
     this.graph = services.graphOf(instance.definitionId);
+    this.changes = services.changes();
+    this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
   static create(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
-    services.store.insertInstance(instance);
+    step.changes.add({ kind: 'insertInstance', instance: { ...instance } });
     step.recordHistory({ kind: 'instanceStarted', data: instance.businessKey === null ? null : JSON.stringify({ businessKey: instance.businessKey }) });
     return step;
   }
@@ -118,10 +116,7 @@ export class Step {
     for (const record of services.store.elementInstancesOf(instance.id)) {
       step.track({ ...record, persisted: true, changed: false });
     }
-    for (const row of services.store.variablesOf(instance.id)) {
-      step.scopeVars(row.scopeId).set(row.name, decodeValue(row.type, row.value));
-      step.storedVars.add(`${row.scopeId}\u0000${row.name}`);
-    }
+    step.variables.load(services.store.variablesOf(instance.id));
     return step;
   }
 
@@ -137,6 +132,14 @@ export class Step {
     const node = this.graph.nodes[ei.elementId];
     if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
     return node;
+  }
+
+  /** The processor an element instance runs with. */
+  processor(ei: ElementInstanceRecord): ElementProcessor {
+    const node = this.node(ei);
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node, ei)];
+    if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
+    return processor;
   }
 
   elementInstance(id: string): ElementInstance | undefined {
@@ -190,7 +193,7 @@ export class Step {
       }
       this.agenda.length = 0;
       this.agendaHead = 0;
-      if (!this.fireReadyInclusiveJoins()) break;
+      if (!fireReadyJoins(this)) break;
     }
   }
 
@@ -258,8 +261,8 @@ export class Step {
       const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
     }
-    if (node.boundaryEvents?.length) this.services.hooks?.armBoundaryEvents?.(this, ei, node);
-    behaviourOf(node, ei).onActivate(this, ei, node);
+    if (node.boundaryEvents?.length && !inner) armBoundaryEvents(this, ei, node);
+    this.processor(ei).onActivate(this, ei, node);
   }
 
   /** asyncBefore: the continuation job ran, activate the element now. */
@@ -292,10 +295,10 @@ export class Step {
     }
     // a multi-instance inner instance takes no flow: its body counts it and decides
     const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) collectInnerOutput(this, ei, node);
+    if (inner) this.services.processors.multiInstanceBody.onInnerCompleting(this, ei, node);
     if (node.asyncAfter && !inner) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
-      this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
+      releaseEventTriggers(this, ei);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
       this.continueLater(ei, node, 'after');
       return;
@@ -316,7 +319,7 @@ export class Step {
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     this.transition(ei, 'COMPLETED');
     this.finish(ei, node, 'activityCompleted');
-    if (isMultiInstanceInner(ei, node)) return innerCompleted(this, ei, node);
+    if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
     for (const flowId of taken) {
       const flow = this.graph.flows[flowId]!;
       this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
@@ -335,18 +338,24 @@ export class Step {
   /** Cancels an element instance and everything inside it. Does not end the enclosing scope. */
   terminate(ei: ElementInstance): void {
     if (isFinal(ei.state)) return;
-    for (const child of this.childrenOf(ei.id)) this.terminate(child);
     const node = this.node(ei);
+    if (ei.state === 'ready') {
+      // never activated: it holds nothing but the job it waits for (asyncBefore, or parked past the step budget)
+      this.transition(ei, 'WITHDRAW');
+      this.cancelJobsOf(ei);
+      return this.finish(ei, node, 'activityTerminated');
+    }
+    for (const child of this.childrenOf(ei.id)) this.terminate(child);
     this.transition(ei, 'TERMINATE');
-    behaviourOf(node, ei).onTerminate?.(this, ei, node);
+    this.processor(ei).onTerminate?.(this, ei, node);
     this.transition(ei, 'TERMINATED');
     this.finish(ei, node, 'activityTerminated');
   }
 
-  private finish(ei: ElementInstance, node: FlowNode, kind: string): void {
-    this.services.hooks?.releaseEventTriggers?.(this, ei, this.instance.id);
-    if (ei.data.incident) for (const incident of this.services.store.incidentsOfElementInstance(ei.id)) this.services.store.deleteIncident(incident.id);
-    this.dropScopeVariables(ei.id);
+  private finish(ei: ElementInstance, node: FlowNode, kind: ActivityEndKind): void {
+    releaseEventTriggers(this, ei);
+    if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
+    this.variables.dropScope(ei.id);
     const pending = this.pendingActivation.get(ei.id);
     if (pending) {
       // entered and left within this step: one row with both times
@@ -370,107 +379,46 @@ export class Step {
     const scope = this.eis.get(scopeId);
     if (!scope || scope.state !== 'active') return;
     const node = this.node(scope);
-    const behaviour = behaviourOf(node, scope);
-    if (behaviour.onChildrenDone) behaviour.onChildrenDone(this, scope, node);
+    const processor = this.processor(scope);
+    if (processor.onChildrenDone) processor.onChildrenDone(this, scope, node);
     else this.complete(scope);
   }
 
   /** Ends the whole instance: withdraws every remaining token and releases what they hold. */
   endInstance(state: 'completed' | 'terminated', endElementId: string | null): void {
     for (const ei of this.childrenOf(null)) this.terminate(ei);
-    this.services.hooks?.releaseEventTriggers?.(this, null, this.instance.id);
+    releaseEventTriggers(this, null);
     this.instance.state = state;
     this.instance.endedAt = this.now;
     this.instance.endElementId = endElementId;
     this.instanceChanged = true;
-    for (const jobId of this.services.store.jobIdsOfInstance(this.instance.id)) this.cancelJob(jobId);
+    this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
+    this.pendingJobs.clear();
     // before the variables go: a calling instance receives them
-    this.services.hooks?.instanceEnded?.(this);
-    this.dropScopeVariables(this.rootScope);
+    this.services.processors.callActivity.reportToCaller(this);
+    this.variables.dropScope(this.rootScope);
     this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
     this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
   }
 
   /** The outgoing flows to take after an element completes: every flow whose condition holds, else the default. */
   selectOutgoing(node: FlowNode, scopeId: string | null): string[] {
-    if (node.outgoing.length === 0) return [];
-    const taken: string[] = [];
     let visible: Variables | undefined;
-    for (const flowId of node.outgoing) {
-      if (flowId === node.defaultFlow) continue;
-      const condition = this.graph.flows[flowId]!.condition;
-      if (!condition) {
-        taken.push(flowId);
-        continue;
-      }
-      visible ??= this.visibleVariables(scopeId);
-      if (this.evaluateCondition(condition, visible, node)) taken.push(flowId);
-    }
-    if (taken.length === 0) {
-      if (node.defaultFlow) return [node.defaultFlow];
-      throw new IncidentError(`No outgoing sequence flow of '${node.id}' can be taken: no condition is true and there is no default flow`);
-    }
-    return taken;
+    return selectFlows(this.graph, node, (flowId) => this.evaluateCondition(this.graph.flows[flowId]!.condition!, (visible ??= this.visibleVariables(scopeId)), node));
   }
 
-  // ---------------------------------------------------------------- inclusive joins
+  // ---------------------------------------------------------------- variables (see ScopeVariables)
 
-  /** Fires inclusive joins that no other token can still reach. Returns true when one fired. */
-  private fireReadyInclusiveJoins(): boolean {
-    const joins = this.graph.inclusiveJoinSources;
-    let fired = false;
-    for (const ei of [...this.eis.values()]) {
-      const sources = joins[ei.elementId];
-      if (!sources || ei.state !== 'active' || !this.eis.has(ei.id)) continue;
-      const waiting = this.childrenOf(ei.parentId).filter((other) => other.elementId === ei.elementId);
-      const blocked = this.childrenOf(ei.parentId).some((other) => other.elementId !== ei.elementId && sources.includes(other.elementId));
-      if (blocked) continue;
-      const [first, ...others] = waiting;
-      for (const other of others) this.consume(other);
-      this.schedule(first!, () => behaviourOf(this.node(first!), first!).onJoin?.(this, first!, this.node(first!)));
-      fired = true;
-    }
-    return fired;
-  }
-
-  // ---------------------------------------------------------------- variables
-
-  private scopeVars(scopeId: string): Map<string, unknown> {
-    let map = this.vars.get(scopeId);
-    if (!map) {
-      map = new Map();
-      this.vars.set(scopeId, map);
-    }
-    return map;
-  }
-
-  /** Scope ids from `scopeId` outwards to the process level. */
   scopeChain(scopeId: string | null): string[] {
-    const chain: string[] = [];
-    let current = scopeId;
-    while (current !== null) {
-      chain.push(current);
-      current = this.eis.get(current)?.parentId ?? null;
-    }
-    chain.push(this.rootScope);
-    return chain;
+    return this.variables.chain(scopeId);
   }
 
-  /** Every variable visible from `scopeId`, inner scopes shadowing outer ones. */
   visibleVariables(scopeId: string | null): Variables {
-    const chain = this.scopeChain(scopeId);
-    const result: Variables = Object.create(null);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const map = this.vars.get(chain[i]!);
-      if (map) for (const [name, value] of map) result[name] = value;
-    }
-    return result;
+    return this.variables.visible(scopeId);
   }
 
   setLocalVariable(scopeId: string, name: string, value: unknown): void {
-    const encoded = encodeValue(name, value);
-    this.scopeVars(scopeId).set(name, value);
-    this.markDirty(scopeId, name);
+    const encoded = this.variables.setLocal(scopeId, name, value);
     this.history.push({
       instanceId: this.instance.id,
       kind: 'variableSet',
@@ -483,10 +431,7 @@ export class Step {
 
   /** Camunda's setVariable: updates the nearest scope that has the variable, else the process level. */
   setVariable(fromScope: string | null, name: string, value: unknown): void {
-    for (const scopeId of this.scopeChain(fromScope)) {
-      if (this.vars.get(scopeId)?.has(name)) return this.setLocalVariable(scopeId, name, value);
-    }
-    this.setLocalVariable(this.rootScope, name, value);
+    this.setLocalVariable(this.variables.owningScope(fromScope, name), name, value);
   }
 
   setVariables(fromScope: string | null, variables: Variables): void {
@@ -494,23 +439,7 @@ export class Step {
   }
 
   deleteVariable(scopeId: string, name: string): void {
-    if (this.vars.get(scopeId)?.delete(name)) this.markDirty(scopeId, name);
-  }
-
-  private dropScopeVariables(scopeId: string): void {
-    const map = this.vars.get(scopeId);
-    if (!map) return;
-    for (const name of map.keys()) this.markDirty(scopeId, name);
-    map.clear();
-  }
-
-  private markDirty(scopeId: string, name: string): void {
-    let names = this.dirtyVars.get(scopeId);
-    if (!names) {
-      names = new Set();
-      this.dirtyVars.set(scopeId, names);
-    }
-    names.add(name);
+    this.variables.delete(scopeId, name);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -538,27 +467,14 @@ export class Step {
   /** Creates a work item for a handler topic; runs in-process when a handler is registered, else waits for a worker. */
   createTaskJob(ei: ElementInstance, node: FlowNode, topic: string): JobRecord {
     const handled = this.services.isHandled(topic);
-    const job: JobRecord = {
-      id: newId(),
-      kind: 'task',
-      instanceId: this.instance.id,
-      elementInstanceId: ei.id,
-      elementId: node.id,
-      definitionId: this.instance.definitionId,
-      definitionKey: this.instance.definitionKey,
+    const job = jobRecord(jobOf('task', this.instance, ei.id, node.id), this.now, {
       topic,
-      dueAt: this.now,
       lockOwner: handled ? this.services.engineId : null,
       lockExpiresAt: handled ? this.now + this.services.handlerLockDuration : null,
       retries: node.job?.retries ?? this.services.defaultRetries,
-      attempts: 0,
       priority: node.job?.priority ?? 0,
-      errorMessage: null,
-      errorDetails: null,
-      payload: null,
-      createdAt: this.now,
-    };
-    this.services.store.insertJob(job);
+    });
+    this.changes.add({ kind: 'insertJob', job });
     if (handled) this.pendingJobs.set(job.id, { job, ei });
     else this.effects.push({ kind: 'jobAvailable', topic });
     return job;
@@ -566,39 +482,29 @@ export class Step {
 
   /** Creates a durable job of another kind (timer, async continuation) due at `dueAt`. */
   createJob(kind: JobRecord['kind'], ei: ElementInstance | null, elementId: string | null, dueAt: number, payload: unknown, retries = this.services.defaultRetries): JobRecord {
-    const job: JobRecord = {
-      id: newId(),
-      kind,
-      instanceId: this.instance.id,
-      elementInstanceId: ei?.id ?? null,
-      elementId,
-      definitionId: this.instance.definitionId,
-      definitionKey: this.instance.definitionKey,
-      topic: null,
+    const job = jobRecord(jobOf(kind, this.instance, ei?.id ?? null, elementId), this.now, {
       dueAt,
-      lockOwner: null,
-      lockExpiresAt: null,
       retries,
-      attempts: 0,
-      priority: 0,
-      errorMessage: null,
-      errorDetails: null,
       payload: payload === undefined ? null : JSON.stringify(payload),
-      createdAt: this.now,
-    };
-    this.services.store.insertJob(job);
+    });
+    this.changes.add({ kind: 'insertJob', job });
     this.effects.push({ kind: 'wake', at: dueAt });
     return job;
   }
 
-  cancelJob(jobId: string): void {
-    this.services.store.deleteJob(jobId);
-    for (const incident of this.services.store.incidentsOfJob(jobId)) this.services.store.deleteIncident(incident.id);
+  /**
+   * Withdraws a job and the incident raised on it. An incident is raised on a job only when it ran
+   * out of retries, so a caller holding the job row with retries left passes it to spare the look.
+   */
+  cancelJob(jobId: string, known?: { retries: number }): void {
+    this.changes.add({ kind: 'deleteJob', id: jobId, withIncidents: known === undefined || known.retries <= 0 });
     this.pendingJobs.delete(jobId);
   }
 
-  cancelJobsOf(ei: ElementInstance): void {
-    for (const job of this.services.store.jobsOfElementInstance(ei.instanceId, ei.id)) this.cancelJob(job.id);
+  /** Withdraws every job an element instance holds; `engineJobsOnly` keeps its handler work item. */
+  cancelJobsOf(ei: ElementInstance, engineJobsOnly = false): void {
+    this.changes.add({ kind: 'deleteJobsOfElementInstance', instanceId: ei.instanceId, elementInstanceId: ei.id, engineJobsOnly });
+    if (!engineJobsOnly) for (const [id, pending] of this.pendingJobs) if (pending.ei.id === ei.id) this.pendingJobs.delete(id);
   }
 
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
@@ -606,7 +512,7 @@ export class Step {
     ei.data.incident = true;
     ei.changed = true;
     const id = newId();
-    this.services.store.insertIncident({
+    this.changes.add({ kind: 'insertIncident', incident: {
       id,
       type,
       instanceId: this.instance.id,
@@ -616,12 +522,12 @@ export class Step {
       jobId,
       message,
       createdAt: this.now,
-    });
+    } });
     this.recordHistory({ kind: 'incidentCreated', elementInstanceId: ei.id, elementId: ei.elementId, data: JSON.stringify({ id, type, message }) });
     this.effects.push({ kind: 'incident', instanceId: this.instance.id, incidentId: id, message });
   }
 
-  historyRow(kind: string, ei: ElementInstance, node: FlowNode): HistoryRecord {
+  historyRow(kind: HistoryKind, ei: ElementInstance, node: FlowNode): HistoryRecord {
     return {
       instanceId: this.instance.id,
       kind,
@@ -641,37 +547,24 @@ export class Step {
 
   // ---------------------------------------------------------------- writing
 
-  /** Writes everything this step changed. Runs inside the caller's transaction. */
+  /** Appends everything this step changed to the command's change set (the store applies it). */
   flush(): void {
-    const store = this.services.store;
-    for (const ei of this.removed) if (ei.persisted) store.deleteElementInstance(ei.instanceId, ei.id);
+    const changes = this.changes;
+    for (const ei of this.removed) if (ei.persisted) changes.add({ kind: 'deleteElementInstance', instanceId: ei.instanceId, id: ei.id });
+    this.removed.clear();
     for (const ei of this.eis.values()) {
       if (!ei.changed) continue;
-      if (ei.persisted) store.updateElementInstance(ei.instanceId, ei.id, ei.state, ei.data);
-      else store.insertElementInstance(ei);
+      if (ei.persisted) changes.add({ kind: 'updateElementInstance', instanceId: ei.instanceId, id: ei.id, state: ei.state, data: ei.data });
+      else changes.add({ kind: 'insertElementInstance', record: toRecord(ei) });
       ei.persisted = true;
       ei.changed = false;
     }
-    for (const [scopeId, names] of this.dirtyVars) {
-      const map = this.vars.get(scopeId);
-      for (const name of names) {
-        const key = `${scopeId}\u0000${name}`;
-        if (map?.has(name)) {
-          const value = map.get(name);
-          const encoded = encodeValue(name, value);
-          store.upsertVariable(this.instance.id, scopeId, name, encoded.type, encoded.text);
-          this.storedVars.add(key);
-        } else if (this.storedVars.delete(key)) {
-          store.deleteVariable(this.instance.id, scopeId, name);
-        }
-      }
-    }
-    this.dirtyVars.clear();
+    this.variables.appendChanges(changes);
     if (this.instanceChanged) {
-      store.endInstance(this.instance.id, this.instance.state, this.instance.endedAt ?? this.now, this.instance.endElementId);
+      changes.add({ kind: 'endInstance', id: this.instance.id, state: this.instance.state, at: this.instance.endedAt ?? this.now, endElementId: this.instance.endElementId });
       this.instanceChanged = false;
     }
-    store.insertHistoryRows(this.history);
+    for (const row of this.history) changes.history(row);
     this.history.length = 0;
     this.pendingActivation.clear();
     for (const { job, ei } of this.pendingJobs.values()) {
@@ -681,3 +574,7 @@ export class Step {
   }
 }
 
+/** The row of an element instance (its data is copied: the step goes on changing its own). */
+function toRecord(ei: ElementInstance): ElementInstanceRecord {
+  return { id: ei.id, instanceId: ei.instanceId, parentId: ei.parentId, elementId: ei.elementId, state: ei.state, data: ei.data, startedAt: ei.startedAt };
+}

@@ -27,7 +27,7 @@ export interface FormResource {
   content: Buffer;
 }
 
-const LIVE_STATES = `('ready', 'active', 'completing', 'failing', 'terminating')`;
+const LIVE_STATES = `('ready', 'active', 'completing', 'terminating')`;
 
 /**
  * Read-only aggregate queries for the cockpit (the web UI). Every statement is prepared once and

@@ -27,7 +27,6 @@ export class JobStore {
         SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
         UNION ALL
         SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 ORDER BY lock_expires_at LIMIT 1))`),
-      lock: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
       releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
     };
   }
@@ -50,10 +49,6 @@ export class JobStore {
       if (at !== null && (next === null || at < next)) next = at;
     }
     return next;
-  }
-
-  lock(id: string, owner: string, expiresAt: number): void {
-    this.s.lock.run(owner, expiresAt, id);
   }
 
   /** At open: a previous engine on this file is gone (the file lock proves it), so its locks are void. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { decodeValue, type Variables } from '../runtime/variables.js';
+import { decodeValue, type Variables } from './variables.js';
 import type {
   DefinitionRecord,
   DeploymentRecord,
@@ -243,7 +243,6 @@ export class QueryStore {
       startActor: p(`SELECT actor FROM history WHERE instance_id = ? AND kind = 'instanceStarted' ORDER BY seq LIMIT 1`),
       nextTopicDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
         FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
-      tryLock: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)`),
       businessKeyOf: p(`SELECT business_key FROM instances WHERE id = ?`),
       definitionVersionTag: p(`SELECT version_tag FROM definitions WHERE id = ?`),
     };
@@ -546,11 +545,6 @@ export class QueryStore {
     return (this.prepare(sql).all(...params, q.limit) as Row[]).map(toJob);
   }
 
-  /** Locks a job for a worker unless someone else holds a live lock. Call inside engine.submit. */
-  tryLockJob(id: string, owner: string, expiresAt: number, now: number): boolean {
-    return this.s.tryLock.run(owner, expiresAt, id, now).changes === 1;
-  }
-
   /** When the next work item of `topic` becomes available (due, or its lock expires). */
   nextTopicDue(topic: string): number | null {
     return ((this.s.nextTopicDue.get(topic) as Row)?.at as number | null) ?? null;
@@ -580,24 +574,6 @@ export class QueryStore {
     if (q.activityId !== undefined) clauses.push('element_id = ?'), params.push(q.activityId);
     if (q.configuration !== undefined) clauses.push('job_id = ?'), params.push(q.configuration);
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
-  }
-
-  // ------------------------------------------------------------ writes for the REST layer (run inside engine.submit)
-
-  /**
-   * Removes a deployment, its resources and definitions, and what waits to start them (timer
-   * start jobs, message/signal start subscriptions). Instances must be ended first; their
-   * history stays.
-   */
-  deleteDeployment(deploymentId: string, definitionIds: string[]): void {
-    for (const id of definitionIds) {
-      this.prepare(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`).run(id);
-      this.prepare(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`).run(id);
-      this.prepare(`DELETE FROM diagram_layouts WHERE definition_id = ?`).run(id);
-    }
-    this.prepare(`DELETE FROM definitions WHERE deployment_id = ?`).run(deploymentId);
-    this.prepare(`DELETE FROM resources WHERE deployment_id = ?`).run(deploymentId);
-    this.prepare(`DELETE FROM deployments WHERE id = ?`).run(deploymentId);
   }
 
   // ------------------------------------------------------------ history

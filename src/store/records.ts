@@ -1,5 +1,6 @@
 /** Row shapes as the runtime uses them (camelCase); the SQL column names live only in src/store/. */
 import type { LifecycleState } from '../runtime/lifecycle.js';
+import type { HistoryKind } from './history-entry.js';
 
 export type InstanceState = 'active' | 'completed' | 'terminated';
 
@@ -36,6 +37,8 @@ export interface ElementData {
   asyncBeforeDone?: boolean;
   /** asyncAfter: the flows to take once the continuation job runs */
   asyncAfterFlows?: string[];
+  /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
+  resetAwaiting?: string[];
 }
 
 export interface ElementInstanceRecord {
@@ -112,7 +115,7 @@ export interface IncidentRecord {
 
 export interface HistoryRecord {
   instanceId: string;
-  kind: string;
+  kind: HistoryKind;
   elementInstanceId?: string | null;
   elementId?: string | null;
   elementType?: string | null;

@@ -37,11 +37,33 @@ export class RepositoryStore {
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version_tag = ? ORDER BY version DESC LIMIT 1`),
       definitionsOfDeployment: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
         FROM definitions WHERE deployment_id = ? ORDER BY rowid`),
+      deleteStartJobsOf: p(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`),
+      deleteStartSubscriptionsOf: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`),
+      deleteDiagramLayoutsOf: p(`DELETE FROM diagram_layouts WHERE definition_id = ?`),
+      deleteDefinitionsOf: p(`DELETE FROM definitions WHERE deployment_id = ?`),
+      deleteResourcesOf: p(`DELETE FROM resources WHERE deployment_id = ?`),
+      deleteDeployment: p(`DELETE FROM deployments WHERE id = ?`),
     };
   }
 
   insertDeployment(d: DeploymentRecord): void {
     this.s.insertDeployment.run(d.id, d.name, d.source, d.tenantId, d.deployedAt);
+  }
+
+  /**
+   * Removes a deployment, its resources and definitions, and what waits to start them (timer
+   * start jobs, message/signal start subscriptions). Instances must be ended first; their
+   * history stays. Runs inside a command (engine.submit).
+   */
+  deleteDeployment(deploymentId: string): void {
+    for (const definition of this.definitionsOfDeployment(deploymentId)) {
+      this.s.deleteStartJobsOf.run(definition.id);
+      this.s.deleteStartSubscriptionsOf.run(definition.id);
+      this.s.deleteDiagramLayoutsOf.run(definition.id);
+    }
+    this.s.deleteDefinitionsOf.run(deploymentId);
+    this.s.deleteResourcesOf.run(deploymentId);
+    this.s.deleteDeployment.run(deploymentId);
   }
 
   getDeployment(id: string): DeploymentRecord | undefined {

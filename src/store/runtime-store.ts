@@ -13,6 +13,8 @@ import type {
 import type { LifecycleState } from '../runtime/lifecycle.js';
 import type { DeferredWrites } from '../runtime/command-loop.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
+import type { Change, ChangeSet } from './change-set.js';
+import { SubscriptionStore } from './subscription-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -57,7 +59,6 @@ export class RuntimeStore {
       failJob: p(`UPDATE jobs SET retries = ?, attempts = attempts + 1, due_at = ?, lock_owner = NULL, lock_expires_at = NULL,
         error_message = ?, error_details = ? WHERE id = ?`),
       setJobRetries: p(`UPDATE jobs SET retries = ?, due_at = ?, lock_owner = NULL, lock_expires_at = NULL WHERE id = ?`),
-      countAttempt: p(`UPDATE jobs SET attempts = attempts + 1 WHERE id = ?`),
       updateJobPayload: p(`UPDATE jobs SET payload = ?, due_at = ?, lock_owner = NULL, lock_expires_at = NULL WHERE id = ?`),
 
       insertTask: p(`INSERT INTO tasks (id, instance_id, element_instance_id, element_id, definition_id, definition_key, name, assignee,
@@ -77,11 +78,17 @@ export class RuntimeStore {
       incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ?`),
       incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ?`),
       deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
+      deleteIncidentsOfElementInstance: p(`DELETE FROM incidents WHERE element_instance_id = ?`),
+      deleteIncidentsOfJob: p(`DELETE FROM incidents WHERE job_id = ?`),
+      deleteJobsOfInstance: p(`DELETE FROM jobs WHERE instance_id = ?`),
+      deleteIncidentsOfElementInstanceJobs: p(`DELETE FROM incidents WHERE job_id IN
+        (SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task'))`),
+      deleteJobsOfElementInstance: p(`DELETE FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task')`),
 
     };
   }
 
-  insertInstance(r: InstanceRecord): void {
+  private insertInstance(r: InstanceRecord): void {
     this.s.insertInstance.run(r.id, r.definitionId, r.definitionKey, r.businessKey, r.parentInstanceId, r.parentElementInstanceId, r.startedAt, r.startElementId);
     this.cache.created(r);
   }
@@ -94,7 +101,7 @@ export class RuntimeStore {
     return row && toInstance(row);
   }
 
-  endInstance(id: string, state: InstanceState, at: number, endElementId: string | null): void {
+  private endInstance(id: string, state: InstanceState, at: number, endElementId: string | null): void {
     this.s.endInstance.run(state, at, endElementId, id);
     this.cache.ended(id);
   }
@@ -111,19 +118,19 @@ export class RuntimeStore {
     return rows.map((row) => ({ ...row, data: row.data ? JSON.parse(row.data) : {} }));
   }
 
-  insertElementInstance(r: ElementInstanceRecord): void {
+  private insertElementInstance(r: ElementInstanceRecord): void {
     const data = encodeData(r.data);
     this.s.insertElementInstance.run(r.id, r.instanceId, r.parentId, r.elementId, r.state, data, r.startedAt);
     this.cache.elementInstanceWritten({ id: r.id, instanceId: r.instanceId, parentId: r.parentId, elementId: r.elementId, state: r.state, data, startedAt: r.startedAt });
   }
 
-  updateElementInstance(instanceId: string, id: string, state: LifecycleState, data: ElementData): void {
+  private updateElementInstance(instanceId: string, id: string, state: LifecycleState, data: ElementData): void {
     const json = encodeData(data);
     this.s.updateElementInstance.run(state, json, id);
     this.cache.elementInstanceUpdated(instanceId, id, { state, data: json });
   }
 
-  deleteElementInstance(instanceId: string, id: string): void {
+  private deleteElementInstance(instanceId: string, id: string): void {
     this.s.deleteElementInstance.run(id);
     this.cache.elementInstanceDeleted(instanceId, id);
   }
@@ -136,17 +143,17 @@ export class RuntimeStore {
     return rows;
   }
 
-  upsertVariable(instanceId: string, scopeId: string, name: string, type: string, value: string | null): void {
+  private upsertVariable(instanceId: string, scopeId: string, name: string, type: string, value: string | null): void {
     this.s.upsertVariable.run(scopeId, name, instanceId, type, value);
     this.cache.variableWritten(instanceId, { scopeId, name, type, value });
   }
 
-  deleteVariable(instanceId: string, scopeId: string, name: string): void {
+  private deleteVariable(instanceId: string, scopeId: string, name: string): void {
     this.s.deleteVariable.run(scopeId, name);
     this.cache.variableDeleted(instanceId, scopeId, name);
   }
 
-  insertJob(job: JobRecord): void {
+  private insertJob(job: JobRecord): void {
     this.s.insertJob.run(job);
   }
 
@@ -163,31 +170,28 @@ export class RuntimeStore {
     return (this.s.jobsOfInstance.all(instanceId) as Row[]).map((row) => row.id);
   }
 
-  deleteJob(id: string): void {
+  private deleteJob(id: string): void {
     this.s.deleteJob.run(id);
   }
 
-  lockJob(id: string, owner: string | null, expiresAt: number | null): void {
+  private lockJob(id: string, owner: string | null, expiresAt: number | null): void {
     this.s.lockJob.run(owner, expiresAt, id);
   }
 
-  failJob(id: string, retries: number, dueAt: number, message: string | null, details: string | null): void {
+  private failJob(id: string, retries: number, dueAt: number, message: string | null, details: string | null): void {
     this.s.failJob.run(retries, dueAt, message, details, id);
   }
 
-  setJobRetries(id: string, retries: number, dueAt: number): void {
+  private setJobRetries(id: string, retries: number, dueAt: number): void {
     this.s.setJobRetries.run(retries, dueAt, id);
   }
 
-  countAttempt(id: string): void {
-    this.s.countAttempt.run(id);
-  }
 
-  rescheduleJob(id: string, payload: string | null, dueAt: number): void {
+  private rescheduleJob(id: string, payload: string | null, dueAt: number): void {
     this.s.updateJobPayload.run(payload, dueAt, id);
   }
 
-  insertTask(task: TaskRecord): void {
+  private insertTask(task: TaskRecord): void {
     this.s.insertTask.run({
       ...task,
       candidateGroups: task.candidateGroups.join(',') || null,
@@ -207,16 +211,16 @@ export class RuntimeStore {
     return row && toTask(row);
   }
 
-  deleteTask(id: string): void {
+  private deleteTask(id: string): void {
     this.s.deleteTask.run(id);
     this.s.deleteCandidates.run(id);
   }
 
-  setAssignee(id: string, assignee: string | null): void {
+  private setAssignee(id: string, assignee: string | null): void {
     this.s.setAssignee.run(assignee, id);
   }
 
-  insertIncident(incident: IncidentRecord): void {
+  private insertIncident(incident: IncidentRecord): void {
     this.s.insertIncident.run(incident);
   }
 
@@ -233,8 +237,110 @@ export class RuntimeStore {
     return (this.s.incidentsOfElementInstance.all(elementInstanceId) as Row[]).map(toIncident);
   }
 
-  deleteIncident(id: string): void {
+  private deleteIncident(id: string): void {
     this.s.deleteIncident.run(id);
+  }
+
+  /**
+   * Applies one command's change set, in order, inside the caller's transaction: the only way
+   * the runtime writes. History rows join the batch's buffer (see `history`).
+   */
+  apply(changes: ChangeSet): void {
+    for (const change of changes.take()) this.applyOne(change);
+  }
+
+  private applyOne(change: Change): void {
+    const subscriptions = this.subscriptions;
+    switch (change.kind) {
+      case 'insertInstance':
+        return this.insertInstance(change.instance);
+      case 'endInstance':
+        return this.endInstance(change.id, change.state, change.at, change.endElementId);
+      case 'insertElementInstance':
+        return this.insertElementInstance(change.record);
+      case 'updateElementInstance':
+        return this.updateElementInstance(change.instanceId, change.id, change.state, change.data);
+      case 'deleteElementInstance':
+        return this.deleteElementInstance(change.instanceId, change.id);
+      case 'upsertVariable':
+        return this.upsertVariable(change.instanceId, change.scopeId, change.name, change.type, change.value);
+      case 'deleteVariable':
+        return this.deleteVariable(change.instanceId, change.scopeId, change.name);
+      case 'insertJob':
+        return this.insertJob(change.job);
+      case 'insertSignalJob': {
+        // the high-water mark is read now, after every subscription opened before the throw was written
+        const payload = { type: 'signal', name: change.signal.name, maxSeq: subscriptions.maxSeq(), ...(change.signal.variables ? { variables: change.signal.variables } : {}) };
+        return this.insertJob({ ...change.job, payload: JSON.stringify(payload) });
+      }
+      case 'deleteJob':
+        if (change.withIncidents) this.s.deleteIncidentsOfJob.run(change.id);
+        return this.deleteJob(change.id);
+      case 'deleteJobsOfElementInstance': {
+        const engineOnly = change.engineJobsOnly ? 1 : 0;
+        this.s.deleteIncidentsOfElementInstanceJobs.run(change.instanceId, change.elementInstanceId, engineOnly);
+        this.s.deleteJobsOfElementInstance.run(change.instanceId, change.elementInstanceId, engineOnly);
+        return;
+      }
+      case 'deleteJobsOfInstance':
+        // an incident on a job is also an incident of its element instance, deleted when that ends
+        // (the instance ends only after every element instance did)
+        this.s.deleteJobsOfInstance.run(change.instanceId);
+        return;
+      case 'deleteScopeTimerJobs':
+        return this.deleteJobsWithIncidents(subscriptions.scopeTimerJobs(change.instanceId, change.scopeElementInstanceId, change.elementId));
+      case 'deleteStartTimersOfOtherVersions':
+        return this.deleteJobsWithIncidents(subscriptions.startTimersOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId));
+      case 'lockJob':
+        return this.lockJob(change.id, change.owner, change.expiresAt);
+      case 'failJob':
+        return this.failJob(change.id, change.retries, change.dueAt, change.message, change.details);
+      case 'setJobRetries':
+        return this.setJobRetries(change.id, change.retries, change.dueAt);
+      case 'rescheduleJob':
+        return this.rescheduleJob(change.id, change.payload, change.dueAt);
+      case 'insertIncident':
+        return this.insertIncident(change.incident);
+      case 'deleteIncident':
+        return this.deleteIncident(change.id);
+      case 'deleteIncidentsOfElementInstance':
+        this.s.deleteIncidentsOfElementInstance.run(change.elementInstanceId);
+        return;
+      case 'insertTask':
+        return this.insertTask(change.task);
+      case 'deleteTask':
+        return this.deleteTask(change.id);
+      case 'setAssignee':
+        return this.setAssignee(change.id, change.assignee);
+      case 'insertSubscription':
+        return subscriptions.insert(change.subscription);
+      case 'deleteSubscriptionsOfElementInstance':
+        return subscriptions.deleteOfElementInstance(change.elementInstanceId);
+      case 'deleteSubscriptionsOfInstance':
+        return subscriptions.deleteOfInstance(change.instanceId);
+      case 'deleteScopeSubscriptions':
+        return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
+      case 'deleteStartSubscriptionsOfOtherVersions':
+        return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'history':
+        this.pendingHistory.push(change.row);
+        return;
+      default: {
+        const unknown: never = change;
+        throw new Error(`Unknown change ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private deleteJobsWithIncidents(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.s.deleteIncidentsOfJob.run(id);
+      this.s.deleteJob.run(id);
+    }
+  }
+
+  private get subscriptions(): SubscriptionStore {
+    return SubscriptionStore.for(this.db);
   }
 
   /**
@@ -242,14 +348,6 @@ export class RuntimeStore {
    * batch, just before the commit (the command loop calls it), in as few statements as possible:
    * every step writes several rows and this is the engine's busiest table.
    */
-  insertHistory(h: HistoryRecord): void {
-    this.pendingHistory.push(h);
-  }
-
-  insertHistoryRows(rows: readonly HistoryRecord[]): void {
-    for (const row of rows) this.pendingHistory.push(row);
-  }
-
   private readonly pendingHistory: HistoryRecord[] = [];
 
   readonly history: DeferredWrites = {

@@ -12,15 +12,15 @@ describe('broken fixtures', () => {
     ]);
   });
 
-  it('broken-unknown-element: the complex gateway is named', async () => {
+  it('broken-unknown-element: the transaction is named', async () => {
     const xml = fixture('broken-unknown-element.bpmn');
     const { errors } = await compileBpmn(xml);
     expect(errors).toEqual([
       {
-        message: 'Unsupported element bpmn:ComplexGateway: complex gateways are not supported',
-        elementId: 'Gateway_Complex',
-        elementType: 'bpmn:ComplexGateway',
-        line: lineOf(xml, '<bpmn:complexGateway'),
+        message: 'Unsupported element bpmn:Transaction: transactions are not supported',
+        elementId: 'Transaction_Payment',
+        elementType: 'bpmn:Transaction',
+        line: lineOf(xml, '<bpmn:transaction'),
         column: 5,
       },
     ]);

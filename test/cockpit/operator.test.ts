@@ -98,11 +98,16 @@ describe.skipIf(!hasChromium)('cockpit operator views in chromium', () => {
       await page.goto(`${server.url}/#/instance/${instance.id}`);
       await page.locator('.var-table tr[data-variable="modelId"]').waitFor();
       await expect(page.locator('.var-table tr[data-variable="modelVersion"] td.type').textContent()).resolves.toBe('Integer');
-      const set = async (name: string, type: string, value: string | null) => {
+      const submit = async (name: string, type: string, value: string | null) => {
         await page.fill('#var-name', name);
         await page.selectOption('#var-type', type);
         if (value !== null) await page.fill('#var-value', value);
         await page.click('button[data-action="save-variable"]');
+      };
+      // a valid value: wait until the table shows it, so the next edit does not race the re-render
+      const set = async (name: string, type: string, value: string | null) => {
+        await submit(name, type, value);
+        await page.locator(`.var-table tr[data-variable="${name}"] td.type:text-is("${type}")`).waitFor();
       };
       await set('threshold', 'Integer', '42');
       await page.locator('.var-table tr[data-variable="threshold"] td.type:text-is("Integer")').waitFor();
@@ -115,9 +120,9 @@ describe.skipIf(!hasChromium)('cockpit operator views in chromium', () => {
       await set('note', 'String', '42');
       await page.locator('.var-table tr[data-variable="note"]').waitFor();
       // a value that is not of its type is refused with the server's reason; nothing is written
-      await set('threshold', 'Integer', 'forty');
+      await submit('threshold', 'Integer', 'forty');
       await expect(page.locator('.field-error').textContent()).resolves.toContain("to type Integer (variable 'threshold')");
-      await set('config', 'Json', '{broken');
+      await submit('config', 'Json', '{broken');
       await expect(page.locator('.field-error').textContent()).resolves.toContain('JSON');
       await page.locator('.var-table tr[data-variable="cleared"] td.type:text-is("Null")').waitFor();
       const variables = server.engine.variables(instance.id);

@@ -11,9 +11,10 @@ describe('the instance cache', () => {
     const instance = await engine.start('UserTaskC7', { variables: { reviewer: 'ann', dueDate: null, count: 1 } });
     const [task] = tasksOf(engine, instance.id);
 
-    // a command that writes through the store and then throws: its savepoint rolls back
+    // a command that writes through the store (its change set applied) and then throws: its savepoint rolls back
     const failing = engine.submit(() => {
-      engine.core.runtime.upsertVariable(instance.id, instance.id, 'count', 'number', '99');
+      engine.core.changes.add({ kind: 'upsertVariable', instanceId: instance.id, scopeId: instance.id, name: 'count', type: 'number', value: '99' });
+      engine.core.runtime.apply(engine.core.changes);
       throw new Error('boom');
     });
     const fine = engine.setVariables(instance.id, { other: true });

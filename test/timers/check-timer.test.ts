@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimer, firstSlot, isTimerExpression } from '../../src/runtime/timers/timer-spec.js';
+import { checkTimer, firstSlot, isTimerExpression } from '../../src/timers/timer-spec.js';
 import { at } from './helpers.js';
 
 const NOW = at('2026-01-15T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimer, firstSlot } from '../../src/runtime/timers/timer-spec.js';
+import { checkTimer, firstSlot } from '../../src/timers/timer-spec.js';
 import { at, fireCycle } from './helpers.js';
 
 const SATURDAY = at('2026-03-28T12:00:00Z');

@@ -1,5 +1,5 @@
 /** Shared helpers for the timer specs: instants written as ISO text, read back as ISO text. */
-import { firstSlot, nextSlot, type TimerSlot } from '../../src/runtime/timers/timer-spec.js';
+import { firstSlot, nextSlot, type TimerSlot } from '../../src/timers/timer-spec.js';
 
 export const at = (iso: string): number => {
   const ms = Date.parse(iso);

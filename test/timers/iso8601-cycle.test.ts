@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimer, firstSlot, nextSlot, type TimerSlot } from '../../src/runtime/timers/timer-spec.js';
+import { checkTimer, firstSlot, nextSlot, type TimerSlot } from '../../src/timers/timer-spec.js';
 import { at, HOUR, fireCycle } from './helpers.js';
 
 const NOW = at('2026-01-15T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimer, firstSlot } from '../../src/runtime/timers/timer-spec.js';
+import { checkTimer, firstSlot } from '../../src/timers/timer-spec.js';
 import { at, iso } from './helpers.js';
 
 const NOW = at('2026-01-15T10:00:00Z');

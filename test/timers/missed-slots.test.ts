@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstSlot, nextSlot } from '../../src/runtime/timers/timer-spec.js';
+import { firstSlot, nextSlot } from '../../src/timers/timer-spec.js';
 import { at, HOUR, iso } from './helpers.js';
 
 /**

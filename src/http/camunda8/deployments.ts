@@ -8,6 +8,7 @@ import { ok } from '../respond.js';
 import { actor } from '../routes/route.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
+import { decisionDefinitionItem, decisionRequirementsItem } from './decision-items.js';
 
 const BPMN = /\.(bpmn|bpmn20\.xml)$/i;
 const FORM = /\.form$/i;
@@ -26,7 +27,7 @@ interface FormEntry {
  * versions already deployed. Forms are stored with the deployment; a form file must be JSON with an `id`.
  */
 export function deploymentRoutes(ctx: V2Context): V2Route[] {
-  return [{ method: 'post', path: '/deployments', summary: 'Deploy BPMN and form resources (multipart, repeated resources parts)', handler: async (req, res) => {
+  return [{ method: 'post', path: '/deployments', summary: 'Deploy BPMN, DMN and form resources (multipart, repeated resources parts)', handler: async (req, res) => {
     identityOf(ctx.engine).require(actor(res), 'deploy');
     const form = await readDeploymentForm(req, { ...ctx.limits, tenantField: 'tenantId' });
     const tenantId = tenantIn(form.tenantId);
@@ -70,28 +71,27 @@ export function deploymentRoutes(ctx: V2Context): V2Route[] {
           form: null,
           resource: null,
         })),
-        ...decisions.map((d) => ({
-          processDefinition: null,
-          decisionDefinition: {
-            decisionDefinitionId: d.key,
-            version: d.version,
-            name: d.name,
-            tenantId: tenantOut(d.tenantId),
-            decisionRequirementsId: d.drdKey,
-            decisionDefinitionKey: ctx.keys.keyOf(d.id),
-            decisionRequirementsKey: ctx.keys.keyOf(`drd:${d.deploymentId}:${d.drdKey}`),
-          },
-          decisionRequirements: null,
-          form: null,
-          resource: null,
-        })),
+        ...decisions.map((d) => ({ processDefinition: null, decisionDefinition: decisionDefinitionItem(ctx, d), decisionRequirements: null, form: null, resource: null })),
+        // one decision requirements entry per DMN file, after its decisions (as Zeebe answers)
+        ...firstPerGraph(decisions).map((d) => ({ processDefinition: null, decisionDefinition: null, decisionRequirements: decisionRequirementsItem(ctx, d), form: null, resource: null })),
         ...formEntries.map((f) => ({ processDefinition: null, decisionDefinition: null, decisionRequirements: null, form: f, resource: null })),
       ],
     });
   } }];
 }
 
-/** BPMN and forms only: anything else would be stored but never used, so it is refused. Returns a form's id. */
+/** One decision of each deployed decision requirements graph (a graph is a file in a deployment). */
+function firstPerGraph(decisions: DecisionDefinitionRecord[]): DecisionDefinitionRecord[] {
+  const seen = new Set<string>();
+  return decisions.filter((d) => {
+    const graph = `${d.deploymentId}:${d.drdKey}`;
+    if (seen.has(graph)) return false;
+    seen.add(graph);
+    return true;
+  });
+}
+
+/** BPMN, DMN and forms only: anything else would be stored but never used, so it is refused. Returns a form's id. */
 function checkResource(resource: DeployResource): string | null {
   if (BPMN.test(resource.name)) return null;
   if (FORM.test(resource.name)) {

@@ -19,6 +19,8 @@ import { userTaskRoutes } from './user-tasks.js';
 import { incidentRoutes } from './incidents.js';
 import { variableRoutes } from './variables.js';
 import { elementInstanceRoutes } from './element-instances.js';
+import { decisionDefinitionRoutes } from './decision-definitions.js';
+import { decisionInstanceRoutes } from './decision-instances.js';
 
 export interface Camunda8RouterOptions {
   /** the remote-worker queue shared with the Camunda 7 external tasks (long polls end with it) */
@@ -43,6 +45,7 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
   const routes: V2Route[] = [
     ...clusterRoutes(), ...deploymentRoutes(ctx), ...processDefinitionRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx),
     ...userTaskRoutes(ctx), ...incidentRoutes(ctx), ...variableRoutes(ctx), ...elementInstanceRoutes(ctx),
+    ...decisionDefinitionRoutes(ctx), ...decisionInstanceRoutes(ctx),
   ];
   const router = express.Router({ strict: false });
   router.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));

@@ -79,8 +79,8 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
           // Zeebe keeps an activated job with its worker when retries change (our C7 path unlocks it)
           const now = ctx.engine.clock.now();
           const stillHeld = held.lockOwner !== null && (held.lockExpiresAt ?? 0) > now;
-          if (timeout !== undefined) ctx.engine.core.runtime.lockJob(id, held.lockOwner, now + timeout);
-          else if (stillHeld) ctx.engine.core.runtime.lockJob(id, held.lockOwner, held.lockExpiresAt);
+          if (timeout !== undefined) ctx.engine.core.changes.add({ kind: 'lockJob', id, owner: held.lockOwner, expiresAt: now + timeout });
+          else if (stillHeld) ctx.engine.core.changes.add({ kind: 'lockJob', id, owner: held.lockOwner, expiresAt: held.lockExpiresAt });
         });
         res.status(204).end();
       },

@@ -6,6 +6,7 @@ import { bodyOf, definitionLookup, idOfKey, isoDate, optString, optVariables, te
 import { search } from './search.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
+import { linkedForm } from './linked-form.js';
 
 const SCAN_LIMIT = 10_000;
 const FIELDS = [
@@ -45,6 +46,20 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
       },
     },
     { method: 'get', path: '/user-tasks/:key', summary: 'Get an open user task', handler: (req, res) => ok(res, taskItem(ctx, taskOf(param(req, 'key')))) },
+    {
+      method: 'get',
+      path: '/user-tasks/:key/form', summary: 'Get the form linked to a user task (zeebe:formDefinition formId)',
+      handler: (req, res) => {
+        const task = taskOf(param(req, 'key'));
+        const form = linkedForm(ctx, task, definitionLookup(ctx)(task.definitionId));
+        // as Camunda 8: 204 when the task links no deployed form
+        if (!form) {
+          res.status(204).end();
+          return;
+        }
+        ok(res, form);
+      },
+    },
     {
       method: 'post',
       path: '/user-tasks/:key/completion', summary: 'Complete a user task',
@@ -88,6 +103,7 @@ export function userTaskRoutes(ctx: V2Context): V2Route[] {
 
 function taskItem(ctx: V2Context, task: TaskRecord, lookup = definitionLookup(ctx)) {
   const definition = lookup(task.definitionId);
+  const form = linkedForm(ctx, task, definition);
   return {
     userTaskKey: ctx.keys.keyOf(task.id),
     name: task.name,
@@ -108,9 +124,10 @@ function taskItem(ctx: V2Context, task: TaskRecord, lookup = definitionLookup(ct
     followUpDate: isoDate(task.followUpAt),
     customHeaders: {},
     priority: task.priority,
-    // our form references are names (zeebe:formId, a formKey text), not the int64 key of a deployed form
-    formKey: null,
-    externalFormReference: task.formKey ?? task.formRef,
+    // a zeebe:formDefinition formId linked to a deployed form answers that form's key (GET …/form reads it);
+    // any other reference (a formKey text, an external reference, a form not deployed) stays text
+    formKey: form?.formKey ?? null,
+    externalFormReference: form ? null : (task.formKey ?? task.formRef),
     tenantId: tenantOut(definition?.tenantId),
     tags: [] as string[],
     rootProcessInstanceKey: ctx.keys.keyOf(task.instanceId),

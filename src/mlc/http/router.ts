@@ -245,7 +245,8 @@ export function mlcRouter(lc: ModelLifecycle, options: MlcRouterOptions = {}): R
   router.get('/tasks', wrap((req) => {
     const modelId = query(req, 'modelId');
     const tasks = engine.queries.tasks({ candidateGroup: query(req, 'candidateGroup'), includeAssignedTasks: true, sortBy: 'created', sortOrder: 'asc' })
-      .filter((t) => ['OnModelChanged', 'RetrainOnDrift', 'DailyBacktesting'].includes(t.definitionKey));
+      // the Camunda 8 flavours (processes/c8/) too
+      .filter((t) => ['OnModelChanged', 'RetrainOnDrift', 'DailyBacktesting'].includes(t.definitionKey.replace(/C8$/, '')));
     return tasks
       .map((t) => ({ task: t, variables: engine.queries.visibleVariables(t.instanceId, t.elementInstanceId) }))
       .filter((x) => !modelId || x.variables.modelId === modelId)

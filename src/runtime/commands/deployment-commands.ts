@@ -8,13 +8,11 @@ import { cancelInstance } from './instance-commands.js';
  * it is one of the running instances it cancels (cascade), a start after it finds no definition
  * and is refused with a 404 (startInstance checks). Its timer start jobs and message/signal start
  * subscriptions go in the same transaction, so no timer starts an instance of it afterwards.
- * `removeRows` deletes the deployment's rows (the query store owns that SQL).
  */
 export function deleteDeployment(
   core: EngineCore,
   deploymentId: string,
   cascade: boolean,
-  removeRows: (deploymentId: string, definitionIds: string[]) => void,
   effects: Effect[],
 ): void {
   if (!core.repository.getDeployment(deploymentId)) throw new NotFoundError(`Deployment with id '${deploymentId}' does not exist`);
@@ -28,5 +26,5 @@ export function deleteDeployment(
     if (core.runtime.getInstance(instanceId)?.state !== 'active') continue;
     cancelInstance(core, instanceId, `Deployment ${deploymentId} deleted`, effects);
   }
-  removeRows(deploymentId, definitionIds);
+  core.repository.deleteDeployment(deploymentId);
 }

@@ -12,7 +12,7 @@ import { fireEngineJob } from '../engine-jobs.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ElementInstance, Step } from '../step.js';
 import type { Variables } from '../variables.js';
-import { deliver } from '../events/triggers.js';
+import { deliver } from '../events/delivery.js';
 import { deliverToSubscription } from '../events/signals.js';
 
 /** Where an execution id lives: its instance, and the element instance (null = the process instance). */

@@ -1,7 +1,6 @@
 import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { behaviourOf } from '../behaviours/index.js';
 import { setJobRetries } from './job-commands.js';
 
 /**
@@ -13,14 +12,20 @@ export function resolveIncident(core: EngineCore, incidentId: string, effects: E
   if (!incident) throw new NotFoundError(`No incident with id '${incidentId}'`);
   if (incident.jobId && core.runtime.getJob(incident.jobId)) return setJobRetries(core, incident.jobId, 1, effects);
   inInstance(core, incident.instanceId, effects, (step) => {
-    core.runtime.deleteIncident(incident.id);
+    core.changes.add({ kind: 'deleteIncident', id: incident.id });
     step.recordHistory({ kind: 'incidentResolved', elementInstanceId: incident.elementInstanceId, elementId: incident.elementId, data: JSON.stringify({ id: incident.id }) });
     const ei = incident.elementInstanceId ? step.elementInstance(incident.elementInstanceId) : undefined;
     if (!ei) throw new BadRequestError(`Incident '${incidentId}' has no element instance to retry`);
     const node = step.node(ei);
+    if (core.runtime.incidentsOfElementInstance(ei.id).every((other) => other.id === incident.id)) {
+      // its last incident: the element runs normally again (a join is considered for firing again)
+      const { incident: _resolved, ...data } = ei.data;
+      ei.data = data;
+      ei.changed = true;
+    }
     step.schedule(ei, () => {
       // the element stays active; run its activation work again
-      behaviourOf(node, ei).onActivate(step, ei, node);
+      step.processor(ei).onActivate(step, ei, node);
     });
   }, actor);
 }

@@ -1,10 +1,9 @@
-import { newId } from '../ids.js';
 import type { FlowNode } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord } from '../../store/records.js';
 import type { Effect } from '../effects.js';
 import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { Step } from '../step.js';
+import { beginInstance } from '../instance-start.js';
 import type { Variables } from '../variables.js';
 
 export interface StartOptions {
@@ -24,25 +23,17 @@ export function startInstance(core: EngineCore, definition: DefinitionRecord, op
   if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
   const graph = core.services.graphOf(definition.id);
   const start = chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
-  const instance: InstanceRecord = {
-    id: newId(),
-    definitionId: definition.id,
-    definitionKey: definition.key,
+  const step = beginInstance(core.services, {
+    definition,
+    start,
     businessKey: options.businessKey ?? null,
-    state: 'active',
-    parentInstanceId: options.parentInstanceId ?? null,
-    parentElementInstanceId: options.parentElementInstanceId ?? null,
-    startedAt: core.clock.now(),
-    endedAt: null,
-    startElementId: start.id,
-    endElementId: null,
-  };
-  const step = Step.create(core.services, instance);
-  step.actor = options.actor ?? null;
-  if (options.variables) step.setVariables(null, options.variables);
-  core.services.hooks?.armEventSubProcesses?.(step, null);
-  step.enter(start, null);
-  return finishStep(step, effects, instance);
+    variables: options.variables,
+    parentInstanceId: options.parentInstanceId,
+    parentElementInstanceId: options.parentElementInstanceId,
+    actor: options.actor ?? null,
+    now: core.clock.now(),
+  });
+  return finishStep(step, effects, step.instance);
 }
 
 function chooseStartEvent(starts: FlowNode[], startEventId: string | undefined, key: string): FlowNode {

@@ -3,9 +3,8 @@ import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { ConflictError, NotFoundError, BadRequestError } from '../errors.js';
 import { throwBpmnError } from '../error-propagation.js';
-import { behaviourOf } from '../behaviours/index.js';
 import type { Variables } from '../variables.js';
-import { parseDuration, addDuration } from '../timers/iso8601-duration.js';
+import { parseDuration, addDuration } from '../../timers/iso8601-duration.js';
 
 /** Who claims to finish a job: a remote worker by id, or this engine's handler for a given attempt. */
 export interface JobOwner {
@@ -46,10 +45,10 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
-    step.cancelJob(job.id);
+    step.cancelJob(job.id, job);
     const node = step.node(ei);
     step.runGuarded(ei, () => {
-      const behaviour = behaviourOf(node, ei);
+      const behaviour = step.processor(ei);
       if (!behaviour.onJobCompleted) throw new BadRequestError(`Element '${node.id}' does not wait for a job`);
       behaviour.onJobCompleted(step, ei, node, variables);
     });
@@ -63,7 +62,7 @@ export function throwJobError(core: EngineCore, jobId: string, code: string, mes
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
-    step.cancelJob(job.id);
+    step.cancelJob(job.id, job);
     throwBpmnError(step, ei, code, message, variables);
   });
 }
@@ -88,7 +87,7 @@ export function failJob(core: EngineCore, jobId: string, failure: FailureOptions
   const retries = Math.max(0, failure.retries ?? job.retries - 1);
   const attempt = job.attempts + 1;
   const dueAt = now + (failure.retryTimeout ?? retryDelay(core, job, attempt, now));
-  core.runtime.failJob(job.id, retries, dueAt, truncate(failure.message, 4000), failure.details ? truncate(failure.details, 100_000) : null);
+  core.changes.add({ kind: 'failJob', id: job.id, retries, dueAt, message: truncate(failure.message, 4000), details: failure.details ? truncate(failure.details, 100_000) : null });
   if (retries > 0) {
     effects.push({ kind: 'wake', at: dueAt });
     // remote workers hear about it when it is due, not before (long polls would wake for nothing)
@@ -115,11 +114,11 @@ export function setJobRetries(core: EngineCore, jobId: string, retries: number, 
   if (!Number.isInteger(retries) || retries < 0) throw new BadRequestError('retries must be a non-negative integer');
   const job = getJob(core, jobId);
   const now = core.clock.now();
-  core.runtime.setJobRetries(job.id, retries, now);
+  core.changes.add({ kind: 'setJobRetries', id: job.id, retries, dueAt: now });
   if (retries === 0) return;
   for (const incident of core.runtime.incidentsOfJob(job.id)) {
-    core.runtime.deleteIncident(incident.id);
-    core.runtime.insertHistory({ instanceId: incident.instanceId, kind: 'incidentResolved', elementInstanceId: incident.elementInstanceId, elementId: incident.elementId, at: now, data: JSON.stringify({ id: incident.id }) });
+    core.changes.add({ kind: 'deleteIncident', id: incident.id });
+    core.changes.history({ instanceId: incident.instanceId, kind: 'incidentResolved', elementInstanceId: incident.elementInstanceId, elementId: incident.elementId, at: now, data: JSON.stringify({ id: incident.id }) });
   }
   effects.push({ kind: 'wake', at: now });
   if (job.topic) effects.push({ kind: 'jobAvailable', topic: job.topic });
@@ -129,14 +128,14 @@ export function setJobRetries(core: EngineCore, jobId: string, retries: number, 
 export function extendLock(core: EngineCore, jobId: string, workerId: string, duration: number): void {
   const job = getJob(core, jobId);
   checkOwner(core, job, { workerId });
-  core.runtime.lockJob(job.id, workerId, core.clock.now() + duration);
+  core.changes.add({ kind: 'lockJob', id: job.id, owner: workerId, expiresAt: core.clock.now() + duration });
 }
 
 export function unlockJob(core: EngineCore, jobId: string, effects: Effect[]): void {
   const job = getJob(core, jobId);
   if (job.kind !== 'task') throw new BadRequestError(`Job '${jobId}' is a ${job.kind} job, not an external task`);
   if (job.lockOwner?.startsWith('engine:')) throw new BadRequestError(`External task '${jobId}' is being run by the engine's own handler and cannot be unlocked`);
-  core.runtime.lockJob(job.id, null, null);
+  core.changes.add({ kind: 'lockJob', id: job.id, owner: null, expiresAt: null });
   if (job.topic) effects.push({ kind: 'jobAvailable', topic: job.topic });
 }
 

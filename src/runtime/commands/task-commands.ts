@@ -2,7 +2,6 @@ import type { TaskRecord } from '../../store/records.js';
 import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import { behaviourOf } from '../behaviours/index.js';
 import type { Variables } from '../variables.js';
 
 export function getTask(core: EngineCore, taskId: string): TaskRecord {
@@ -18,7 +17,7 @@ export function completeTask(core: EngineCore, taskId: string, variables: Variab
     const ei = step.elementInstance(task.elementInstanceId);
     if (!ei) throw new NotFoundError(`The element instance of task '${taskId}' no longer exists`);
     const node = step.node(ei);
-    step.runGuarded(ei, () => behaviourOf(node, ei).onTaskCompleted!(step, ei, node, variables));
+    step.runGuarded(ei, () => step.processor(ei).onTaskCompleted!(step, ei, node, variables));
   }, userId);
 }
 
@@ -28,8 +27,8 @@ export function assignTask(core: EngineCore, taskId: string, assignee: string | 
   if (mode === 'claim' && assignee !== null && task.assignee !== null && task.assignee !== assignee) {
     throw new BadRequestError(`Cannot claim task '${taskId}': it is already claimed by '${task.assignee}'`);
   }
-  core.runtime.setAssignee(taskId, assignee);
-  core.runtime.insertHistory({
+  core.changes.add({ kind: 'setAssignee', id: taskId, assignee });
+  core.changes.history({
     instanceId: task.instanceId,
     kind: 'taskAssigned',
     elementInstanceId: task.elementInstanceId,

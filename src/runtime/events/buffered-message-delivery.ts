@@ -1,11 +1,12 @@
 /** Delivers a buffered message reserved by offerBufferedMessage, once; gives it back when its subscription is gone. */
 import { BufferedMessageStore } from '../../store/buffered-message-store.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
-import { registerContinuation } from './continuations.js';
+import type { JobRecord } from '../../store/records.js';
+import type { EngineCore } from '../engine-core.js';
+import type { Effect } from '../effects.js';
 import { deliverToSubscription } from './signals.js';
-import { BUFFERED_MESSAGE_CONTINUATION } from './buffered-message-offer.js';
 
-registerContinuation(BUFFERED_MESSAGE_CONTINUATION, (core, _job, payload, effects) => {
+export function runBufferedMessageDelivery(core: EngineCore, _job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const { row, subscriptionId } = payload as unknown as { row: number; subscriptionId: string };
   const buffer = BufferedMessageStore.for(core.db);
   const message = buffer.get(row);
@@ -15,4 +16,4 @@ registerContinuation(BUFFERED_MESSAGE_CONTINUATION, (core, _job, payload, effect
     && deliverToSubscription(core, subscription, { kind: 'message', variables: JSON.parse(message.variables) as Record<string, unknown> }, effects);
   if (delivered) buffer.remove(row);
   else buffer.release(row);
-});
+}

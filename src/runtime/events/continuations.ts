@@ -6,23 +6,31 @@
 import type { JobRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
-import { registerEngineJob } from '../engine-jobs.js';
-import { stillAcquired, dropJob } from './triggers.js';
+import { stillAcquired, dropJob } from './engine-job-records.js';
+import { runSignalContinuation } from './signals.js';
+import { runChildEnded, runChildError } from '../processors/call-activities.js';
+import { runBufferedMessageDelivery } from './buffered-message-delivery.js';
+import { BUFFERED_MESSAGE_CONTINUATION } from './buffered-message-offer.js';
 
 export type ContinuationRunner = (core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]) => void;
 
-const runners = new Map<string, ContinuationRunner>();
+/** Every kind of continuation and what runs it. */
+const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError' | typeof BUFFERED_MESSAGE_CONTINUATION, ContinuationRunner>> = {
+  signal: runSignalContinuation,
+  childEnded: runChildEnded,
+  childError: runChildError,
+  [BUFFERED_MESSAGE_CONTINUATION]: runBufferedMessageDelivery,
+};
 
-export function registerContinuation(type: string, runner: ContinuationRunner): void {
-  runners.set(type, runner);
+function isContinuationType(type: string): type is keyof typeof continuations {
+  return Object.hasOwn(continuations, type);
 }
 
-registerEngineJob('continuation', (core, acquired, effects) => {
+export function runContinuation(core: EngineCore, acquired: JobRecord, effects: Effect[]): void {
   const job = stillAcquired(core, acquired, 'continuation');
   if (!job) return; // withdrawn meanwhile
   const payload = JSON.parse(job.payload ?? '{}') as { type: string };
-  const runner = runners.get(payload.type);
-  if (!runner) throw new Error(`No runner for continuations of type '${payload.type}'`);
+  if (!isContinuationType(payload.type)) throw new Error(`No runner for continuations of type '${payload.type}'`);
   dropJob(core, job.id);
-  runner(core, job, payload, effects);
-});
+  continuations[payload.type](core, job, payload, effects);
+}

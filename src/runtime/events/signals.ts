@@ -11,17 +11,17 @@
  * nothing is lost if the engine stops in between, and only subscriptions that existed when the
  * signal was thrown receive it (BPMN semantics), not ones opened between throw and delivery.
  */
-import type { DefinitionRecord } from '../../store/records.js';
+import type { DefinitionRecord, JobRecord } from '../../store/records.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step } from '../step.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import type { Variables } from '../variables.js';
 import { startInstance } from '../commands/instance-commands.js';
-import { deliver, insertEngineJob } from './triggers.js';
-import { registerContinuation } from './continuations.js';
+import { deliver } from './delivery.js';
+import { engineJobRecord } from './engine-job-records.js';
 import type { SubscriptionRecord } from '../../store/records.js';
-import type { EventTrigger } from '../behaviours/behaviour.js';
+import type { EventTrigger } from '../processors/processor.js';
 
 export interface SignalBroadcast {
   name: string;
@@ -49,23 +49,26 @@ export function broadcastSignal(core: EngineCore, signal: SignalBroadcast, effec
 
 /** Throw and end events: broadcast after this step commits (see the module comment). */
 export function queueSignal(step: Step, name: string, variables?: Variables): void {
-  const maxSeq = SubscriptionStore.for(step.services.store.db).maxSeq();
   step.recordHistory({ kind: 'signalThrown', data: JSON.stringify({ name }) });
-  insertEngineJob({ runtime: step.services.store }, step.now, {
+  // the store stamps the subscription high-water mark when it writes the job (after the subscriptions opened before the throw)
+  const job = engineJobRecord(step.now, {
     kind: 'continuation',
     instanceId: null,
     elementInstanceId: null,
     elementId: null,
     definitionId: step.instance.definitionId,
     definitionKey: step.instance.definitionKey,
-    payload: { type: 'signal', name, maxSeq, ...(variables ? { variables } : {}) },
-  }, step.effects);
+    payload: null,
+  });
+  step.changes.add({ kind: 'insertSignalJob', job, signal: { name, ...(variables ? { variables } : {}) } });
+  step.effects.push({ kind: 'wake', at: job.dueAt });
 }
 
-registerContinuation('signal', (core, _job, payload, effects) => {
+/** Continuation: a signal thrown inside a process, broadcast once its step committed. */
+export function runSignalContinuation(core: EngineCore, _job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const signal = payload as unknown as { name: string; maxSeq: number; variables?: Variables };
   broadcastSignal(core, { name: signal.name, variables: signal.variables }, effects, signal.maxSeq);
-});
+}
 
 /** Delivers to one waiting subscription in its instance's own step; false when it is gone. */
 export function deliverToSubscription(core: EngineCore, subscription: SubscriptionRecord, trigger: EventTrigger, effects: Effect[]): boolean {
@@ -92,11 +95,7 @@ export function deliverToSubscription(core: EngineCore, subscription: Subscripti
 /** Runs `fn` in a savepoint: a receiver that fails does not stop the others. */
 export function isolated(core: EngineCore, effects: Effect[], fn: (effects: Effect[]) => void): boolean {
   const local: Effect[] = [];
-  try {
-    core.db.transaction(() => fn(local))();
-  } catch {
-    return false;
-  }
+  if (!core.isolated(() => fn(local))) return false;
   effects.push(...local);
   return true;
 }

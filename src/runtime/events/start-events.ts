@@ -6,20 +6,20 @@
  */
 import { newId } from '../ids.js';
 import type { DefinitionRecord } from '../../store/records.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { BadRequestError } from '../errors.js';
-import { dropJob, insertEngineJob, timerPayload } from './triggers.js';
+import { insertEngineJob } from './engine-job-records.js';
+import { timerPayload } from './arming.js';
 import { evaluate } from '../../expressions/index.js';
 import { DEFAULT_BUDGETS } from '../budgets.js';
 
 export function armStartEvents(core: EngineCore, definitions: readonly DefinitionRecord[], effects: Effect[]): void {
-  const store = SubscriptionStore.for(core.db);
   const now = core.clock.now();
   for (const definition of definitions) {
-    store.deleteStartsOfOtherVersions(definition.key, definition.tenantId, definition.id);
-    for (const jobId of store.startTimersOfOtherVersions(definition.key, definition.tenantId, definition.id)) dropJob(core, jobId);
+    const versions = { key: definition.key, tenantId: definition.tenantId, keepDefinitionId: definition.id };
+    core.changes.add({ kind: 'deleteStartSubscriptionsOfOtherVersions', ...versions });
+    core.changes.add({ kind: 'deleteStartTimersOfOtherVersions', ...versions });
     const graph = core.services.graphOf(definition.id);
     for (const startId of graph.scope.startEvents) {
       const node = graph.nodes[startId]!;
@@ -46,7 +46,7 @@ export function armStartEvents(core: EngineCore, definitions: readonly Definitio
           payload,
         }, effects, core.services.defaultRetries);
       } else if ((event?.type === 'message' && event.messageName) || (event?.type === 'signal' && event.signalName)) {
-        store.insert({
+        core.changes.add({ kind: 'insertSubscription', subscription: {
           id: newId(),
           kind: event.type,
           name: (event.type === 'message' ? event.messageName : event.signalName)!,
@@ -59,7 +59,7 @@ export function armStartEvents(core: EngineCore, definitions: readonly Definitio
           tenantId: definition.tenantId,
           interrupting: true,
           createdAt: now,
-        });
+        } });
       }
     }
   }

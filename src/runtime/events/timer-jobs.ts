@@ -6,12 +6,13 @@
  * slot after now (`nextSlot`), not once per missed slot.
  */
 import type { JobRecord } from '../../store/records.js';
-import { registerEngineJob } from '../engine-jobs.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { nextSlot, type TimerSlot } from '../timers/index.js';
 import { startInstance } from '../commands/instance-commands.js';
-import { stillAcquired, deliver, dropJob, timerRepeats, type TimerPayload } from './triggers.js';
+import { stillAcquired, dropJob } from './engine-job-records.js';
+import { deliver, timerRepeats } from './delivery.js';
+import type { TimerPayload } from './arming.js';
 
 function following(payload: TimerPayload, now: number): TimerSlot | null {
   if (payload.kind !== 'cycle') return null;
@@ -23,11 +24,12 @@ function following(payload: TimerPayload, now: number): TimerSlot | null {
 }
 
 function reschedule(core: EngineCore, job: JobRecord, payload: TimerPayload, next: TimerSlot, effects: Effect[]): void {
-  core.runtime.rescheduleJob(job.id, JSON.stringify({ ...payload, slot: next }), next.due);
+  core.changes.add({ kind: 'rescheduleJob', id: job.id, payload: JSON.stringify({ ...payload, slot: next }), dueAt: next.due });
   effects.push({ kind: 'wake', at: next.due });
 }
 
-registerEngineJob('timer', (core, acquired, effects) => {
+/** A timer job fell due: fire it where it waits (or start an instance), and re-arm a cycle's next slot. */
+export function fireTimer(core: EngineCore, acquired: JobRecord, effects: Effect[]): void {
   const job = stillAcquired(core, acquired, 'timer');
   if (!job) return; // withdrawn meanwhile
   const payload = JSON.parse(job.payload ?? '{}') as TimerPayload;
@@ -48,10 +50,10 @@ registerEngineJob('timer', (core, acquired, effects) => {
   inInstance(core, instance.id, effects, (step) => {
     const holder = job.elementInstanceId === null ? null : step.elementInstance(job.elementInstanceId) ?? null;
     const node = job.elementId ? step.graph.nodes[job.elementId] : undefined;
-    if ((job.elementInstanceId !== null && !holder) || !node) return step.cancelJob(job.id);
+    if ((job.elementInstanceId !== null && !holder) || !node) return step.cancelJob(job.id, job);
     if (next && timerRepeats(node)) reschedule(core, job, payload, next, step.effects);
-    else step.cancelJob(job.id);
+    else step.cancelJob(job.id, job);
     step.recordHistory({ kind: 'timerFired', elementInstanceId: holder?.id ?? null, elementId: node.id, data: JSON.stringify({ due: payload.slot.due }) });
     deliver(step, holder, node, { kind: 'timer', sourceId: job.id });
   });
-});
+}

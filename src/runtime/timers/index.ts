@@ -1,3 +1,3 @@
-export { checkTimer, firstSlot, nextSlot, isTimerExpression, type TimerSlot } from './timer-spec.js';
+export { checkTimer, firstSlot, nextSlot, isTimerExpression, type TimerSlot } from '../../timers/timer-spec.js';
 export { SystemClock, ManualClock, type Clock, type SystemClockOptions } from './clock.js';
-export { TimerSyntaxError } from './timer-error.js';
+export { TimerSyntaxError } from '../../timers/timer-error.js';

@@ -7,20 +7,11 @@
  * mappings and the element's own behaviour to the inner instances.
  */
 import type { FlowNode } from '../../bpmn/graph.js';
-import type { ElementInstanceRecord } from '../../store/records.js';
-import type { Behaviour } from './behaviour.js';
+import type { MultiInstanceBodyProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
 
-export function isMultiInstanceBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return node.multiInstance !== undefined && ei.data.loopCounter === undefined;
-}
-
-export function isMultiInstanceInner(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return node.multiInstance !== undefined && ei.data.loopCounter !== undefined;
-}
-
-export const multiInstanceBody: Behaviour = {
+export const multiInstanceBody: MultiInstanceBodyProcessor = {
   onActivate(step, body, node) {
     const mi = node.multiInstance!;
     const visible = step.visibleVariables(body.id);
@@ -54,6 +45,8 @@ export const multiInstanceBody: Behaviour = {
     const now = mi.sequential ? 1 : total;
     for (let i = 0; i < now; i++) startInner(step, body, node);
   },
+  onInnerCompleting: (step, inner, node) => collectInnerOutput(step, inner, node),
+  onInnerCompleted: (step, inner, node) => innerCompleted(step, inner, node),
 };
 
 /** Beyond the engine's budgets a multi-instance is an incident before any inner instance exists. */
@@ -80,7 +73,7 @@ function startInner(step: Step, body: ElementInstance, node: FlowNode): void {
 }
 
 /** Before an inner instance's variables go: its output element (C8 `outputElement`). */
-export function collectInnerOutput(step: Step, inner: ElementInstance, node: FlowNode): void {
+function collectInnerOutput(step: Step, inner: ElementInstance, node: FlowNode): void {
   const mi = node.multiInstance!;
   if (!mi.outputCollection || !mi.outputElement || inner.parentId === null) return;
   const body = step.elementInstance(inner.parentId);
@@ -91,7 +84,7 @@ export function collectInnerOutput(step: Step, inner: ElementInstance, node: Flo
 }
 
 /** An inner instance completed: count it, check the completion condition, start the next or finish. */
-export function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): void {
+function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): void {
   const body = inner.parentId === null ? undefined : step.elementInstance(inner.parentId);
   if (!body || body.state !== 'active' || !body.data.mi) return;
   const state = body.data.mi;

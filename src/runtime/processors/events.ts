@@ -1,6 +1,6 @@
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
-import type { FlowNode } from '../../bpmn/graph.js';
+import type { EventType, FlowNode } from '../../bpmn/graph.js';
 import type { Variables } from '../variables.js';
 import { throwBpmnError } from '../error-propagation.js';
 import { applyResult } from './tasks.js';
@@ -10,7 +10,7 @@ import { followLink } from './links.js';
 import { expressionFromText } from '../../expressions/index.js';
 
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
-export const startEvent: Behaviour = {
+export const startEvent: ElementProcessor = {
   onActivate(step, ei) {
     step.complete(ei);
   },
@@ -30,52 +30,65 @@ const throwing = {
   },
 };
 
-export const endEvent: Behaviour = {
+export const endEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
-    switch (node.event?.type) {
+    const type: EventType = node.event?.type ?? 'none';
+    switch (type) {
       case 'terminate':
         return terminateScope(step, ei);
       case 'error':
-        return throwBpmnError(step, ei, node.event.errorCode ?? '', errorMessage(step, ei, node));
+        return throwBpmnError(step, ei, node.event?.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
+        queueSignal(step, node.event?.signalName ?? '', signalVariables(step, ei, node));
         return step.complete(ei);
       case 'escalation':
-        throwEscalation(step, ei, node.event.escalationCode);
+        throwEscalation(step, ei, node.event?.escalationCode);
         // an interrupting catcher may have ended this token already
         if (ei.state === 'active') step.complete(ei);
         return;
-      default:
+      case 'none':
+      case 'message': // with a topic it ran its job above; without one it just ends
+      case 'timer':
+      case 'link':
         return step.complete(ei);
+      default:
+        return unknownEvent(type);
     }
   },
 };
 
-export const intermediateThrowEvent: Behaviour = {
+export const intermediateThrowEvent: ElementProcessor = {
   ...throwing,
   onActivate(step, ei, node) {
     if (node.job) return void step.createTaskJob(ei, node, node.job.topic);
-    switch (node.event?.type) {
+    const type: EventType = node.event?.type ?? 'none';
+    switch (type) {
       case 'signal':
-        queueSignal(step, node.event.signalName ?? '', signalVariables(step, ei, node));
+        queueSignal(step, node.event?.signalName ?? '', signalVariables(step, ei, node));
         break;
       case 'escalation':
-        throwEscalation(step, ei, node.event.escalationCode);
+        throwEscalation(step, ei, node.event?.escalationCode);
         if (ei.state !== 'active') return;
         break;
       case 'link':
         return followLink(step, ei, node);
-      default:
+      case 'none':
+      case 'message':
+      case 'timer':
+      case 'error':
+      case 'terminate':
         break;
+      default:
+        return unknownEvent(type);
     }
     step.complete(ei);
   },
 };
 
 /** Boundary events are entered only when triggered; then they behave like a start of their path. */
-export const boundaryEvent: Behaviour = {
+export const boundaryEvent: ElementProcessor = {
   onActivate(step, ei) {
     step.complete(ei);
   },
@@ -112,4 +125,9 @@ function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Varia
     variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
   }
   return variables;
+}
+
+/** The compiler knows every event type: a new one must be handled above before this compiles. */
+function unknownEvent(type: never): never {
+  throw new Error(`Unknown event type ${JSON.stringify(type)}`);
 }

@@ -5,16 +5,17 @@
  * A non-interrupting one runs next to the scope's tokens, as often as its trigger fires.
  */
 import type { FlowNode, ScopeSettings } from '../../bpmn/graph.js';
-import type { Behaviour } from './behaviour.js';
+import type { EventSubProcessProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
 import { setErrorVariables } from '../error-propagation.js';
-import { armEvent, releaseScopeEvent } from '../events/triggers.js';
-import { isMultiInstanceBody } from './multi-instance.js';
+import { armEvent, releaseScopeEvent } from '../events/arming.js';
+import { isMultiInstanceBody } from '../element-kind.js';
+import { eventSubProcessCatcher } from '../catchers.js';
 
 /** The event sub-process element itself: its only start event is entered at once (already triggered). */
-export const eventSubProcess: Behaviour = {
+export const eventSubProcess: EventSubProcessProcessor = {
   onActivate(step, ei, node) {
     const startId = node.scope?.startEvents[0];
     if (!startId) throw new IncidentError(`Event sub-process '${node.id}' has no start event`);
@@ -24,6 +25,8 @@ export const eventSubProcess: Behaviour = {
   onChildrenDone(step, ei) {
     step.complete(ei);
   },
+  armScope: (step, scopeEi) => armEventSubProcesses(step, scopeEi),
+  catchError: (step, scopeEi, code, message, variables) => catchErrorInScope(step, scopeEi, code, message, variables),
 };
 
 function scopeOf(step: Step, scopeEi: ElementInstance | null): ScopeSettings | undefined {
@@ -36,7 +39,7 @@ function startOf(step: Step, espId: string): FlowNode | undefined {
 }
 
 /** A scope was entered (null = the process): arm the timer, message and signal starts of its event sub-processes. */
-export function armEventSubProcesses(step: Step, scopeEi: ElementInstance | null): void {
+function armEventSubProcesses(step: Step, scopeEi: ElementInstance | null): void {
   const scope = scopeOf(step, scopeEi);
   if (!scope?.eventSubProcesses.length) return;
   for (const espId of scope.eventSubProcesses) {
@@ -83,27 +86,13 @@ export function catchInScope(
   trigger: EventSubProcessTrigger = {},
 ): boolean {
   if (scopeEi && isMultiInstanceBody(scopeEi, step.node(scopeEi))) return false;
-  const scope = scopeOf(step, scopeEi);
-  if (!scope?.eventSubProcesses.length) return false;
-  let catchAll: [FlowNode, FlowNode] | undefined;
-  let exact: [FlowNode, FlowNode] | undefined;
-  for (const espId of scope.eventSubProcesses) {
-    const start = startOf(step, espId);
-    if (start?.event?.type !== type) continue;
-    const startCode = type === 'error' ? start.event.errorCode : start.event.escalationCode;
-    if (startCode === code) {
-      exact = [step.graph.nodes[espId]!, start];
-      break;
-    }
-    if (startCode === undefined) catchAll ??= [step.graph.nodes[espId]!, start];
-  }
-  const found = exact ?? catchAll;
+  const found = eventSubProcessCatcher(step.graph, scopeOf(step, scopeEi), type, code);
   if (!found) return false;
-  triggerEventSubProcess(step, scopeEi, found[0], found[1], trigger);
+  triggerEventSubProcess(step, scopeEi, found.eventSubProcess, found.start, trigger);
   return true;
 }
 
-/** StepHooks.catchErrorInScope */
-export function catchErrorInScope(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean {
+/** An error reached the scope: an error event sub-process there takes it. */
+function catchErrorInScope(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean {
   return catchInScope(step, scopeEi, 'error', code, { error: { code, message, variables } });
 }

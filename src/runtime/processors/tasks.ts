@@ -1,5 +1,5 @@
 import type { FlowNode } from '../../bpmn/graph.js';
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
@@ -18,14 +18,14 @@ export function applyResult(step: Step, ei: ElementInstance, node: FlowNode, var
 }
 
 /** Task, manual task: nothing to do, the token passes. */
-export const passThrough: Behaviour = {
+export const passThrough: ElementProcessor = {
   onActivate(step, ei) {
     step.complete(ei);
   },
 };
 
 /** Service, send and business-rule tasks: a job for the handler topic; done when the job completes. */
-export const jobTask: Behaviour = {
+export const jobTask: ElementProcessor = {
   onActivate(step, ei, node) {
     if (!node.job) throw new IncidentError(`'${node.id}' has no handler topic`);
     step.createTaskJob(ei, node, node.job.topic);
@@ -40,7 +40,7 @@ export const jobTask: Behaviour = {
 };
 
 /** User task: a task row people can query, claim and complete. */
-export const userTask: Behaviour = {
+export const userTask: ElementProcessor = {
   onActivate(step, ei, node) {
     createUserTask(step, ei, node);
   },
@@ -55,7 +55,7 @@ export const userTask: Behaviour = {
 };
 
 /** Script task: evaluates one expression (JUEL or FEEL), optionally storing the result. */
-export const scriptTask: Behaviour = {
+export const scriptTask: ElementProcessor = {
   onActivate(step, ei, node) {
     const script = node.script;
     if (!script) throw new IncidentError(`Script task '${node.id}' has no expression`);

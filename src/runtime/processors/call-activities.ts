@@ -10,20 +10,20 @@
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
 import type Database from 'better-sqlite3';
-import type { CallActivitySettings, FlowNode, ProcessGraph, VariableMapping } from '../../bpmn/graph.js';
+import type { CallActivitySettings, FlowNode, VariableMapping } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
 import { RepositoryStore } from '../../store/repository-store.js';
 import { SubscriptionStore } from '../../store/subscription-store.js';
-import type { Behaviour } from './behaviour.js';
+import type { CallActivityProcessor } from './processor.js';
 import { Step, type ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
 import { decodeValue, encodeValue, type Variables } from '../variables.js';
-import { inInstance, type EngineCore } from '../engine-core.js';
+import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
-import { insertEngineJob } from '../events/triggers.js';
-import { registerContinuation } from '../events/continuations.js';
-import { newId } from '../ids.js';
+import { insertEngineJob } from '../events/engine-job-records.js';
+import { beginInstance } from '../instance-start.js';
+import { caughtOnTheWayOut } from '../catchers.js';
 
 /** Deeper call chains are refused with an incident (a process calling itself would never stop). */
 export const MAX_CALL_DEPTH = 50;
@@ -67,7 +67,7 @@ function mapped(step: Step, mapping: VariableMapping, variables: Variables, node
   return step.evaluate(mapping.source, variables, node) ?? null;
 }
 
-export const callActivity: Behaviour = {
+export const callActivity: CallActivityProcessor = {
   onActivate(step, ei, node) {
     const call = node.callActivity;
     if (!call) throw new IncidentError(`Call activity '${node.id}' has no called element`);
@@ -109,6 +109,8 @@ export const callActivity: Behaviour = {
   onTerminate(step, ei) {
     cancelChild(step, ei);
   },
+  reportToCaller: (child) => reportToCaller(child),
+  propagateErrorToParent: (child, source, code, message, variables) => propagateErrorToParent(child, source, code, message, variables),
 };
 
 function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
@@ -157,30 +159,22 @@ function startChild(step: Step, ei: ElementInstance, node: FlowNode, definition:
   const graph = step.services.graphOf(definition.id);
   const startId = graph.scope.startEvents.find((id) => (graph.nodes[id]!.event?.type ?? 'none') === 'none');
   if (!startId) throw new IncidentError(`Call activity '${node.id}': process '${definition.key}' has no none start event to be called at`);
-  const instance: InstanceRecord = {
-    id: newId(),
-    definitionId: definition.id,
-    definitionKey: definition.key,
+  const child = beginInstance(step.services, {
+    definition,
+    start: graph.nodes[startId]!,
     businessKey,
-    state: 'active',
+    variables,
     parentInstanceId: step.instance.id,
     parentElementInstanceId: ei.id,
-    startedAt: step.now,
-    endedAt: null,
-    startElementId: startId,
-    endElementId: null,
-  };
-  const child = Step.create(step.services, instance);
-  child.actor = step.actor;
+    actor: step.actor,
+    now: step.now,
+  });
+  // written before the child runs: a call activity inside it walks the call chain through the store
+  step.services.store.apply(step.changes);
   callElementOf.set(child, node.id);
-  child.setVariables(null, variables);
-  step.services.hooks?.armEventSubProcesses?.(child, null);
-  child.enter(graph.nodes[startId]!, null);
-  child.drain();
-  child.flush();
-  step.effects.push(...child.effects);
-  step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: instance.id, definitionId: definition.id }) });
-  return instance;
+  finishStep(child, step.effects, undefined);
+  step.recordHistory({ kind: 'calledInstanceStarted', elementInstanceId: ei.id, elementId: node.id, data: JSON.stringify({ childInstanceId: child.instance.id, definitionId: definition.id }) });
+  return child.instance;
 }
 
 function cancelChild(step: Step, ei: ElementInstance): void {
@@ -193,13 +187,11 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   cancelledByParent.add(childStep);
   childStep.recordHistory({ kind: 'instanceCancelled', data: JSON.stringify({ reason: `the calling element '${ei.elementId}' of instance '${step.instance.id}' ended` }) });
   childStep.endInstance('terminated', null);
-  childStep.drain();
-  childStep.flush();
-  step.effects.push(...childStep.effects);
+  finishStep(childStep, step.effects, undefined);
 }
 
-/** StepHooks.instanceEnded: a called instance ended on its own, so its caller continues (durably, by a job). */
-export function reportToCaller(step: Step): void {
+/** A called instance ended on its own, so its caller continues (durably, by a job). */
+function reportToCaller(step: Step): void {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return;
   const payload: ChildEnded = {
@@ -212,18 +204,18 @@ export function reportToCaller(step: Step): void {
 }
 
 /**
- * StepHooks.propagateErrorToParent: a BPMN error nothing in the child catches goes to the call
+ * A BPMN error nothing in the child catches goes to the call
  * activity when the caller's diagram has a catcher for it there (a boundary event on the call
  * activity or an enclosing sub-process, or an error event sub-process on the way out). Otherwise
  * the incident stays in the child, where the error happened.
  */
-export function propagateErrorToParent(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean {
+function propagateErrorToParent(step: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId) return false;
   const parent = step.services.store.getInstance(instance.parentInstanceId);
   if (!parent || parent.state !== 'active') return false;
   const callElementId = callElementOf.get(step) ?? SubscriptionStore.for(step.services.store.db).elementIdOf(instance.parentElementInstanceId);
-  if (!callElementId || !catchesError(step.services.graphOf(parent.definitionId), callElementId, code)) return false;
+  if (!callElementId || !caughtOnTheWayOut(step.services.graphOf(parent.definitionId), callElementId, 'error', code)) return false;
   const payload: ChildError = { type: 'childError', childId: instance.id, code, message, ...(variables ? { variables: encodeVariables(variables) } : {}) };
   step.recordHistory({ kind: 'errorPropagated', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, to: parent.id }) });
   notifyParent(step, payload);
@@ -233,7 +225,7 @@ export function propagateErrorToParent(step: Step, source: ElementInstance, code
 function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
   const instance = step.instance;
   const parent = step.services.store.getInstance(instance.parentInstanceId!);
-  insertEngineJob({ runtime: step.services.store }, step.now, {
+  insertEngineJob(step, step.now, {
     kind: 'continuation',
     instanceId: instance.parentInstanceId!,
     elementInstanceId: instance.parentElementInstanceId!,
@@ -242,21 +234,6 @@ function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
     definitionKey: parent?.definitionKey ?? null,
     payload,
   }, step.effects);
-}
-
-function catchesError(graph: ProcessGraph, elementId: string, code: string): boolean {
-  const matches = (node: FlowNode | undefined) => node?.event?.type === 'error' && (node.event.errorCode === undefined || node.event.errorCode === code);
-  let node: FlowNode | undefined = graph.nodes[elementId];
-  while (node) {
-    if ((node.boundaryEvents ?? []).some((id) => matches(graph.nodes[id]))) return true;
-    const scope = node.parent === null ? graph.scope : graph.nodes[node.parent]?.scope;
-    for (const espId of scope?.eventSubProcesses ?? []) {
-      const startId = graph.nodes[espId]?.scope?.startEvents[0];
-      if (startId !== undefined && matches(graph.nodes[startId])) return true;
-    }
-    node = node.parent === null ? undefined : graph.nodes[node.parent];
-  }
-  return false;
 }
 
 function encodeVariables(variables: Variables): EncodedVariables {
@@ -282,16 +259,19 @@ function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effec
   });
 }
 
-registerContinuation('childEnded', (core, job, payload, effects) => {
+/** Continuation: a called instance ended; its call activity completes (or gets an incident when the child was cancelled). */
+export function runChildEnded(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const ended = payload as ChildEnded;
   inCallActivity(core, job, ended.childId, effects, (step, ei) => {
-    callActivity.onEvent!(step, ei, step.node(ei), { kind: 'continuation', payload: ended });
+    const node = step.node(ei);
+    callActivity.onEvent!(step, ei, node, { kind: 'continuation', payload: ended }, node);
   });
-});
+}
 
-registerContinuation('childError', (core, job, payload, effects) => {
+/** Continuation: a called instance threw a BPMN error its caller catches; throw it at the call activity. */
+export function runChildError(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const error = payload as ChildError;
   inCallActivity(core, job, error.childId, effects, (step, ei) => {
     throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
   });
-});
+}

@@ -3,11 +3,11 @@
  * for when entered, continue when it happens. Entered from an event-based gateway whose branch
  * already fired, they pass at once.
  */
-import type { Behaviour } from './behaviour.js';
-import { armEvent } from '../events/triggers.js';
+import type { ElementProcessor } from './processor.js';
+import { armEvent } from '../events/arming.js';
 import { applyResult } from './tasks.js';
 
-export const intermediateCatchEvent: Behaviour = {
+export const intermediateCatchEvent: ElementProcessor = {
   onActivate(step, ei, node) {
     if (ei.data.triggered || node.event?.type === 'link') return step.complete(ei);
     armEvent(step, ei, node);
@@ -18,4 +18,4 @@ export const intermediateCatchEvent: Behaviour = {
   },
 };
 
-export const receiveTask: Behaviour = intermediateCatchEvent;
+export const receiveTask: ElementProcessor = intermediateCatchEvent;

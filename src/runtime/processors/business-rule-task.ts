@@ -6,14 +6,14 @@
  */
 import type { DecisionSettings, FlowNode } from '../../bpmn/graph.js';
 import { DecisionEvaluationError, decisionOutput, mapDecisionResult, ResultMappingError } from '../../dmn/index.js';
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { ElementInstance, Step } from '../step.js';
 import { IncidentError, NotFoundError } from '../errors.js';
 import { applyResult, jobTask } from './tasks.js';
 
 const INCIDENT_TYPE = 'decisionEvaluation';
 
-export const businessRuleTask: Behaviour = {
+export const businessRuleTask: ElementProcessor = {
   onActivate(step, ei, node) {
     if (!node.decision) return jobTask.onActivate(step, ei, node);
     evaluateDecisionOf(step, ei, node, node.decision);

@@ -1,15 +1,15 @@
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import { IncidentError } from '../errors.js';
 
 /** Embedded sub-process: a scope with its own none start event; completes when every token inside has ended. */
-export const subProcess: Behaviour = {
+export const subProcess: ElementProcessor = {
   onActivate(step, ei, node) {
     const startId = node.scope?.startEvents.find((id) => {
       const start = step.graph.nodes[id];
       return start && (start.event?.type ?? 'none') === 'none';
     });
     if (!startId) throw new IncidentError(`Sub-process '${node.id}' has no none start event`);
-    step.services.hooks?.armEventSubProcesses?.(step, ei);
+    step.services.processors.eventSubProcess.armScope(step, ei);
     step.enter(step.graph.nodes[startId]!, ei.id);
   },
   onChildrenDone(step, ei) {

@@ -4,7 +4,7 @@ import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
 import { expressionFromText } from '../../expressions/index.js';
-import { addDuration, parseDuration } from '../timers/iso8601-duration.js';
+import { addDuration, parseDuration } from '../../timers/iso8601-duration.js';
 
 /** Creates the task row for a user task, evaluating its assignment expressions now. */
 export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode): void {
@@ -35,7 +35,7 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
     followUpAt: toTime(text(settings.followUpDate), node, 'follow-up date', step.now),
     createdAt: step.now,
   };
-  step.services.store.insertTask(task);
+  step.changes.add({ kind: 'insertTask', task });
   step.recordHistory({
     kind: 'taskCreated',
     elementInstanceId: ei.id,
@@ -46,9 +46,11 @@ export function createUserTask(step: Step, ei: ElementInstance, node: FlowNode):
 }
 
 export function deleteUserTask(step: Step, ei: ElementInstance, change: 'completed' | 'deleted'): void {
-  const task = step.services.store.taskOfElementInstance(ei.id);
-  if (!task) return;
-  step.services.store.deleteTask(task.id);
+  // a task created in this very step is not in the store yet
+  const pending = step.changes.taskOfElementInstance(ei.id);
+  const task = pending === undefined ? step.services.store.taskOfElementInstance(ei.id) : pending;
+  if (!task || step.changes.isTaskDeleted(task.id)) return;
+  step.changes.add({ kind: 'deleteTask', id: task.id });
   step.recordHistory({
     kind: change === 'completed' ? 'taskCompleted' : 'taskDeleted',
     elementInstanceId: ei.id,

@@ -6,22 +6,15 @@
  * trigger means (boundary, event sub-process start, gateway branch, or the element itself).
  */
 import { newId } from '../ids.js';
-import type { FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
-import type { JobRecord, SubscriptionRecord } from '../../store/records.js';
+import type { EventType, FlowNode, ProcessGraph, TimerKind } from '../../bpmn/graph.js';
+import type { SubscriptionRecord } from '../../store/records.js';
 import { offerBufferedMessage } from './buffered-message-offer.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step, ElementInstance } from '../step.js';
-import type { EventTrigger } from '../behaviours/behaviour.js';
-import { behaviourOf } from '../behaviours/index.js';
 import { firstSlot, type TimerSlot } from '../timers/index.js';
 import { IncidentError } from '../errors.js';
 import { timerCycleTooFast } from '../budgets.js';
-import { shortestCycleGap } from '../timers/cycle-interval.js';
+import { shortestCycleGap } from '../../timers/cycle-interval.js';
 import { expressionFromText } from '../../expressions/index.js';
-import type { EngineCore } from '../engine-core.js';
-import type { Effect } from '../effects.js';
-import { triggerEventSubProcess } from '../behaviours/event-sub-processes.js';
-import { eventGatewayTriggered } from '../behaviours/event-gateway.js';
 
 /** What a timer job carries: the evaluated definition and the slot it is due for. */
 export interface TimerPayload {
@@ -31,21 +24,26 @@ export interface TimerPayload {
   timeZone?: string;
 }
 
-export function subscriptionStore(step: Step): SubscriptionStore {
-  return SubscriptionStore.for(step.services.store.db);
-}
-
 /** Arms the timer, message or signal `eventNode` waits for, held by `holder`. Errors and escalations need nothing. */
 export function armEvent(step: Step, holder: ElementInstance | null, eventNode: FlowNode, interrupting = true): void {
-  switch (eventNode.event?.type) {
+  const type: EventType = eventNode.event?.type ?? 'none';
+  switch (type) {
     case 'timer':
       return armTimer(step, holder, eventNode);
     case 'message':
-      return openSubscription(step, holder, eventNode, 'message', eventNode.event.messageName, interrupting);
+      return openSubscription(step, holder, eventNode, 'message', eventNode.event?.messageName, interrupting);
     case 'signal':
-      return openSubscription(step, holder, eventNode, 'signal', eventNode.event.signalName, interrupting);
-    default:
+      return openSubscription(step, holder, eventNode, 'signal', eventNode.event?.signalName, interrupting);
+    case 'none':
+    case 'error': // found by propagation when thrown, nothing to arm
+    case 'escalation':
+    case 'terminate':
+    case 'link':
       return;
+    default: {
+      const unknown: never = type;
+      throw new Error(`Unknown event type ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
@@ -103,7 +101,7 @@ function openSubscription(
     }
     correlationKey = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  const subscription: SubscriptionRecord = {
+  const subscription: Omit<SubscriptionRecord, 'seq'> = {
     id: newId(),
     kind,
     name,
@@ -117,7 +115,8 @@ function openSubscription(
     interrupting,
     createdAt: step.now,
   };
-  subscriptionStore(step).insert(subscription);
+  step.changes.add({ kind: 'insertSubscription', subscription });
+  // Camunda 8: a buffered message waiting for this subscription is delivered in the next transaction
   offerBufferedMessage(step, holder, subscription);
 }
 
@@ -148,101 +147,29 @@ export function mayHoldTriggersAnywhere(graph: ProcessGraph): boolean {
 
 /** Withdraws the subscriptions and engine jobs (timers, continuations) an element instance holds. */
 export function releaseHeld(step: Step, ei: ElementInstance): void {
-  const store = subscriptionStore(step);
-  store.deleteOfElementInstance(ei.id);
-  for (const jobId of store.engineJobsOfElementInstance(ei.instanceId, ei.id)) step.cancelJob(jobId);
+  step.changes.add({ kind: 'deleteSubscriptionsOfElementInstance', elementInstanceId: ei.id });
+  step.cancelJobsOf(ei, true);
 }
 
 /** Withdraws what one event element armed on a scope (null = process level): its subscriptions and timers. */
 export function releaseScopeEvent(step: Step, scopeId: string | null, eventNodeId: string): void {
-  const store = subscriptionStore(step);
-  store.deleteOfScopeElement(step.instance.id, scopeId, eventNodeId);
-  for (const jobId of store.scopeTimerJobs(step.instance.id, scopeId, eventNodeId)) step.cancelJob(jobId);
+  step.changes.add({ kind: 'deleteScopeSubscriptions', instanceId: step.instance.id, scopeElementInstanceId: scopeId, elementId: eventNodeId });
+  step.changes.add({ kind: 'deleteScopeTimerJobs', instanceId: step.instance.id, scopeElementInstanceId: scopeId, elementId: eventNodeId });
 }
 
-/** A timer fired or a message/signal arrived for `eventNode`, held by `holder`: act on it. */
-export function deliver(step: Step, holder: ElementInstance | null, eventNode: FlowNode, trigger: EventTrigger): void {
-  const run = () => {
-    if (eventNode.kind === 'boundaryEvent') {
-      if (holder) triggerBoundary(step, holder, eventNode, trigger);
-      return;
-    }
-    const parent = eventNode.parent === null ? undefined : step.graph.nodes[eventNode.parent];
-    if (eventNode.kind === 'startEvent' && parent?.scope?.triggeredByEvent) {
-      triggerEventSubProcess(step, holder, parent, eventNode, { variables: trigger.variables });
-      return;
-    }
-    if (!holder || holder.state !== 'active') return;
-    const holderNode = step.node(holder);
-    if (holderNode.kind === 'eventBasedGateway') return eventGatewayTriggered(step, holder, holderNode, eventNode, trigger);
-    behaviourOf(holderNode, holder).onEvent?.(step, holder, holderNode, trigger);
-  };
-  if (holder) step.runGuarded(holder, run);
-  else run();
+/** An activity was entered: arm its timer, message and signal boundary events (a multi-instance body holds them, not its inner instances). */
+export function armBoundaryEvents(step: Step, ei: ElementInstance, node: FlowNode): void {
+  for (const id of node.boundaryEvents ?? []) {
+    const boundary = step.graph.nodes[id];
+    if (boundary) armEvent(step, ei, boundary, boundary.cancelActivity !== false);
+  }
 }
 
-/** A timer, message or signal boundary event fired on the activity `attached`. */
-function triggerBoundary(step: Step, attached: ElementInstance, boundary: FlowNode, trigger: EventTrigger): void {
-  if (attached.state !== 'active') return;
-  if (boundary.cancelActivity !== false) step.terminate(attached);
-  if (trigger.variables) step.setVariables(attached.parentId, trigger.variables);
-  step.enter(boundary, attached.parentId);
-}
-
-/** A repeating timer keeps its job after firing: non-interrupting boundary events and event sub-process starts. */
-export function timerRepeats(node: FlowNode): boolean {
-  if (node.kind === 'boundaryEvent') return node.cancelActivity === false;
-  if (node.kind === 'startEvent') return node.interrupting === false || node.parent === null;
-  return false;
-}
-
-/** A durable job for another instance (or none), written with this transaction. */
-export function insertEngineJob(
-  core: Pick<EngineCore, 'runtime'>,
-  now: number,
-  job: Pick<JobRecord, 'kind' | 'instanceId' | 'elementInstanceId' | 'elementId' | 'definitionId' | 'definitionKey'> & { dueAt?: number; payload: unknown },
-  effects: Effect[],
-  retries = 3,
-): JobRecord {
-  const record: JobRecord = {
-    id: newId(),
-    kind: job.kind,
-    instanceId: job.instanceId,
-    elementInstanceId: job.elementInstanceId,
-    elementId: job.elementId,
-    definitionId: job.definitionId,
-    definitionKey: job.definitionKey,
-    topic: null,
-    dueAt: job.dueAt ?? now,
-    lockOwner: null,
-    lockExpiresAt: null,
-    retries,
-    attempts: 0,
-    priority: 0,
-    errorMessage: null,
-    errorDetails: null,
-    payload: JSON.stringify(job.payload),
-    createdAt: now,
-  };
-  core.runtime.insertJob(record);
-  effects.push({ kind: 'wake', at: record.dueAt });
-  return record;
-}
-
-/**
- * The job as read now, if it is still the one the scheduler acquired: not withdrawn, not
- * rescheduled, not re-acquired after its lock expired (a fire command queued behind a long batch
- * must not fire a slot a second time).
- */
-export function stillAcquired(core: Pick<EngineCore, 'runtime'>, acquired: JobRecord, kind: JobRecord['kind']): JobRecord | undefined {
-  const job = core.runtime.getJob(acquired.id);
-  if (!job || job.kind !== kind) return undefined;
-  if (job.dueAt !== acquired.dueAt || job.lockOwner !== acquired.lockOwner || job.lockExpiresAt !== acquired.lockExpiresAt) return undefined;
-  return job;
-}
-
-/** Deletes a job (and incidents on it) outside any step. */
-export function dropJob(core: Pick<EngineCore, 'runtime'>, jobId: string): void {
-  core.runtime.deleteJob(jobId);
-  for (const incident of core.runtime.incidentsOfJob(jobId)) core.runtime.deleteIncident(incident.id);
+/** An element instance ends (null: the whole instance): withdraw the subscriptions and timers it holds. */
+export function releaseEventTriggers(step: Step, ei: ElementInstance | null): void {
+  if (ei === null) {
+    if (mayHoldTriggersAnywhere(step.graph)) step.changes.add({ kind: 'deleteSubscriptionsOfInstance', instanceId: step.instance.id });
+    return;
+  }
+  if (mayHoldTriggers(step.node(ei))) releaseHeld(step, ei);
 }

@@ -1,10 +1,10 @@
 import type { FlowNode } from '../../bpmn/graph.js';
-import type { Behaviour } from './behaviour.js';
+import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
-import { IncidentError } from '../errors.js';
+import { selectFlows } from '../outgoing-flows.js';
 
 /** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
-export const exclusiveGateway: Behaviour = {
+export const exclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     // no outgoing flow: an implicit end, the token is consumed here (Camunda 7)
     step.complete(ei, node.outgoing.length === 0 ? [] : [chooseOne(step, ei, node)]);
@@ -12,18 +12,9 @@ export const exclusiveGateway: Behaviour = {
 };
 
 function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
-  if (node.outgoing.length === 1 && node.outgoing[0] !== node.defaultFlow) {
-    const only = step.graph.flows[node.outgoing[0]!]!;
-    if (!only.condition) return only.id;
-  }
-  const visible = step.visibleVariables(ei.parentId);
-  for (const flowId of node.outgoing) {
-    if (flowId === node.defaultFlow) continue;
-    const condition = step.graph.flows[flowId]!.condition;
-    if (!condition || step.evaluateCondition(condition, visible, node)) return flowId;
-  }
-  if (node.defaultFlow) return node.defaultFlow;
-  throw new IncidentError(`Exclusive gateway '${node.id}': no outgoing sequence flow has a true condition and there is no default flow`);
+  let visible: Record<string, unknown> | undefined;
+  const holds = (flowId: string) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(ei.parentId)), node);
+  return selectFlows(step.graph, node, holds, true)[0]!;
 }
 
 /**
@@ -31,7 +22,7 @@ function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
  * every incoming flow, then consumes one token per flow and continues once. Extra tokens on a
  * flow (from a loop, or an exclusive merge in front of the join) wait for the next round.
  */
-export const parallelGateway: Behaviour = {
+export const parallelGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     if (node.incoming.length <= 1) return step.complete(ei, node.outgoing);
     const firstPerFlow = new Map<string, ElementInstance>();
@@ -51,14 +42,16 @@ export const parallelGateway: Behaviour = {
  * waits while any other token in the scope can still reach it; the step fires it (`onJoin`)
  * once none can.
  */
-export const inclusiveGateway: Behaviour = {
+export const inclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     if (node.incoming.length <= 1) return step.complete(ei, step.selectOutgoing(node, ei.parentId));
     // wait: Step.fireReadyInclusiveJoins decides when nothing else can arrive
   },
   onJoin(step, ei, node) {
-    if (ei.state !== 'active') return;
+    // every token waiting here merges into the oldest one, which continues
+    for (const other of waitingTokens(step, ei)) if (other !== ei) step.consume(other);
     step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    return true;
   },
 };
 

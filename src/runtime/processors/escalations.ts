@@ -5,10 +5,10 @@
  * scope's other tokens); non-interrupting ones let the thrower continue. An escalation nobody
  * catches is not an error (BPMN): the token just continues.
  */
-import type { FlowNode } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import { catchInScope } from './event-sub-processes.js';
-import { isMultiInstanceInner } from './multi-instance.js';
+import { isMultiInstanceInner } from '../element-kind.js';
+import { boundaryCatcher } from '../catchers.js';
 
 /** Throws escalation `code` from `source`; true when something caught it. */
 export function throwEscalation(step: Step, source: ElementInstance, code: string | undefined): boolean {
@@ -17,7 +17,7 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
   let current: ElementInstance | null = source;
   while (current) {
     const node = step.node(current);
-    const boundary = current === source || isMultiInstanceInner(current, node) ? undefined : findEscalationBoundary(step, node, escalationCode);
+    const boundary = current === source || isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
     if (boundary) {
       const attachedTo = current;
       if (boundary.cancelActivity !== false) step.terminate(attachedTo);
@@ -31,15 +31,4 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
     current = scope;
   }
   return false;
-}
-
-function findEscalationBoundary(step: Step, node: FlowNode, code: string): FlowNode | undefined {
-  let catchAll: FlowNode | undefined;
-  for (const id of node.boundaryEvents ?? []) {
-    const boundary = step.graph.nodes[id];
-    if (boundary?.event?.type !== 'escalation') continue;
-    if (boundary.event.escalationCode === code) return boundary;
-    if (boundary.event.escalationCode === undefined) catchAll ??= boundary;
-  }
-  return catchAll;
 }

@@ -1,0 +1,75 @@
+import type { FlowNode, NodeKind } from '../../bpmn/graph.js';
+import type { Step, ElementInstance } from '../step.js';
+import type { Variables } from '../variables.js';
+
+/** Something an element waits for happened: a timer fired, a message or signal arrived. */
+export interface EventTrigger {
+  kind: 'timer' | 'message' | 'signal' | 'continuation';
+  variables?: Variables;
+  /** the subscription or job that delivered it */
+  sourceId?: string;
+  payload?: unknown;
+}
+
+/**
+ * How one kind of BPMN element behaves (cf. Zeebe's BpmnElementProcessor). The step's transition
+ * behaviour owns the lifecycle and the tokens; a processor decides what entering, finishing and
+ * cancelling mean for its elements, and moves them only through the step (`complete`, `enter`,
+ * `terminate`, ...).
+ */
+export interface ElementProcessor {
+  /** The element was entered: do its work, then complete it (`step.complete`) or leave it waiting. */
+  onActivate(step: Step, ei: ElementInstance, node: FlowNode): void;
+  /** The job this element waits for was completed by a handler or a worker. */
+  onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
+  /** The user task this element waits for was completed. */
+  onTaskCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
+  /** An event this element waits for occurred (`eventNode`: the catch element that fired, for gateways). */
+  onEvent?(step: Step, ei: ElementInstance, node: FlowNode, trigger: EventTrigger, eventNode: FlowNode): void;
+  /** Scopes: every token inside has ended. */
+  onChildrenDone?(step: Step, ei: ElementInstance, node: FlowNode): void;
+  /**
+   * Joins that wait for "no other token can arrive" (inclusive, complex): none can any more.
+   * `ei` is the oldest token waiting at the join in its scope. Returns whether anything moved.
+   */
+  onJoin?(step: Step, ei: ElementInstance, node: FlowNode): boolean;
+  /** The element is being cancelled: release what it holds (jobs, tasks, subscriptions). */
+  onTerminate?(step: Step, ei: ElementInstance, node: FlowNode): void;
+}
+
+/** The multi-instance body: counts its inner instances and decides when it is done. */
+export interface MultiInstanceBodyProcessor extends ElementProcessor {
+  /** an inner instance is completing: collect its output element before its variables go */
+  onInnerCompleting(step: Step, inner: ElementInstance, node: FlowNode): void;
+  /** an inner instance completed */
+  onInnerCompleted(step: Step, inner: ElementInstance, node: FlowNode): void;
+}
+
+/** An error caught by nothing in a scope's boundary events may start an event sub-process there. */
+export interface EventSubProcessProcessor extends ElementProcessor {
+  /** a scope was entered (null = the process level): arm the starts of its event sub-processes */
+  armScope(step: Step, scopeEi: ElementInstance | null): void;
+  /** an error reached the scope: an error event sub-process there takes it (true when one did) */
+  catchError(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
+}
+
+/** Call activities also speak for the called instance: how it reports back to its caller. */
+export interface CallActivityProcessor extends ElementProcessor {
+  /** a called instance ended: tell its caller (durably, by a job) */
+  reportToCaller(child: Step): void;
+  /** an error nothing in the called instance catches: hand it to the caller when it catches it there */
+  propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
+}
+
+/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body and the event sub-process. */
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess';
+
+/**
+ * One processor per kind, passed to the engine: a kind without a processor is a compile error,
+ * not a silently stuck token.
+ */
+export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
+  readonly multiInstanceBody: MultiInstanceBodyProcessor;
+  readonly eventSubProcess: EventSubProcessProcessor;
+  readonly callActivity: CallActivityProcessor;
+};
