@@ -68,7 +68,7 @@ describe('the lifecycle uses both decisions', () => {
       ['Model type', 'fraud'], ['Risk tier', 'high'], ['Group named in the model metadata', 'fraud-risk-officers'],
     ]);
     expect(audit.body[0].outputs[0]).toMatchObject({ ruleId: 'Rule_HighRisk', variableName: 'approvalGroup', value: 'model-risk-committee' });
-    await completeTask(env, approval.id, 'alice', { approved: false, comment: 'not now' });
+    await completeTask(env, approval.id, 'bob', { approved: false, comment: 'not now' });
     expect((await taskOf(env, instanceId, 'Task_ReviewRejection')).candidateGroups).toEqual(['data-science']);
   });
 });

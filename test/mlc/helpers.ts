@@ -28,14 +28,18 @@ export interface Env {
  * A real engine on a fresh SQLite database, the lifecycle on a temp data directory, and the
  * server app with basic auth (authorization on): the Camunda REST API and the /mlc router.
  */
-export async function setup(options: { clock?: Clock; lifecycle?: Partial<ModelLifecycleOptions>; beforeInstall?: (engine: Engine) => void } = {}): Promise<Env> {
+export async function setup(options: {
+  clock?: Clock; lifecycle?: Partial<ModelLifecycleOptions>; beforeInstall?: (engine: Engine) => void;
+  /** false: sign-in without authorization, for tests about something else (default: on, as with --auth) */
+  authorization?: boolean;
+} = {}): Promise<Env> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mlc-test-'));
   const clock = options.clock ?? new ManualClock(Date.parse('2024-04-02T05:00:00Z'));
   const engine = await Engine.open({ database: ':memory:', clock, retryBackoff: { initial: 5, max: 20 }, defaultRetries: 1 });
   options.beforeInstall?.(engine);
   const lc = await installModelLifecycle(engine, { dataDir, seedDemo: true, ...options.lifecycle });
   // the wiring of `mlc serve`: the Camunda REST API, and the registry at /mlc behind the same auth
-  const app = createServerApp(engine, { requestLogs: false, cockpit: false, auth: { mode: 'basic', users: { ...USERS } }, mlc: mlcRouter(lc) });
+  const app = createServerApp(engine, { requestLogs: false, cockpit: false, auth: { mode: 'basic', users: { ...USERS }, ...(options.authorization === false ? { authorization: { enabled: false } } : {}) }, mlc: mlcRouter(lc) });
   // basic auth switches authorization on: alice and carol own models (data-science) and submit them,
   // bob approves them (a member of every approval group the routing table names), never his own
   const identity = identityOf(engine);
