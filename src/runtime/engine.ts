@@ -297,6 +297,12 @@ export class Engine extends EventEmitter {
     return this.submit((fx) => startInstance(this.core, definition, { ...options, startEventId }, fx));
   }
 
+  /** Starts with tokens before these elements of the process scope (Camunda 8's start instructions). */
+  async startBefore(definitionId: string, elementIds: readonly string[], options: StartOptions = {}): Promise<InstanceRecord> {
+    const definition = this.definition(definitionId);
+    return this.submit((fx) => startInstance(this.core, definition, { ...options, startBefore: elementIds }, fx));
+  }
+
   async cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
     return this.submit((fx) => cancelInstance(this.core, instanceId, reason, fx, actor));
   }

@@ -6,8 +6,8 @@ import type { Variables } from './variables.js';
 
 export interface NewInstance {
   definition: DefinitionRecord;
-  /** the start event the token enters at */
-  start: FlowNode;
+  /** where the instance's tokens enter: its start event, or (Zeebe's start instructions) elements of the process scope */
+  start: FlowNode | readonly FlowNode[];
   businessKey: string | null;
   variables?: Variables;
   /** call activities: the calling instance and element instance */
@@ -33,13 +33,17 @@ export function beginInstance(services: StepServices, request: NewInstance): Ste
     parentElementInstanceId: request.parentElementInstanceId ?? null,
     startedAt: request.now,
     endedAt: null,
-    startElementId: request.start.id,
+    startElementId: starts(request.start)[0]!.id,
     endElementId: null,
   };
   const step = Step.create(services, instance);
   step.actor = request.actor;
   if (request.variables) step.setVariables(null, request.variables);
   services.processors.eventSubProcess.armScope(step, null);
-  step.enter(request.start, null);
+  for (const node of starts(request.start)) step.enter(node, null);
   return step;
+}
+
+function starts(start: FlowNode | readonly FlowNode[]): readonly FlowNode[] {
+  return Array.isArray(start) ? start : [start as FlowNode];
 }

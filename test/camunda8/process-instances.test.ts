@@ -10,6 +10,7 @@ describe('/v2 process instances: search, get, cancellation with @camunda8/sdk', 
     await t.rest.deployResources([
       { name: 'service-task.c8.bpmn', content: fixture('service-task.c8.bpmn').toString() },
       { name: 'user-task.c8.bpmn', content: fixture('user-task.c8.bpmn').toString() },
+      { name: 'multi-instance-subprocess.c8.bpmn', content: fixture('multi-instance-subprocess.c8.bpmn').toString() },
     ]);
     for (let i = 0; i < 3; i++) keys.push((await t.rest.createProcessInstance({ processDefinitionId: 'ServiceTaskC8', variables: { i } })).processInstanceKey);
     await t.rest.createProcessInstance({ processDefinitionId: 'UserTaskC8', variables: {} });
@@ -52,5 +53,27 @@ describe('/v2 process instances: search, get, cancellation with @camunda8/sdk', 
     const again = await fetch(`${t.url}/v2/process-instances/${keys[0]}/cancellation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(again.status).toBe(404);
     expect((await fetch(`${t.url}/v2/process-instances/2251799813685247999`)).status).toBe(404);
+  });
+
+  it('startInstructions start the instance before the named elements of the process scope, and refuse what cannot be started', async () => {
+    // before the user task: the start event is skipped, the task waits
+    const atTask = await t.rest.createProcessInstance({ processDefinitionId: 'UserTaskC8', variables: {}, startInstructions: [{ elementId: 'Task_Review' }] } as never);
+    const tasks = await t.rest.searchUserTasks({ filter: { processInstanceKey: atTask.processInstanceKey } });
+    expect(tasks.items.map((task) => task.elementId)).toEqual(['Task_Review']);
+    // before the end event: the task is skipped, the instance completes inside the start
+    const atEnd = await t.rest.createProcessInstance({ processDefinitionId: 'UserTaskC8', variables: { x: 1 }, startInstructions: [{ elementId: 'End' }], awaitCompletion: true } as never);
+    expect(atEnd.variables).toEqual({ x: 1 });
+    expect((await t.rest.searchUserTasks({ filter: { processInstanceKey: atEnd.processInstanceKey } })).items).toHaveLength(0);
+    const refused = async (elementId: string) => {
+      const response = await fetch(`${t.url}/v2/process-instances`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ processDefinitionId: 'MultiInstanceSubC8', startInstructions: [{ elementId }] }),
+      });
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { detail: string }).detail;
+    };
+    expect(await refused('Task_Vote')).toMatch(/inside 'Sub_Review'/);
+    expect(await refused('Boundary_Deadline')).toMatch(/boundary event/);
+    expect(await refused('Nope')).toMatch(/no element 'Nope'/);
   });
 });

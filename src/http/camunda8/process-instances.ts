@@ -104,7 +104,7 @@ async function create(ctx: V2Context, body: Record<string, unknown>, user: strin
   if (definitionKey !== undefined && definitionKey !== null) definitionId = idOfKey(ctx, definitionKey, 'process definition');
   else if (processId) definitionId = ctx.engine.latestDefinition(processId, tenantId, version === undefined || version < 0 ? undefined : version).id;
   else throw new BadRequestError('processDefinitionId or processDefinitionKey is required');
-  const startEventId = startEventOf(ctx, definitionId, body.startInstructions);
+  const startBefore = startInstructionsOf(body.startInstructions);
   // values we cannot honour are refused, not dropped
   for (const name of ['runtimeInstructions', 'operationReference', 'tags', 'businessId'] as const) {
     if (body[name] !== undefined && body[name] !== null && !(Array.isArray(body[name]) && (body[name] as unknown[]).length === 0)) {
@@ -123,8 +123,8 @@ async function create(ctx: V2Context, body: Record<string, unknown>, user: strin
   const ended = awaitCompletion ? waitForEnd(ctx, timeout) : null;
   let instanceId: string;
   try {
-    const instance = startEventId
-      ? await ctx.engine.startAt(definitionId, startEventId, { variables, actor: user })
+    const instance = startBefore.length > 0
+      ? await ctx.engine.startBefore(definitionId, startBefore, { variables, actor: user })
       : await ctx.engine.startById(definitionId, { variables, actor: user });
     instanceId = instance.id;
   } catch (error) {
@@ -150,17 +150,15 @@ async function create(ctx: V2Context, body: Record<string, unknown>, user: strin
   };
 }
 
-/** startInstructions may name one start event (our starts always begin at a start event). */
-function startEventOf(ctx: V2Context, definitionId: string, instructions: unknown): string | undefined {
-  if (instructions === undefined || instructions === null) return undefined;
+/** startInstructions: the elements (of the process scope) the instance starts before, instead of its none start event. */
+function startInstructionsOf(instructions: unknown): string[] {
+  if (instructions === undefined || instructions === null) return [];
   if (!Array.isArray(instructions)) throw new BadRequestError('startInstructions must be an array of {elementId}');
-  if (instructions.length === 0) return undefined;
-  const elementId = (instructions[0] as { elementId?: unknown } | null)?.elementId;
-  const graph = ctx.engine.graph(definitionId);
-  if (instructions.length > 1 || typeof elementId !== 'string' || !graph.scope.startEvents.includes(elementId)) {
-    throw new BadRequestError('startInstructions: this engine starts only at one start event of the process; name it as the single elementId');
-  }
-  return elementId;
+  return instructions.map((instruction: unknown) => {
+    const elementId = (instruction as { elementId?: unknown } | null)?.elementId;
+    if (typeof elementId !== 'string' || elementId === '') throw new BadRequestError('startInstructions: every instruction needs an elementId');
+    return elementId;
+  });
 }
 
 /** Waits for one instance's end event; ends seen before the id is known are remembered. */

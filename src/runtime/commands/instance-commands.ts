@@ -11,6 +11,8 @@ export interface StartOptions {
   variables?: Variables;
   /** start at this start event (message, signal, timer starts); default: the none start event */
   startEventId?: string;
+  /** Zeebe's start instructions: start before these elements of the process scope instead of at a start event */
+  startBefore?: readonly string[];
   /** call activities: the calling instance and element instance */
   parentInstanceId?: string;
   parentElementInstanceId?: string;
@@ -22,7 +24,9 @@ export function startInstance(core: EngineCore, definition: DefinitionRecord, op
   // checked inside the start's own transaction: a deployment deleted by an earlier command refuses it
   if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
   const graph = core.services.graphOf(definition.id);
-  const start = chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
+  const start = options.startBefore?.length
+    ? chooseStartElements(graph.nodes, options.startBefore, definition.key)
+    : chooseStartEvent(graph.scope.startEvents.map((id) => graph.nodes[id]!), options.startEventId, definition.key);
   const step = beginInstance(core.services, {
     definition,
     start,
@@ -34,6 +38,18 @@ export function startInstance(core: EngineCore, definition: DefinitionRecord, op
     now: core.clock.now(),
   });
   return finishStep(step, effects, step.instance);
+}
+
+/** Zeebe's start instructions: tokens enter these elements of the process scope instead of a start event. */
+function chooseStartElements(nodes: Record<string, FlowNode>, ids: readonly string[], key: string): FlowNode[] {
+  return ids.map((id) => {
+    const node = Object.hasOwn(nodes, id) ? nodes[id] : undefined;
+    if (!node) throw new BadRequestError(`Process '${key}' has no element '${id}' to start before`);
+    if (node.parent !== null) throw new BadRequestError(`Element '${id}' of process '${key}' is inside '${node.parent}': only elements of the process scope can be started before`);
+    if (node.attachedTo !== undefined) throw new BadRequestError(`Element '${id}' of process '${key}' is a boundary event: it cannot be started before`);
+    if (node.scope?.triggeredByEvent) throw new BadRequestError(`Element '${id}' of process '${key}' is an event sub-process: it starts by its event`);
+    return node;
+  });
 }
 
 function chooseStartEvent(starts: FlowNode[], startEventId: string | undefined, key: string): FlowNode {
