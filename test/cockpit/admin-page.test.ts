@@ -6,12 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { identityOf } from '../../src/identity/identity-service.js';
 import { startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const USERS = { root: 'root-secret', carol: 'carol-secret' } as const;
 
 describe.skipIf(!existsSync(CHROMIUM))('the Users page, in chromium', () => {
@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Users page, in chromium', () => {
         identity.addMember('camunda-admin', 'root');
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

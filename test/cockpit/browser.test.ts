@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`cockpit browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium)('cockpit in chromium', () => {
   beforeAll(async () => {
     if (bundleIsStale()) await buildAssets();
     server = await startCockpitServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -10,13 +10,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { installModelLifecycle } from '../../src/mlc/index.js';
 import { mlcRouter } from '../../src/mlc/http/router.js';
 import { startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 
 describe.skipIf(!existsSync(CHROMIUM))('the comparison on the approval card, in chromium', () => {
   let server: CockpitServer;
@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the comparison on the approval card, in 
         app.use('/mlc', mlcRouter(await installModelLifecycle(engine, { dataDir, seedDemo: true })));
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,12 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import type { DeployResult } from '../../src/runtime/deployer.js';
 import { fixture, startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('camunda:formData generated forms', () => {
   let server: CockpitServer;
@@ -89,7 +88,7 @@ describe('camunda:formData generated forms', () => {
 
   it.skipIf(!existsSync(CHROMIUM))('renders the form in the tasklist with defaults and constraints and completes it with typed values', async () => {
     const { instance, task } = await startRequest('tasklist-form');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.addInitScript(() => localStorage.setItem('mlc-cockpit-user', 'ds-lead'));

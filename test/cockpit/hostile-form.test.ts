@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { fixture, startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`hostile form browser test skipped: ${CHROMIUM} is missing`);
 
@@ -27,7 +27,7 @@ describe.skipIf(!hasChromium)('a hostile Camunda Form in chromium', () => {
         { name: 'hostile-review.form', content: fixture('hostile-review.form') },
       ],
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

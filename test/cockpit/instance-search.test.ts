@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { fixture, startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('historic process instance search', () => {
   let server: CockpitServer;
@@ -132,7 +132,7 @@ describe('historic process instance search', () => {
   });
 
   it.skipIf(!existsSync(CHROMIUM))('searches from the cockpit: the filters go in the address and the results link to the instances', async () => {
-    const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser: Browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.setDefaultTimeout(10_000);

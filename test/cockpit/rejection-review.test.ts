@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { identityOf } from '../../src/identity/identity-service.js';
 import { installModelLifecycle } from '../../src/mlc/index.js';
 import { mlcRouter } from '../../src/mlc/http/router.js';
 import { startCockpitServer, type CockpitServer } from './server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const USERS = { alice: 'alice-secret', bob: 'bob-secret', carol: 'carol-secret' } as const;
 type User = keyof typeof USERS;
 const as = (user: User) => ({ authorization: `Basic ${Buffer.from(`${user}:${USERS[user]}`).toString('base64')}`, 'content-type': 'application/json' });
@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the review after a rejection, in chromiu
         app.use('/mlc', mlcRouter(lc));
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../cockpit/chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { startCockpitServer, type CockpitServer } from '../cockpit/server.js';
 import { fixture } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`cockpit decision tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
 
@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('cockpit decisions in chromium', () => {
     if (bundleIsStale()) await buildAssets();
     server = await startCockpitServer();
     await server.engine.deploy({ name: 'dinner', resources: [{ name: 'dinner.c7.bpmn', content: fixture('dinner.c7.bpmn') }, { name: 'dish.dmn', content: fixture('dish.dmn') }] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../cockpit/chromium.js';
 import { buildAssets, bundleIsStale } from '../../src/cockpit/index.js';
 import { installModelLifecycle, type ModelLifecycle } from '../../src/mlc/index.js';
 import { mlcRouter } from '../../src/mlc/http/router.js';
 import { startCockpitServer, type CockpitServer } from '../cockpit/server.js';
 
-const CHROMIUM = process.env.MLC_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('the model page in chromium', () => {
@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)('the model page in chromium', () => {
         app.use('/mlc', mlcRouter(lc));
       },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
