@@ -4,6 +4,8 @@ import { compileCallActivity } from './compile-call-activity.js';
 import { compileActivationCondition } from './compile-complex-gateway.js';
 import { compileEvent, messageEvent } from './compile-event.js';
 import { compileMultiInstance } from './compile-multi-instance.js';
+import { compileStandardLoop } from './compile-standard-loop.js';
+import { compileAdHoc } from './compile-ad-hoc.js';
 import { compileJob, compileScript, compileUserTask, requiredJob } from './compile-task.js';
 import type { CompileContext } from './context.js';
 import { camundaIo, warnCamundaListeners } from './extensions-camunda.js';
@@ -31,12 +33,13 @@ export const KINDS: Readonly<Record<string, NodeKind>> = {
   'bpmn:ComplexGateway': 'complexGateway',
   'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
+  // a sub-process whose inner elements start ad hoc (node.adHoc): see compile-ad-hoc.ts
+  'bpmn:AdHocSubProcess': 'subProcess',
   'bpmn:CallActivity': 'callActivity',
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   'bpmn:Transaction': 'transactions are not supported',
-  'bpmn:AdHocSubProcess': 'ad-hoc sub-processes are not supported',
   'bpmn:ImplicitThrowEvent': 'implicit throw events are not supported',
 };
 
@@ -128,6 +131,7 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     }
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
+      if (element.$type === 'bpmn:AdHocSubProcess') node.adHoc = compileAdHoc(element, ctx);
       break;
     default:
       break;
@@ -136,6 +140,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   if (isActivity(kind)) {
     const multiInstance = compileMultiInstance(element, ctx);
     if (multiInstance) node.multiInstance = multiInstance;
+    const standardLoop = compileStandardLoop(element, ctx);
+    if (standardLoop) node.standardLoop = standardLoop;
   }
   const io = mergeIo(camundaIo(element, ctx), zeebeIo(element, ctx));
   if (io) node.io = io;

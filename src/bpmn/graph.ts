@@ -170,6 +170,39 @@ export interface MultiInstanceSettings {
   outputElement?: Expression;
 }
 
+/** `bpmn:standardLoopCharacteristics` (BPMN 2.0 §13.3.6): the activity repeats while its condition holds. */
+export interface StandardLoopSettings {
+  /** true: test the condition before each iteration (while); false: after each one (do-while) */
+  testBefore: boolean;
+  /** sees `loopCounter`, the number of iterations completed so far */
+  loopCondition?: Expression;
+  /** at most this many iterations */
+  loopMaximum?: number;
+}
+
+/** `bpmn:adHocSubProcess` (BPMN 2.0 §10.3.5 / §13.3.5) with Camunda 8's `zeebe:adHoc`. */
+export interface AdHocSettings {
+  /**
+   * `bpmn`: the Camunda 7 / BPMN reading, every inner element without an incoming flow is
+   * enabled when the sub-process starts; `zeebe`: only the ids `activeElementsCollection` names
+   * (and those activated later over `/v2`).
+   */
+  activation: 'bpmn' | 'zeebe';
+  /** inner elements that can be activated: those without incoming flows (boundary events and event sub-processes aside) */
+  activatable: string[];
+  /** Camunda 8 `zeebe:adHoc activeElementsCollection`: a list of element ids */
+  activeElementsCollection?: Expression;
+  /** evaluated each time an inner flow ends; true completes the sub-process */
+  completionCondition?: Expression;
+  /** when the completion condition holds: cancel the inner elements still running (default) or wait for them */
+  cancelRemainingInstances: boolean;
+  /** `Sequential`: one inner element at a time (BPMN `ordering`); Camunda 8 runs them in parallel */
+  ordering: 'Parallel' | 'Sequential';
+  /** `zeebe:adHoc outputCollection` / `outputElement`: one entry per inner flow that ended */
+  outputCollection?: string;
+  outputElement?: Expression;
+}
+
 export interface FlowNode {
   id: string;
   kind: NodeKind;
@@ -202,6 +235,9 @@ export interface FlowNode {
   callActivity?: CallActivitySettings;
   decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
+  standardLoop?: StandardLoopSettings;
+  /** ad-hoc sub-processes (kind `subProcess`) */
+  adHoc?: AdHocSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;
   /** position of the element's start tag in the XML */

@@ -15,9 +15,29 @@ export function isMultiInstanceInner(ei: ElementInstanceRecord, node: FlowNode):
   return node.multiInstance !== undefined && ei.data.loopCounter !== undefined;
 }
 
+/**
+ * A standard loop runs the same way: the *body* entered over the incoming flow creates one
+ * *iteration* after another, each created with `data.iteration` (its index); the body never has one.
+ */
+export function isStandardLoopBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
+  return node.standardLoop !== undefined && ei.data.iteration === undefined;
+}
+
+/** A body of inner instances: a multi-instance body or a standard loop body. */
+export function isLoopBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
+  return isMultiInstanceBody(ei, node) || isStandardLoopBody(ei, node);
+}
+
+/** An inner instance of a body: a multi-instance inner instance or a standard loop iteration. */
+export function isLoopInner(ei: ElementInstanceRecord, node: FlowNode): boolean {
+  return isMultiInstanceInner(ei, node) || (node.standardLoop !== undefined && ei.data.iteration !== undefined);
+}
+
 /** The processor kind an element instance runs as. */
 export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): ProcessorKind {
   if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
+  if (isStandardLoopBody(ei, node)) return 'standardLoopBody';
+  if (node.adHoc) return 'adHocSubProcess';
   if (node.scope?.triggeredByEvent) return 'eventSubProcess';
   return node.kind;
 }

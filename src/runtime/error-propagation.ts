@@ -1,7 +1,7 @@
 import type { FlowNode } from '../bpmn/graph.js';
 import type { Step, ElementInstance } from './step.js';
 import type { Variables } from './variables.js';
-import { isMultiInstanceInner } from './element-kind.js';
+import { isLoopInner } from './element-kind.js';
 import { boundaryCatcher } from './catchers.js';
 
 /**
@@ -17,7 +17,7 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
   while (current) {
     const node = step.node(current);
     // an inner instance of a multi-instance activity: the boundary events belong to its body
-    const boundary = isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'error', code);
+    const boundary = isLoopInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'error', code);
     if (boundary) {
       const attachedTo = current;
       step.terminate(attachedTo);

@@ -14,8 +14,8 @@ import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
-import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
+import { bodyProcessorOf, type ElementProcessor, type ProcessorTable } from './processors/processor.js';
+import { isLoopBody, isLoopInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
@@ -245,7 +245,7 @@ export class Step {
   private activate(ei: ElementInstance): void {
     if (ei.state !== 'ready') return;
     const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
+    const inner = isLoopInner(ei, node);
     if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
       this.continueLater(ei, node, 'before');
@@ -255,7 +255,7 @@ export class Step {
     const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
     this.pendingActivation.set(ei.id, row);
     this.history.push(row);
-    if (node.io?.inputs.length && !isMultiInstanceBody(ei, node)) {
+    if (node.io?.inputs.length && !isLoopBody(ei, node)) {
       // the element's own scope: empty so far, except a multi-instance inner's element variable and loopCounter
       const visible = this.visibleVariables(ei.id);
       const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
@@ -286,16 +286,16 @@ export class Step {
    */
   complete(ei: ElementInstance, flows?: readonly string[]): void {
     const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
+    const inner = isLoopInner(ei, node);
     this.transition(ei, 'COMPLETE');
-    if (node.io?.outputs.length && !isMultiInstanceBody(ei, node)) {
+    if (node.io?.outputs.length && !isLoopBody(ei, node)) {
       const visible = this.visibleVariables(ei.id);
       const values = node.io.outputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setVariable(ei.parentId, name, value);
     }
     // a multi-instance inner instance takes no flow: its body counts it and decides
     const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) this.services.processors.multiInstanceBody.onInnerCompleting(this, ei, node);
+    if (inner) bodyProcessorOf(this.services.processors, node).onInnerCompleting(this, ei, node);
     if (node.asyncAfter && !inner) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       releaseEventTriggers(this, ei);
@@ -319,7 +319,7 @@ export class Step {
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     this.transition(ei, 'COMPLETED');
     this.finish(ei, node, 'activityCompleted');
-    if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
+    if (isLoopInner(ei, node)) return bodyProcessorOf(this.services.processors, node).onInnerCompleted(this, ei, node);
     for (const flowId of taken) {
       const flow = this.graph.flows[flowId]!;
       this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
@@ -371,6 +371,9 @@ export class Step {
 
   /** A token ended inside `scopeId`; when none is left the scope itself completes. */
   tokenEnded(scopeId: string | null, endElementId?: string): void {
+    const owner = scopeId === null ? undefined : this.eis.get(scopeId);
+    const perToken = owner?.state === 'active' ? this.processor(owner) : undefined;
+    if (owner && perToken?.onTokenEnded) return perToken.onTokenEnded(this, owner, this.node(owner), endElementId);
     if (this.childrenOf(scopeId).length > 0) return;
     if (scopeId === null) {
       if (this.instance.state === 'active') this.endInstance('completed', endElementId ?? null);

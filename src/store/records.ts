@@ -27,6 +27,11 @@ export interface ElementData {
   /** multi-instance bodies and inner instances */
   loopCounter?: number;
   mi?: { total: number; completed: number; active: number; next: number; items?: unknown[]; output?: unknown[] };
+  /** standard loops: on the body, the iterations completed; on an iteration, its index (0, 1, ...) */
+  loop?: { completed: number };
+  iteration?: number;
+  /** ad-hoc sub-processes: inner elements still to start one by one (Sequential), completion condition met (waiting for the rest) */
+  adHoc?: { queued: string[]; completing: boolean };
   /** a call activity's child process instance */
   childInstanceId?: string;
   /** an event-based gateway waiting on its branches */

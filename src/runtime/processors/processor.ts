@@ -26,6 +26,11 @@ export interface ElementProcessor {
   onTaskCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
   /** An event this element waits for occurred (`eventNode`: the catch element that fired, for gateways). */
   onEvent?(step: Step, ei: ElementInstance, node: FlowNode, trigger: EventTrigger, eventNode: FlowNode): void;
+  /**
+   * Scopes that decide per token (ad-hoc sub-processes): a token inside ended (`endElementId`
+   * was its last element). Replaces the "every token ended" check of `onChildrenDone`.
+   */
+  onTokenEnded?(step: Step, ei: ElementInstance, node: FlowNode, endElementId?: string): void;
   /** Scopes: every token inside has ended. */
   onChildrenDone?(step: Step, ei: ElementInstance, node: FlowNode): void;
   /**
@@ -61,15 +66,25 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body and the event sub-process. */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess';
+/**
+ * Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body,
+ * the standard loop body, the event sub-process and the ad-hoc sub-process.
+ */
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'adHocSubProcess';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,
  * not a silently stuck token.
  */
-export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
+export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
+  /** a standard loop's body speaks to its iterations as a multi-instance body to its inner instances */
+  readonly standardLoopBody: MultiInstanceBodyProcessor;
   readonly eventSubProcess: EventSubProcessProcessor;
   readonly callActivity: CallActivityProcessor;
 };
+
+/** The body an inner instance of `node` reports to (see element-kind.ts). */
+export function bodyProcessorOf(processors: ProcessorTable, node: FlowNode): MultiInstanceBodyProcessor {
+  return node.standardLoop ? processors.standardLoopBody : processors.multiInstanceBody;
+}

@@ -10,6 +10,8 @@ import { eventBasedGateway } from './event-gateway.js';
 import { eventSubProcess } from './event-sub-processes.js';
 import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
+import { standardLoopBody } from './standard-loop.js';
+import { adHocSubProcess } from './ad-hoc-sub-process.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -34,5 +36,7 @@ export const elementProcessors: ProcessorTable = {
   subProcess,
   callActivity,
   multiInstanceBody,
+  standardLoopBody,
   eventSubProcess,
+  adHocSubProcess,
 };
