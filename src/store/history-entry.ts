@@ -27,6 +27,7 @@ export type HistoryKind =
   | 'incidentResolved'
   // events
   | 'executionSignalled'
+  | 'adHocActivated'
   | 'decisionEvaluated'
   | 'timerFired'
   | 'messageCorrelated'
