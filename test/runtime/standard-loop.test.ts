@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import type { Engine } from '../../src/index.js';
-import { compileBpmn } from '../../src/index.js';
+import { BpmnError, compileBpmn } from '../../src/index.js';
 import { engineWith, fixture, flavours, processId, historyOf, activeElements, tasksOf, incidentsOf } from './helpers.js';
 
 let engine: Engine;
@@ -102,6 +102,40 @@ describe.each(flavours)('standard loop (%s)', (flavour) => {
     await engine.resolveIncident(incident!.id);
     await engine.whenIdle();
     expect(engine.instance(instance.id).state).toBe('completed');
+  });
+});
+
+describe('standard loop of an embedded sub-process (c7)', () => {
+  it('each round is a sub-process instance; the task inside sees the round\'s loopCounter', async () => {
+    engine = await engineWith(['standard-loop-subprocess.c7.bpmn']);
+    const rounds: unknown[] = [];
+    engine.handle('train', (job) => {
+      rounds.push(job.variables.loopCounter);
+      return { variables: { score: [0.5, 0.8, 0.95][job.variables.loopCounter as number] } };
+    });
+    const instance = await engine.start('StandardLoopSubProcessC7');
+    await engine.whenIdle();
+    expect(rounds).toEqual([0, 1, 2]);
+    expect(engine.instance(instance.id).state).toBe('completed');
+    const ends = historyOf(engine, instance.id).filter((row) => row.kind === 'activityCompleted').map((row) => row.element_id);
+    expect(ends.filter((id) => id === 'End_Round')).toHaveLength(3);
+    expect(ends.filter((id) => id === 'Round')).toHaveLength(4); // three rounds and the loop
+    expect(ends).toContain('End');
+  });
+
+  it('an error thrown in a round is caught by the boundary event on the loop, which ends every round', async () => {
+    engine = await engineWith(['standard-loop-subprocess.c7.bpmn']);
+    engine.handle('train', (job) => {
+      if (job.variables.loopCounter === 1) throw new BpmnError('TRAIN_FAILED', 'out of memory');
+      return { variables: { score: 0.5 } };
+    });
+    const instance = await engine.start('StandardLoopSubProcessC7');
+    await engine.whenIdle();
+    expect(engine.instance(instance.id).state).toBe('completed');
+    const history = historyOf(engine, instance.id);
+    expect(history.filter((row) => row.kind === 'activityCompleted').map((row) => row.element_id)).toContain('End_Failed');
+    expect(history.filter((row) => row.kind === 'activityCompleted').map((row) => row.element_id)).not.toContain('End');
+    expect(history.filter((row) => row.kind === 'activityTerminated').map((row) => row.element_id).sort()).toEqual(['Round', 'Round', 'Task_Train']);
   });
 });
 
