@@ -46,7 +46,7 @@ export const adHocSubProcess: ElementProcessor = {
       state.completing = true;
       state.queued = [];
       ei.changed = true;
-      if (adHoc.cancelRemainingInstances) for (const child of step.childrenOf(ei.id)) step.terminate(child);
+      if (adHoc.cancelRemainingInstances) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
     }
     if (step.childrenOf(ei.id).length > 0) return;
     if (state.queued.length > 0) return enterNext(step, ei);
@@ -69,7 +69,7 @@ export function activateAdHocElements(step: Step, ei: ElementInstance, node: Flo
   if (unknown.length > 0) {
     throw new BadRequestError(`Ad-hoc sub-process '${node.id}' cannot activate ${unknown.map((id) => `'${id}'`).join(', ')}: the elements it can activate are ${node.adHoc.activatable.map((id) => `'${id}'`).join(', ')}`);
   }
-  if (cancelRemaining) for (const child of step.childrenOf(ei.id)) step.terminate(child);
+  if (cancelRemaining) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
   startElements(step, ei, node, elements);
 }
 
@@ -110,7 +110,7 @@ function enterNext(step: Step, ei: ElementInstance): void {
 }
 
 function enterElement(step: Step, ei: ElementInstance, element: AdHocActivation): void {
-  const inner = step.enter(step.graph.nodes[element.elementId]!, ei.id);
+  const inner = step.transitions.enter(step.graph.nodes[element.elementId]!, ei.id);
   for (const [name, value] of Object.entries(element.variables ?? {})) step.setLocalVariable(inner.id, name, value);
 }
 
@@ -125,5 +125,5 @@ function collectOutput(step: Step, ei: ElementInstance, node: FlowNode): void {
 function finishAdHoc(step: Step, ei: ElementInstance, node: FlowNode): void {
   const { outputCollection } = node.adHoc!;
   if (outputCollection) step.setVariable(ei.parentId, outputCollection, step.visibleVariables(ei.id)[outputCollection] ?? []);
-  step.complete(ei);
+  step.transitions.complete(ei);
 }

@@ -43,11 +43,11 @@ function nextIterationOrLeave(step: Step, body: ElementInstance, node: FlowNode,
   if (body.state !== 'active' || !body.data.loop) return;
   const loop = node.standardLoop!;
   const completed = body.data.loop.completed;
-  if (loop.loopMaximum !== undefined && completed >= loop.loopMaximum) return step.complete(body);
+  if (loop.loopMaximum !== undefined && completed >= loop.loopMaximum) return step.transitions.complete(body);
   const tested = loop.testBefore || !first;
   if (tested && loop.loopCondition && !step.evaluateCondition(loop.loopCondition, step.visibleVariables(body.id), node)) {
-    return step.complete(body);
+    return step.transitions.complete(body);
   }
-  const iteration = step.enter(node, body.id, undefined, { iteration: completed });
+  const iteration = step.transitions.enter(node, body.id, undefined, { iteration: completed });
   step.setLocalVariable(iteration.id, 'loopCounter', completed);
 }
