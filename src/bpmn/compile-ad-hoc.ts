@@ -37,7 +37,9 @@ export function compileAdHoc(element: ModdleElement, ctx: CompileContext): AdHoc
     }
   }
   if (extension(element, 'zeebe:TaskDefinition')) {
-    ctx.error('Ad-hoc sub-processes handled by a job worker (zeebe:taskDefinition) are not supported: activate the inner elements with activeElementsCollection or POST /v2/element-instances/ad-hoc-activities/{key}/activation', element);
+    // the job worker implementation: its job (compiled into node.job) decides what starts
+    settings.activation = 'jobWorker';
+    if (settings.activeElementsCollection) ctx.warn('zeebe:adHoc activeElementsCollection is ignored: the job worker (zeebe:taskDefinition) decides which elements start', element);
   }
   return settings;
 }

@@ -131,7 +131,13 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     }
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
-      if (element.$type === 'bpmn:AdHocSubProcess') node.adHoc = compileAdHoc(element, ctx);
+      if (element.$type === 'bpmn:AdHocSubProcess') {
+        node.adHoc = compileAdHoc(element, ctx);
+        if (node.adHoc.activation === 'jobWorker') {
+          const job = compileJob(element, element, ctx);
+          if (job) node.job = job;
+        }
+      }
       break;
     default:
       break;

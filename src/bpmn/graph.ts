@@ -185,9 +185,10 @@ export interface AdHocSettings {
   /**
    * `bpmn`: the Camunda 7 / BPMN reading, every inner element without an incoming flow is
    * enabled when the sub-process starts; `zeebe`: only the ids `activeElementsCollection` names
-   * (and those activated later over `/v2`).
+   * (and those activated later over `/v2`); `jobWorker`: a job (`zeebe:taskDefinition`, in
+   * `node.job`) whose worker's job result says what to start and when it is done.
    */
-  activation: 'bpmn' | 'zeebe';
+  activation: 'bpmn' | 'zeebe' | 'jobWorker';
   /** inner elements that can be activated: those without incoming flows (boundary events and event sub-processes aside) */
   activatable: string[];
   /** Camunda 8 `zeebe:adHoc activeElementsCollection`: a list of element ids */

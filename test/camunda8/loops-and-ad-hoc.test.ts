@@ -95,4 +95,35 @@ describe('/v2 standard loops and ad-hoc sub-processes with @camunda8/sdk', () =>
     const drift = await (await fetch(`${t.base}/history/activity-instance?processInstanceId=${instanceId}&activityId=Task_Drift`)).json();
     expect(drift).toEqual([expect.objectContaining({ canceled: true })]);
   });
+
+  it('the job worker implementation: each job result says which tools start or that it is done; a new job after each tool', async () => {
+    const complete = (jobKey: string, body: unknown) => fetch(`${t.url}/v2/jobs/${jobKey}/completion`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const started = await t.rest.createProcessInstance({ processDefinitionId: 'AdHocAgentC8', variables: { drift: 0.4 } });
+    const [first] = await t.rest.activateJobs({ type: 'choose-tools', worker: 'agent', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
+    const offered = (first!.variables as { adHocSubProcessElements: Array<{ elementId: string; elementName: string; documentation: string | null }> }).adHocSubProcessElements;
+    expect(offered.map((e) => [e.elementId, e.elementName])).toEqual([['Tool_Score', 'Score a sample'], ['Tool_Explain', 'Explain']]);
+    expect(offered[0]!.documentation).toBe('Scores the sample given as input with the deployed model');
+
+    // refused before anything changes: both finishing and starting, an element it cannot start
+    const both = await complete(first!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true, activateElements: [{ elementId: 'Tool_Score' }] } });
+    expect(both.status).toBe(400);
+    const unknown = await complete(first!.jobKey, { result: { type: 'adHocSubProcess', activateElements: [{ elementId: 'Agent_End' }] } });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/cannot activate 'Agent_End'/);
+
+    expect((await complete(first!.jobKey, { variables: { plan: 'score first' }, result: { type: 'adHocSubProcess', activateElements: [{ elementId: 'Tool_Score', variables: { sample: [1, 2] } }] } })).status).toBe(204);
+    const [tool] = await t.rest.activateJobs({ type: 'score-tool', worker: 'tools', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
+    expect(tool!.variables).toMatchObject({ sample: [1, 2], plan: 'score first' });
+    // a job result on a job that is not an ad-hoc sub-process's is refused, not dropped
+    expect((await complete(tool!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true } })).status).toBe(400);
+    await tool!.complete({ toolResult: 0.93 });
+
+    const [second] = await t.rest.activateJobs({ type: 'choose-tools', worker: 'agent', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
+    expect(second!.variables).toMatchObject({ toolResult: 0.93 });
+    expect((await complete(second!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true } })).status).toBe(204);
+    await eventually(async () => expect(await stateOf(started.processInstanceKey)).toBe('COMPLETED'));
+    expect(await userTasksOf(started.processInstanceKey)).toEqual([]);
+  });
 });

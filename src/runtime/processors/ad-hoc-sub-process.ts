@@ -7,6 +7,12 @@
  * - `zeebe` activation: the element ids `activeElementsCollection` evaluates to start; with none,
  *   the sub-process stays active until `POST /v2/element-instances/ad-hoc-activities/{key}/activation`
  *   starts some (`activateAdHocElements`).
+ * - `jobWorker` activation (`zeebe:taskDefinition` on the sub-process): a job asks its worker what
+ *   to do; the job result (`activateElements`, `isCompletionConditionFulfilled`,
+ *   `isCancelRemainingInstances`) says, and each time an inner flow ends a new job asks again
+ *   (one job at a time: a job still pending is replaced).
+ * Camunda 8 flavours get `adHocSubProcessElements` (id, name, documentation of each element it
+ * can start) as a local variable, for workers to choose from.
  * Each time a token inside ends, `outputElement` is appended to `outputCollection` and the
  * `completionCondition` is tested: when it holds, the inner elements still running are cancelled
  * (`cancelRemainingInstances`, the default) or awaited, and nothing new starts. Without a
@@ -30,18 +36,43 @@ export const adHocSubProcess: ElementProcessor = {
     // also called again when an incident here is resolved: start only once
     if (ei.data.adHoc) return;
     const adHoc = node.adHoc!;
-    const initial = adHoc.activation === 'bpmn' ? adHoc.activatable : elementsOfCollection(step, ei, node);
+    const initial = adHoc.activation === 'bpmn' ? adHoc.activatable : adHoc.activation === 'zeebe' ? elementsOfCollection(step, ei, node) : [];
     ei.data = { ...ei.data, adHoc: { queued: [], completing: false } };
     ei.changed = true;
     step.services.processors.eventSubProcess.armScope(step, ei);
+    if (adHoc.activation !== 'bpmn') step.setLocalVariable(ei.id, 'adHocSubProcessElements', elementsToOffer(step, node));
     if (adHoc.outputCollection) step.setLocalVariable(ei.id, adHoc.outputCollection, []);
+    if (adHoc.activation === 'jobWorker') return askWorker(step, ei, node);
     startElements(step, ei, node, initial.map((elementId) => ({ elementId })));
+  },
+  onJobCompleted(step, ei, node, variables, result) {
+    const state = ei.data.adHoc;
+    if (!state) return;
+    const decision = decisionOf(node, result);
+    step.setVariables(ei.id, variables);
+    if (decision.completionConditionFulfilled) {
+      state.completing = true;
+      state.queued = [];
+      ei.changed = true;
+      if (decision.cancelRemainingInstances) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
+      if (step.childrenOf(ei.id).length === 0) finishAdHoc(step, ei, node);
+      return;
+    }
+    startElements(step, ei, node, decision.activateElements);
+  },
+  onTerminate(step, ei) {
+    step.cancelJobsOf(ei);
   },
   onTokenEnded(step, ei, node) {
     const adHoc = node.adHoc!;
     const state = ei.data.adHoc;
     if (!state) return;
     if (adHoc.outputCollection && adHoc.outputElement) collectOutput(step, ei, node);
+    if (adHoc.activation === 'jobWorker') {
+      if (!state.completing) return askWorker(step, ei, node);
+      if (step.childrenOf(ei.id).length === 0) finishAdHoc(step, ei, node);
+      return;
+    }
     if (!state.completing && adHoc.completionCondition && step.evaluateCondition(adHoc.completionCondition, step.visibleVariables(ei.id), node)) {
       state.completing = true;
       state.queued = [];
@@ -123,7 +154,60 @@ function collectOutput(step: Step, ei: ElementInstance, node: FlowNode): void {
 }
 
 function finishAdHoc(step: Step, ei: ElementInstance, node: FlowNode): void {
-  const { outputCollection } = node.adHoc!;
+  const { outputCollection, activation } = node.adHoc!;
+  if (activation === 'jobWorker') step.cancelJobsOf(ei);
   if (outputCollection) step.setVariable(ei.parentId, outputCollection, step.visibleVariables(ei.id)[outputCollection] ?? []);
   step.transitions.complete(ei);
+}
+
+/** The job worker implementation: (re)create the one job that asks the worker what to do next. */
+function askWorker(step: Step, ei: ElementInstance, node: FlowNode): void {
+  if (!node.job) throw new IncidentError(`Ad-hoc sub-process '${node.id}' has no job type`);
+  step.cancelJobsOf(ei);
+  step.createTaskJob(ei, node, node.job.topic);
+}
+
+/** What Camunda 8 offers a worker in `adHocSubProcessElements`. */
+function elementsToOffer(step: Step, node: FlowNode): Array<Record<string, unknown>> {
+  return node.adHoc!.activatable.map((id) => {
+    const inner = step.graph.nodes[id]!;
+    return { elementId: id, elementName: inner.name ?? null, documentation: inner.documentation ?? null, properties: inner.job?.headers ?? {}, parameters: [] };
+  });
+}
+
+interface WorkerDecision {
+  activateElements: AdHocActivation[];
+  completionConditionFulfilled: boolean;
+  cancelRemainingInstances: boolean;
+}
+
+/** A Camunda 8 job result of type `adHocSubProcess`, checked before anything changes (a 400 otherwise). */
+function decisionOf(node: FlowNode, result: unknown): WorkerDecision {
+  if (result === undefined || result === null) return { activateElements: [], completionConditionFulfilled: false, cancelRemainingInstances: false };
+  if (typeof result !== 'object' || Array.isArray(result)) throw new BadRequestError('The job result must be an object');
+  const r = result as Record<string, unknown>;
+  const flag = (name: string): boolean => {
+    if (r[name] === undefined || r[name] === null) return false;
+    if (typeof r[name] !== 'boolean') throw new BadRequestError(`The job result's ${name} must be a boolean`);
+    return r[name] as boolean;
+  };
+  const list = r.activateElements ?? [];
+  if (!Array.isArray(list)) throw new BadRequestError("The job result's activateElements must be a list");
+  const activateElements = list.map((entry: unknown, index) => {
+    const e = entry as Record<string, unknown> | null;
+    if (typeof e?.elementId !== 'string') throw new BadRequestError(`activateElements[${index}] needs an elementId`);
+    if (e.variables !== undefined && e.variables !== null && (typeof e.variables !== 'object' || Array.isArray(e.variables))) {
+      throw new BadRequestError(`activateElements[${index}].variables must be an object`);
+    }
+    return { elementId: e.elementId, ...(e.variables ? { variables: e.variables as Variables } : {}) };
+  });
+  const decision = { activateElements, completionConditionFulfilled: flag('isCompletionConditionFulfilled'), cancelRemainingInstances: flag('isCancelRemainingInstances') };
+  if (decision.completionConditionFulfilled && activateElements.length > 0) {
+    throw new BadRequestError(`The job result of ad-hoc sub-process '${node.id}' cannot both fulfil the completion condition and activate elements`);
+  }
+  const unknown = activateElements.map((e) => e.elementId).filter((id) => !node.adHoc!.activatable.includes(id));
+  if (unknown.length > 0) {
+    throw new BadRequestError(`Ad-hoc sub-process '${node.id}' cannot activate ${unknown.map((id) => `'${id}'`).join(', ')}: the elements it can activate are ${node.adHoc!.activatable.map((id) => `'${id}'`).join(', ')}`);
+  }
+  return decision;
 }

@@ -20,8 +20,11 @@ export interface EventTrigger {
 export interface ElementProcessor {
   /** The element was entered: do its work, then complete it (`step.transitions.complete`) or leave it waiting. */
   onActivate(step: Step, ei: ElementInstance, node: FlowNode): void;
-  /** The job this element waits for was completed by a handler or a worker. */
-  onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
+  /**
+   * The job this element waits for was completed by a handler or a worker. `result`: a Camunda 8
+   * job result (`{ type: 'adHocSubProcess', ... }`), offered only to ad-hoc sub-processes.
+   */
+  onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables, result?: unknown): void;
   /** The user task this element waits for was completed. */
   onTaskCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
   /** An event this element waits for occurred (`eventNode`: the catch element that fired, for gateways). */
