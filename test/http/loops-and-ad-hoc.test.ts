@@ -40,6 +40,24 @@ describe('standard loops and ad-hoc sub-processes over /engine-rest', () => {
     expect((await call(t.base, 'GET', `/history/variable-instance?processInstanceId=${id}&variableName=trials`)).body[0].value).toBe(3);
   });
 
+  it('a timer boundary event on the loop belongs to the loop: firing it ends the running iteration and the loop', async () => {
+    const started = await call(t.base, 'POST', '/process-definition/key/StandardLoopC7/start', {
+      variables: { trials: { value: 3, type: 'Integer' }, approved: { value: false, type: 'Boolean' } },
+    });
+    const id = started.body.id as string;
+    const [first] = await tasksOf(id);
+    expect((await call(t.base, 'POST', `/task/${first!.id}/complete`, { variables: { approved: { value: false, type: 'Boolean' } } })).status).toBe(204);
+    // one timer for the whole loop, armed once: still the same one in the second iteration
+    const timers = (await call(t.base, 'GET', `/job?processInstanceId=${id}`)).body as Array<{ id: string; dueDate: string }>;
+    expect(timers).toHaveLength(1);
+    expect((await call(t.base, 'POST', `/job/${timers[0]!.id}/execute`)).status).toBe(204);
+    expect(await tasksOf(id)).toEqual([]);
+    expect((await call(t.base, 'GET', `/history/process-instance/${id}`)).body.state).toBe('COMPLETED');
+    const ended = (await call(t.base, 'GET', `/history/activity-instance?processInstanceId=${id}&activityId=Task_Review`)).body as Array<{ canceled: boolean }>;
+    expect(ended.map((r) => r.canceled).sort()).toEqual([false, true, true]); // the first review completed; the second and the loop cancelled
+    expect((await call(t.base, 'GET', `/history/activity-instance/count?processInstanceId=${id}&activityId=End_Expired`)).body.count).toBe(1);
+  });
+
   it('an ad-hoc sub-process: every activity without incoming flow is a task at once; rejecting one cancels the rest', async () => {
     const started = await call(t.base, 'POST', '/process-definition/key/AdHocC7/start', { variables: { rejected: { value: false, type: 'Boolean' } } });
     const id = started.body.id as string;
