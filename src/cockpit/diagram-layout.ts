@@ -77,7 +77,7 @@ export function diagramSource(engine: Engine): (definitionId: string) => Promise
         return { xml, laidOut: false, layoutError: error instanceof Error ? error.message : String(error) };
       }
       const made = laidOut;
-      await engine.submit(() => layouts.put(definition.id, made, engine.clock.now()));
+      await engine.submit(() => engine.core.changes.add({ kind: 'insertDiagramLayout', definitionId: definition.id, xml: made, at: engine.clock.now() }));
     }
     return { xml: laidOut, laidOut: true };
   };

@@ -111,7 +111,7 @@ export class Engine extends EventEmitter {
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
-    this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId);
+    this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId, () => this.loop.changes);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
     this.dispatcher = new HandlerDispatcher(
@@ -175,7 +175,8 @@ export class Engine extends EventEmitter {
   /** Opens (or creates) the database and resumes whatever was in flight when it was last closed or killed. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options);
-    const released = engine.core.jobs.releaseEngineLocks();
+    const released = engine.core.jobs.engineLockCount();
+    if (released > 0) engine.loop.runNow(() => engine.core.changes.add({ kind: 'releaseEngineLocks' }));
     if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
     engine.scheduler.wake();
     return engine;
@@ -207,11 +208,11 @@ export class Engine extends EventEmitter {
     checkConstantCycles(prepared, this.core.services.budgets!.minTimerCycleInterval, this.clock.now(), this.timeZone);
     const result = await this.submit((fx) => {
       const now = this.clock.now();
-      const stored = storeDeployment(this.core.repository, prepared, now, (definition, graph) => this.graphs.set(definition.id, graph));
-      stored.decisionDefinitions = storeDecisions(this.core.repository, this.decisions, prepared, stored, now);
+      const stored = storeDeployment(this.core.repository, this.core.changes, prepared, now, (definition, graph) => this.graphs.set(definition.id, graph));
+      stored.result.decisionDefinitions = storeDecisions(this.core.changes, this.decisions, prepared, stored, now);
       // timer, message and signal start events of the new versions, in the same transaction
-      if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
-      return stored;
+      if (stored.result.definitions) armStartEvents(this.core, stored.result.definitions, fx);
+      return stored.result;
     });
     if (result.definitions) {
       this.definitions.invalidate();
@@ -242,7 +243,6 @@ export class Engine extends EventEmitter {
     try {
       await this.submit((fx) => {
         deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx);
-        this.decisions.store.deleteOfDeployment(deploymentId);
       });
     } finally {
       this.definitions.invalidate();

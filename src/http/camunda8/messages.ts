@@ -35,7 +35,10 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
           await ctx.engine.correlateMessage({ messageName: name, correlationKeys: { correlationKey }, variables, all: true, tenantId });
         } catch (error) {
           if (!isNoMatch(error)) throw error;
-          if (ttl > 0) buffer.insert({ messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl }, now);
+          if (ttl > 0) {
+            const message = { messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl };
+            await ctx.engine.submit(() => ctx.engine.core.changes.add({ kind: 'insertBufferedMessage', message, now }));
+          }
         }
         ok(res, { tenantId: tenantOut(tenantId), messageKey });
       },

@@ -14,6 +14,5 @@ export function runBufferedMessageDelivery(core: EngineCore, _job: JobRecord, pa
   const subscription = SubscriptionStore.for(core.db).get(subscriptionId);
   const delivered = subscription !== undefined
     && deliverToSubscription(core, subscription, { kind: 'message', variables: JSON.parse(message.variables) as Record<string, unknown> }, effects);
-  if (delivered) buffer.remove(row);
-  else buffer.release(row);
+  core.changes.add(delivered ? { kind: 'deleteBufferedMessage', row } : { kind: 'releaseBufferedMessage', row });
 }

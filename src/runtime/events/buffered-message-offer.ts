@@ -14,7 +14,8 @@ export const BUFFERED_MESSAGE_CONTINUATION = 'bufferedMessage';
 /** Called where a message subscription opens: schedules delivery of a buffered match, if any. */
 export function offerBufferedMessage(step: Step, holder: ElementInstance | null, subscription: SubscriptionRecord): void {
   if (subscription.kind !== 'message' || subscription.correlationKey === null) return;
-  const message = BufferedMessageStore.for(step.services.store.db).take(subscription.name, subscription.correlationKey, subscription.id, step.now);
+  const message = BufferedMessageStore.for(step.services.store.db).oldestLive(subscription.name, subscription.correlationKey, step.now, (row) => step.changes.isBufferedMessageReserved(row));
   if (!message) return;
+  step.changes.add({ kind: 'reserveBufferedMessage', row: message.row, subscriptionId: subscription.id });
   step.createJob('continuation', holder, subscription.elementId, step.now, { type: BUFFERED_MESSAGE_CONTINUATION, row: message.row, subscriptionId: subscription.id });
 }
