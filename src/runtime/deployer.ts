@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { compileBpmn } from '../bpmn/index.js';
 import type { ProcessGraph, Problem } from '../bpmn/graph.js';
 import { compileDmn, type DecisionGraph } from '../dmn/index.js';
-import type { RepositoryStore } from '../store/repository-store.js';
+import type { RepositoryReads } from '../store/engine-store.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { DefinitionRecord, DeploymentRecord } from '../store/records.js';
 import type { DecisionDefinitionRecord } from '../store/decision-store.js';
@@ -110,7 +110,7 @@ export interface StoredDeployment {
  * rows to the command's change set. Runs inside a command.
  */
 export function storeDeployment(
-  repo: RepositoryStore,
+  repo: RepositoryReads,
   changes: ChangeSet,
   prepared: PreparedDeployment,
   now: number,

@@ -7,6 +7,7 @@ import { RuntimeStore } from '../store/runtime-store.js';
 import { RepositoryStore } from '../store/repository-store.js';
 import { JobStore } from '../store/job-store.js';
 import { QueryStore } from '../store/query-store.js';
+import type { Queries } from '../store/queries.js';
 import { DecisionStore } from '../store/decision-store.js';
 import { DecisionService, type DecisionOutcome } from './decisions.js';
 import { storeDecisions } from './decision-deployer.js';
@@ -82,7 +83,8 @@ export class Engine extends EventEmitter {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly db: Database.Database;
-  readonly queries: QueryStore;
+  /** read-only queries for REST and the cockpit */
+  readonly queries: Queries;
   readonly core: EngineCore;
   readonly timeZone: string | undefined;
   /** metrics hooks: `engine.observers.add(observer)` (see src/observability/metrics.ts) */
@@ -139,7 +141,6 @@ export class Engine extends EventEmitter {
         return loop.changes;
       },
       isolated: (fn) => loop.isolated(fn),
-      db: this.db,
       runtime,
       repository,
       jobs,

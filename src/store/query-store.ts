@@ -12,6 +12,7 @@ import type {
 } from './records.js';
 import { toDefinition, toDeployment } from './repository-store.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
+import type { Queries } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -225,7 +226,7 @@ const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.dep
  * user values are always bound parameters and sort columns come from whitelists. The prepared
  * statements are cached per shape.
  */
-export class QueryStore {
+export class QueryStore implements Queries {
   private readonly s;
   private readonly cache = new Map<string, Database.Statement>();
 
@@ -245,6 +246,7 @@ export class QueryStore {
         FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
       businessKeyOf: p(`SELECT business_key FROM instances WHERE id = ?`),
       definitionVersionTag: p(`SELECT version_tag FROM definitions WHERE id = ?`),
+      diagramLayout: p(`SELECT xml FROM diagram_layouts WHERE definition_id = ?`),
     };
   }
 
@@ -612,6 +614,10 @@ export class QueryStore {
 
   startActor(instanceId: string): string | null {
     return ((this.s.startActor.get(instanceId) as Row)?.actor as string | null) ?? null;
+  }
+
+  diagramLayout(definitionId: string): string | null {
+    return ((this.s.diagramLayout.get(definitionId) as Row)?.xml as string | undefined) ?? null;
   }
 }
 

@@ -11,7 +11,7 @@ import type {
   VariableRecord,
 } from './records.js';
 import type { LifecycleState } from '../runtime/lifecycle.js';
-import type { DeferredWrites } from '../runtime/command-loop.js';
+import type { DeferredWrites, EngineStore } from './engine-store.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
@@ -27,7 +27,7 @@ type Row = any;
  * The statements the runtime executes on every step, prepared once at open.
  * Everything here runs inside the caller's transaction.
  */
-export class RuntimeStore {
+export class RuntimeStore implements EngineStore {
   private readonly s;
   /** active instances' state, written through (see InstanceCache) */
   private readonly cache = new InstanceCache();
@@ -333,13 +333,13 @@ export class RuntimeStore {
       case 'insertDecisionInstances':
         return this.others.decisions.insertInstances(change.records);
       case 'insertBufferedMessage':
-        return BufferedMessageStore.for(this.db).insert(change.message, change.now);
+        return this.bufferedMessages.insert(change.message, change.now);
       case 'reserveBufferedMessage':
-        return BufferedMessageStore.for(this.db).reserve(change.row, change.subscriptionId);
+        return this.bufferedMessages.reserve(change.row, change.subscriptionId);
       case 'releaseBufferedMessage':
-        return BufferedMessageStore.for(this.db).release(change.row);
+        return this.bufferedMessages.release(change.row);
       case 'deleteBufferedMessage':
-        return BufferedMessageStore.for(this.db).remove(change.row);
+        return this.bufferedMessages.remove(change.row);
       case 'insertDeployment':
         return this.others.repository.insertDeployment(change.deployment);
       case 'insertResource':
@@ -377,8 +377,16 @@ export class RuntimeStore {
     return (this.othersPrepared ??= { repository: new RepositoryStore(this.db), decisions: new DecisionStore(this.db), layouts: new DiagramLayoutStore(this.db) });
   }
 
-  private get subscriptions(): SubscriptionStore {
+  get subscriptions(): SubscriptionStore {
     return SubscriptionStore.for(this.db);
+  }
+
+  get repository(): RepositoryStore {
+    return this.others.repository;
+  }
+
+  get bufferedMessages(): BufferedMessageStore {
+    return BufferedMessageStore.for(this.db);
   }
 
   /**

@@ -1,6 +1,5 @@
 import { BadRequestError, ConflictError, EngineError, NotFoundError } from '../../runtime/errors.js';
 import { checkVariables } from '../../runtime/variables.js';
-import { BufferedMessageStore } from '../../store/buffered-message-store.js';
 import { ok } from '../respond.js';
 import { bodyOf, optInteger, optString, optVariables, requiredString, tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
 
@@ -25,9 +24,8 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
         const messageId = optString(body, 'messageId') || null;
         const variables = checkVariables(optVariables(body) ?? {});
         const tenantId = tenantIn(body.tenantId);
-        const buffer = BufferedMessageStore.for(ctx.engine.db);
         const now = ctx.engine.clock.now();
-        if (messageId !== null && buffer.withMessageId(name, messageId, now)) {
+        if (messageId !== null && ctx.engine.core.runtime.bufferedMessages.withMessageId(name, messageId, now)) {
           throw new ConflictError(`A message named '${name}' with messageId '${messageId}' was already published and is still buffered`);
         }
         const messageKey = ctx.keys.mint();
