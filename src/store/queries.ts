@@ -4,6 +4,7 @@
  * SQLite QueryStore; commands never use it (they read through EngineStore).
  */
 import type { Variables } from './variables.js';
+import type { HistoryKind } from './history-entry.js';
 import type {
   DefinitionRecord,
   DeploymentRecord,
@@ -58,7 +59,7 @@ export interface Queries {
   incidentsOfInstance(instanceId: string): IncidentRecord[];
 
   historyOf(instanceId: string): HistoryRow[];
-  historyRows(kinds: readonly string[], instanceIds?: readonly string[]): HistoryRow[];
+  historyRows(kinds: readonly HistoryKind[], instanceIds?: readonly string[]): HistoryRow[];
   instanceEnd(instanceId: string): { kind: string; reason: string | null } | undefined;
   startActor(instanceId: string): string | null;
 }

@@ -13,6 +13,7 @@ import type {
 import { toDefinition, toDeployment } from './repository-store.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 import type { Queries } from './queries.js';
+import type { HistoryKind } from './history-entry.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -137,7 +138,7 @@ export interface IncidentQuery extends Page {
 export interface HistoryRow {
   seq: number;
   instanceId: string;
-  kind: string;
+  kind: HistoryKind;
   elementInstanceId: string | null;
   elementId: string | null;
   elementType: string | null;
@@ -589,7 +590,7 @@ export class QueryStore implements Queries {
    * History rows of some kinds, in order, optionally for a set of instances. Callers fold them
    * (the latest row per activity, task or variable wins).
    */
-  historyRows(kinds: readonly string[], instanceIds?: readonly string[]): HistoryRow[] {
+  historyRows(kinds: readonly HistoryKind[], instanceIds?: readonly string[]): HistoryRow[] {
     // kinds are the engine's own names, written into the SQL so SQLite can use the partial
     // index on the rare kinds (it cannot for bound parameters); anything else is refused
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);

@@ -118,8 +118,13 @@ function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, k
       definition = own ? repo.definitionsOfDeployment(own.deploymentId).find((d) => d.key === key) : undefined;
       how = ' in the deployment of the calling process';
       break;
-    default:
+    case 'latest':
       definition = repo.latestDefinition(key, tenantId);
+      break;
+    default: {
+      const unknown: never = call.binding;
+      throw new Error(`Unknown binding ${JSON.stringify(unknown)}`);
+    }
   }
   if (!definition) {
     throw new IncidentError(`Call activity '${node.id}' calls process '${key}', but no such process is deployed${how}`, 'calledProcessNotFound');
