@@ -6,6 +6,7 @@ import type {
   InstanceRecord,
   InstanceState,
   JobRecord,
+  LifecycleState,
   SubscriptionRecord,
   TaskRecord,
   DefinitionRecord,
@@ -14,7 +15,6 @@ import type {
 } from './records.js';
 import type { DecisionDefinitionRecord, DecisionInstanceRecord } from './decision-store.js';
 import type { BufferedMessage } from './buffered-message-store.js';
-import type { LifecycleState } from '../runtime/lifecycle.js';
 
 /**
  * One write a command makes. A command never writes to the database itself: it appends changes

@@ -4,13 +4,13 @@ import type {
   ElementInstanceRecord,
   HistoryRecord,
   IncidentRecord,
+  LifecycleState,
   InstanceRecord,
   InstanceState,
   JobRecord,
   TaskRecord,
   VariableRecord,
 } from './records.js';
-import type { LifecycleState } from '../runtime/lifecycle.js';
 import type { DeferredWrites, EngineStore } from './engine-store.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
