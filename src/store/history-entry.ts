@@ -68,6 +68,7 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
   gatewayActivated: 'event',
   eventSubProcessTriggered: 'event',
   executionSignalled: 'event',
+  adHocActivated: 'event',
   decisionEvaluated: 'event',
   timerFired: 'event',
   messageCorrelated: 'event',

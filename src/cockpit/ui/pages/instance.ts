@@ -59,6 +59,8 @@ function describe(row: HistoryRow): string | HTMLElement {
       return `assignee ${String(data.assignee ?? '—')}`;
     case 'instanceCancelled':
       return String(data.reason ?? '');
+    case 'adHocActivated':
+      return `activated ${Array.isArray(data.elements) ? data.elements.join(', ') : ''}`;
     case 'instanceStarted':
     case 'instanceCompleted':
     case 'instanceTerminated':
