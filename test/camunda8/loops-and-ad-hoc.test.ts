@@ -122,7 +122,17 @@ describe('/v2 standard loops and ad-hoc sub-processes with @camunda8/sdk', () =>
 
     const [second] = await t.rest.activateJobs({ type: 'choose-tools', worker: 'agent', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
     expect(second!.variables).toMatchObject({ toolResult: 0.93 });
-    expect((await complete(second!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true } })).status).toBe(204);
+    // a worker that starts nothing while nothing runs would leave it waiting forever: an incident instead; resolving it asks again
+    expect((await complete(second!.jobKey, { result: { type: 'adHocSubProcess', activateElements: [] } })).status).toBe(204);
+    const incidents = await eventually(async () => {
+      const found = await t.rest.searchIncidents({ filter: { processInstanceKey: started.processInstanceKey } } as never);
+      expect(found.items).toHaveLength(1);
+      return found.items;
+    });
+    expect(incidents[0]).toMatchObject({ elementId: 'Agent' });
+    await t.rest.resolveIncident(incidents[0]!.incidentKey);
+    const [third] = await t.rest.activateJobs({ type: 'choose-tools', worker: 'agent', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
+    expect((await complete(third!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true } })).status).toBe(204);
     await eventually(async () => expect(await stateOf(started.processInstanceKey)).toBe('COMPLETED'));
     expect(await userTasksOf(started.processInstanceKey)).toEqual([]);
   });

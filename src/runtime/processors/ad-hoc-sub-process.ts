@@ -33,9 +33,12 @@ export interface AdHocActivation {
 
 export const adHocSubProcess: ElementProcessor = {
   onActivate(step, ei, node) {
-    // also called again when an incident here is resolved: start only once
-    if (ei.data.adHoc) return;
     const adHoc = node.adHoc!;
+    // also called again when an incident here is resolved: start only once, but ask a worker again
+    if (ei.data.adHoc) {
+      if (adHoc.activation === 'jobWorker' && !ei.data.adHoc.completing && step.childrenOf(ei.id).length === 0) askWorker(step, ei, node);
+      return;
+    }
     const initial = adHoc.activation === 'bpmn' ? adHoc.activatable : adHoc.activation === 'zeebe' ? elementsOfCollection(step, ei, node) : [];
     ei.data = { ...ei.data, adHoc: { queued: [], completing: false } };
     ei.changed = true;
@@ -59,6 +62,10 @@ export const adHocSubProcess: ElementProcessor = {
       return;
     }
     startElements(step, ei, node, decision.activateElements);
+    if (step.childrenOf(ei.id).length === 0) {
+      // nothing runs and nothing was started: no inner flow will end to ask the worker again
+      throw new IncidentError(`The job worker of ad-hoc sub-process '${node.id}' activated no element and did not fulfil the completion condition while nothing runs inside; resolve this incident to ask it again`);
+    }
   },
   onTerminate(step, ei) {
     step.cancelJobsOf(ei);
