@@ -1,8 +1,8 @@
 /**
  * `bpmn:adHocSubProcess` (BPMN 2.0 §10.3.5, §13.3.5): `completionCondition`,
  * `cancelRemainingInstances`, `ordering`, and Camunda 8's `zeebe:adHoc` (`activeElementsCollection`,
- * `outputCollection`, `outputElement`). It compiles as a sub-process (kind `subProcess`, its inner
- * elements a scope) carrying `adHoc`; its processor decides which inner elements start.
+ * `outputCollection`, `outputElement`). It compiles to kind `adHocSubProcess`, a scope like an
+ * embedded sub-process, carrying `adHoc`; its processor decides which inner elements start.
  */
 import type { CompileContext } from './context.js';
 import type { AdHocSettings, FlowNode, ProcessGraph } from './graph.js';

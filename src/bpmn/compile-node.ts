@@ -33,8 +33,7 @@ export const KINDS: Readonly<Record<string, NodeKind>> = {
   'bpmn:ComplexGateway': 'complexGateway',
   'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
-  // a sub-process whose inner elements start ad hoc (node.adHoc): see compile-ad-hoc.ts
-  'bpmn:AdHocSubProcess': 'subProcess',
+  'bpmn:AdHocSubProcess': 'adHocSubProcess',
   'bpmn:CallActivity': 'callActivity',
 };
 
@@ -44,7 +43,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 const ACTIVITIES: ReadonlySet<NodeKind> = new Set([
-  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'callActivity',
+  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'adHocSubProcess', 'callActivity',
 ]);
 
 export function isActivity(kind: NodeKind): boolean {
@@ -131,12 +130,13 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     }
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
-      if (element.$type === 'bpmn:AdHocSubProcess') {
-        node.adHoc = compileAdHoc(element, ctx);
-        if (node.adHoc.activation === 'jobWorker') {
-          const job = compileJob(element, element, ctx);
-          if (job) node.job = job;
-        }
+      break;
+    case 'adHocSubProcess':
+      node.scope = { triggeredByEvent: false, startEvents: [], eventSubProcesses: [] };
+      node.adHoc = compileAdHoc(element, ctx);
+      if (node.adHoc.activation === 'jobWorker') {
+        const job = compileJob(element, element, ctx);
+        if (job) node.job = job;
       }
       break;
     default:

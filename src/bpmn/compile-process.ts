@@ -29,7 +29,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
       const node = compileNode(element, parent, ctx);
       if (!node) continue;
       nodes[node.id] = node;
-      if (node.kind === 'subProcess' && !OPAQUE.has(element.$type)) walk(element, node.id);
+      if ((node.kind === 'subProcess' || node.kind === 'adHocSubProcess') && !OPAQUE.has(element.$type)) walk(element, node.id);
     }
   };
   walk(process, null);

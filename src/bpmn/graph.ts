@@ -31,6 +31,8 @@ export type NodeKind =
   | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  /** a sub-process whose inner elements start ad hoc (settings in `adHoc`) */
+  | 'adHocSubProcess'
   | 'callActivity';
 
 export type EventType =
@@ -233,7 +235,7 @@ export interface FlowNode {
   decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
   standardLoop?: StandardLoopSettings;
-  /** ad-hoc sub-processes (kind `subProcess`) */
+  /** ad-hoc sub-processes */
   adHoc?: AdHocSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;

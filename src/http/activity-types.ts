@@ -14,6 +14,5 @@ export function camundaActivityType(node: FlowNode | undefined, fallback: string
   const events = EVENT_TYPES[node.kind];
   if (events) return events[node.event?.type ?? 'none'] ?? node.kind;
   if (node.kind === 'subProcess' && node.scope?.triggeredByEvent) return 'eventSubProcess';
-  if (node.adHoc) return 'adHocSubProcess';
   return node.kind;
 }

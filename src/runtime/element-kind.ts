@@ -37,7 +37,6 @@ export function isLoopInner(ei: ElementInstanceRecord, node: FlowNode): boolean 
 export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): ProcessorKind {
   if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
   if (isStandardLoopBody(ei, node)) return 'standardLoopBody';
-  if (node.adHoc) return 'adHocSubProcess';
   if (node.scope?.triggeredByEvent) return 'eventSubProcess';
   return node.kind;
 }

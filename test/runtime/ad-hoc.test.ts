@@ -15,7 +15,7 @@ describe('ad-hoc sub-process, Camunda 7 / BPMN reading', () => {
     expect(errors).toEqual([]);
     expect(warnings).toEqual([]); // the inner elements without start event are not "unreachable"
     const checks = processes.find((p) => p.id === 'AdHocC7')!.nodes.Checks!;
-    expect(checks.kind).toBe('subProcess');
+    expect(checks.kind).toBe('adHocSubProcess');
     expect(checks.adHoc).toEqual({
       activation: 'bpmn', activatable: ['Task_Bias', 'Task_Drift', 'Task_Signoff'],
       completionCondition: { language: 'juel', source: '${rejected}' }, cancelRemainingInstances: true, ordering: 'Parallel',
@@ -36,7 +36,7 @@ describe('ad-hoc sub-process, Camunda 7 / BPMN reading', () => {
     }
     expect(engine.instance(instance.id).state).toBe('completed');
     expect(rows(engine, instance.id, 'activityCompleted')).toEqual(expect.arrayContaining(['Task_Publish', 'Checks', 'End']));
-    expect(historyOf(engine, instance.id).find((r) => r.element_id === 'Checks' && r.kind === 'activityCompleted')?.element_type).toBe('subProcess');
+    expect(historyOf(engine, instance.id).find((r) => r.element_id === 'Checks' && r.kind === 'activityCompleted')?.element_type).toBe('adHocSubProcess');
   });
 
   it('the completion condition cancels the inner elements still running (cancelRemainingInstances)', async () => {

@@ -45,7 +45,7 @@ export function elementInstanceRoutes(ctx: V2Context): V2Route[] {
             endDate: null,
             elementId: ei.elementId,
             elementName: node?.name ?? null,
-            type: typeName(node?.adHoc ? 'adHocSubProcess' : node?.kind ?? 'unspecified'),
+            type: typeName(node?.kind ?? 'unspecified'),
             state: 'ACTIVE',
             hasIncident: incident !== undefined,
             incidentKey: incident ? ctx.keys.keyOf(incident.id) : null,

@@ -71,9 +71,9 @@ export interface CallActivityProcessor extends ElementProcessor {
 
 /**
  * Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body,
- * the standard loop body, the event sub-process and the ad-hoc sub-process.
+ * the standard loop body and the event sub-process.
  */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'adHocSubProcess';
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,
