@@ -24,12 +24,9 @@ import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 import { BadRequestError, IncidentError } from '../errors.js';
+import { checkActivatable, decisionOf, type AdHocActivation } from './ad-hoc-activation.js';
 
-/** One element to start, with the variables it gets as its own (local) variables. */
-export interface AdHocActivation {
-  elementId: string;
-  variables?: Variables;
-}
+export type { AdHocActivation } from './ad-hoc-activation.js';
 
 export const adHocSubProcess: ElementProcessor = {
   onActivate(step, ei, node) {
@@ -103,10 +100,7 @@ export function activateAdHocElements(step: Step, ei: ElementInstance, node: Flo
     throw new BadRequestError(`Element instance ${ei.id} ('${node.id}') is not an active ad-hoc sub-process`);
   }
   if (state.completing) throw new BadRequestError(`Ad-hoc sub-process '${node.id}' is completing: its completion condition holds`);
-  const unknown = elements.map((e) => e.elementId).filter((id) => !node.adHoc!.activatable.includes(id));
-  if (unknown.length > 0) {
-    throw new BadRequestError(`Ad-hoc sub-process '${node.id}' cannot activate ${unknown.map((id) => `'${id}'`).join(', ')}: the elements it can activate are ${node.adHoc.activatable.map((id) => `'${id}'`).join(', ')}`);
-  }
+  checkActivatable(node, elements);
   if (cancelRemaining) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
   startElements(step, ei, node, elements);
 }
@@ -180,41 +174,4 @@ function elementsToOffer(step: Step, node: FlowNode): Array<Record<string, unkno
     const inner = step.graph.nodes[id]!;
     return { elementId: id, elementName: inner.name ?? null, documentation: inner.documentation ?? null, properties: inner.job?.headers ?? {}, parameters: [] };
   });
-}
-
-interface WorkerDecision {
-  activateElements: AdHocActivation[];
-  completionConditionFulfilled: boolean;
-  cancelRemainingInstances: boolean;
-}
-
-/** A Camunda 8 job result of type `adHocSubProcess`, checked before anything changes (a 400 otherwise). */
-function decisionOf(node: FlowNode, result: unknown): WorkerDecision {
-  if (result === undefined || result === null) return { activateElements: [], completionConditionFulfilled: false, cancelRemainingInstances: false };
-  if (typeof result !== 'object' || Array.isArray(result)) throw new BadRequestError('The job result must be an object');
-  const r = result as Record<string, unknown>;
-  const flag = (name: string): boolean => {
-    if (r[name] === undefined || r[name] === null) return false;
-    if (typeof r[name] !== 'boolean') throw new BadRequestError(`The job result's ${name} must be a boolean`);
-    return r[name] as boolean;
-  };
-  const list = r.activateElements ?? [];
-  if (!Array.isArray(list)) throw new BadRequestError("The job result's activateElements must be a list");
-  const activateElements = list.map((entry: unknown, index) => {
-    const e = entry as Record<string, unknown> | null;
-    if (typeof e?.elementId !== 'string') throw new BadRequestError(`activateElements[${index}] needs an elementId`);
-    if (e.variables !== undefined && e.variables !== null && (typeof e.variables !== 'object' || Array.isArray(e.variables))) {
-      throw new BadRequestError(`activateElements[${index}].variables must be an object`);
-    }
-    return { elementId: e.elementId, ...(e.variables ? { variables: e.variables as Variables } : {}) };
-  });
-  const decision = { activateElements, completionConditionFulfilled: flag('isCompletionConditionFulfilled'), cancelRemainingInstances: flag('isCancelRemainingInstances') };
-  if (decision.completionConditionFulfilled && activateElements.length > 0) {
-    throw new BadRequestError(`The job result of ad-hoc sub-process '${node.id}' cannot both fulfil the completion condition and activate elements`);
-  }
-  const unknown = activateElements.map((e) => e.elementId).filter((id) => !node.adHoc!.activatable.includes(id));
-  if (unknown.length > 0) {
-    throw new BadRequestError(`Ad-hoc sub-process '${node.id}' cannot activate ${unknown.map((id) => `'${id}'`).join(', ')}: the elements it can activate are ${node.adHoc!.activatable.map((id) => `'${id}'`).join(', ')}`);
-  }
-  return decision;
 }
