@@ -1,6 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import type { Engine } from '../../src/index.js';
-import { compileBpmn } from '../../src/index.js';
+import { Engine, compileBpmn } from '../../src/index.js';
 import { engineWith, fixture, historyOf, activeElements, tasksOf, incidentsOf } from './helpers.js';
 
 let engine: Engine;
@@ -48,6 +47,23 @@ describe('ad-hoc sub-process, Camunda 7 / BPMN reading', () => {
     expect(engine.instance(instance.id).state).toBe('completed');
     expect(rows(engine, instance.id, 'activityTerminated').sort()).toEqual(['Task_Drift', 'Task_Signoff']);
     expect(rows(engine, instance.id, 'activityCompleted')).not.toContain('Task_Publish');
+  });
+
+  it('with cancelRemainingInstances="false" a met condition waits for the running elements, then completes', async () => {
+    engine = await Engine.open({ retryBackoff: { initial: 0, max: 0 } });
+    const xml = fixture('ad-hoc.c7.bpmn').replace('<bpmn:adHocSubProcess id="Checks" name="Validation checks">', '<bpmn:adHocSubProcess id="Checks" name="Validation checks" cancelRemainingInstances="false">');
+    await engine.deploy({ name: 'wait', resources: [{ name: 'ad-hoc-wait.bpmn', content: xml }] });
+    const instance = await engine.start('AdHocC7', { variables: { rejected: false } });
+    await engine.whenIdle();
+    await engine.completeTask(taskOf(engine, instance.id, 'Task_Bias')!.id, { rejected: true });
+    await engine.whenIdle();
+    expect(activeElements(engine, instance.id).sort()).toEqual(['Checks', 'Task_Drift', 'Task_Signoff']);
+    await engine.completeTask(taskOf(engine, instance.id, 'Task_Drift')!.id);
+    await engine.completeTask(taskOf(engine, instance.id, 'Task_Signoff')!.id);
+    await engine.whenIdle();
+    expect(engine.instance(instance.id).state).toBe('completed');
+    expect(rows(engine, instance.id, 'activityTerminated')).toEqual([]);
+    expect(rows(engine, instance.id, 'activityCompleted')).toContain('Task_Publish'); // the flow already running goes on
   });
 
   it('Sequential ordering runs one element at a time in document order; a met condition without cancelling starts nothing more', async () => {
