@@ -17,6 +17,7 @@ import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
+import { discardCancelledScope, subscribeCompleted } from './compensation/subscriptions.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
@@ -318,6 +319,7 @@ export class Step {
 
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     this.transition(ei, 'COMPLETED');
+    subscribeCompleted(this, ei, node);
     this.finish(ei, node, 'activityCompleted');
     if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
     for (const flowId of taken) {
@@ -346,6 +348,7 @@ export class Step {
       return this.finish(ei, node, 'activityTerminated');
     }
     for (const child of this.childrenOf(ei.id)) this.terminate(child);
+    discardCancelledScope(this, ei, node);
     this.transition(ei, 'TERMINATE');
     this.processor(ei).onTerminate?.(this, ei, node);
     this.transition(ei, 'TERMINATED');

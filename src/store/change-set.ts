@@ -1,4 +1,5 @@
 import type {
+  CompensationRecord,
   ElementData,
   ElementInstanceRecord,
   HistoryRecord,
@@ -50,6 +51,8 @@ export type Change =
   | { kind: 'deleteSubscriptionsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeSubscriptions'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartSubscriptionsOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }
+  | { kind: 'insertCompensation'; record: CompensationRecord }
+  | { kind: 'deleteCompensation'; id: string }
   | { kind: 'history'; row: HistoryRecord };
 
 /**

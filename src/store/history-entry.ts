@@ -36,7 +36,11 @@ export type HistoryKind =
   | 'errorCaught'
   | 'errorPropagated'
   | 'escalationThrown'
-  | 'escalationCaught';
+  | 'escalationCaught'
+  // compensation and transactions
+  | 'compensationThrown'
+  | 'compensationHandlerStarted'
+  | 'transactionCancelled';
 
 /** The kinds that end an element instance's row. */
 export type ActivityEndKind = Extract<HistoryKind, 'activityCompleted' | 'activityTerminated'>;

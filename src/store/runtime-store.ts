@@ -15,6 +15,7 @@ import type { DeferredWrites } from '../runtime/command-loop.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
+import { CompensationStore } from './compensation-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -255,6 +256,8 @@ export class RuntimeStore {
       case 'insertInstance':
         return this.insertInstance(change.instance);
       case 'endInstance':
+        // an ended instance compensates nothing any more
+        CompensationStore.for(this.db).deleteOfInstance(change.id);
         return this.endInstance(change.id, change.state, change.at, change.endElementId);
       case 'insertElementInstance':
         return this.insertElementInstance(change.record);
@@ -322,6 +325,10 @@ export class RuntimeStore {
         return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'insertCompensation':
+        return CompensationStore.for(this.db).insert(change.record);
+      case 'deleteCompensation':
+        return CompensationStore.for(this.db).delete(change.id);
       case 'history':
         this.pendingHistory.push(change.row);
         return;
