@@ -86,6 +86,21 @@ describe.each(flavours)('compensation (%s)', (flavour) => {
     expect(calls.map((call) => call.topic)).toEqual(['book', 'charge', 'undo-charge', 'after']);
   });
 
+  it('waitForCompletion="false": the throw event goes on at once, the handlers run next to it', async () => {
+    const xml = fixture(`compensation-throw.${flavour}.bpmn`).replace('<bpmn:compensateEventDefinition id="Throw_All_def" />', '<bpmn:compensateEventDefinition id="Throw_All_def" waitForCompletion="false" />');
+    engine = await Engine.open();
+    await engine.deploy({ name: 'no-wait', resources: [{ name: 'no-wait.bpmn', content: xml }] });
+    const calls = record(engine, ['book', 'charge', 'undo-charge', 'after']);
+    const instance = await engine.start(processId('CompensationThrow', flavour), { variables: { orderId: 'w1', price: 1, outcome: 'undo' } });
+    await engine.whenIdle();
+    // the token went on to `after` without waiting for the booking's undo (it has no handler yet)
+    expect(calls.map((call) => call.topic).sort()).toEqual(['after', 'book', 'charge', 'undo-charge']);
+    expect(activeElements(engine, instance.id)).toEqual(['Undo_Book']);
+    engine.handle('undo-book', () => undefined);
+    await engine.whenIdle();
+    expect(engine.instance(instance.id)).toMatchObject({ state: 'completed' });
+  });
+
   it('an end event with activityRef compensates only that activity; nothing completed, nothing compensated', async () => {
     engine = await engineWith([`compensation-throw.${flavour}.bpmn`]);
     const calls = record(engine, topics);
