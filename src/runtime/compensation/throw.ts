@@ -79,7 +79,7 @@ function startHandler(step: Step, item: CompensationStep, parentId: string | nul
   if (!handler) throw new IncidentError(`Compensation handler '${item.handlerId}' of '${item.elementId}' is not in process '${step.graph.id}'`);
   // a compensation event sub-process compensates inside the completed sub-process it belongs to
   const data = handler.scope?.triggeredByEvent ? { compensationOf: item.elementInstanceId } : {};
-  const ei = step.enter(handler, parentId, undefined, data);
+  const ei = step.transitions.enter(handler, parentId, undefined, data);
   for (const [name, value] of Object.entries(decodeSnapshot(item.variables))) step.setLocalVariable(ei.id, name, value);
   step.recordHistory({
     kind: 'compensationHandlerStarted',

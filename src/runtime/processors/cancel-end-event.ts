@@ -13,7 +13,7 @@ import { runNextHandler, startCompensation } from '../compensation/throw.js';
 
 export const cancelEndEvent: ElementProcessor = {
   onActivate(step, ei) {
-    for (const sibling of step.childrenOf(ei.parentId)) if (sibling !== ei) step.terminate(sibling);
+    for (const sibling of step.childrenOf(ei.parentId)) if (sibling !== ei) step.transitions.terminate(sibling);
     if (!startCompensation(step, ei, undefined, true)) leaveTransaction(step, ei);
   },
   onChildrenDone(step, ei) {
@@ -30,7 +30,7 @@ function leaveTransaction(step: Step, cancelEnd: ElementInstance): void {
   const boundaryId = node.boundaryEvents?.find((id) => step.graph.nodes[id]?.event?.type === 'cancel');
   if (boundaryId === undefined) throw new IncidentError(`Transaction '${node.id}' has no cancel boundary event to leave by`);
   const scopeId = transaction.parentId;
-  step.terminate(transaction);
+  step.transitions.terminate(transaction);
   step.recordHistory({ kind: 'transactionCancelled', elementInstanceId: transaction.id, elementId: node.id, data: JSON.stringify({ cancelEndEvent: cancelEnd.elementId }) });
-  step.enter(step.graph.nodes[boundaryId]!, scopeId);
+  step.transitions.enter(step.graph.nodes[boundaryId]!, scopeId);
 }

@@ -9,9 +9,9 @@ import { runNextHandler, startCompensation } from '../compensation/throw.js';
 export const compensationThrowEvent: ElementProcessor = {
   onActivate(step, ei, node) {
     const wait = node.event?.waitForCompletion !== false;
-    if (!startCompensation(step, ei, node.event?.activityRef, wait)) step.complete(ei);
+    if (!startCompensation(step, ei, node.event?.activityRef, wait)) step.transitions.complete(ei);
   },
   onChildrenDone(step, ei) {
-    if (!runNextHandler(step, ei)) step.complete(ei);
+    if (!runNextHandler(step, ei)) step.transitions.complete(ei);
   },
 };
