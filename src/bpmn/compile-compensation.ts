@@ -1,23 +1,11 @@
 /**
- * Compensation and transactions (BPMN 2.0 §10.7, §10.3.2 transaction): the compensate event
- * definition, handlers associated with compensation boundary events, where throw targets,
+ * Compensation and transactions (BPMN 2.0 §10.7, §10.3.2 transaction): handlers associated with compensation boundary events, where throw targets,
  * compensation event sub-processes and cancel events may stand, and what Camunda 8 refuses.
  */
 import { isActivity } from './compile-node.js';
 import type { CompileContext } from './context.js';
-import type { EventDefinition, FlowNode, ProcessGraph } from './graph.js';
+import type { FlowNode, ProcessGraph } from './graph.js';
 import { text, type ModdleElement } from './moddle-types.js';
-
-/** `bpmn:compensateEventDefinition` on a throw or end event: `activityRef`, `waitForCompletion` (default true). */
-export function compensationEvent(definition: ModdleElement, throwing: boolean): EventDefinition {
-  const event: EventDefinition = { type: 'compensation' };
-  if (!throwing) return event;
-  // an activityRef naming no element is reported by the reader (unresolved reference)
-  const activityRef = text((definition.activityRef as ModdleElement | undefined)?.id);
-  if (activityRef !== undefined) event.activityRef = activityRef;
-  event.waitForCompletion = definition.waitForCompletion !== false;
-  return event;
-}
 
 /** Camunda Modeler marks Camunda 8 diagrams with `modeler:executionPlatform="Camunda Cloud"`. */
 export function isCamunda8(process: ModdleElement): boolean {

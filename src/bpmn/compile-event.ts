@@ -4,7 +4,7 @@ import type { CompileContext } from './context.js';
 import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
 import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
 import { inOutMapping } from './compile-call-activity.js';
-import { compensationEvent } from './compile-compensation.js';
+import { compensationEvent } from './compile-compensate-event.js';
 
 const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:MessageEventDefinition': 'message',

@@ -233,6 +233,49 @@ describe('transaction sub-process (c7)', () => {
   });
 });
 
+describe('compensation handlers that are scopes (c7)', () => {
+  it('a sub-process handler runs its steps in order, then the next handler starts', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="SubHandler" isExecutable="true">
+    <bpmn:startEvent id="S" />
+    <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="A" />
+    <bpmn:serviceTask id="A" camunda:type="external" camunda:topic="a" />
+    <bpmn:boundaryEvent id="CA" attachedToRef="A"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+    <bpmn:subProcess id="UndoA" isForCompensation="true">
+      <bpmn:startEvent id="US" />
+      <bpmn:sequenceFlow id="u1" sourceRef="US" targetRef="U1" />
+      <bpmn:serviceTask id="U1" camunda:type="external" camunda:topic="undo-a-1" />
+      <bpmn:sequenceFlow id="u2" sourceRef="U1" targetRef="U2" />
+      <bpmn:serviceTask id="U2" camunda:type="external" camunda:topic="undo-a-2" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f2" sourceRef="A" targetRef="B" />
+    <bpmn:serviceTask id="B" camunda:type="external" camunda:topic="b" />
+    <bpmn:boundaryEvent id="CB" attachedToRef="B"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+    <bpmn:callActivity id="UndoB" isForCompensation="true" calledElement="UndoChild" />
+    <bpmn:sequenceFlow id="f3" sourceRef="B" targetRef="T" />
+    <bpmn:intermediateThrowEvent id="T"><bpmn:compensateEventDefinition /></bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="f4" sourceRef="T" targetRef="E" />
+    <bpmn:endEvent id="E" />
+    <bpmn:association id="x1" sourceRef="CA" targetRef="UndoA" />
+    <bpmn:association id="x2" sourceRef="CB" targetRef="UndoB" />
+  </bpmn:process>
+  <bpmn:process id="UndoChild" isExecutable="true">
+    <bpmn:startEvent id="CS" />
+    <bpmn:sequenceFlow id="c1" sourceRef="CS" targetRef="C1" />
+    <bpmn:serviceTask id="C1" camunda:type="external" camunda:topic="undo-b" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    engine = await Engine.open();
+    await engine.deploy({ name: 'handlers', resources: [{ name: 'handlers.bpmn', content: xml }] });
+    const calls = record(engine, ['a', 'b', 'undo-a-1', 'undo-a-2', 'undo-b']);
+    const instance = await engine.start('SubHandler');
+    await engine.whenIdle();
+    expect(calls.map((call) => call.topic)).toEqual(['a', 'b', 'undo-b', 'undo-a-1', 'undo-a-2']);
+    expect(engine.instance(instance.id)).toMatchObject({ state: 'completed', endElementId: 'E' });
+  });
+});
+
 describe('compensation: diagrams refused at deploy', () => {
   const process = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://bpmn.io/schema/bpmn">
