@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { BpmnError, compileBpmn, Engine, type Variables } from '../../src/index.js';
+import { camundaActivityType } from '../../src/http/activity-types.js';
 import { engineWith, fixture, flavours, processId, historyOf, activeElements } from './helpers.js';
 
 let engine: Engine;
@@ -46,6 +47,10 @@ describe.each(flavours)('compensation (%s)', (flavour) => {
     expect(graph.nodes.Undo_Book).toMatchObject({ isForCompensation: true, incoming: [], outgoing: [] });
     expect(graph.nodes.Throw_All!.event).toEqual({ type: 'compensation', waitForCompletion: true });
     expect(graph.nodes.End_Refund!.event).toEqual({ type: 'compensation', activityRef: 'Task_Charge', waitForCompletion: true });
+    // Camunda 7's activity types, as the history API and Cockpit name them
+    expect(['Throw_All', 'End_Refund', 'Boundary_CompBook'].map((id) => camundaActivityType(graph.nodes[id]))).toEqual([
+      'intermediateCompensationThrowEvent', 'compensationEndEvent', 'compensationBoundaryCatch',
+    ]);
   });
 
   it('a throw event compensates the completed activities newest first, each handler with the snapshot of its activity, then goes on', async () => {
@@ -199,6 +204,8 @@ describe('transaction sub-process (c7)', () => {
     const history = historyOf(engine, instance.id);
     expect(history.find((row) => row.kind === 'transactionCancelled')).toMatchObject({ element_id: 'Tx' });
     expect(history.find((row) => row.kind === 'activityTerminated' && row.element_id === 'Tx')).toBeDefined();
+    const graph = (await compileBpmn(fixture('transaction.c7.bpmn'))).processes[0]!;
+    expect(['Tx', 'Tx_Cancel', 'Boundary_Cancelled'].map((id) => camundaActivityType(graph.nodes[id]))).toEqual(['transaction', 'cancelEndEvent', 'cancelBoundaryCatch']);
   });
 
   it('a transaction that completes compensates nothing', async () => {
