@@ -283,6 +283,42 @@ describe('compensation handlers that are scopes (c7)', () => {
   });
 });
 
+describe('compensation inside a sub-process (c7)', () => {
+  it('a throw inside a running sub-process compensates only what completed in it, not the activities outside', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="Inner" isExecutable="true">
+    <bpmn:startEvent id="S" />
+    <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Outer" />
+    <bpmn:serviceTask id="Outer" camunda:type="external" camunda:topic="outer" />
+    <bpmn:boundaryEvent id="CO" attachedToRef="Outer"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+    <bpmn:serviceTask id="UndoOuter" isForCompensation="true" camunda:type="external" camunda:topic="undo-outer" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Outer" targetRef="Sub" />
+    <bpmn:subProcess id="Sub">
+      <bpmn:startEvent id="SS" />
+      <bpmn:sequenceFlow id="s1" sourceRef="SS" targetRef="InnerTask" />
+      <bpmn:serviceTask id="InnerTask" camunda:type="external" camunda:topic="inner" />
+      <bpmn:boundaryEvent id="CI" attachedToRef="InnerTask"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+      <bpmn:serviceTask id="UndoInner" isForCompensation="true" camunda:type="external" camunda:topic="undo-inner" />
+      <bpmn:sequenceFlow id="s2" sourceRef="InnerTask" targetRef="SubThrow" />
+      <bpmn:endEvent id="SubThrow"><bpmn:compensateEventDefinition /></bpmn:endEvent>
+      <bpmn:association id="x2" sourceRef="CI" targetRef="UndoInner" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f3" sourceRef="Sub" targetRef="E" />
+    <bpmn:endEvent id="E" />
+    <bpmn:association id="x1" sourceRef="CO" targetRef="UndoOuter" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    engine = await Engine.open();
+    await engine.deploy({ name: 'inner', resources: [{ name: 'inner.bpmn', content: xml }] });
+    const calls = record(engine, ['outer', 'inner', 'undo-inner', 'undo-outer']);
+    const instance = await engine.start('Inner');
+    await engine.whenIdle();
+    expect(calls.map((call) => call.topic)).toEqual(['outer', 'inner', 'undo-inner']);
+    expect(engine.instance(instance.id)).toMatchObject({ state: 'completed', endElementId: 'E' });
+  });
+});
+
 describe('compensation: diagrams refused at deploy', () => {
   const process = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://bpmn.io/schema/bpmn">

@@ -40,7 +40,8 @@ export function startCompensation(step: Step, thrower: ElementInstance, activity
 export function runNextHandler(step: Step, thrower: ElementInstance): boolean {
   const [next, ...rest] = thrower.data.compensation ?? [];
   if (next === undefined) {
-    const { compensation: _done, ...data } = thrower.data;
+    const data = { ...thrower.data };
+    delete data.compensation;
     thrower.data = data;
     thrower.changed = true;
     return false;
