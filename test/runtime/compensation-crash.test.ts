@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/index.js';
-import { historyOf, tempDatabase } from './helpers.js';
+import { flavours, historyOf, tempDatabase } from './helpers.js';
 
 const INSTANCES = 20;
 
@@ -11,12 +11,12 @@ function lines(log: string): string[][] {
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.split(' ')) : [];
 }
 
-describe('compensation survives a crash', () => {
+describe.each(flavours)('compensation survives a crash (%s)', (flavour) => {
   it('an engine killed while a compensation handler runs resumes the compensation exactly where it was', async () => {
     const database = tempDatabase();
     const log = join(database, '..', 'calls.log');
     writeFileSync(log, '');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'compensation-crash-worker.ts'), database, log, String(INSTANCES)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'compensation-crash-worker.ts'), database, log, String(INSTANCES), flavour], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, MLC_LOG_LEVEL: 'silent' },
     });
