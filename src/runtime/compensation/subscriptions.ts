@@ -8,7 +8,6 @@ import { newId } from '../ids.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode, ProcessGraph } from '../../bpmn/graph.js';
 import type { CompensationRecord } from '../../store/records.js';
-import { CompensationStore } from '../../store/compensation-store.js';
 import { decodeValue, encodeValue } from '../../store/variables.js';
 import { isMultiInstanceBody, isMultiInstanceInner } from '../element-kind.js';
 import type { Variables } from '../variables.js';
@@ -29,7 +28,7 @@ export function canCompensate(graph: ProcessGraph): boolean {
 function subscriptionsOf(step: Step): CompensationRecord[] {
   let records = loaded.get(step);
   if (!records) {
-    records = CompensationStore.for(step.services.store.db).ofInstance(step.instance.id);
+    records = step.services.store.compensations.ofInstance(step.instance.id);
     loaded.set(step, records);
   }
   return records;
