@@ -39,7 +39,7 @@ export function subscriptionsIn(step: Step, scopeId: string | null): Compensatio
   return subscriptionsOf(step).filter((record) => record.scopeId === scopeId);
 }
 
-/** The scope whose completed activities a compensation inside `ei`'s scope reaches. */
+/** The scope a completed activity's subscription belongs to: where a compensation throw finds it. */
 function compensationScope(step: Step, ei: ElementInstance): string | null {
   const node = step.node(ei);
   // the inner instances of a multi-instance activity complete in the body's scope
