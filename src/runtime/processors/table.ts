@@ -12,6 +12,7 @@ import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
 import { compensationThrowEvent } from './compensation-throw-event.js';
 import { cancelEndEvent } from './cancel-end-event.js';
+import { transaction } from './transaction.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -39,4 +40,5 @@ export const elementProcessors: ProcessorTable = {
   eventSubProcess,
   compensationThrowEvent,
   cancelEndEvent,
+  transaction,
 };
