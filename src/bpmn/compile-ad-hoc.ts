@@ -68,7 +68,8 @@ export function fillAdHocElements(graph: ProcessGraph, ctx: CompileContext, isAc
     }
     if (!inner.some(isActivity)) ctx.error('An ad-hoc sub-process must contain at least one activity', owner);
     owner.adHoc.activatable = inner
-      .filter((node) => node.incoming.length === 0 && node.kind !== 'boundaryEvent' && node.kind !== 'startEvent' && !node.scope?.triggeredByEvent)
+      // compensation handlers run only when compensation calls them
+      .filter((node) => node.incoming.length === 0 && node.kind !== 'boundaryEvent' && node.kind !== 'startEvent' && !node.scope?.triggeredByEvent && !node.isForCompensation)
       .map((node) => node.id);
   }
 }

@@ -38,5 +38,9 @@ export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): Proc
   if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
   if (isStandardLoopBody(ei, node)) return 'standardLoopBody';
   if (node.scope?.triggeredByEvent) return 'eventSubProcess';
+  if (node.scope?.transaction) return 'transaction';
+  const eventType = node.event?.type;
+  if (eventType === 'compensation' && (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent')) return 'compensationThrowEvent';
+  if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
   return node.kind;
 }

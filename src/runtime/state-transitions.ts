@@ -9,6 +9,7 @@ import { isLoopBody, isLoopInner } from './element-kind.js';
 import { bodyProcessorOf } from './processors/processor.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { chainedContinuationsExceeded, stepOperationsExceeded } from './budgets.js';
+import { discardCancelledScope, subscribeCompleted } from './compensation/subscriptions.js';
 import type { Step, ElementInstance } from './step.js';
 
 /**
@@ -115,6 +116,7 @@ export class StateTransitions {
       return this.finish(ei, node, 'activityTerminated');
     }
     for (const child of step.childrenOf(ei.id)) this.terminate(child);
+    discardCancelledScope(step, ei, node);
     this.move(ei, 'TERMINATE');
     step.processor(ei).onTerminate?.(step, ei, node);
     this.move(ei, 'TERMINATED');
@@ -213,6 +215,7 @@ export class StateTransitions {
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     const step = this.step;
     this.move(ei, 'COMPLETED');
+    subscribeCompleted(step, ei, node);
     this.finish(ei, node, 'activityCompleted');
     if (isLoopInner(ei, node)) return bodyProcessorOf(step.services.processors, node).onInnerCompleted(step, ei, node);
     for (const flowId of taken) this.takeFlow(flowId, ei.parentId);

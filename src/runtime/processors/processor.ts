@@ -70,10 +70,10 @@ export interface CallActivityProcessor extends ElementProcessor {
 }
 
 /**
- * Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body,
- * the standard loop body and the event sub-process.
+ * Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the
+ * standard loop body, the event sub-process, transactions, compensation throws and cancel ends.
  */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess';
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,

@@ -12,6 +12,9 @@ import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
 import { standardLoopBody } from './standard-loop.js';
 import { adHocSubProcess } from './ad-hoc-sub-process.js';
+import { compensationThrowEvent } from './compensation-throw-event.js';
+import { cancelEndEvent } from './cancel-end-event.js';
+import { transaction } from './transaction.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -39,4 +42,7 @@ export const elementProcessors: ProcessorTable = {
   standardLoopBody,
   eventSubProcess,
   adHocSubProcess,
+  compensationThrowEvent,
+  cancelEndEvent,
+  transaction,
 };

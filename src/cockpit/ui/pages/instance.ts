@@ -61,6 +61,10 @@ function describe(row: HistoryRow): string | HTMLElement {
       return String(data.reason ?? '');
     case 'adHocActivated':
       return `activated ${Array.isArray(data.elements) ? data.elements.join(', ') : ''}`;
+    case 'compensationThrown':
+      return Array.isArray(data.activities) && data.activities.length ? `compensates ${data.activities.join(', ')}` : 'nothing to compensate';
+    case 'compensationHandlerStarted':
+      return `compensates ${String(data.activity ?? '')}`;
     case 'instanceStarted':
     case 'instanceCompleted':
     case 'instanceTerminated':
@@ -84,6 +88,7 @@ function describe(row: HistoryRow): string | HTMLElement {
     case 'errorPropagated':
     case 'escalationThrown':
     case 'escalationCaught':
+    case 'transactionCancelled':
       // the row's kind, element and time say it all
       return '';
     default: {
