@@ -44,6 +44,15 @@ export function compileAdHoc(element: ModdleElement, ctx: CompileContext): AdHoc
   return settings;
 }
 
+/** `zeebe:properties` of an element inside an ad-hoc sub-process (what Camunda 8 offers its workers). */
+export function adHocElementProperties(element: ModdleElement): Record<string, string> | undefined {
+  if (element.$parent?.$type !== 'bpmn:AdHocSubProcess') return undefined;
+  const entries = (extension(element, 'zeebe:Properties')?.properties as ModdleElement[] | undefined) ?? [];
+  const named = entries.filter((entry) => text(entry.name) !== undefined);
+  if (named.length === 0) return undefined;
+  return Object.fromEntries(named.map((entry) => [text(entry.name)!, typeof entry.value === 'string' ? entry.value : '']));
+}
+
 /** Diagrams saved for a Camunda 8 target (`modeler:executionPlatform="Camunda Cloud"`). */
 function isCamunda8Diagram(element: ModdleElement): boolean {
   let definitions: ModdleElement | undefined = element;

@@ -5,7 +5,7 @@ import { compileActivationCondition } from './compile-complex-gateway.js';
 import { compileEvent, messageEvent } from './compile-event.js';
 import { compileMultiInstance } from './compile-multi-instance.js';
 import { compileStandardLoop } from './compile-standard-loop.js';
-import { compileAdHoc } from './compile-ad-hoc.js';
+import { adHocElementProperties, compileAdHoc } from './compile-ad-hoc.js';
 import { compileJob, compileScript, compileUserTask, requiredJob } from './compile-task.js';
 import type { CompileContext } from './context.js';
 import { camundaIo, warnCamundaListeners } from './extensions-camunda.js';
@@ -148,6 +148,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     const standardLoop = compileStandardLoop(element, ctx);
     if (standardLoop) node.standardLoop = standardLoop;
   }
+  const properties = adHocElementProperties(element);
+  if (properties) node.properties = properties;
   const io = mergeIo(camundaIo(element, ctx), zeebeIo(element, ctx));
   if (io) node.io = io;
   return node;

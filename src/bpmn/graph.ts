@@ -245,6 +245,8 @@ export interface FlowNode {
   decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
   standardLoop?: StandardLoopSettings;
+  /** elements inside an ad-hoc sub-process: `zeebe:properties`, offered to its workers in `adHocSubProcessElements` */
+  properties?: Record<string, string>;
   /** ad-hoc sub-processes */
   adHoc?: AdHocSettings;
   /** sub-processes: their start events and event sub-processes */

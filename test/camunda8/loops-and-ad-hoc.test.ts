@@ -102,9 +102,10 @@ describe('/v2 standard loops and ad-hoc sub-processes with @camunda8/sdk', () =>
     });
     const started = await t.rest.createProcessInstance({ processDefinitionId: 'AdHocAgentC8', variables: { drift: 0.4 } });
     const [first] = await t.rest.activateJobs({ type: 'choose-tools', worker: 'agent', timeout: 30_000, maxJobsToActivate: 1, requestTimeout: 5_000 });
-    const offered = (first!.variables as { adHocSubProcessElements: Array<{ elementId: string; elementName: string; documentation: string | null }> }).adHocSubProcessElements;
+    const offered = (first!.variables as { adHocSubProcessElements: Array<{ elementId: string; elementName: string; documentation: string | null; properties: unknown }> }).adHocSubProcessElements;
     expect(offered.map((e) => [e.elementId, e.elementName])).toEqual([['Tool_Score', 'Score a sample'], ['Tool_Explain', 'Explain']]);
-    expect(offered[0]!.documentation).toBe('Scores the sample given as input with the deployed model');
+    expect(offered[0]).toMatchObject({ documentation: 'Scores the sample given as input with the deployed model', properties: { costly: 'no' } });
+    expect(offered[1]).toMatchObject({ documentation: null, properties: {} });
 
     // refused before anything changes: both finishing and starting, an element it cannot start
     const both = await complete(first!.jobKey, { result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true, activateElements: [{ elementId: 'Tool_Score' }] } });

@@ -172,6 +172,6 @@ function askWorker(step: Step, ei: ElementInstance, node: FlowNode): void {
 function elementsToOffer(step: Step, node: FlowNode): Array<Record<string, unknown>> {
   return node.adHoc!.activatable.map((id) => {
     const inner = step.graph.nodes[id]!;
-    return { elementId: id, elementName: inner.name ?? null, documentation: inner.documentation ?? null, properties: inner.job?.headers ?? {}, parameters: [] };
+    return { elementId: id, elementName: inner.name ?? null, documentation: inner.documentation ?? null, properties: inner.properties ?? {}, parameters: [] };
   });
 }
