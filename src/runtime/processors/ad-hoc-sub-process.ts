@@ -51,10 +51,7 @@ export const adHocSubProcess: ElementProcessor = {
     const decision = decisionOf(node, result);
     step.setVariables(ei.id, variables);
     if (decision.completionConditionFulfilled) {
-      state.completing = true;
-      state.queued = [];
-      ei.changed = true;
-      if (decision.cancelRemainingInstances) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
+      conditionFulfilled(step, ei, decision.cancelRemainingInstances);
       if (step.childrenOf(ei.id).length === 0) finishAdHoc(step, ei, node);
       return;
     }
@@ -78,10 +75,7 @@ export const adHocSubProcess: ElementProcessor = {
       return;
     }
     if (!state.completing && adHoc.completionCondition && step.evaluateCondition(adHoc.completionCondition, step.visibleVariables(ei.id), node)) {
-      state.completing = true;
-      state.queued = [];
-      ei.changed = true;
-      if (adHoc.cancelRemainingInstances) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
+      conditionFulfilled(step, ei, adHoc.cancelRemainingInstances);
     }
     if (step.childrenOf(ei.id).length > 0) return;
     if (state.queued.length > 0) return enterNext(step, ei);
@@ -103,6 +97,15 @@ export function activateAdHocElements(step: Step, ei: ElementInstance, node: Flo
   checkActivatable(node, elements);
   if (cancelRemaining) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
   startElements(step, ei, node, elements);
+}
+
+/** The completion condition holds: nothing new starts; the elements still running are cancelled or awaited. */
+function conditionFulfilled(step: Step, ei: ElementInstance, cancelRemaining: boolean): void {
+  const state = ei.data.adHoc!;
+  state.completing = true;
+  state.queued = [];
+  ei.changed = true;
+  if (cancelRemaining) for (const child of step.childrenOf(ei.id)) step.transitions.terminate(child);
 }
 
 /** `activeElementsCollection`: a list of the ids of elements the sub-process can start, else an incident. */
