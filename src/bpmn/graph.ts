@@ -43,7 +43,8 @@ export type EventType =
   | 'signal'
   | 'terminate'
   | 'escalation'
-  | 'link';
+  | 'link'
+  | 'conditional';
 
 export type TimerKind = 'date' | 'duration' | 'cycle';
 
@@ -75,6 +76,19 @@ export interface EventDefinition {
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+  /** conditional events: the condition and which variable changes evaluate it */
+  conditional?: ConditionalSettings;
+}
+
+/** A variable change as `camunda:variableEvents` names it. */
+export type VariableEventName = 'create' | 'update' | 'delete';
+
+export interface ConditionalSettings {
+  condition: Expression;
+  /** `camunda:variableName`: only changes of this variable evaluate the condition */
+  variableName?: string;
+  /** `camunda:variableEvents`: only these kinds of change evaluate it (all when absent) */
+  variableEvents?: VariableEventName[];
 }
 
 /** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */

@@ -19,5 +19,6 @@ export function isMultiInstanceInner(ei: ElementInstanceRecord, node: FlowNode):
 export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): ProcessorKind {
   if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
   if (node.scope?.triggeredByEvent) return 'eventSubProcess';
+  if (node.kind === 'intermediateCatchEvent' && node.event?.type === 'conditional') return 'conditionalEvent';
   return node.kind;
 }

@@ -17,6 +17,7 @@ import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
+import { hasConditionalEvents } from './conditional-graph.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
@@ -100,6 +101,8 @@ export class Step {
     this.graph = services.graphOf(instance.definitionId);
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
+    // conditional events listen to variable changes; processes without them pay nothing more
+    if (hasConditionalEvents(this.graph)) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */

@@ -10,6 +10,7 @@ import { eventBasedGateway } from './event-gateway.js';
 import { eventSubProcess } from './event-sub-processes.js';
 import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
+import { conditionalEvent } from './conditional-events.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -17,6 +18,7 @@ export const elementProcessors: ProcessorTable = {
   endEvent,
   intermediateThrowEvent,
   intermediateCatchEvent,
+  conditionalEvent,
   boundaryEvent,
   task: passThrough,
   manualTask: passThrough,
