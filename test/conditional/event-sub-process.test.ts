@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, executionsAt, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
+import { call, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -42,6 +42,23 @@ describe('event sub-processes with a conditional start', () => {
     expect(res.status).toBe(204);
     expect(await openTasks(t.base, id)).toEqual(['Logged']);
     expect(await executionsAt(t.base, id, 'WaitForPing')).toHaveLength(1);
+  });
+
+  it('the variables of a task completion trigger it (before the token moving on reaches the end event)', async () => {
+    const id = await start(t.base, 'ConditionalEventSubProcessC7');
+    await call(t.base, 'POST', `/task/${await taskId(t.base, id, 'Work')}/complete`, {});
+    await call(t.base, 'POST', '/message', { messageName: 'Ping', processInstanceId: id });
+    expect(await openTasks(t.base, id)).toEqual(['AfterPing', 'Logged']);
+    const res = await call(t.base, 'POST', `/task/${await taskId(t.base, id, 'AfterPing')}/complete`, { variables: typed({ abort: true }) });
+    expect(res.status).toBe(204);
+    expect(await openTasks(t.base, id)).toEqual(['Aborted']);
+    expect(await historyState(t.base, id)).toBe('ACTIVE');
+  });
+
+  it('variables a task with output mappings is completed with stay local to it, and trigger nothing outside', async () => {
+    const id = await start(t.base, 'ConditionalEventSubProcessC7');
+    await call(t.base, 'POST', `/task/${await taskId(t.base, id, 'Work')}/complete`, { variables: typed({ abort: true }) });
+    expect(await openTasks(t.base, id)).toEqual(['Logged']);
   });
 
   it('the variables of a correlated message (POST /message) trigger it', async () => {
