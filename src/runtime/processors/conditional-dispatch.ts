@@ -11,7 +11,7 @@
  */
 import type { ConditionalSettings, FlowNode, VariableEventName } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
-import { isMultiInstanceInner } from '../element-kind.js';
+import { isMultiInstanceBody, isMultiInstanceInner } from '../element-kind.js';
 import { conditionHolds, trigger } from './conditional-trigger.js';
 
 export interface VariableChange {
@@ -90,7 +90,12 @@ function visitElement(step: Step, ei: ElementInstance, change: VariableChange): 
       if (ei.state !== 'active') return; // interrupted: nothing below it listens any more
     }
   }
-  if (node.scope) visitScope(step, ei, change);
+  if (isMultiInstanceBody(ei, node)) {
+    // the body holds the boundary events; the event sub-processes of a multi-instance sub-process live in its inner instances
+    for (const inner of step.childrenOf(ei.id)) if (inner.state === 'active') visitElement(step, inner, change);
+  } else if (node.scope) {
+    visitScope(step, ei, change);
+  }
 }
 
 /** Evaluates the conditional event sub-process starts of a scope; 'interrupted' when an interrupting one fired. */
