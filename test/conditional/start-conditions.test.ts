@@ -96,6 +96,12 @@ describe('Camunda 8 flavour', () => {
     const res = await modelerDeploy(t.base, 'conditional-refused.c8.bpmn', conditionalFixture('conditional-refused.c8.bpmn'));
     expect(res.status).toBe(400);
     expect(res.body.message).toContain("'WaitReady' has a conditional event definition, which Camunda 8.8 (Zeebe) does not run");
+    // the Camunda 8 REST API (Modeler's Camunda 8 deploy target) answers a problem naming it too
+    const form = new FormData();
+    form.append('resources', new Blob([conditionalFixture('conditional-refused.c8.bpmn')], { type: 'application/octet-stream' }), 'conditional-refused.c8.bpmn');
+    const v2 = await fetch(`${t.url}/v2/deployments`, { method: 'POST', body: form });
+    expect(v2.status).toBe(400);
+    expect(await v2.text()).toContain('WaitReady');
     const engine = await Engine.open({ database: ':memory:' });
     try {
       const deploying = engine.deploy({ name: 'c8', resources: [{ name: 'conditional-refused.c8.bpmn', content: conditionalFixture('conditional-refused.c8.bpmn') }] });
