@@ -18,11 +18,11 @@ import { conditionalState, armedKey, dispatchChanges, isArmed } from './conditio
 export const conditionalEvent: ConditionalEventProcessor = {
   /** the catch event: continues at once when its condition already holds, else waits */
   onActivate(step, ei, node) {
-    if (ei.data.triggered || conditionHolds(step, ei, node)) return step.complete(ei);
+    if (ei.data.triggered || conditionHolds(step, ei, node)) return step.transitions.complete(ei);
     conditionalState(step).armedAt.set(armedKey(ei, node), conditionalState(step).seq);
   },
   onEvent(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   arm(step, holder, eventNode) {
     const state = conditionalState(step);
