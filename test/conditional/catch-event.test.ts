@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, type TestServer } from './helpers.js';
+import { modelerDeploy } from '../http/helpers.js';
+import { call, conditionalFixture, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -51,6 +52,20 @@ describe('intermediate conditional catch event (camunda:variableName="approved" 
     const id = await start(t.base, 'ConditionalCatchC7', { approved: false });
     const res = await call(t.base, 'POST', `/process-instance/${id}/variables`, { modifications: typed({ approved: true }) });
     expect(res.status).toBe(204);
+    expect(await openTasks(t.base, id)).toEqual(['Ship']);
+  });
+
+  it('camunda:variableEvents="delete": only removing the variable evaluates it', async () => {
+    const xml = conditionalFixture('conditional-catch.c7.bpmn')
+      .replaceAll('ConditionalCatchC7', 'ConditionalCatchOnDeleteC7')
+      .replace('camunda:variableEvents="update"', 'camunda:variableEvents="delete"')
+      .replace('${approved}', "${!execution.hasVariable('approved') || approved == false}");
+    expect((await modelerDeploy(t.base, 'conditional-catch-on-delete.c7.bpmn', xml)).status).toBe(200);
+    const id = await start(t.base, 'ConditionalCatchOnDeleteC7', { approved: true });
+    expect(await executionsAt(t.base, id, 'WaitApproved')).toHaveLength(1);
+    await setVariable(t.base, id, 'approved', false); // would hold, but an update is not listened to
+    expect(await executionsAt(t.base, id, 'WaitApproved')).toHaveLength(1);
+    expect((await call(t.base, 'DELETE', `/process-instance/${id}/variables/approved`)).status).toBe(204);
     expect(await openTasks(t.base, id)).toEqual(['Ship']);
   });
 });
