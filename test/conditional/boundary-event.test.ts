@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
+import { call, conditionalSubscriptions, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -17,8 +17,10 @@ describe('conditional boundary events on a user task', () => {
   it('an interrupting one cancels the task when a variable change makes it true', async () => {
     const id = await start(t.base, 'ConditionalBoundaryC7', { cancelled: false });
     expect(await openTasks(t.base, id)).toEqual(['Review']);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual(['Cancelled', 'Reminder']);
     await setVariable(t.base, id, 'cancelled', true);
     expect(await openTasks(t.base, id)).toEqual(['HandleCancel']);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual([]);
     expect(await visited(t.base, id)).toEqual(['Start', 'Review', 'Cancelled', 'HandleCancel']);
   });
 
@@ -30,6 +32,7 @@ describe('conditional boundary events on a user task', () => {
     await setVariable(t.base, id, 'remind', true);
     await setVariable(t.base, id, 'remind', true);
     expect(await openTasks(t.base, id)).toEqual(['Review', 'SendReminder', 'SendReminder']);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual(['Cancelled', 'Reminder']);
     // deleting the variable is not among its variableEvents (create, update)
     expect((await call(t.base, 'DELETE', `/process-instance/${id}/variables/remind`)).status).toBe(204);
     expect(await openTasks(t.base, id)).toEqual(['Review', 'SendReminder', 'SendReminder']);

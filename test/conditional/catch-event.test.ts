@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelerDeploy } from '../http/helpers.js';
-import { call, conditionalFixture, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, type TestServer } from './helpers.js';
+import { call, conditionalFixture, conditionalSubscriptions, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -31,8 +31,10 @@ describe('intermediate conditional catch event (camunda:variableName="approved" 
     expect(await executionsAt(t.base, id, 'WaitApproved')).toHaveLength(1);
     await setVariable(t.base, id, 'approved', true); // created, not updated: not evaluated
     expect(await executionsAt(t.base, id, 'WaitApproved')).toHaveLength(1);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual(['WaitApproved']);
     await setVariable(t.base, id, 'approved', true); // updated: evaluated, holds
     expect(await executionsAt(t.base, id, 'WaitApproved')).toEqual([]);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual([]);
     expect(await openTasks(t.base, id)).toEqual(['Ship']);
     await call(t.base, 'POST', `/task/${await taskId(t.base, id, 'Ship')}/complete`, {});
     expect(await historyState(t.base, id)).toBe('COMPLETED');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
+import { call, conditionalSubscriptions, deploy, executionsAt, historyState, openTasks, setVariable, start, startServer, taskId, typed, visited, type TestServer } from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -19,11 +19,13 @@ describe('event sub-processes with a conditional start', () => {
   it('an interrupting one cancels the running work when a variable makes its condition true', async () => {
     const id = await start(t.base, 'ConditionalEventSubProcessC7');
     expect(await openTasks(t.base, id)).toEqual(['Work']);
+    expect(await conditionalSubscriptions(t.base, id)).toEqual(['AbortStart', 'LogStart']);
     await setVariable(t.base, id, 'abort', false);
     expect(await openTasks(t.base, id)).toEqual(['Work']);
     await setVariable(t.base, id, 'abort', true);
     expect(await openTasks(t.base, id)).toEqual(['Aborted']);
     // disarmed while the interrupting one runs: the non-interrupting start no longer fires
+    expect(await conditionalSubscriptions(t.base, id)).toEqual([]);
     await setVariable(t.base, id, 'log', true);
     expect(await openTasks(t.base, id)).toEqual(['Aborted']);
   });

@@ -67,3 +67,9 @@ export async function executionsAt(base: string, instanceId: string, activityId:
   const res = await call(base, 'GET', `/execution?processInstanceId=${instanceId}&activityId=${activityId}`);
   return (res.body as Array<{ id: string }>).map((e) => e.id);
 }
+
+/** `GET /event-subscription?eventType=conditional` of the instance: the armed conditional events' activity ids, sorted. */
+export async function conditionalSubscriptions(base: string, instanceId: string): Promise<string[]> {
+  const res = await call(base, 'GET', `/event-subscription?eventType=conditional&processInstanceId=${instanceId}`);
+  return (res.body as Array<{ activityId: string; eventName: string | null }>).map((s) => `${s.activityId}${s.eventName === null ? '' : `:${s.eventName}`}`).sort();
+}

@@ -11,7 +11,10 @@
  *   `camunda:variableName` and `camunda:variableEvents` (see conditional-dispatch.ts).
  * A condition naming a variable that does not exist is false, as in Camunda (`tryEvaluate`).
  */
+import type { FlowNode } from '../../bpmn/graph.js';
 import type { ConditionalEventProcessor } from './processor.js';
+import type { Step, ElementInstance } from '../step.js';
+import { newId } from '../ids.js';
 import { conditionHolds, trigger } from './conditional-trigger.js';
 import { conditionalState, armedKey, dispatchChanges, isArmed } from './conditional-dispatch.js';
 
@@ -20,6 +23,7 @@ export const conditionalEvent: ConditionalEventProcessor = {
   onActivate(step, ei, node) {
     if (ei.data.triggered || conditionHolds(step, ei, node)) return step.transitions.complete(ei);
     conditionalState(step).armedAt.set(armedKey(ei, node), conditionalState(step).seq);
+    listSubscription(step, ei, node, true);
   },
   onEvent(step, ei) {
     step.transitions.complete(ei);
@@ -28,6 +32,7 @@ export const conditionalEvent: ConditionalEventProcessor = {
     const state = conditionalState(step);
     // changes made before this point are already seen by the evaluation below
     state.armedAt.set(armedKey(holder, eventNode), state.seq);
+    listSubscription(step, holder, eventNode, eventNode.cancelActivity !== false && eventNode.interrupting !== false);
     step.schedule(holder, () => {
       if (isArmed(step, holder, eventNode) && conditionHolds(step, holder, eventNode)) trigger(step, holder, eventNode);
     });
@@ -38,3 +43,24 @@ export const conditionalEvent: ConditionalEventProcessor = {
     if (state.pending.length === 1) step.schedule(null, () => dispatchChanges(step));
   },
 };
+
+/**
+ * The row `GET /event-subscription?eventType=conditional` lists while the event is armed; it goes
+ * with its holder (or the disarmed scope event) like message and signal subscriptions do.
+ */
+function listSubscription(step: Step, holder: ElementInstance | null, eventNode: FlowNode, interrupting: boolean): void {
+  step.changes.add({ kind: 'insertSubscription', subscription: {
+    id: newId(),
+    kind: 'conditional',
+    name: '',
+    correlationKey: null,
+    instanceId: step.instance.id,
+    elementInstanceId: holder?.id ?? null,
+    elementId: eventNode.id,
+    definitionId: step.instance.definitionId,
+    businessKey: step.instance.businessKey,
+    tenantId: null,
+    interrupting,
+    createdAt: step.now,
+  } });
+}
