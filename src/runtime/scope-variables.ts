@@ -59,10 +59,10 @@ export class ScopeVariables {
   setLocal(scopeId: string, name: string, value: unknown): EncodedValue {
     const encoded = encodeValue(name, value);
     const scope = this.scope(scopeId);
-    const event: VariableEventName = scope.has(name) ? 'update' : 'create';
+    const existed = this.onChange !== undefined && scope.has(name);
     scope.set(name, value);
     this.markDirty(scopeId, name);
-    this.onChange?.(scopeId, name, event);
+    this.onChange?.(scopeId, name, existed ? 'update' : 'create');
     return encoded;
   }
 

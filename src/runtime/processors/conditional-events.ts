@@ -2,10 +2,11 @@
  * Conditional events (Camunda 7): an intermediate catch event, a boundary event, an event
  * sub-process start or an event-based gateway branch that waits until its condition holds.
  *
- * Nothing is stored for them: a conditional event is armed exactly while the element instance
- * that holds it is active (the catch event itself, the activity a boundary event is attached to,
- * the scope of an event sub-process, the event-based gateway), so the element-instance tree is
- * the subscription and survives a restart as it is. The condition is evaluated
+ * A conditional event is armed exactly while the element instance that holds it is active (the
+ * catch event itself, the activity a boundary event is attached to, the scope of an event
+ * sub-process, the event-based gateway): the element-instance tree decides what listens, so it
+ * survives a restart as it is. (A subscription row is written too, but only for listing, as
+ * Camunda lists conditional event subscriptions.) The condition is evaluated
  * - when the event is armed (Camunda's "triggering on scope instantiation"), without filters, and
  * - after every variable change that it can see (set in its holder's scope or above), filtered by
  *   `camunda:variableName` and `camunda:variableEvents` (see conditional-dispatch.ts).
