@@ -73,8 +73,8 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process and the conditional catch event. */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess' | 'conditionalEvent';
+/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process, transactions, compensation throws, cancel ends and the conditional catch event. */
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction' | 'conditionalEvent';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,
