@@ -15,6 +15,7 @@ import { adHocSubProcess } from './ad-hoc-sub-process.js';
 import { compensationThrowEvent } from './compensation-throw-event.js';
 import { cancelEndEvent } from './cancel-end-event.js';
 import { transaction } from './transaction.js';
+import { conditionalEvent } from './conditional-events.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -22,6 +23,7 @@ export const elementProcessors: ProcessorTable = {
   endEvent,
   intermediateThrowEvent,
   intermediateCatchEvent,
+  conditionalEvent,
   boundaryEvent,
   task: passThrough,
   manualTask: passThrough,
