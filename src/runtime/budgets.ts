@@ -19,6 +19,8 @@ export interface EngineBudgets {
   minTimerCycleInterval: number;
   /** work one FEEL evaluation may do: list and range elements iterated, plus 10 per function call */
   maxFeelSteps: number;
+  /** most follow-ups (a called instance's end continuing its caller, a thrown signal's delivery) one command runs in its transaction */
+  maxFollowUps: number;
 }
 
 export const DEFAULT_BUDGETS: Readonly<EngineBudgets> = Object.freeze({
@@ -28,6 +30,7 @@ export const DEFAULT_BUDGETS: Readonly<EngineBudgets> = Object.freeze({
   maxChainedContinuations: 1_000,
   minTimerCycleInterval: 1_000,
   maxFeelSteps: 1_000_000,
+  maxFollowUps: 10_000,
 });
 
 /** The defaults with the caller's changes; a budget that is not a positive integer (0 for the timer interval) is refused. */
@@ -55,6 +58,12 @@ export function stepOperationsExceeded(processId: string, elementId: string, bud
 export function chainedContinuationsExceeded(processId: string, elementId: string, budget: number): string {
   return `Process '${processId}' ran ${budget} async continuations in a row without a wait state (budget maxChainedContinuations): ` +
     `is there a loop through asyncBefore/asyncAfter? The token waits at '${elementId}'; set the job's retries to let it run on`;
+}
+
+/** Why a command failed: its cascade of follow-ups did not end (a signal that starts an instance throwing it again). */
+export function followUpsExceeded(budget: number): string {
+  return `The command ran ${budget} follow-ups (called instances continuing their callers, thrown signals reaching their receivers) ` +
+    `without coming to rest (budget maxFollowUps): does a signal start an instance that throws it again? Nothing of the command was kept`;
 }
 
 /** Why a timer cycle is refused, or null when it fires no faster than `minInterval` ms. */

@@ -13,7 +13,8 @@ import { storeDecisions } from './decision-deployer.js';
 import { DecisionEvaluationError } from '../dmn/index.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import { SystemClock, type Clock } from './timers/index.js';
-import { CommandLoop, type Command } from './command-loop.js';
+import { CommandLoop, type Command, type CommandOptions } from './command-loop.js';
+import { runFollowUps } from './events/follow-ups.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
@@ -133,6 +134,7 @@ export class Engine extends EventEmitter {
       deferred: runtime.history,
       apply: (changes) => runtime.apply(changes),
       observer: this.observers,
+      settle: (effects) => runFollowUps(this.core, effects),
     }));
     this.core = {
       get changes() {
@@ -148,6 +150,7 @@ export class Engine extends EventEmitter {
       services: {
         store: runtime,
         changes: () => loop.changes,
+        rollbackOnFailure: () => loop.rollbackOnFailure,
         now: () => this.clock.now(),
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
@@ -411,8 +414,8 @@ export class Engine extends EventEmitter {
   // ------------------------------------------------------------ plumbing
 
   /** Applies a command in the next group commit; resolves after the commit. */
-  submit<T>(command: Command<T>): Promise<T> {
-    return this.loop.submit(command);
+  submit<T>(command: Command<T>, options?: CommandOptions): Promise<T> {
+    return this.loop.submit(command, options);
   }
 
   /** Resolves once no command is queued, no handler runs and nothing is due now. For tests and shutdown. */

@@ -14,6 +14,7 @@ import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
+import { synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
@@ -33,6 +34,8 @@ export interface StepServices {
   store: RuntimeStore;
   /** the change set of the command running now */
   changes(): ChangeSet;
+  /** true when the running command rolls back on a failure instead of raising an incident (Camunda 7's REST API) */
+  rollbackOnFailure?(): boolean;
   now(): number;
   graphOf(definitionId: string): ProcessGraph;
   /** true when an in-process handler is registered for the topic */
@@ -203,6 +206,8 @@ export class Step {
       fn();
     } catch (error) {
       if (ei && (error instanceof ExpressionError || error instanceof VariableError || error instanceof IncidentError)) {
+        // Camunda 7's REST API: the failure rolls the command back instead of waiting as an incident
+        if (this.services.rollbackOnFailure?.()) throw synchronousFailure(error, ei.elementId);
         const type = error instanceof IncidentError ? error.incidentType : 'failedExecution';
         this.raiseIncident(ei, type, error.message);
       } else {

@@ -1,7 +1,9 @@
 /**
- * Continuation jobs: durable notes from one transaction to a later one — a called instance ended
- * (for its caller), a child's BPMN error (for its caller), a signal thrown inside a process (for
- * every subscriber). The job is deleted in the same transaction that acts on it, so each runs once.
+ * Continuation jobs: durable notes from one step to another — a called instance ended (for its
+ * caller), a child's BPMN error (for its caller), a signal thrown inside a process (for every
+ * subscriber), a buffered message. The first three run as follow-ups inside the command that
+ * wrote them (events/follow-ups.ts); a job left over from an older engine runs when the scheduler
+ * finds it. The job is deleted in the same transaction that acts on it, so each runs once.
  */
 import type { JobRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
@@ -29,6 +31,11 @@ function isContinuationType(type: string): type is keyof typeof continuations {
 export function runContinuation(core: EngineCore, acquired: JobRecord, effects: Effect[]): void {
   const job = stillAcquired(core, acquired, 'continuation');
   if (!job) return; // withdrawn meanwhile
+  runContinuationNow(core, job, effects);
+}
+
+/** Acts on a continuation job as read now (the scheduler acquired it, or the command that wrote it runs it as a follow-up). */
+export function runContinuationNow(core: EngineCore, job: JobRecord, effects: Effect[]): void {
   const payload = JSON.parse(job.payload ?? '{}') as { type: string };
   if (!isContinuationType(payload.type)) throw new Error(`No runner for continuations of type '${payload.type}'`);
   dropJob(core, job.id);

@@ -2,11 +2,12 @@
  * Call activities: start a separate instance of another process (by key: latest, a version, a
  * version tag, or the caller's deployment) and wait for it.
  *
- * Durability across instances: the child is created synchronously, in the parent's step and
- * transaction (it is a brand-new instance, so nothing else can have it loaded). Everything that
- * flows back — the child completed, the child threw a BPMN error the caller catches — is a
- * durable `continuation` job on the parent, written in the child's transaction, so a crash
- * between the two never loses the wake-up and the parent is never loaded inside the child's step.
+ * One transaction, as in Camunda 7: the child is created synchronously, in the parent's step (it
+ * is a brand-new instance, so nothing else can have it loaded). Everything that flows back — the
+ * child completed, the child threw a BPMN error the caller catches — is a `continuation` job on
+ * the parent, written in the child's step and run as a follow-up of the same command once that
+ * step is written (events/follow-ups.ts): the parent is never loaded inside the child's step, yet
+ * it has moved on when the command commits, and a crash loses both or neither.
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
 import type Database from 'better-sqlite3';
@@ -190,7 +191,7 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   finishStep(childStep, step.effects, undefined);
 }
 
-/** A called instance ended on its own, so its caller continues (durably, by a job). */
+/** A called instance ended on its own, so its caller continues (a follow-up of this command). */
 function reportToCaller(step: Step): void {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return;
@@ -225,7 +226,7 @@ function propagateErrorToParent(step: Step, source: ElementInstance, code: strin
 function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
   const instance = step.instance;
   const parent = step.services.store.getInstance(instance.parentInstanceId!);
-  insertEngineJob(step, step.now, {
+  const job = insertEngineJob(step, step.now, {
     kind: 'continuation',
     instanceId: instance.parentInstanceId!,
     elementInstanceId: instance.parentElementInstanceId!,
@@ -234,6 +235,7 @@ function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
     definitionKey: parent?.definitionKey ?? null,
     payload,
   }, step.effects);
+  step.changes.followUp(job.id);
 }
 
 function encodeVariables(variables: Variables): EncodedVariables {
@@ -248,7 +250,7 @@ function decodeVariables(encoded: EncodedVariables | undefined): Variables {
   return variables;
 }
 
-/** Runs in the parent's own step, after the child's transaction committed. */
+/** Runs in the parent's own step, after the child's step was written (a follow-up, or a job left from before). */
 function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effects: Effect[], act: (step: Step, ei: ElementInstance) => void): void {
   const parent = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
   if (!parent || parent.state !== 'active') return;
