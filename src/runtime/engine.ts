@@ -72,6 +72,8 @@ export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'paren
   tenantId?: string | null;
   /** a specific version of the definition (default: the latest) */
   version?: number;
+  /** Camunda 7's semantics: a failure before the first wait state throws and starts nothing (default: an incident) */
+  rollbackOnFailure?: boolean;
 }
 
 /**
@@ -291,7 +293,7 @@ export class Engine extends EventEmitter {
     if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
       throw new BadRequestError('businessKey must be a string');
     }
-    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx));
+    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx), { rollbackOnFailure: request.rollbackOnFailure });
   }
 
   /** Starts at a specific start event (message, signal and timer start events use this). */
@@ -335,7 +337,7 @@ export class Engine extends EventEmitter {
    * message start event. Waiting executions win over start events. No match, or several without
    * `all`, throws a MismatchingMessageCorrelationException.
    */
-  correlateMessage(request: CorrelateMessageRequest): Promise<CorrelationResult[]> {
+  correlateMessage(request: CorrelateMessageRequest, options: CommandOptions = {}): Promise<CorrelationResult[]> {
     if (!request || typeof request.messageName !== 'string' || request.messageName === '') {
       return Promise.reject(new BadRequestError('messageName is required'));
     }
@@ -348,7 +350,7 @@ export class Engine extends EventEmitter {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx));
+    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx), options);
   }
 
   /** Sends a signal to every waiting signal subscription and starts every process with a matching signal start event. */
@@ -367,9 +369,10 @@ export class Engine extends EventEmitter {
 
   // ------------------------------------------------------------ user tasks
 
-  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
+  /** `rollbackOnFailure`: Camunda 7's semantics, a failure before the next wait state throws and the task stays open (default: an incident) */
+  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } & CommandOptions = {}): Promise<void> {
     const checked = checkVariables(variables);
-    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx));
+    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx), { rollbackOnFailure: options.rollbackOnFailure });
   }
 
   async claimTask(taskId: string, userId: string): Promise<void> {

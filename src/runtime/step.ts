@@ -14,7 +14,7 @@ import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
-import { synchronousFailure } from './synchronous-failure.js';
+import { ConditionError, failsLikeCamunda7, synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
@@ -207,7 +207,7 @@ export class Step {
     } catch (error) {
       if (ei && (error instanceof ExpressionError || error instanceof VariableError || error instanceof IncidentError)) {
         // Camunda 7's REST API: the failure rolls the command back instead of waiting as an incident
-        if (this.services.rollbackOnFailure?.()) throw synchronousFailure(error, ei.elementId);
+        if (this.services.rollbackOnFailure?.() && failsLikeCamunda7(error)) throw synchronousFailure(error, ei.elementId);
         const type = error instanceof IncidentError ? error.incidentType : 'failedExecution';
         this.raiseIncident(ei, type, error.message);
       } else {
@@ -464,7 +464,11 @@ export class Step {
   }
 
   evaluateCondition(expression: Expression, variables: Variables, node?: FlowNode): boolean {
-    return evaluateCondition(expression, variables, this.evaluationContext(node));
+    try {
+      return evaluateCondition(expression, variables, this.evaluationContext(node));
+    } catch (error) {
+      throw error instanceof ExpressionError ? new ConditionError(error) : error;
+    }
   }
 
   // ---------------------------------------------------------------- jobs, incidents, history

@@ -18,6 +18,24 @@ export class SynchronousFailure extends EngineError {
 
 const GATEWAYS: ReadonlySet<string> = new Set(['exclusiveGateway', 'inclusiveGateway', 'complexGateway']);
 
+/** A condition (sequence flow, gateway activation, completion) that could not be evaluated. */
+export class ConditionError extends ExpressionError {
+  constructor(cause: ExpressionError) {
+    super(cause.message, cause.expression, cause.elementId, cause.variable);
+  }
+}
+
+/**
+ * The failures that roll a Camunda 7 command back here: no outgoing flow to take, a JUEL
+ * condition that cannot be evaluated (an unknown variable). Others stay incidents as before: the
+ * engine's own budgets (multi-instance size, timer cycles, FEEL work) are its guards, not Camunda
+ * behaviour, and other expressions (an assignee, a name) keep the incident a person can resolve.
+ */
+export function failsLikeCamunda7(error: Error): boolean {
+  if (error instanceof NoOutgoingFlowError) return true;
+  return error instanceof ConditionError && !error.expression.startsWith('=');
+}
+
 /** The failure as Camunda 7 words it (BpmnBehaviorLogger, JuelExpression); our own message where Camunda has none. */
 export function synchronousFailure(error: Error, elementId: string | undefined): SynchronousFailure {
   if (error instanceof NoOutgoingFlowError) {
