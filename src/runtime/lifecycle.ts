@@ -1,9 +1,12 @@
 import { setup, transition } from 'xstate';
+import type { LifecycleState } from '../store/records.js';
+
+export type { LifecycleState };
 
 /**
  * The element-instance lifecycle (BPMN 2.0 §13.2, the activity lifecycle), as one xstate machine.
  * Every element instance of every kind moves through these states, and the runtime enters each
- * of them (the step's transition methods are the only code that does):
+ * of them (StateTransitions in state-transitions.ts is the only code that moves an instance):
  * - ready: entered over a flow, not yet activated (asyncBefore waits here for its job);
  * - active → completing → completed: its work is done, it leaves over its outgoing flows
  *   (completing lasts while an asyncAfter job is pending);
@@ -14,7 +17,6 @@ import { setup, transition } from 'xstate';
  * (as in Camunda), so BPMN's failing/failed states have no place here. An illegal move
  * (completing a terminated task, say) has no transition and is refused.
  */
-export type LifecycleState = 'ready' | 'active' | 'completing' | 'completed' | 'terminating' | 'terminated' | 'withdrawn';
 
 export type LifecycleEvent = 'ACTIVATE' | 'COMPLETE' | 'COMPLETED' | 'TERMINATE' | 'TERMINATED' | 'WITHDRAW';
 
