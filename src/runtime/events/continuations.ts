@@ -10,17 +10,18 @@ import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { stillAcquired, dropJob } from './engine-job-records.js';
 import { runSignalContinuation } from './signals.js';
-import { runChildEnded, runChildError } from '../processors/call-activities.js';
+import { runChildEnded, runChildError, runChildEscalation } from '../processors/call-activities.js';
 import { runBufferedMessageDelivery } from './buffered-message-delivery.js';
 import { BUFFERED_MESSAGE_CONTINUATION } from './buffered-message-offer.js';
 
 export type ContinuationRunner = (core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]) => void;
 
 /** Every kind of continuation and what runs it. */
-const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError' | typeof BUFFERED_MESSAGE_CONTINUATION, ContinuationRunner>> = {
+const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError' | 'childEscalation' | typeof BUFFERED_MESSAGE_CONTINUATION, ContinuationRunner>> = {
   signal: runSignalContinuation,
   childEnded: runChildEnded,
   childError: runChildError,
+  childEscalation: runChildEscalation,
   [BUFFERED_MESSAGE_CONTINUATION]: runBufferedMessageDelivery,
 };
 

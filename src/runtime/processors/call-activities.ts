@@ -19,6 +19,7 @@ import { decodeValue, encodeValue, type Variables } from '../variables.js';
 import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
+import { throwEscalation } from './escalations.js';
 import { insertEngineJob } from '../events/engine-job-records.js';
 import { beginInstance } from '../instance-start.js';
 import { caughtOnTheWayOut } from '../catchers.js';
@@ -37,6 +38,14 @@ interface ChildEnded {
   type: 'childEnded';
   childId: string;
   state: 'completed' | 'terminated';
+  variables: EncodedVariables;
+}
+
+interface ChildEscalation {
+  type: 'childEscalation';
+  childId: string;
+  code: string;
+  /** the called instance's variables when it threw, for the call activity's camunda:out mappings */
   variables: EncodedVariables;
 }
 
@@ -84,13 +93,9 @@ export const callActivity: CallActivityProcessor = {
       return;
     }
     const childVars = decodeVariables(payload.variables);
-    const call = node.callActivity!;
-    const out: Variables = {};
-    if (call.outputAll) Object.assign(out, childVars);
-    for (const mapping of call.outputs) out[mapping.target] = mapped(step, mapping, childVars, node);
     // output mappings (zeebe:output) read the child's variables as locals of the call activity
     if (node.io?.outputs.length) for (const [name, value] of Object.entries(childVars)) step.setLocalVariable(ei.id, name, value);
-    for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
+    passOutVariables(step, ei, node, childVars);
     step.transitions.complete(ei);
   },
   onTerminate(step, ei) {
@@ -98,7 +103,17 @@ export const callActivity: CallActivityProcessor = {
   },
   reportToCaller: (child) => reportToCaller(child),
   propagateErrorToParent: (child, source, code, message, variables) => propagateErrorToParent(child, source, code, message, variables),
+  propagateEscalationToParent: (child, source, code) => propagateEscalationToParent(child, source, code),
 };
+
+/** The call activity's camunda:out mappings (or `variables="all"`): the called instance's variables set in the caller's scope. */
+function passOutVariables(step: Step, ei: ElementInstance, node: FlowNode, childVars: Variables): void {
+  const call = node.callActivity!;
+  const out: Variables = {};
+  if (call.outputAll) Object.assign(out, childVars);
+  for (const mapping of call.outputs) out[mapping.target] = mapped(step, mapping, childVars, node);
+  for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
+}
 
 function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
   const repo = step.services.store.repository;
@@ -214,7 +229,26 @@ function propagateErrorToParent(step: Step, source: ElementInstance, code: strin
   return true;
 }
 
-function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
+/**
+ * An escalation nothing in the child catches goes to the call activity, as in Camunda 7: when the
+ * caller catches it there (a boundary event on the call activity, an event sub-process on the way
+ * out), or when the caller has a caller of its own that may (it passes it on). The caller acts in
+ * a follow-up of this command, with the child's variables for its camunda:out mappings.
+ */
+function propagateEscalationToParent(step: Step, source: ElementInstance, code: string): boolean {
+  const instance = step.instance;
+  if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return false;
+  const parent = step.services.store.getInstance(instance.parentInstanceId);
+  if (!parent || parent.state !== 'active') return false;
+  const callElementId = callElementOf.get(step) ?? step.services.store.subscriptions.elementIdOf(instance.parentElementInstanceId);
+  const caughtThere = callElementId !== undefined && caughtOnTheWayOut(step.services.graphOf(parent.definitionId), callElementId, 'escalation', code);
+  if (!caughtThere && !parent.parentInstanceId) return false;
+  const payload: ChildEscalation = { type: 'childEscalation', childId: instance.id, code, variables: encodeVariables(step.visibleVariables(null)) };
+  notifyParent(step, payload);
+  return caughtThere;
+}
+
+function notifyParent(step: Step, payload: ChildEnded | ChildError | ChildEscalation): void {
   const instance = step.instance;
   const parent = step.services.store.getInstance(instance.parentInstanceId!);
   const job = insertEngineJob(step, step.now, {
@@ -266,5 +300,19 @@ export function runChildError(core: EngineCore, job: JobRecord, payload: { type:
   const error = payload as ChildError;
   inCallActivity(core, job, error.childId, effects, (step, ei) => {
     throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
+  });
+}
+
+/**
+ * Continuation: a called instance threw an escalation it does not catch. Where the caller catches
+ * it at this call activity, the call activity's camunda:out mappings pass the child's variables
+ * first (Camunda 7); then it is thrown at the call activity, whose own boundary events count.
+ */
+export function runChildEscalation(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
+  const escalation = payload as ChildEscalation;
+  inCallActivity(core, job, escalation.childId, effects, (step, ei) => {
+    const node = step.node(ei);
+    if (caughtOnTheWayOut(step.graph, node.id, 'escalation', escalation.code)) passOutVariables(step, ei, node, decodeVariables(escalation.variables));
+    throwEscalation(step, ei, escalation.code, true);
   });
 }
