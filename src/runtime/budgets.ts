@@ -2,7 +2,8 @@
  * Budgets that keep one process, one request or one expression from taking the whole engine
  * down (a model is data a caller sends us). Each has a default that no sensible process reaches;
  * `Engine.open({ budgets })` changes any of them. Going beyond a budget ends in an incident on
- * the element that went too far (or a refused deployment), never in a 500 or a frozen engine.
+ * the element that went too far (or a refused deployment), never in a frozen engine; only
+ * maxFollowUps, a cascade across instances with no one element to blame, fails the command itself.
  */
 import { BadRequestError } from './errors.js';
 
