@@ -47,6 +47,16 @@ describe('one transaction, as in Camunda 7', () => {
     expect(t.engine.core.runtime.getInstance(parent.id)).toMatchObject({ state: 'completed', endElementId: 'Rejected' });
   });
 
+  it('a parallel multi-instance call activity whose 300 children end at once completes in the start itself', async () => {
+    const id = await start(t.base, 'ParallelCalls', { count: { value: 300, type: 'Integer' } });
+    expect(await tasksOf(`processInstanceId=${id}`)).toEqual(['AllDone']);
+    expect((await call(t.base, 'GET', '/history/process-instance/count?processDefinitionKey=InstantChild&finished=true')).body.count).toBe(300);
+    const rows = (await call(t.base, 'GET', `/history/activity-instance?processInstanceId=${id}&activityId=CallEach&maxResults=1000`)).body as Array<{ endTime: string | null }>;
+    expect(rows.filter((row) => row.endTime !== null).length).toBeGreaterThanOrEqual(300);
+    expect((await call(t.base, 'GET', `/process-instance/${id}/variables/doubled`)).body).toMatchObject({ type: 'Integer' });
+    expect((await call(t.base, 'GET', '/job')).body).toEqual([]);
+  });
+
   it('a call chain 40 deep unwinds to the top in the command that completes the bottom task', async () => {
     const top = await start(t.base, 'ChainLevel', { level: { value: 1, type: 'Integer' }, depth: { value: 40, type: 'Integer' } });
     const bottom = (await call(t.base, 'GET', '/task?taskDefinitionKey=Bottom')).body as Task[];

@@ -10,7 +10,7 @@ import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { stillAcquired, dropJob } from './engine-job-records.js';
 import { runSignalContinuation } from './signals.js';
-import { runChildEnded, runChildError, runChildEscalation } from '../processors/call-activities.js';
+import { runCallerNote } from '../processors/call-activities.js';
 import { runBufferedMessageDelivery } from './buffered-message-delivery.js';
 import { BUFFERED_MESSAGE_CONTINUATION } from './buffered-message-offer.js';
 
@@ -19,9 +19,9 @@ export type ContinuationRunner = (core: EngineCore, job: JobRecord, payload: { t
 /** Every kind of continuation and what runs it. */
 const continuations: Readonly<Record<'signal' | 'childEnded' | 'childError' | 'childEscalation' | typeof BUFFERED_MESSAGE_CONTINUATION, ContinuationRunner>> = {
   signal: runSignalContinuation,
-  childEnded: runChildEnded,
-  childError: runChildError,
-  childEscalation: runChildEscalation,
+  childEnded: runCallerNote,
+  childError: runCallerNote,
+  childEscalation: runCallerNote,
   [BUFFERED_MESSAGE_CONTINUATION]: runBufferedMessageDelivery,
 };
 

@@ -275,44 +275,53 @@ function decodeVariables(encoded: EncodedVariables | undefined): Variables {
   return variables;
 }
 
-/** Runs in the parent's own step, after the child's step was written (a follow-up, or a job left from before). */
-function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effects: Effect[], act: (step: Step, ei: ElementInstance) => void): void {
-  const parent = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
-  if (!parent || parent.state !== 'active') return;
-  inInstance(core, parent.id, effects, (step) => {
-    const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
-    if (!ei || ei.state !== 'active' || ei.data.childInstanceId !== childId) return;
-    step.runGuarded(ei, () => act(step, ei));
-  });
-}
-
-/** Continuation: a called instance ended; its call activity completes (or gets an incident when the child was cancelled). */
-export function runChildEnded(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
-  const ended = payload as ChildEnded;
-  inCallActivity(core, job, ended.childId, effects, (step, ei) => {
+/** What the caller does with each note from a called instance, in the caller's step, at the call activity. */
+const callerActions: { readonly [K in CallerNote['type']]: (step: Step, ei: ElementInstance, note: Extract<CallerNote, { type: K }>) => void } = {
+  // the called instance ended: the call activity completes (or gets an incident when the child was cancelled)
+  childEnded: (step, ei, ended) => {
     const node = step.node(ei);
     callActivity.onEvent!(step, ei, node, { kind: 'continuation', payload: ended }, node);
-  });
-}
-
-/** Continuation: a called instance threw a BPMN error its caller catches; throw it at the call activity. */
-export function runChildError(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
-  const error = payload as ChildError;
-  inCallActivity(core, job, error.childId, effects, (step, ei) => {
-    throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
-  });
-}
-
-/**
- * Continuation: a called instance threw an escalation it does not catch. Where the caller catches
- * it at this call activity, the call activity's camunda:out mappings pass the child's variables
- * first (Camunda 7); then it is thrown at the call activity, whose own boundary events count.
- */
-export function runChildEscalation(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
-  const escalation = payload as ChildEscalation;
-  inCallActivity(core, job, escalation.childId, effects, (step, ei) => {
+  },
+  // a BPMN error the caller catches: thrown at the call activity
+  childError: (step, ei, error) => throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined),
+  // an escalation: where the caller catches it at this call activity, camunda:out passes the child's
+  // variables first (Camunda 7); then it is thrown at the call activity, whose own boundary events count
+  childEscalation: (step, ei, escalation) => {
     const node = step.node(ei);
     if (caughtOnTheWayOut(step.graph, node.id, 'escalation', escalation.code)) passOutVariables(step, ei, node, decodeVariables(escalation.variables));
     throwEscalation(step, ei, escalation.code, true);
+  },
+};
+
+/** A note from a called instance to its caller, as a continuation job carries it. */
+export type CallerNote = ChildEnded | ChildError | ChildEscalation;
+
+export function isCallerNote(payload: { type: string }): payload is CallerNote {
+  return Object.hasOwn(callerActions, payload.type);
+}
+
+/**
+ * Acts on notes for one caller in one step of it, in order, after the children's steps were
+ * written (follow-ups, or jobs left from before). A multi-instance call activity whose children
+ * all ended in one command loads its instance once, not once per child.
+ */
+export function runCallerNotes(core: EngineCore, callerId: string | null, notes: ReadonlyArray<{ job: JobRecord; note: CallerNote }>, effects: Effect[]): void {
+  const parent = callerId ? core.runtime.getInstance(callerId) : undefined;
+  if (!parent || parent.state !== 'active') return;
+  inInstance(core, parent.id, effects, (step) => {
+    for (const { job, note } of notes) {
+      if (step.instance.state !== 'active') return;
+      const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
+      if (!ei || ei.state !== 'active' || ei.data.childInstanceId !== note.childId) continue;
+      const act = callerActions[note.type] as (step: Step, ei: ElementInstance, note: CallerNote) => void;
+      step.runGuarded(ei, () => act(step, ei, note));
+      step.drain();
+    }
   });
+}
+
+/** Continuation job: a note from a called instance (see runCallerNotes). */
+export function runCallerNote(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
+  if (!isCallerNote(payload)) throw new Error(`Continuation '${job.id}' is not a note to a caller`);
+  runCallerNotes(core, job.instanceId, [{ job, note: payload }], effects);
 }
