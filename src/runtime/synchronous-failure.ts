@@ -27,13 +27,14 @@ export class ConditionError extends ExpressionError {
 
 /**
  * The failures that roll a Camunda 7 command back here: no outgoing flow to take, a JUEL
- * condition that cannot be evaluated (an unknown variable). Others stay incidents as before: the
+ * condition naming an unknown variable. Others stay incidents as before: the
  * engine's own budgets (multi-instance size, timer cycles, FEEL work) are its guards, not Camunda
  * behaviour, and other expressions (an assignee, a name) keep the incident a person can resolve.
  */
 export function failsLikeCamunda7(error: Error): boolean {
   if (error instanceof NoOutgoingFlowError) return true;
-  return error instanceof ConditionError && !error.expression.startsWith('=');
+  // an unknown variable only: a refused or ill-typed expression keeps its incident (and never answers 5xx)
+  return error instanceof ConditionError && error.variable !== undefined && !error.expression.startsWith('=');
 }
 
 /** The failure as Camunda 7 words it (BpmnBehaviorLogger, JuelExpression); our own message where Camunda has none. */
