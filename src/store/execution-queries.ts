@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { Page } from './query-store.js';
 import type { ExecutionReads } from './queries.js';
+import type { SubscriptionRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -38,7 +39,7 @@ export interface ExecutionQuery extends Page {
 export interface EventSubscriptionRow {
   id: string;
   eventType: EventSubscriptionType;
-  /** null for compensate subscriptions */
+  /** null for conditional and compensate subscriptions */
   eventName: string | null;
   /** the scope that holds it: an element instance, the process instance, or null for a start event's */
   executionId: string | null;
@@ -49,13 +50,12 @@ export interface EventSubscriptionRow {
   tenantId: string | null;
 }
 
-export type EventSubscriptionType = 'message' | 'signal' | 'compensate';
+export type EventSubscriptionType = SubscriptionRecord['kind'] | 'compensate';
 
 export interface EventSubscriptionQuery extends Page {
   id?: string;
   eventName?: string;
-  /** Camunda's types; there are no conditional subscriptions here, so that filter matches nothing */
-  eventType?: EventSubscriptionType | 'conditional';
+  eventType?: EventSubscriptionType;
   executionId?: string;
   processInstanceId?: string;
   activityId?: string;
@@ -96,7 +96,7 @@ const EXECUTIONS = `(
  * instance's execution; a compensation record's execution is the scope it completed in).
  */
 const EVENT_SUBSCRIPTIONS = `(
-  SELECT 0 AS source, s.seq, s.id, s.kind AS event_type, s.name AS event_name,
+  SELECT 0 AS source, s.seq, s.id, s.kind AS event_type, CASE s.kind WHEN 'conditional' THEN NULL ELSE s.name END AS event_name,
       coalesce(s.element_instance_id, s.instance_id) AS execution_id, s.instance_id, s.element_id AS activity_id, s.created_at, s.tenant_id
     FROM subscriptions s
   UNION ALL

@@ -1,7 +1,7 @@
 /**
- * Camunda 7's `/event-subscription`: the message and signal subscriptions waiting instances and
- * start events hold, and the compensate subscriptions of completed activities that can still be
- * compensated.
+ * Camunda 7's `/event-subscription`: the message, signal and conditional subscriptions waiting
+ * instances and start events hold, and the compensate subscriptions of completed activities that
+ * can still be compensated.
  */
 import type { Request } from 'express';
 import type { EventSubscriptionRow, EventSubscriptionType } from '../../store/execution-queries.js';
@@ -37,8 +37,7 @@ export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
     return {
       id: q.string('eventSubscriptionId'),
       eventName: q.string('eventName'),
-      // conditional events are not supported: filtering on them matches nothing
-      eventType: eventType as EventSubscriptionType | 'conditional' | undefined,
+      eventType: eventType as EventSubscriptionType | undefined,
       executionId: q.string('executionId'),
       processInstanceId: q.string('processInstanceId'),
       activityId: q.string('activityId'),
@@ -49,7 +48,7 @@ export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
   return [
     {
       method: 'get', path: '/event-subscription', tag: 'Event Subscription', query: filters,
-      summary: 'Message and signal subscriptions of waiting executions and start events, compensate subscriptions of completed activities',
+      summary: 'Message, signal and conditional subscriptions of waiting executions and start events; compensate subscriptions of completed activities',
       handler: (req, res) => ok(res, queries().eventSubscriptions(query(req)).map(eventSubscriptionDto)),
     },
     {
