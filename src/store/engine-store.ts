@@ -5,6 +5,7 @@
  */
 import type { ChangeSet } from './change-set.js';
 import type {
+  CompensationRecord,
   DefinitionRecord,
   DeploymentRecord,
   ElementInstanceRecord,
@@ -71,6 +72,14 @@ export interface RepositoryReads {
   definitionByVersionTag(key: string, versionTag: string, tenantId?: string | null): DefinitionRecord | undefined;
   definitionsOfDeployment(deploymentId: string): DefinitionRecord[];
   activeInstanceIdsOf(definitionId: string): string[];
+  /** the latest version of every process definition key (per tenant) */
+  latestDefinitions(): DefinitionRecord[];
+}
+
+/** Compensation subscriptions: the completed activities a compensation throw can still compensate. */
+export interface CompensationReads {
+  /** an instance's subscriptions in the order their activities completed */
+  ofInstance(instanceId: string): CompensationRecord[];
 }
 
 /** What the scheduler polls: due jobs, and when the next one is due. */
@@ -89,6 +98,7 @@ export interface EngineStore extends InstanceReads {
   readonly subscriptions: SubscriptionReads;
   readonly bufferedMessages: BufferedMessageReads;
   readonly repository: RepositoryReads;
+  readonly compensations: CompensationReads;
   /** applies one command's change set, in order, inside the running transaction */
   apply(changes: ChangeSet): void;
 }

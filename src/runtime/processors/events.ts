@@ -52,7 +52,11 @@ export const endEvent: ElementProcessor = {
       case 'message': // with a topic it ran its job above; without one it just ends
       case 'timer':
       case 'link':
+      case 'conditional': // never compiled on an end event
         return step.transitions.complete(ei);
+      case 'compensation':
+      case 'cancel':
+        return runsElsewhere(node);
       default:
         return unknownEvent(type);
     }
@@ -74,11 +78,15 @@ export const intermediateThrowEvent: ElementProcessor = {
         break;
       case 'link':
         return followLink(step, ei, node);
+      case 'compensation':
+      case 'cancel':
+        return runsElsewhere(node);
       case 'none':
       case 'message':
       case 'timer':
       case 'error':
       case 'terminate':
+      case 'conditional': // never compiled on a throw event
         break;
       default:
         return unknownEvent(type);
@@ -125,6 +133,11 @@ function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Varia
     variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
   }
   return variables;
+}
+
+/** Compensation throws and cancel ends have processors of their own (see processorKindOf). */
+function runsElsewhere(node: FlowNode): never {
+  throw new Error(`'${node.id}' (${node.event?.type} event) runs with its own processor`);
 }
 
 /** The compiler knows every event type: a new one must be handled above before this compiles. */

@@ -10,6 +10,10 @@ import { eventBasedGateway } from './event-gateway.js';
 import { eventSubProcess } from './event-sub-processes.js';
 import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
+import { compensationThrowEvent } from './compensation-throw-event.js';
+import { cancelEndEvent } from './cancel-end-event.js';
+import { transaction } from './transaction.js';
+import { conditionalEvent } from './conditional-events.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -17,6 +21,7 @@ export const elementProcessors: ProcessorTable = {
   endEvent,
   intermediateThrowEvent,
   intermediateCatchEvent,
+  conditionalEvent,
   boundaryEvent,
   task: passThrough,
   manualTask: passThrough,
@@ -35,4 +40,7 @@ export const elementProcessors: ProcessorTable = {
   callActivity,
   multiInstanceBody,
   eventSubProcess,
+  compensationThrowEvent,
+  cancelEndEvent,
+  transaction,
 };
