@@ -14,7 +14,8 @@ import { storeDecisions } from './decision-deployer.js';
 import { DecisionEvaluationError } from '../dmn/index.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import { SystemClock, type Clock } from './timers/index.js';
-import { CommandLoop, type Command } from './command-loop.js';
+import { CommandLoop, type Command, type CommandOptions } from './command-loop.js';
+import { runFollowUps } from './events/follow-ups.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
@@ -73,6 +74,8 @@ export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'paren
   tenantId?: string | null;
   /** a specific version of the definition (default: the latest) */
   version?: number;
+  /** Camunda 7's semantics: a failure before the first wait state throws and starts nothing (default: an incident) */
+  rollbackOnFailure?: boolean;
 }
 
 /**
@@ -136,6 +139,7 @@ export class Engine extends EventEmitter {
       deferred: runtime.history,
       apply: (changes) => runtime.apply(changes),
       observer: this.observers,
+      settle: (effects) => runFollowUps(this.core, effects),
     }));
     this.core = {
       get changes() {
@@ -150,6 +154,7 @@ export class Engine extends EventEmitter {
       services: {
         store: runtime,
         changes: () => loop.changes,
+        rollbackOnFailure: () => loop.rollbackOnFailure,
         now: () => this.clock.now(),
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
@@ -290,7 +295,7 @@ export class Engine extends EventEmitter {
     if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
       throw new BadRequestError('businessKey must be a string');
     }
-    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx));
+    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx), { rollbackOnFailure: request.rollbackOnFailure });
   }
 
   /** Starts at a specific start event (message, signal and timer start events use this). */
@@ -334,7 +339,7 @@ export class Engine extends EventEmitter {
    * message start event. Waiting executions win over start events. No match, or several without
    * `all`, throws a MismatchingMessageCorrelationException.
    */
-  correlateMessage(request: CorrelateMessageRequest): Promise<CorrelationResult[]> {
+  correlateMessage(request: CorrelateMessageRequest, options: CommandOptions = {}): Promise<CorrelationResult[]> {
     if (!request || typeof request.messageName !== 'string' || request.messageName === '') {
       return Promise.reject(new BadRequestError('messageName is required'));
     }
@@ -347,7 +352,7 @@ export class Engine extends EventEmitter {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx));
+    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx), options);
   }
 
   /**
@@ -375,9 +380,10 @@ export class Engine extends EventEmitter {
 
   // ------------------------------------------------------------ user tasks
 
-  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
+  /** `rollbackOnFailure`: Camunda 7's semantics, a failure before the next wait state throws and the task stays open (default: an incident) */
+  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } & CommandOptions = {}): Promise<void> {
     const checked = checkVariables(variables);
-    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx));
+    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx), { rollbackOnFailure: options.rollbackOnFailure });
   }
 
   async claimTask(taskId: string, userId: string): Promise<void> {
@@ -423,8 +429,8 @@ export class Engine extends EventEmitter {
   // ------------------------------------------------------------ plumbing
 
   /** Applies a command in the next group commit; resolves after the commit. */
-  submit<T>(command: Command<T>): Promise<T> {
-    return this.loop.submit(command);
+  submit<T>(command: Command<T>, options?: CommandOptions): Promise<T> {
+    return this.loop.submit(command, options);
   }
 
   /** Resolves once no command is queued, no handler runs and nothing is due now. For tests and shutdown. */

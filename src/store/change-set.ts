@@ -88,6 +88,8 @@ export class ChangeSet {
   private readonly newTasks = new Map<string, TaskRecord>();
   private readonly deletedTasks = new Set<string>();
   private readonly reservedMessages = new Set<number>();
+  /** continuation jobs written by this command that it runs itself before it commits (runtime/events/follow-ups.ts) */
+  private readonly followUpJobs: string[] = [];
 
   add(change: Change): void {
     this.list.push(change);
@@ -118,6 +120,20 @@ export class ChangeSet {
   /** A buffered message reserved earlier in this change set (a second subscription must not take it too). */
   isBufferedMessageReserved(row: number): boolean {
     return this.reservedMessages.has(row);
+  }
+
+  /**
+   * Asks for a continuation job written in this change set to run inside this same command (a
+   * called instance ended: its caller continues; a signal was thrown: it reaches its receivers).
+   * The job row stays the durable truth: a follow-up whose job was rolled back or withdrawn is skipped.
+   */
+  followUp(jobId: string): void {
+    this.followUpJobs.push(jobId);
+  }
+
+  /** The follow-ups asked for since the last call, oldest first. */
+  takeFollowUps(): string[] {
+    return this.followUpJobs.splice(0, this.followUpJobs.length);
   }
 
   /** Hands the changes to the store and starts empty again. */

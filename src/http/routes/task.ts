@@ -8,6 +8,7 @@ import { checkBody } from '../validate.js';
 import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
+import { asRestException } from '../camunda7-failure.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
@@ -83,9 +84,11 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     const variables = fromCamundaVariables(body.variables);
     authorizeCompletion(identity, t, actor(res), variables);
     checkForm(t, variables);
-    await withContext(`Cannot complete task ${t.id}`, async () => {
-      await engine.completeTask(t.id, variables, { userId: actor(res) });
-    });
+    const context = req.path.endsWith('/submit-form') ? `Cannot submit task form ${t.id}` : `Cannot complete task ${t.id}`;
+    // as Camunda 7: a failure before the next wait state rolls the completion back (the task stays open) and answers 500
+    await asRestException(() => context, () => withContext(context, async () => {
+      await engine.completeTask(t.id, variables, { userId: actor(res), rollbackOnFailure: true });
+    }));
     if (!body.withVariablesInReturn) return noContent(res);
     const instance = engine.core.runtime.getInstance(t.instanceId);
     ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));

@@ -79,6 +79,8 @@ export interface CallActivityProcessor extends ElementProcessor {
   reportToCaller(child: Step): void;
   /** an error nothing in the called instance catches: hand it to the caller when it catches it there */
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
+  /** an escalation nothing in the called instance catches: hand it to the caller's call activity (true when it is caught there) */
+  propagateEscalationToParent(child: Step, source: ElementInstance, code: string): boolean;
 }
 
 /**
