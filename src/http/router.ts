@@ -15,6 +15,7 @@ import { engineInfoRoutes } from './routes/engine-info.js';
 import { deploymentRoutes } from './routes/deployment.js';
 import { processDefinitionRoutes } from './routes/process-definition.js';
 import { processInstanceRoutes } from './routes/process-instance.js';
+import { suspensionRoutes } from './routes/suspension.js';
 import { taskRoutes } from './routes/task.js';
 import { messageRoutes } from './routes/message.js';
 import { signalRoutes } from './routes/signal.js';
@@ -59,6 +60,7 @@ export function allRoutes(ctx: RouteContext): Route[] {
   return [
     ...engineInfoRoutes(),
     ...deploymentRoutes(ctx),
+    ...suspensionRoutes(ctx),
     ...processDefinitionRoutes(ctx),
     ...processInstanceRoutes(ctx),
     ...taskRoutes(ctx),

@@ -9,6 +9,10 @@ export type HistoryKind =
   | 'instanceTerminated'
   | 'instanceCancelled'
   | 'calledInstanceStarted'
+  | 'instanceSuspended'
+  | 'instanceActivated'
+  /** Camunda's process instance modification: the instructions and annotation (the tokens moved have rows of their own) */
+  | 'instanceModified'
   // element instances (one row when entered and left in one step)
   | 'activityStarted'
   | 'activityCompleted'

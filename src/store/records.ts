@@ -16,6 +16,8 @@ export interface InstanceRecord {
   endedAt: number | null;
   startElementId: string | null;
   endElementId: string | null;
+  /** Camunda's suspension: set only when suspended (see commands/suspension.ts) */
+  suspended?: boolean;
 }
 
 /** What an element instance remembers between steps, kind by kind. */
@@ -80,6 +82,8 @@ export interface JobRecord {
   errorDetails: string | null;
   payload: string | null;
   createdAt: number;
+  /** its instance (or, for a start timer, its definition) is suspended: nothing runs it */
+  suspended?: boolean;
 }
 
 export interface TaskRecord {
@@ -99,6 +103,8 @@ export interface TaskRecord {
   dueAt: number | null;
   followUpAt: number | null;
   createdAt: number;
+  /** its instance is suspended: it cannot be completed or claimed */
+  suspended?: boolean;
 }
 
 export interface IncidentRecord {
@@ -136,6 +142,8 @@ export interface DefinitionRecord {
   sha256: string;
   tenantId: string | null;
   deployedAt: number;
+  /** a suspended definition starts no instance */
+  suspended?: boolean;
 }
 
 export interface DeploymentRecord {

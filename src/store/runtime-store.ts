@@ -15,6 +15,7 @@ import type { DeferredWrites } from '../runtime/command-loop.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
+import { SuspensionStore } from './suspension-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -322,6 +323,12 @@ export class RuntimeStore {
         return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'setInstanceSuspension':
+        // the cached instance row would keep the old flag
+        this.cache.ended(change.instanceId);
+        return SuspensionStore.for(this.db).setInstance(change.instanceId, change.suspended, change.releaseLocksOf);
+      case 'setDefinitionSuspension':
+        return SuspensionStore.for(this.db).setDefinition(change.definitionId, change.suspended);
       case 'history':
         this.pendingHistory.push(change.row);
         return;
@@ -411,6 +418,7 @@ export function toInstance(row: Row): InstanceRecord {
     endedAt: row.ended_at,
     startElementId: row.start_element_id,
     endElementId: row.end_element_id,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -451,6 +459,7 @@ export function toJob(row: Row): JobRecord {
     errorDetails: row.error_details,
     payload: row.payload,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -472,6 +481,7 @@ export function toTask(row: Row): TaskRecord {
     dueAt: row.due_at,
     followUpAt: row.follow_up_at,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 

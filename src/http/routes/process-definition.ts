@@ -9,6 +9,8 @@ import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.j
 import { withContext } from '../prefix-errors.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
+import { suspensionFilter } from '../suspension-filter.js';
+import { suspendedAsServerError } from '../suspended-as-server-error.js';
 
 const SORT = ['id', 'key', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'] as const;
 
@@ -32,6 +34,7 @@ export function processDefinitionRoutes(ctx: RouteContext): Route[] {
       versionTag: q.string('versionTag'),
       latestVersion: q.bool('latestVersion'),
       tenantId: q.string('tenantIdIn')?.split(',')[0],
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...q.page(),
     };
@@ -43,18 +46,18 @@ export function processDefinitionRoutes(ctx: RouteContext): Route[] {
   const start = async (req: Request, res: Response, definition: () => DefinitionRecord, label: string) => {
     const body = checkBody<StartBody>(StartProcessInstanceDto, req.body);
     identityOf(engine).require(actor(res), 'start', label);
-    const instance = await withContext(`Cannot instantiate process definition ${label}`, async () => {
+    const instance = await suspendedAsServerError(() => withContext(`Cannot instantiate process definition ${label}`, async () => {
       const d = definition();
       const variables = fromCamundaVariables(body.variables);
       return engine.startById(d.id, { businessKey: body.businessKey ?? null, variables, actor: actor(res) });
-    });
+    }));
     const dto: Record<string, unknown> = instanceDto(instance, baseUrl(req));
     if (body.withVariablesInReturn) {
       dto.variables = toCamundaVariables(instance.state === 'active' ? engine.queries.processVariables(instance.id) : {});
     }
     ok(res, dto);
   };
-  const filters = ['key', 'keyLike', 'name', 'deploymentId', 'version', 'versionTag', 'latestVersion', 'processDefinitionId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['key', 'keyLike', 'name', 'deploymentId', 'version', 'versionTag', 'latestVersion', 'processDefinitionId', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     {
       method: 'get', path: '/process-definition', tag: 'Process Definition', summary: 'Process definitions', query: filters,
