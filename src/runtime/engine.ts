@@ -27,6 +27,7 @@ import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
 import { setInstanceSuspension, setDefinitionSuspension } from './commands/suspension.js';
+import { modifyInstance, type Modification } from './commands/modify-instance.js';
 import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
@@ -325,6 +326,11 @@ export class Engine extends EventEmitter {
     } finally {
       this.definitions.invalidate();
     }
+  }
+
+  /** Camunda's process instance modification: start before/after activities, on flows, cancel activity instances, in one transaction. */
+  async modifyInstance(instanceId: string, modification: Modification, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => modifyInstance(this.core, instanceId, modification, actor, fx));
   }
 
   instance(id: string): InstanceRecord {

@@ -41,6 +41,8 @@ export interface ElementData {
   asyncAfterFlows?: string[];
   /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
   resetAwaiting?: string[];
+  /** a sub-process created by a process instance modification to hold a token started inside it: its start event does not run */
+  scopeOnly?: boolean;
 }
 
 export interface ElementInstanceRecord {
