@@ -2,6 +2,7 @@ import { cockpit, seg } from '../api.js';
 import { diagramPanel, type ElementCount } from '../diagram.js';
 import { badge, formatTime, h, pager, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
+import { definitionSuspension } from '../suspension-control.js';
 
 interface Version {
   id: string;
@@ -92,6 +93,7 @@ export const processesPage: Page = async (main, ctx) => {
     h('section', { class: 'panel' },
       h('div', { class: 'title-row' },
         h('h2', {}, definition.name, ' ', h('span', { class: 'muted' }, `v${definition.version}`)),
+        definitionSuspension(definition.id),
         versions),
       h('p', { class: 'muted small' }, `${definition.id} · deployed ${formatTime(definition.deployedAt)}`),
       panel,
