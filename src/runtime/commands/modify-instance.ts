@@ -49,7 +49,7 @@ export function modifyInstance(core: EngineCore, instanceId: string, modificatio
     }
     if (step.instance.state === 'active' && step.childrenOf(null).length === 0) {
       step.recordHistory({ kind: 'instanceCancelled', data: JSON.stringify({ reason: MODIFICATION_CANCEL_REASON }) });
-      step.endInstance('terminated', null);
+      step.transitions.endInstance('terminated', null);
     }
   }, actor);
 }
@@ -65,7 +65,7 @@ function runInstruction(step: Step, instruction: ModificationInstruction, before
       }
       const scopeId = scopeFor(step, node.parent, instruction.ancestorActivityInstanceId, what);
       setVariables(step, scopeId, instruction.variables?.global);
-      const ei = step.enter(node, scopeId);
+      const ei = step.transitions.enter(node, scopeId);
       setLocalVariables(step, ei.id, instruction.variables?.local);
       return;
     }
@@ -95,7 +95,7 @@ function startOnFlow(step: Step, flowId: string, ancestor: string | undefined, v
   const target = step.graph.nodes[flow.target]!;
   const scopeId = scopeFor(step, target.parent, ancestor, what);
   setVariables(step, scopeId, variables?.global);
-  const ei = step.enter(target, scopeId, flowId);
+  const ei = step.transitions.enter(target, scopeId, flowId);
   setLocalVariables(step, ei.id, variables?.local);
 }
 
@@ -105,7 +105,7 @@ function cancel(step: Step, instruction: Extract<ModificationInstruction, { type
     const id = (instruction.activityInstanceId ?? instruction.transitionInstanceId)!;
     const what = transition ? `Cancel transition instance '${id}'` : `Cancel activity instance '${id}'`;
     if (id === step.instance.id) {
-      for (const child of step.childrenOf(null)) step.terminate(child);
+      for (const child of step.childrenOf(null)) step.transitions.terminate(child);
       return;
     }
     const ei = step.elementInstance(id);
@@ -135,7 +135,7 @@ function cancelWithEmptyScopes(step: Step, ei: ElementInstance): void {
     if (!parent || step.childrenOf(parent.id).some((child) => child.id !== target.id)) break;
     target = parent;
   }
-  step.terminate(target);
+  step.transitions.terminate(target);
 }
 
 /**
@@ -169,7 +169,7 @@ function scopeFor(step: Step, scopeElementId: string | null, ancestorId: string 
       fail(what, `'${scopeNode.id}' has no instance and only an embedded sub-process (not an event sub-process or a multi-instance one) can be created by a modification`);
     }
     // entered like a token arriving, but its processor starts no start event (see `scopeOnly`)
-    current = step.enter(scopeNode, current, undefined, { scopeOnly: true }).id;
+    current = step.transitions.enter(scopeNode, current, undefined, { scopeOnly: true }).id;
   }
   return current;
 }
