@@ -17,7 +17,7 @@ export const engineJobRunners: Readonly<Record<Exclude<JobKind, 'task'>, EngineJ
 
 export function fireEngineJob(core: EngineCore, job: JobRecord, effects: Effect[]): void {
   if (job.kind === 'task') throw new Error(`Job '${job.id}' is a work item for a handler, not an engine job`);
-  // suspended after the scheduler picked it: it waits until the instance (or definition) is activated
-  if (core.runtime.getJob(job.id)?.suspended) return;
+  // its instance was suspended after the scheduler picked the job: it waits (still marked suspended) for the activation
+  if (job.instanceId !== null && core.runtime.getInstance(job.instanceId)?.suspended) return;
   engineJobRunners[job.kind](core, job, effects);
 }

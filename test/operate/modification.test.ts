@@ -111,3 +111,24 @@ describe('process instance modification (Camunda 7 REST)', () => {
     expect(res.body.type).toBe('SuspendedEntityInteractionException');
   });
 });
+
+describe('modification: cancelCurrentActiveActivityInstances', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer();
+    await deployFixture(t.base, 'modification.c7.bpmn');
+  });
+  afterAll(() => t.close());
+
+  it('cancels only the instances that were active before the modification began', async () => {
+    const id = (await call(t.base, 'POST', '/process-definition/key/ModificationC7/start', {})).body.id as string;
+    const before = (await call(t.base, 'GET', `/task?processInstanceId=${id}`)).body.map((task: { id: string }) => task.id);
+    const res = await call(t.base, 'POST', `/process-instance/${id}/modification`, {
+      instructions: [{ type: 'startBeforeActivity', activityId: 'Prepare' }, { type: 'cancel', activityId: 'Prepare', cancelCurrentActiveActivityInstances: true }],
+    });
+    expect(res.status).toBe(204);
+    const after = (await call(t.base, 'GET', `/task?processInstanceId=${id}`)).body as Array<{ id: string; taskDefinitionKey: string }>;
+    expect(after.map((task) => task.taskDefinitionKey)).toEqual(['Prepare']);
+    expect(after[0]!.id).not.toBe(before[0]);
+  });
+});
