@@ -76,6 +76,8 @@ describe('process instance suspension (Camunda 7 REST)', () => {
     expect((await call(r.base, 'GET', `/process-instance/${id}`)).body.suspended).toBe(true);
     expect((await call(r.base, 'GET', `/task/${task.id}`)).body.suspended).toBe(true);
     expect((await call(r.base, 'GET', `/history/process-instance/${id}`)).body.state).toBe('SUSPENDED');
+    expect((await call(r.base, 'GET', '/history/process-instance?suspended=true')).body.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await call(r.base, 'GET', '/history/process-instance?active=true')).body).toEqual([]);
     expect((await call(r.base, 'GET', '/process-instance?suspended=true')).body.map((i: { id: string }) => i.id)).toEqual([id]);
     expect((await call(r.base, 'GET', '/process-instance?active=true')).body).toEqual([]);
     expect((await call(r.base, 'GET', '/task?suspended=true')).body).toHaveLength(1);
