@@ -65,6 +65,10 @@ describe.skipIf(!hasChromium)('cockpit suspension and modification in chromium',
       await page.click('button[data-action="suspend-instance"]');
       await page.locator('.suspension-control .badge', { hasText: 'suspended' }).waitFor();
       expect(server.engine.instance(instance.id).suspended).toBe(true);
+      // a suspended instance cannot be modified: the panel says so and keeps Apply disabled
+      await page.locator('.modification p', { hasText: 'activate it to apply a modification' }).waitFor();
+      await page.goto(`${server.url}/#/processes/${instance.definitionId}`);
+      await page.locator(`tr:has(a[href="#/instance/${instance.id}"]) .badge`, { hasText: 'suspended' }).waitFor();
 
       await page.goto(`${server.url}/#/tasks/${task!.id}`);
       await page.click('button[data-action="complete"]');

@@ -18,7 +18,7 @@ type Instruction =
 export interface ModificationPanel {
   element: HTMLElement;
   /** the activity instances now active (refreshed by the page's poll) */
-  update(tree: TreeNode[], running: boolean): void;
+  update(tree: TreeNode[], running: boolean, suspended: boolean): void;
 }
 
 export function modificationPanel(instanceId: string, diagram: Diagram, after: () => Promise<void>): ModificationPanel {
@@ -29,6 +29,8 @@ export function modificationPanel(instanceId: string, diagram: Diagram, after: (
   const planList = h('ol', { class: 'mod-plan' });
   const instancesList = h('ul', { class: 'plain mod-instances' });
   const error = h('p', { class: 'field-error', role: 'alert' });
+  const suspendedNote = h('p', { class: 'small muted', hidden: true }, 'The instance is suspended: activate it to apply a modification.');
+  let suspendedNow = false;
   const apply: HTMLButtonElement = h('button', { type: 'button', class: 'primary', 'data-action': 'apply-modification', disabled: true, onclick: () => void run() }, 'Apply modification');
   const label = (elementId: string) => {
     const node = diagram.flowNodes().find((n) => n.id === elementId);
@@ -55,7 +57,7 @@ export function modificationPanel(instanceId: string, diagram: Diagram, after: (
         plan.splice(index, 1);
         renderPlan();
       } }, 'remove'))));
-    apply.disabled = plan.length === 0;
+    apply.disabled = plan.length === 0 || suspendedNow;
   };
   const add = (instruction: Instruction) => {
     replaceChildren(error);
@@ -85,7 +87,7 @@ export function modificationPanel(instanceId: string, diagram: Diagram, after: (
       const message = failure instanceof Error ? failure.message : String(failure);
       replaceChildren(error, message);
       notify(`Modification refused: ${message}`, 'bad');
-      apply.disabled = plan.length === 0;
+      apply.disabled = plan.length === 0 || suspendedNow;
     }
   };
   diagram.onFlowNodeClick((elementId) => {
@@ -111,12 +113,15 @@ export function modificationPanel(instanceId: string, diagram: Diagram, after: (
     h('h3', {}, 'Active activity instances'), instancesList,
     h('h3', {}, 'Planned instructions'), planList,
     h('div', { class: 'row' }, h('label', { for: 'mod-annotation' }, 'Annotation'), annotation, apply),
+    suspendedNote,
     error);
   let options = '';
   return {
     element,
-    update(tree, running) {
+    update(tree, running, suspended) {
       element.hidden = !running;
+      suspendedNow = suspended;
+      suspendedNote.hidden = !suspended;
       const nodes = diagram.flowNodes();
       const key = JSON.stringify(nodes);
       if (key !== options) {

@@ -133,7 +133,7 @@ export const instancePage: Page = async (main, ctx) => {
     }
     suspension.show(instance.suspended);
     modificationSection.hidden = !running;
-    modification.update(detail.tree, running);
+    modification.update(detail.tree, running, instance.suspended);
     const visited = new Set([...detail.path.visited, ...detail.path.active]);
     const taken = detail.flows.filter((f) => visited.has(f.source) && visited.has(f.target) && detail.path.visited.includes(f.source)).map((f) => f.id);
     const incidentElements = detail.incidents.map((i) => i.elementId).filter((e): e is string => e !== null);

@@ -32,6 +32,7 @@ interface InstanceRow {
   businessKey: string | null;
   startedAt: number;
   incidents: number;
+  suspended: boolean;
 }
 
 const PAGE = 50;
@@ -114,7 +115,7 @@ export const processesPage: Page = async (main, ctx) => {
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Business key'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Incidents'))),
         h('tbody', {}, data.items.map((i) => h('tr', {},
-          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`)),
+          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`), i.suspended ? [' ', badge('suspended', 'warn')] : null),
           h('td', {}, i.businessKey ?? '—'),
           h('td', {}, formatTime(i.startedAt)),
           h('td', {}, i.incidents ? badge(i.incidents, 'bad') : '0'))))),
