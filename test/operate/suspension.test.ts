@@ -226,6 +226,27 @@ describe('process instance suspension (Camunda 7 REST)', () => {
     expect((await call(r.base, 'GET', '/process-instance/count?processDefinitionKey=TimerStartC7')).body.count).toBe(1);
   });
 
+  it('a called instance that ends while its caller is suspended is taken up when the caller is activated', async () => {
+    const r = await rig();
+    await deploy(r, 'call-activity.c7.bpmn', 'call-activity-child.c7.bpmn');
+    const parent = await start(r, 'CallParentC7', { variables: { threshold: { value: 1, type: 'Integer' } } });
+    await r.engine.whenIdle();
+    const [child] = (await call(r.base, 'GET', `/process-instance?superProcessInstance=${parent}`)).body;
+    await suspend(r, parent);
+    const [work] = (await call(r.base, 'POST', '/external-task/fetchAndLock', { workerId: 'w', maxTasks: 1, topics: [{ topicName: 'child-work', lockDuration: 60_000 }] })).body;
+    expect(work.processInstanceId).toBe(child.id);
+    expect((await call(r.base, 'POST', `/external-task/${work.id}/complete`, { workerId: 'w' })).status).toBe(204);
+    await r.engine.whenIdle();
+    expect((await call(r.base, 'GET', `/process-instance/${child.id}`)).status).toBe(404);
+    // the caller has not moved; the report of its called instance waits as a suspended job
+    expect((await call(r.base, 'GET', `/process-instance/${parent}/activity-instances`)).body.childActivityInstances.map((c: { activityId: string }) => c.activityId)).toEqual(['Call_Child']);
+    expect((await call(r.base, 'GET', `/job?processInstanceId=${parent}&suspended=true`)).body).toHaveLength(1);
+
+    await suspend(r, parent, false);
+    await r.engine.whenIdle();
+    expect((await call(r.base, 'GET', `/history/process-instance/${parent}`)).body.state).toBe('COMPLETED');
+  });
+
   it('survives a restart, and records suspension in the instance history', async () => {
     const r = await rig();
     await deploy(r, 'user-task.c7.bpmn');
