@@ -80,6 +80,8 @@ describe('process instance suspension (Camunda 7 REST)', () => {
     expect((await call(r.base, 'GET', '/history/process-instance?active=true')).body).toEqual([]);
     expect((await call(r.base, 'GET', '/process-instance?suspended=true')).body.map((i: { id: string }) => i.id)).toEqual([id]);
     expect((await call(r.base, 'GET', '/process-instance?active=true')).body).toEqual([]);
+    expect((await call(r.base, 'POST', '/process-instance', { suspended: true })).body.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await call(r.base, 'POST', '/process-instance/count', { active: true })).body.count).toBe(0);
     expect((await call(r.base, 'GET', '/task?suspended=true')).body).toHaveLength(1);
     expect((await call(r.base, 'GET', '/task?active=true')).body).toHaveLength(0);
 
