@@ -27,12 +27,9 @@ export class SuspensionStore {
       tasksOfInstance: p(`UPDATE tasks SET suspended = ? WHERE instance_id = ?`),
       // an in-process handler whose outcome was refused while suspended runs again once active
       releaseLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE instance_id = ? AND lock_owner = ?`),
-      topicsOfInstance: p(`SELECT DISTINCT topic FROM jobs WHERE instance_id = ? AND kind = 'task' AND topic IS NOT NULL`),
       definition: p(`UPDATE definitions SET suspended = ? WHERE id = ?`),
       // timer start events of the definition (no instance yet)
       startJobsOfDefinition: p(`UPDATE jobs SET suspended = ? WHERE definition_id = ? AND instance_id IS NULL`),
-      activeInstanceIdsOf: p(`SELECT id FROM instances WHERE definition_id = ? AND state = 'active' AND suspended != ? ORDER BY rowid`),
-      activeInstanceIdsOfKey: p(`SELECT id FROM instances WHERE definition_key = ? AND state = 'active' AND suspended != ? ORDER BY rowid`),
     };
   }
 
@@ -44,21 +41,9 @@ export class SuspensionStore {
     if (releaseLocksOf !== null) this.s.releaseLocks.run(instanceId, releaseLocksOf);
   }
 
-  /** Handler topics an instance has work items on (workers waiting on them are told when it is activated). */
-  topicsOfInstance(instanceId: string): string[] {
-    return (this.s.topicsOfInstance.all(instanceId) as Array<{ topic: string }>).map((row) => row.topic);
-  }
-
   setDefinition(definitionId: string, suspended: boolean): void {
     const flag = suspended ? 1 : 0;
     this.s.definition.run(flag, definitionId);
     this.s.startJobsOfDefinition.run(flag, definitionId);
-  }
-
-  /** Running instances of a definition whose state differs from `suspended`. */
-  instancesToChange(definition: { id: string } | { key: string }, suspended: boolean): string[] {
-    const statement = 'id' in definition ? this.s.activeInstanceIdsOf : this.s.activeInstanceIdsOfKey;
-    const rows = statement.all('id' in definition ? definition.id : definition.key, suspended ? 1 : 0) as Array<{ id: string }>;
-    return rows.map((row) => row.id);
   }
 }

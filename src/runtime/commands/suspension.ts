@@ -4,7 +4,6 @@
  * not fetched, messages and signals pass it by. A suspended definition starts no instance.
  * Activating resumes everything; timers that came due meanwhile fire then.
  */
-import { SuspensionStore } from '../../store/suspension-store.js';
 import type { DefinitionRecord, JobRecord, TaskRecord } from '../../store/records.js';
 import type { Effect } from '../effects.js';
 import { loadInstance, type EngineCore } from '../engine-core.js';
@@ -21,7 +20,12 @@ export function setInstanceSuspension(core: EngineCore, instanceId: string, susp
   if (!suspended) {
     // timers that came due while suspended fire now; waiting workers hear about their work again
     effects.push({ kind: 'wake', at: now });
-    for (const topic of SuspensionStore.for(core.db).topicsOfInstance(instanceId)) effects.push({ kind: 'jobAvailable', topic });
+    const topics = new Set<string>();
+    for (const id of core.runtime.jobIdsOfInstance(instanceId)) {
+      const job = core.runtime.getJob(id);
+      if (job?.kind === 'task' && job.topic) topics.add(job.topic);
+    }
+    for (const topic of topics) effects.push({ kind: 'jobAvailable', topic });
   }
 }
 
@@ -35,7 +39,8 @@ export function setDefinitionSuspension(core: EngineCore, definition: Definition
   core.changes.add({ kind: 'setDefinitionSuspension', definitionId: definition.id, suspended });
   if (!suspended) effects.push({ kind: 'wake', at: core.clock.now() });
   if (!includeProcessInstances) return;
-  for (const instanceId of SuspensionStore.for(core.db).instancesToChange({ id: definition.id }, suspended)) {
+  // setInstanceSuspension leaves those already in that state as they are
+  for (const instanceId of core.repository.activeInstanceIdsOf(definition.id)) {
     setInstanceSuspension(core, instanceId, suspended, actor, effects);
   }
 }

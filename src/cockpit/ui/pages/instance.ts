@@ -7,6 +7,7 @@ import { instanceSuspension } from '../suspension-control.js';
 import { modificationPanel } from '../modification-panel.js';
 
 import type { TreeNode } from '../../api.js';
+import type { HistoryKind } from '../../../store/history-entry.js';
 
 interface Incident {
   id: string;
@@ -18,7 +19,7 @@ interface Incident {
 }
 interface HistoryRow {
   seq: number;
-  kind: string;
+  kind: HistoryKind;
   elementId: string | null;
   elementType: string | null;
   at: number;
@@ -65,8 +66,37 @@ function describe(row: HistoryRow): string | HTMLElement {
         ...(Array.isArray(data.instructions) ? data.instructions : []).map((i: Record<string, unknown>) => `${String(i.type)} ${String(i.activityId ?? i.activityInstanceId ?? i.transitionId ?? i.transitionInstanceId ?? '')}`),
         ...(data.annotation ? [`“${String(data.annotation)}”`] : []),
       ].join('; ');
-    default:
+    case 'instanceStarted':
+    case 'instanceCompleted':
+    case 'instanceTerminated':
+    case 'calledInstanceStarted':
+    case 'activityStarted':
+    case 'activityCompleted':
+    case 'activityTerminated':
+    case 'gatewayActivated':
+    case 'eventSubProcessTriggered':
+    case 'taskCreated':
+    case 'taskCompleted':
+    case 'taskDeleted':
+    case 'incidentResolved':
+    case 'executionSignalled':
+    case 'timerFired':
+    case 'messageCorrelated':
+    case 'signalReceived':
+    case 'signalThrown':
+    case 'errorThrown':
+    case 'errorCaught':
+    case 'errorPropagated':
+    case 'escalationThrown':
+    case 'escalationCaught':
+    case 'instanceSuspended':
+    case 'instanceActivated':
+      // the row's kind, element and time say it all
       return '';
+    default: {
+      const unknown: never = row.kind;
+      return String(unknown);
+    }
   }
 }
 
