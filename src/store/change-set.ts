@@ -1,4 +1,5 @@
 import type {
+  CompensationRecord,
   ElementData,
   ElementInstanceRecord,
   HistoryRecord,
@@ -59,6 +60,8 @@ export type Change =
   | { kind: 'setInstanceSuspension'; instanceId: string; suspended: boolean; releaseLocksOf: string | null }
   /** a definition's suspension (its timer start jobs follow) */
   | { kind: 'setDefinitionSuspension'; definitionId: string; suspended: boolean }
+  | { kind: 'insertCompensation'; record: CompensationRecord }
+  | { kind: 'deleteCompensation'; id: string }
   | { kind: 'history'; row: HistoryRecord }
   /** the audit rows of one decision evaluation (the decision asked for and the ones it required) */
   | { kind: 'insertDecisionInstances'; records: DecisionInstanceRecord[] }

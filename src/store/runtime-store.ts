@@ -16,6 +16,7 @@ import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { SuspensionStore } from './suspension-store.js';
+import { CompensationStore } from './compensation-store.js';
 import { RepositoryStore } from './repository-store.js';
 import { DecisionStore } from './decision-store.js';
 import { BufferedMessageStore } from './buffered-message-store.js';
@@ -261,6 +262,8 @@ export class RuntimeStore implements EngineStore {
       case 'insertInstance':
         return this.insertInstance(change.instance);
       case 'endInstance':
+        // an ended instance compensates nothing any more
+        this.compensations.deleteOfInstance(change.id);
         return this.endInstance(change.id, change.state, change.at, change.endElementId);
       case 'insertElementInstance':
         return this.insertElementInstance(change.record);
@@ -334,6 +337,10 @@ export class RuntimeStore implements EngineStore {
         return SuspensionStore.for(this.db).setInstance(change.instanceId, change.suspended, change.releaseLocksOf);
       case 'setDefinitionSuspension':
         return SuspensionStore.for(this.db).setDefinition(change.definitionId, change.suspended);
+      case 'insertCompensation':
+        return this.compensations.insert(change.record);
+      case 'deleteCompensation':
+        return this.compensations.delete(change.id);
       case 'history':
         this.pendingHistory.push(change.row);
         return;
@@ -390,6 +397,10 @@ export class RuntimeStore implements EngineStore {
 
   get repository(): RepositoryStore {
     return this.others.repository;
+  }
+
+  get compensations(): CompensationStore {
+    return CompensationStore.for(this.db);
   }
 
   get bufferedMessages(): BufferedMessageStore {

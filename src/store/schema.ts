@@ -394,7 +394,21 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  /* 7: suspension (Camunda's suspensionState): a suspended instance's jobs and tasks carry the flag too, so the
+  /* 7: compensation subscriptions: completed activities a compensation throw can still compensate (src/store/compensation-store.ts) */ `
+  CREATE TABLE compensations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    instance_id TEXT NOT NULL,
+    scope_id TEXT,
+    element_id TEXT NOT NULL,
+    element_instance_id TEXT NOT NULL,
+    handler_id TEXT,
+    variables TEXT NOT NULL,
+    completed_at INTEGER NOT NULL
+  );
+  CREATE INDEX compensations_instance ON compensations (instance_id, seq);
+  `,
+  /* 8: suspension (Camunda's suspensionState): a suspended instance's jobs and tasks carry the flag too, so the
      scheduler, fetch-and-lock and the task list skip them without a join; a suspended definition starts nothing */ `
   ALTER TABLE instances ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;

@@ -66,6 +66,10 @@ function describe(row: HistoryRow): string | HTMLElement {
         ...(Array.isArray(data.instructions) ? data.instructions : []).map((i: Record<string, unknown>) => `${String(i.type)} ${String(i.activityId ?? i.activityInstanceId ?? i.transitionId ?? i.transitionInstanceId ?? '')}`),
         ...(data.annotation ? [`“${String(data.annotation)}”`] : []),
       ].join('; ');
+    case 'compensationThrown':
+      return Array.isArray(data.activities) && data.activities.length ? `compensates ${data.activities.join(', ')}` : 'nothing to compensate';
+    case 'compensationHandlerStarted':
+      return `compensates ${String(data.activity ?? '')}`;
     case 'instanceStarted':
     case 'instanceCompleted':
     case 'instanceTerminated':
@@ -91,6 +95,7 @@ function describe(row: HistoryRow): string | HTMLElement {
     case 'escalationCaught':
     case 'instanceSuspended':
     case 'instanceActivated':
+    case 'transactionCancelled':
       // the row's kind, element and time say it all
       return '';
     default: {
