@@ -20,6 +20,7 @@ import { modificationRoutes } from './routes/modification.js';
 import { taskRoutes } from './routes/task.js';
 import { messageRoutes } from './routes/message.js';
 import { signalRoutes } from './routes/signal.js';
+import { conditionRoutes } from './routes/condition.js';
 import { externalTaskRoutes } from './routes/external-task.js';
 import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
@@ -69,6 +70,7 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...taskVariableRoutes(ctx),
     ...messageRoutes(ctx),
     ...signalRoutes(ctx),
+    ...conditionRoutes(ctx),
     ...externalTaskRoutes(ctx),
     ...incidentRoutes(ctx),
     ...jobRoutes(ctx),
