@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -247,6 +247,18 @@ describe('process instance suspension (Camunda 7 REST)', () => {
     await suspend(r, parent, false);
     await r.engine.whenIdle();
     expect((await call(r.base, 'GET', `/history/process-instance/${parent}`)).body.state).toBe('COMPLETED');
+  });
+
+  it('a variable set on a suspended instance triggers no conditional event', async () => {
+    const r = await rig();
+    await r.engine.deploy({ name: 'conditional', resources: [{ name: 'conditional-catch.c7.bpmn', content: readFileSync(join(import.meta.dirname, '..', 'fixtures', 'bpmn', 'conditional', 'conditional-catch.c7.bpmn'), 'utf8') }] });
+    const id = await start(r, 'ConditionalCatchC7', { variables: { approved: { value: false, type: 'Boolean' } } });
+    const waiting = async () => (await call(r.base, 'GET', `/process-instance/${id}/activity-instances`)).body.childActivityInstances.map((c: { activityId: string }) => c.activityId);
+    const before = await waiting();
+    await suspend(r, id);
+    expect((await call(r.base, 'PUT', `/process-instance/${id}/variables/approved`, { value: true, type: 'Boolean' })).status).toBe(204);
+    await r.engine.whenIdle();
+    expect(await waiting()).toEqual(before);
   });
 
   it('survives a restart, and records suspension in the instance history', async () => {
