@@ -106,8 +106,8 @@ export class Step {
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
     this.transitions = new StateTransitions(this);
-    // conditional events listen to variable changes; processes without them pay nothing more
-    if (hasConditionalEvents(this.graph)) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
+    // conditional events listen to variable changes; processes without them pay nothing more; a suspended instance does not move
+    if (hasConditionalEvents(this.graph) && !instance.suspended) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */

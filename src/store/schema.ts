@@ -408,4 +408,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX compensations_instance ON compensations (instance_id, seq);
   `,
+  /* 8: suspension (Camunda's suspensionState): a suspended instance's jobs and tasks carry the flag too, so the
+     scheduler, fetch-and-lock and the task list skip them without a join; a suspended definition starts nothing */ `
+  ALTER TABLE instances ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
