@@ -33,7 +33,9 @@ export type NodeKind =
   | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
-  | 'callActivity';
+  | 'callActivity'
+  /** compiled, not drawn: wraps an activity with loop characteristics (see `ProcessGraph.multiInstanceBodies`) */
+  | 'multiInstanceBody';
 
 export type EventType =
   | 'none'
@@ -241,6 +243,14 @@ export interface ProcessGraph {
    * nodes from which a token can still reach it, within the same scope. A join waits only for those.
    */
   inclusiveJoinSources: Record<string, string[]>;
+  /**
+   * For each activity with multi-instance loop characteristics, keyed by its id: the body that
+   * wraps it (kind `multiInstanceBody`, same id, as in Zeebe). Tokens arriving over the activity's
+   * flows enter the body; the body holds the flows, boundary events, async continuations and loop
+   * settings, and runs `nodes[id]` once per iteration, each iteration a child of the body.
+   * Absent in graphs stored before bodies were compiled (upgraded when loaded).
+   */
+  multiInstanceBodies?: Record<string, FlowNode>;
 }
 
 export interface Problem {

@@ -15,7 +15,7 @@ import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
+import { compiledNodeOf, processorKindOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
@@ -128,16 +128,24 @@ export class Step {
     return this.instance.id;
   }
 
+  /** The compiled node an element instance runs: for a multi-instance activity, its body or (inside the body) one iteration. */
   node(ei: ElementInstance | ElementInstanceRecord): FlowNode {
-    const node = this.graph.nodes[ei.elementId];
+    const parentElementId = ei.parentId === null ? undefined : this.eis.get(ei.parentId)?.elementId;
+    const node = compiledNodeOf(this.graph, ei, parentElementId);
     if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
     return node;
+  }
+
+  /** The multi-instance body `ei` is an iteration of, if it is one. */
+  private loopBodyOf(ei: ElementInstance): ElementInstance | undefined {
+    const parent = ei.parentId === null ? undefined : this.eis.get(ei.parentId);
+    return parent && this.node(parent).kind === 'multiInstanceBody' ? parent : undefined;
   }
 
   /** The processor an element instance runs with. */
   processor(ei: ElementInstanceRecord): ElementProcessor {
     const node = this.node(ei);
-    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node, ei)];
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node)];
     if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
     return processor;
   }
@@ -245,8 +253,7 @@ export class Step {
   private activate(ei: ElementInstance): void {
     if (ei.state !== 'ready') return;
     const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
-    if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
+    if (node.asyncBefore && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
       this.continueLater(ei, node, 'before');
       return;
@@ -255,13 +262,13 @@ export class Step {
     const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
     this.pendingActivation.set(ei.id, row);
     this.history.push(row);
-    if (node.io?.inputs.length && !isMultiInstanceBody(ei, node)) {
-      // the element's own scope: empty so far, except a multi-instance inner's element variable and loopCounter
+    if (node.io?.inputs.length) {
+      // the element's own scope: empty so far, except a multi-instance iteration's element variable and loopCounter
       const visible = this.visibleVariables(ei.id);
       const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
     }
-    if (node.boundaryEvents?.length && !inner) armBoundaryEvents(this, ei, node);
+    if (node.boundaryEvents?.length) armBoundaryEvents(this, ei, node);
     this.processor(ei).onActivate(this, ei, node);
   }
 
@@ -286,17 +293,17 @@ export class Step {
    */
   complete(ei: ElementInstance, flows?: readonly string[]): void {
     const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
+    const body = this.loopBodyOf(ei);
     this.transition(ei, 'COMPLETE');
-    if (node.io?.outputs.length && !isMultiInstanceBody(ei, node)) {
+    if (node.io?.outputs.length) {
       const visible = this.visibleVariables(ei.id);
       const values = node.io.outputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) this.setVariable(ei.parentId, name, value);
     }
-    // a multi-instance inner instance takes no flow: its body counts it and decides
-    const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) this.services.processors.multiInstanceBody.onInnerCompleting(this, ei, node);
-    if (node.asyncAfter && !inner) {
+    // a multi-instance iteration takes no flow: its body counts it and decides
+    const taken = body ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
+    if (body) this.services.processors.multiInstanceBody.onIterationCompleting(this, body, ei);
+    if (node.asyncAfter) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       releaseEventTriggers(this, ei);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
@@ -317,9 +324,10 @@ export class Step {
   }
 
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
+    const body = this.loopBodyOf(ei);
     this.transition(ei, 'COMPLETED');
     this.finish(ei, node, 'activityCompleted');
-    if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
+    if (body) return this.services.processors.multiInstanceBody.onIterationCompleted(this, body, ei);
     for (const flowId of taken) {
       const flow = this.graph.flows[flowId]!;
       this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);

@@ -7,7 +7,6 @@
  */
 import type { Step, ElementInstance } from '../step.js';
 import { catchInScope } from './event-sub-processes.js';
-import { isMultiInstanceInner } from '../element-kind.js';
 import { boundaryCatcher } from '../catchers.js';
 
 /** Throws escalation `code` from `source`; true when something caught it. */
@@ -17,7 +16,7 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
   let current: ElementInstance | null = source;
   while (current) {
     const node = step.node(current);
-    const boundary = current === source || isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
+    const boundary = current === source ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
     if (boundary) {
       const attachedTo = current;
       if (boundary.cancelActivity !== false) step.terminate(attachedTo);
