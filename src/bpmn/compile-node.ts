@@ -128,6 +128,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     }
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
+      // an event sub-process is a kind of its own (its processor arms its start in the enclosing scope)
+      if (node.scope.triggeredByEvent) node.kind = 'eventSubProcess';
       break;
     default:
       break;

@@ -33,6 +33,8 @@ export type NodeKind =
   | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  /** a sub-process with triggeredByEvent: started by its start event, never by a flow */
+  | 'eventSubProcess'
   | 'callActivity'
   /** compiled, not drawn: wraps an activity with loop characteristics (see `ProcessGraph.multiInstanceBodies`) */
   | 'multiInstanceBody';

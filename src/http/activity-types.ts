@@ -26,6 +26,5 @@ export function camundaActivityType(node: FlowNode | undefined, fallback: string
   if (!node) return fallback ?? 'unknown';
   const events = EVENT_TYPES[node.kind];
   if (events) return events[node.event?.type ?? 'none'] ?? node.kind;
-  if (node.kind === 'subProcess' && node.scope?.triggeredByEvent) return 'eventSubProcess';
   return node.kind;
 }

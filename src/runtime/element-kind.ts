@@ -1,6 +1,5 @@
 import type { FlowNode, ProcessGraph } from '../bpmn/graph.js';
 import type { ElementInstanceRecord } from '../store/records.js';
-import type { ProcessorKind } from './processors/processor.js';
 
 /**
  * The compiled node an element instance runs. A multi-instance activity has two compiled nodes
@@ -15,8 +14,3 @@ export function compiledNodeOf(graph: ProcessGraph, ei: Pick<ElementInstanceReco
   return graph.nodes[ei.elementId];
 }
 
-/** The processor kind a compiled node runs as. */
-export function processorKindOf(node: FlowNode): ProcessorKind {
-  if (node.scope?.triggeredByEvent) return 'eventSubProcess';
-  return node.kind;
-}

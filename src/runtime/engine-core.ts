@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ProcessGraph } from '../bpmn/graph.js';
-import { wrapMultiInstanceBodies } from '../bpmn/compile-multi-instance-body.js';
+import { upgradeStoredGraph } from '../bpmn/upgrade-graph.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { RepositoryStore } from '../store/repository-store.js';
 import type { JobStore } from '../store/job-store.js';
@@ -41,8 +41,8 @@ export class GraphCache {
     if (!graph) {
       const json = this.repository.graphJson(definitionId);
       if (!json) throw new NotFoundError(`No process definition with id '${definitionId}'`);
-      // a graph stored before multi-instance bodies were compiled gets them now (no-op otherwise)
-      graph = wrapMultiInstanceBodies(JSON.parse(json) as ProcessGraph);
+      // a graph stored by an older version gets today's compiled kinds (no-op otherwise)
+      graph = upgradeStoredGraph(JSON.parse(json) as ProcessGraph);
       this.graphs.set(definitionId, graph);
     }
     return graph;

@@ -15,7 +15,7 @@ import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { compiledNodeOf, processorKindOf } from './element-kind.js';
+import { compiledNodeOf } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
 
@@ -145,7 +145,7 @@ export class Step {
   /** The processor an element instance runs with. */
   processor(ei: ElementInstanceRecord): ElementProcessor {
     const node = this.node(ei);
-    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node)];
+    const processor: ElementProcessor | undefined = this.services.processors[node.kind];
     if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
     return processor;
   }

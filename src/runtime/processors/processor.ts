@@ -61,14 +61,11 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Compiled kinds an element instance can run as: the node kinds (the multi-instance body among them) plus the event sub-process. */
-export type ProcessorKind = NodeKind | 'eventSubProcess';
-
 /**
- * One processor per kind, passed to the engine: a kind without a processor is a compile error,
- * not a silently stuck token.
+ * One processor per compiled kind (the multi-instance body and the event sub-process among them),
+ * passed to the engine: a kind without a processor is a compile error, not a silently stuck token.
  */
-export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
+export type ProcessorTable = Readonly<Record<Exclude<NodeKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
   readonly eventSubProcess: EventSubProcessProcessor;
   readonly callActivity: CallActivityProcessor;
