@@ -2,8 +2,9 @@
  * An activity with multi-instance loop characteristics compiles to a *body* wrapping it (Zeebe's
  * ExecutableMultiInstanceBody; Camunda 7's `<id>#multiInstanceBody` activity). The body is what
  * the process sees: tokens over the activity's incoming flows enter it, it leaves over the
- * outgoing ones, boundary events and async continuations are its own. The activity itself
- * (`graph.nodes[id]`) is what one iteration runs: its behaviour, its input/output mappings.
+ * outgoing ones, boundary events are its own, and so are the async continuations declared on the
+ * loop characteristics. The activity itself (`graph.nodes[id]`) is what one iteration runs: its
+ * behaviour, its input/output mappings, its own `camunda:asyncBefore`/`asyncAfter` (Camunda 7).
  */
 import type { FlowNode, ProcessGraph } from './graph.js';
 
@@ -18,10 +19,8 @@ export function wrapMultiInstanceBodies(graph: ProcessGraph): ProcessGraph {
   for (const activity of Object.values(graph.nodes)) {
     if (!activity.multiInstance) continue;
     bodies[activity.id] = bodyOf(activity);
-    // these belong to the body now: an iteration neither waits for a job nor holds boundary events
+    // boundary events belong to the body: they cancel every iteration
     delete activity.boundaryEvents;
-    delete activity.asyncBefore;
-    delete activity.asyncAfter;
   }
   graph.multiInstanceBodies = bodies;
   return graph;
@@ -40,8 +39,8 @@ function bodyOf(activity: FlowNode): FlowNode {
   if (activity.name !== undefined) body.name = activity.name;
   if (activity.defaultFlow !== undefined) body.defaultFlow = activity.defaultFlow;
   if (activity.boundaryEvents?.length) body.boundaryEvents = [...activity.boundaryEvents];
-  if (activity.asyncBefore) body.asyncBefore = true;
-  if (activity.asyncAfter) body.asyncAfter = true;
+  if (activity.multiInstance!.asyncBefore) body.asyncBefore = true;
+  if (activity.multiInstance!.asyncAfter) body.asyncAfter = true;
   if (activity.line !== undefined) body.line = activity.line;
   if (activity.column !== undefined) body.column = activity.column;
   return body;

@@ -172,6 +172,12 @@ export interface MultiInstanceSettings {
   completionCondition?: Expression;
   outputCollection?: string;
   outputElement?: Expression;
+  /**
+   * Camunda 7 `camunda:asyncBefore`/`asyncAfter` on the loop characteristics: the body waits for a
+   * job (the same attributes on the activity make each iteration wait, as in Camunda 7)
+   */
+  asyncBefore?: boolean;
+  asyncAfter?: boolean;
 }
 
 export interface FlowNode {

@@ -8,7 +8,20 @@ import { wrapMultiInstanceBodies } from './compile-multi-instance-body.js';
 
 export function upgradeStoredGraph(graph: ProcessGraph): ProcessGraph {
   for (const node of Object.values(graph.nodes)) markEventSubProcess(node);
+  if (!graph.multiInstanceBodies) for (const node of Object.values(graph.nodes)) keepAsyncOnBody(node);
   return wrapMultiInstanceBodies(graph);
+}
+
+/**
+ * Before bodies were compiled, an async continuation on a looping activity was run by the body
+ * (one job for all iterations). A stored instance may wait for that job, so such a graph keeps it there.
+ */
+function keepAsyncOnBody(node: FlowNode): void {
+  if (!node.multiInstance) return;
+  if (node.asyncBefore) node.multiInstance.asyncBefore = true;
+  if (node.asyncAfter) node.multiInstance.asyncAfter = true;
+  delete node.asyncBefore;
+  delete node.asyncAfter;
 }
 
 /** Before event sub-processes were a kind of their own they were sub-processes with triggeredByEvent. */

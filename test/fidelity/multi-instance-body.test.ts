@@ -138,10 +138,10 @@ describe('multi-instance body in the Camunda 7 activity tree and history', () =>
     expect(locked.map((x) => x.activityId)).toEqual(['Score', 'Score']);
     expect(locked.map((x) => x.activityInstanceId).sort()).toEqual(body.childActivityInstances.map((i) => i.id).sort());
     for (const task of locked) expect((await call(t.base, 'POST', `/external-task/${task.id}/complete`, { workerId: 'w' })).status).toBe(204);
-    const history = await eventually(async () => {
+    const history = (await eventually(async () => {
       const rows = await historyOf(id);
       return rows.some((h) => h.activityId === 'End') ? rows : undefined;
-    });
+    }))!;
     expect(history.find((h) => h.activityId === 'Score#multiInstanceBody')).toMatchObject({ id: body.id, parentActivityInstanceId: root.childActivityInstances[0]!.id, canceled: false });
   });
 

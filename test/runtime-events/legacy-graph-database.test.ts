@@ -12,6 +12,8 @@ import type { FlowNode, ProcessGraph } from '../../src/bpmn/graph.js';
 import { Engine } from '../../src/runtime/engine.js';
 import { ManualClock } from '../../src/runtime/timers/index.js';
 import { activityTree } from '../../src/http/routes/process-instance.js';
+import { compileBpmn } from '../../src/bpmn/index.js';
+import { upgradeStoredGraph } from '../../src/bpmn/upgrade-graph.js';
 import { advance, completed, DAY, fixture, HOUR, START, state, tasks, tempDatabase, type TestEngine } from './helpers.js';
 
 let t: TestEngine | undefined;
@@ -33,8 +35,11 @@ function toLegacyGraph(graph: ProcessGraph): unknown {
   for (const body of Object.values(graph.multiInstanceBodies ?? {})) {
     const activity = nodes[body.id]!;
     if (body.boundaryEvents) activity.boundaryEvents = body.boundaryEvents;
+    // the body's async continuation was written on the activity (and ran on the body)
     if (body.asyncBefore) activity.asyncBefore = true;
     if (body.asyncAfter) activity.asyncAfter = true;
+    delete activity.multiInstance!.asyncBefore;
+    delete activity.multiInstance!.asyncAfter;
   }
   for (const node of Object.values(nodes)) if (node.kind === 'eventSubProcess') node.kind = 'subProcess';
   const { multiInstanceBodies: _bodies, ...rest } = graph;
@@ -64,6 +69,19 @@ function shape(node: { activityId: string; activityType: string; childActivityIn
 }
 
 describe('a database written before the multi-instance body was a compiled kind', () => {
+  it('a stored graph gains its bodies when loaded; an async flag stored on a looping activity stays with the body, where it ran', async () => {
+    const [graph] = (await compileBpmn(fixture('multi-instance-async.c7.bpmn'))).processes;
+    const legacy = toLegacyGraph(graph!) as ProcessGraph;
+    expect(legacy.nodes.Task_Once!.asyncBefore).toBe(true);
+    const upgraded = upgradeStoredGraph(JSON.parse(JSON.stringify(legacy)) as ProcessGraph);
+    expect(upgraded.multiInstanceBodies!.Task_Once).toMatchObject({ kind: 'multiInstanceBody', asyncBefore: true, incoming: ['Flow_1'], outgoing: ['Flow_2'] });
+    expect(upgraded.nodes.Task_Once!.asyncBefore).toBeUndefined();
+    // compiled today, the same flag on the activity makes each iteration wait (Camunda 7)
+    expect(graph!.nodes.Task_Each!.asyncBefore).toBe(true);
+    expect(graph!.multiInstanceBodies!.Task_Each!.asyncBefore).toBeUndefined();
+    expect(upgradeStoredGraph(structuredClone(graph!))).toEqual(graph);
+  });
+
   it('resumes running multi-instance activities: iterations, the boundary timer on the body, the activity tree', async () => {
     const database = tempDatabase();
     t = await open(database, START, ['multi-instance-subprocess.c7.bpmn', 'event-subprocess.c7.bpmn']);
