@@ -41,7 +41,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 const ACTIVITIES: ReadonlySet<NodeKind> = new Set([
-  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'callActivity',
+  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'eventSubProcess', 'callActivity',
 ]);
 
 export function isActivity(kind: NodeKind): boolean {

@@ -145,6 +145,22 @@ describe('multi-instance body in the Camunda 7 activity tree and history', () =>
     expect(history.find((h) => h.activityId === 'Score#multiInstanceBody')).toMatchObject({ id: body.id, parentActivityInstanceId: root.childActivityInstances[0]!.id, canceled: false });
   });
 
+  it('a BPMN error from one iteration is caught by the error boundary event on the body: every iteration ends', async () => {
+    await deploy(t.base, 'multi-instance-nested.bpmn');
+    const id = await start(t.base, 'MiBodyNested', { count: { value: 3, type: 'Integer' } });
+    const locked = (await call(t.base, 'POST', '/external-task/fetchAndLock', { workerId: 'w', maxTasks: 1, topics: [{ topicName: 'score', lockDuration: 60_000 }] })).body as Array<{ id: string }>;
+    expect((await call(t.base, 'POST', `/external-task/${locked[0]!.id}/bpmnError`, { workerId: 'w', errorCode: 'SCORE_FAILED' })).status).toBe(204);
+    const history = (await eventually(async () => {
+      const rows = await historyOf(id);
+      return rows.some((h) => h.activityId === 'End') ? rows : undefined;
+    }))!;
+    expect(history.find((h) => h.activityId === 'Score#multiInstanceBody')).toMatchObject({ canceled: true });
+    expect(history.filter((h) => h.activityId === 'Score').map((h) => h.canceled)).toEqual([true, true, true]);
+    expect(history.map((h) => h.activityId)).toContain('Sub_Failed');
+    expect(history.map((h) => h.activityId)).not.toContain('Sub_End');
+    expect((await call(t.base, 'GET', `/external-task?processInstanceId=${id}`)).body).toEqual([]);
+  });
+
   it('a multi-instance sub-process and a multi-instance call activity show their body too', async () => {
     for (const name of ['multi-instance-subprocess.c7.bpmn', 'multi-instance-call.c7.bpmn', 'call-activity-child.c7.bpmn']) {
       expect((await modelerDeploy(t.base, name, fixture(name))).status).toBe(200);
