@@ -69,7 +69,7 @@ function startIteration(step: Step, body: ElementInstance, node: FlowNode): void
   body.changed = true;
   step.setLocalVariable(body.id, 'nrOfActiveInstances', state.active);
   // data.loopCounter: the iteration's place in the output collection (the variable can be overwritten)
-  const iteration = step.enter(step.graph.nodes[node.id]!, body.id, undefined, { loopCounter: index });
+  const iteration = step.transitions.enter(step.graph.nodes[node.id]!, body.id, undefined, { loopCounter: index });
   step.setLocalVariable(iteration.id, 'loopCounter', index);
   const elementVariable = node.multiInstance!.elementVariable;
   if (elementVariable && state.items) step.setLocalVariable(iteration.id, elementVariable, state.items[index] ?? null);
@@ -97,7 +97,7 @@ function iterationCompleted(step: Step, body: ElementInstance): void {
   step.setLocalVariable(body.id, 'nrOfCompletedInstances', state.completed);
   const mi = node.multiInstance!;
   if (mi.completionCondition && step.evaluateCondition(mi.completionCondition, step.visibleVariables(body.id), node)) {
-    for (const other of step.childrenOf(body.id)) step.terminate(other);
+    for (const other of step.childrenOf(body.id)) step.transitions.terminate(other);
     return finishBody(step, body, node);
   }
   if (mi.sequential && state.next < state.total) return startIteration(step, body, node);
@@ -107,7 +107,7 @@ function iterationCompleted(step: Step, body: ElementInstance): void {
 function finishBody(step: Step, body: ElementInstance, node: FlowNode): void {
   const mi = node.multiInstance!;
   if (mi.outputCollection) step.setVariable(body.parentId, mi.outputCollection, body.data.mi?.output ?? []);
-  step.complete(body);
+  step.transitions.complete(body);
 }
 
 function describe(value: unknown): string {
