@@ -5,13 +5,11 @@
 
 import type { FormField } from './form-fields.js';
 
-/** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
-export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
+import type { Expression } from '../expressions/expression.js';
+import type { TimerKind } from '../timers/timer-kind.js';
 
-export interface Expression {
-  language: ExpressionLanguage;
-  source: string;
-}
+export type { Expression, ExpressionLanguage } from '../expressions/expression.js';
+export type { TimerKind } from '../timers/timer-kind.js';
 
 export type NodeKind =
   | 'startEvent'
@@ -47,9 +45,9 @@ export type EventType =
   | 'signal'
   | 'terminate'
   | 'escalation'
-  | 'link';
-
-export type TimerKind = 'date' | 'duration' | 'cycle';
+  | 'link'
+  | 'compensation'
+  | 'cancel';
 
 export interface TimerDefinition {
   kind: TimerKind;
@@ -79,6 +77,10 @@ export interface EventDefinition {
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+  /** compensation throw and end events: the one activity to compensate (else every completed one of the scope) */
+  activityRef?: string;
+  /** compensation throw and end events: wait until every handler completed (default true) */
+  waitForCompletion?: boolean;
 }
 
 /** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */
@@ -203,6 +205,10 @@ export interface FlowNode {
   interrupting?: boolean;
   /** activities: the boundary events attached to them */
   boundaryEvents?: string[];
+  /** activities with a compensation boundary event: the handler associated with it */
+  compensationHandler?: string;
+  /** `isForCompensation`: a compensation handler, run only by a compensation throw */
+  isForCompensation?: boolean;
   asyncBefore?: boolean;
   asyncAfter?: boolean;
   job?: JobSettings;
@@ -226,6 +232,10 @@ export interface ScopeSettings {
   startEvents: string[];
   /** event sub-processes directly inside this scope */
   eventSubProcesses: string[];
+  /** `bpmn:transaction`: a cancel end event inside compensates it and leaves by its cancel boundary event */
+  transaction?: boolean;
+  /** the event sub-process with a compensation start event: the scope's compensation handler */
+  compensationEventSubProcess?: string;
 }
 
 export interface SequenceFlow {

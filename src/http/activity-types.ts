@@ -1,11 +1,11 @@
 import type { FlowNode } from '../bpmn/graph.js';
 
 const EVENT_TYPES: Partial<Record<FlowNode['kind'], Partial<Record<string, string>>>> = {
-  startEvent: { none: 'startEvent', message: 'messageStartEvent', timer: 'startTimerEvent', signal: 'signalStartEvent', error: 'errorStartEvent', escalation: 'escalationStartEvent' },
-  endEvent: { none: 'noneEndEvent', error: 'errorEndEvent', terminate: 'terminateEndEvent', message: 'messageEndEvent', signal: 'signalEndEvent', escalation: 'escalationEndEvent' },
+  startEvent: { none: 'startEvent', message: 'messageStartEvent', timer: 'startTimerEvent', signal: 'signalStartEvent', error: 'errorStartEvent', escalation: 'escalationStartEvent', compensation: 'compensationStartEvent' },
+  endEvent: { none: 'noneEndEvent', error: 'errorEndEvent', terminate: 'terminateEndEvent', message: 'messageEndEvent', signal: 'signalEndEvent', escalation: 'escalationEndEvent', compensation: 'compensationEndEvent', cancel: 'cancelEndEvent' },
   intermediateCatchEvent: { timer: 'intermediateTimer', message: 'intermediateMessageCatch', signal: 'intermediateSignalCatch', link: 'intermediateLinkCatch' },
-  intermediateThrowEvent: { none: 'intermediateNoneThrowEvent', message: 'intermediateMessageThrowEvent', signal: 'intermediateSignalThrow', escalation: 'intermediateEscalationThrowEvent', link: 'intermediateLinkThrowEvent' },
-  boundaryEvent: { timer: 'boundaryTimer', message: 'boundaryMessage', signal: 'boundarySignal', error: 'boundaryError', escalation: 'boundaryEscalation' },
+  intermediateThrowEvent: { none: 'intermediateNoneThrowEvent', message: 'intermediateMessageThrowEvent', signal: 'intermediateSignalThrow', escalation: 'intermediateEscalationThrowEvent', link: 'intermediateLinkThrowEvent', compensation: 'intermediateCompensationThrowEvent' },
+  boundaryEvent: { timer: 'boundaryTimer', message: 'boundaryMessage', signal: 'boundarySignal', error: 'boundaryError', escalation: 'boundaryEscalation', compensation: 'compensationBoundaryCatch', cancel: 'cancelBoundaryCatch' },
 };
 
 /** Camunda 7's suffix for a multi-instance body's activity id (`task#multiInstanceBody`). */
@@ -26,5 +26,6 @@ export function camundaActivityType(node: FlowNode | undefined, fallback: string
   if (!node) return fallback ?? 'unknown';
   const events = EVENT_TYPES[node.kind];
   if (events) return events[node.event?.type ?? 'none'] ?? node.kind;
+  if (node.kind === 'subProcess' && node.scope?.transaction) return 'transaction';
   return node.kind;
 }

@@ -1,5 +1,6 @@
 import type { FlowNode, ProcessGraph } from '../bpmn/graph.js';
 import type { ElementInstanceRecord } from '../store/records.js';
+import type { ProcessorKind } from './processors/processor.js';
 
 /**
  * The compiled node an element instance runs. A multi-instance activity has two compiled nodes
@@ -14,3 +15,15 @@ export function compiledNodeOf(graph: ProcessGraph, ei: Pick<ElementInstanceReco
   return graph.nodes[ei.elementId];
 }
 
+/**
+ * The processor kind a compiled node runs as: its node kind (the multi-instance body and the event
+ * sub-process are compiled kinds), except transactions, compensation throws and cancel ends, which
+ * run as kinds of their own.
+ */
+export function processorKindOf(node: FlowNode): ProcessorKind {
+  if (node.scope?.transaction) return 'transaction';
+  const eventType = node.event?.type;
+  if (eventType === 'compensation' && (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent')) return 'compensationThrowEvent';
+  if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
+  return node.kind;
+}

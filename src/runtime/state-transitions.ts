@@ -7,6 +7,7 @@ import type { Variables } from './variables.js';
 import { selectFlows } from './outgoing-flows.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { chainedContinuationsExceeded, stepOperationsExceeded } from './budgets.js';
+import { discardCancelledScope, subscribeCompleted } from './compensation/subscriptions.js';
 import type { Step, ElementInstance } from './step.js';
 
 /**
@@ -113,6 +114,7 @@ export class StateTransitions {
       return this.finish(ei, node, 'activityTerminated');
     }
     for (const child of step.childrenOf(ei.id)) this.terminate(child);
+    discardCancelledScope(step, ei, node);
     this.move(ei, 'TERMINATE');
     step.processor(ei).onTerminate?.(step, ei, node);
     this.move(ei, 'TERMINATED');
@@ -208,6 +210,7 @@ export class StateTransitions {
     const step = this.step;
     const body = step.loopBodyOf(ei);
     this.move(ei, 'COMPLETED');
+    subscribeCompleted(step, ei, node);
     this.finish(ei, node, 'activityCompleted');
     if (body) return step.services.processors.multiInstanceBody.onIterationCompleted(step, body, ei);
     for (const flowId of taken) this.takeFlow(flowId, ei.parentId);

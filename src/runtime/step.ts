@@ -2,7 +2,7 @@ import { newId } from './ids.js';
 import { StateTransitions } from './state-transitions.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
-import type { RuntimeStore } from '../store/runtime-store.js';
+import type { EngineStore } from '../store/engine-store.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
@@ -15,7 +15,7 @@ import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { compiledNodeOf } from './element-kind.js';
+import { compiledNodeOf, processorKindOf } from './element-kind.js';
 import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
@@ -29,7 +29,7 @@ export interface ElementInstance extends ElementInstanceRecord {
 /** What a step needs from the engine around it. */
 export interface StepServices {
   /** reads; every write goes to the running command's change set */
-  store: RuntimeStore;
+  store: EngineStore;
   /** the change set of the command running now */
   changes(): ChangeSet;
   now(): number;
@@ -147,7 +147,7 @@ export class Step {
   /** The processor an element instance runs with. */
   processor(ei: ElementInstanceRecord): ElementProcessor {
     const node = this.node(ei);
-    const processor: ElementProcessor | undefined = this.services.processors[node.kind];
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node)];
     if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
     return processor;
   }

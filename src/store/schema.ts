@@ -394,4 +394,18 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  /* 7: compensation subscriptions: completed activities a compensation throw can still compensate (src/store/compensation-store.ts) */ `
+  CREATE TABLE compensations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    instance_id TEXT NOT NULL,
+    scope_id TEXT,
+    element_id TEXT NOT NULL,
+    element_instance_id TEXT NOT NULL,
+    handler_id TEXT,
+    variables TEXT NOT NULL,
+    completed_at INTEGER NOT NULL
+  );
+  CREATE INDEX compensations_instance ON compensations (instance_id, seq);
+  `,
 ];

@@ -61,11 +61,14 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
+/** Kinds an element instance can run as: the compiled node kinds (the multi-instance body and the event sub-process among them) plus transactions, compensation throws and cancel ends. */
+export type ProcessorKind = NodeKind | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction';
+
 /**
  * One processor per compiled kind (the multi-instance body and the event sub-process among them),
  * passed to the engine: a kind without a processor is a compile error, not a silently stuck token.
  */
-export type ProcessorTable = Readonly<Record<Exclude<NodeKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
+export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
   readonly eventSubProcess: EventSubProcessProcessor;
   readonly callActivity: CallActivityProcessor;
