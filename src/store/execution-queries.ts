@@ -35,7 +35,7 @@ export interface ExecutionQuery extends Page {
 export interface EventSubscriptionQuery extends Page {
   id?: string;
   eventName?: string;
-  eventType?: 'message' | 'signal';
+  eventType?: SubscriptionRecord['kind'];
   executionId?: string;
   processInstanceId?: string;
   activityId?: string;

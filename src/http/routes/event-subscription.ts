@@ -13,7 +13,7 @@ function eventSubscriptionDto(s: SubscriptionRecord) {
   return {
     id: s.id,
     eventType: s.kind,
-    eventName: s.name,
+    eventName: s.kind === 'conditional' ? null : s.name,
     executionId: s.elementInstanceId ?? s.instanceId,
     processInstanceId: s.instanceId,
     activityId: s.elementId,
@@ -34,8 +34,8 @@ export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
     return {
       id: q.string('eventSubscriptionId'),
       eventName: q.string('eventName'),
-      // compensation and conditional subscriptions do not exist here: such a filter matches nothing
-      eventType: eventType as 'message' | 'signal' | undefined,
+      // compensation subscriptions do not exist here: such a filter matches nothing
+      eventType: eventType as 'message' | 'signal' | 'conditional' | undefined,
       executionId: q.string('executionId'),
       processInstanceId: q.string('processInstanceId'),
       activityId: q.string('activityId'),
