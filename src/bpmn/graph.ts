@@ -31,7 +31,11 @@ export type NodeKind =
   | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
-  | 'callActivity';
+  /** a sub-process with triggeredByEvent: started by its start event, never by a flow */
+  | 'eventSubProcess'
+  | 'callActivity'
+  /** compiled, not drawn: wraps an activity with loop characteristics (see `ProcessGraph.multiInstanceBodies`) */
+  | 'multiInstanceBody';
 
 export type EventType =
   | 'none'
@@ -184,6 +188,12 @@ export interface MultiInstanceSettings {
   completionCondition?: Expression;
   outputCollection?: string;
   outputElement?: Expression;
+  /**
+   * Camunda 7 `camunda:asyncBefore`/`asyncAfter` on the loop characteristics: the body waits for a
+   * job (the same attributes on the activity make each iteration wait, as in Camunda 7)
+   */
+  asyncBefore?: boolean;
+  asyncAfter?: boolean;
 }
 
 export interface FlowNode {
@@ -265,6 +275,14 @@ export interface ProcessGraph {
    * nodes from which a token can still reach it, within the same scope. A join waits only for those.
    */
   inclusiveJoinSources: Record<string, string[]>;
+  /**
+   * For each activity with multi-instance loop characteristics, keyed by its id: the body that
+   * wraps it (kind `multiInstanceBody`, same id, as in Zeebe). Tokens arriving over the activity's
+   * flows enter the body; the body holds the flows, boundary events, async continuations and loop
+   * settings, and runs `nodes[id]` once per iteration, each iteration a child of the body.
+   * Absent in graphs stored before bodies were compiled (upgraded when loaded).
+   */
+  multiInstanceBodies?: Record<string, FlowNode>;
 }
 
 export interface Problem {

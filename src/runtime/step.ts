@@ -16,7 +16,7 @@ import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import { ConditionError, failsLikeCamunda7, synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { processorKindOf } from './element-kind.js';
+import { compiledNodeOf, processorKindOf } from './element-kind.js';
 import { hasConditionalEvents } from './conditional-graph.js';
 import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
@@ -136,16 +136,24 @@ export class Step {
     return this.instance.id;
   }
 
+  /** The compiled node an element instance runs: for a multi-instance activity, its body or (inside the body) one iteration. */
   node(ei: ElementInstance | ElementInstanceRecord): FlowNode {
-    const node = this.graph.nodes[ei.elementId];
+    const parentElementId = ei.parentId === null ? undefined : this.eis.get(ei.parentId)?.elementId;
+    const node = compiledNodeOf(this.graph, ei, parentElementId);
     if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
     return node;
+  }
+
+  /** The multi-instance body `ei` is an iteration of, if it is one. */
+  loopBodyOf(ei: ElementInstance): ElementInstance | undefined {
+    const parent = ei.parentId === null ? undefined : this.eis.get(ei.parentId);
+    return parent && this.node(parent).kind === 'multiInstanceBody' ? parent : undefined;
   }
 
   /** The processor an element instance runs with. */
   processor(ei: ElementInstanceRecord): ElementProcessor {
     const node = this.node(ei);
-    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node, ei)];
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node)];
     if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
     return processor;
   }

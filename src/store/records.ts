@@ -28,7 +28,7 @@ export interface ElementData {
   incident?: boolean;
   /** the sequence flow the token arrived on (gateway joins count these) */
   flow?: string;
-  /** multi-instance bodies and inner instances */
+  /** a multi-instance iteration's index: where its output element goes (whether an instance is a body or an iteration is the tree's to say) */
   loopCounter?: number;
   mi?: { total: number; completed: number; active: number; next: number; items?: unknown[]; output?: unknown[] };
   /** a call activity's child process instance */

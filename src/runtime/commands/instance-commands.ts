@@ -49,7 +49,7 @@ function chooseStartElements(nodes: Record<string, FlowNode>, ids: readonly stri
     if (!node) throw new BadRequestError(`Process '${key}' has no element '${id}' to start before`);
     if (node.parent !== null) throw new BadRequestError(`Element '${id}' of process '${key}' is inside '${node.parent}': only elements of the process scope can be started before`);
     if (node.attachedTo !== undefined) throw new BadRequestError(`Element '${id}' of process '${key}' is a boundary event: it cannot be started before`);
-    if (node.scope?.triggeredByEvent) throw new BadRequestError(`Element '${id}' of process '${key}' is an event sub-process: it starts by its event`);
+    if (node.kind === 'eventSubProcess') throw new BadRequestError(`Element '${id}' of process '${key}' is an event sub-process: it starts by its event`);
     return node;
   });
 }

@@ -11,7 +11,6 @@ import type { Effect } from '../effects.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError } from '../errors.js';
 import { isFinal } from '../lifecycle.js';
-import { isMultiInstanceBody } from '../element-kind.js';
 import type { ElementInstance, Step } from '../step.js';
 import type { Variables } from '../variables.js';
 import { ensureInstanceActive } from './suspension.js';
@@ -176,7 +175,7 @@ function scopeFor(step: Step, scopeElementId: string | null, ancestorId: string 
 
 /** The instances where a scope element's children live: a multi-instance body's inner instances, else the instance itself. */
 function innerScopesOf(step: Step, ei: ElementInstance): ElementInstance[] {
-  return isMultiInstanceBody(ei, step.node(ei)) ? step.childrenOf(ei.id).filter((inner) => inner.elementId === ei.elementId) : [ei];
+  return step.node(ei).kind === 'multiInstanceBody' ? step.childrenOf(ei.id).filter((inner) => inner.elementId === ei.elementId) : [ei];
 }
 
 function innerScopeOf(step: Step, ei: ElementInstance): ElementInstance {

@@ -11,7 +11,6 @@ import type { Variables } from '../variables.js';
 import { IncidentError } from '../errors.js';
 import { setErrorVariables } from '../error-propagation.js';
 import { armEvent, releaseScopeEvent } from '../events/arming.js';
-import { isMultiInstanceBody } from '../element-kind.js';
 import { eventSubProcessCatcher } from '../catchers.js';
 
 /** The event sub-process element itself: its only start event is entered at once (already triggered). */
@@ -85,7 +84,7 @@ export function catchInScope(
   code: string,
   trigger: EventSubProcessTrigger = {},
 ): boolean {
-  if (scopeEi && isMultiInstanceBody(scopeEi, step.node(scopeEi))) return false;
+  if (scopeEi && step.node(scopeEi).kind === 'multiInstanceBody') return false;
   const found = eventSubProcessCatcher(step.graph, scopeOf(step, scopeEi), type, code);
   if (!found) return false;
   triggerEventSubProcess(step, scopeEi, found.eventSubProcess, found.start, trigger);
