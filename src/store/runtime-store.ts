@@ -155,9 +155,13 @@ export class RuntimeStore {
 
   private insertJob(job: JobRecord): void {
     this.s.insertJob.run(job);
+    this.cache.jobWritten(job);
   }
 
+  /** From the cache when the job belongs to an instance started since the engine opened. */
   getJob(id: string): JobRecord | undefined {
+    const cached = this.cache.job(id);
+    if (cached) return cached;
     const row: Row = this.s.getJob.get(id);
     return row && toJob(row);
   }
@@ -172,23 +176,30 @@ export class RuntimeStore {
 
   private deleteJob(id: string): void {
     this.s.deleteJob.run(id);
+    this.cache.jobDeleted(id);
   }
 
   private lockJob(id: string, owner: string | null, expiresAt: number | null): void {
     this.s.lockJob.run(owner, expiresAt, id);
+    this.cache.jobUpdated(id, { lockOwner: owner, lockExpiresAt: expiresAt });
   }
 
   private failJob(id: string, retries: number, dueAt: number, message: string | null, details: string | null): void {
     this.s.failJob.run(retries, dueAt, message, details, id);
+    const attempts = this.cache.job(id)?.attempts;
+    if (attempts !== undefined) {
+      this.cache.jobUpdated(id, { retries, attempts: attempts + 1, dueAt, lockOwner: null, lockExpiresAt: null, errorMessage: message, errorDetails: details });
+    }
   }
 
   private setJobRetries(id: string, retries: number, dueAt: number): void {
     this.s.setJobRetries.run(retries, dueAt, id);
+    this.cache.jobUpdated(id, { retries, dueAt, lockOwner: null, lockExpiresAt: null });
   }
-
 
   private rescheduleJob(id: string, payload: string | null, dueAt: number): void {
     this.s.updateJobPayload.run(payload, dueAt, id);
+    this.cache.jobUpdated(id, { payload, dueAt, lockOwner: null, lockExpiresAt: null });
   }
 
   private insertTask(task: TaskRecord): void {
@@ -280,12 +291,15 @@ export class RuntimeStore {
         const engineOnly = change.engineJobsOnly ? 1 : 0;
         this.s.deleteIncidentsOfElementInstanceJobs.run(change.instanceId, change.elementInstanceId, engineOnly);
         this.s.deleteJobsOfElementInstance.run(change.instanceId, change.elementInstanceId, engineOnly);
+        this.cache.jobsOfElementInstanceDeleted(change.instanceId, change.elementInstanceId, change.engineJobsOnly);
         return;
       }
       case 'deleteJobsOfInstance':
         // an incident on a job is also an incident of its element instance, deleted when that ends
-        // (the instance ends only after every element instance did)
-        this.s.deleteJobsOfInstance.run(change.instanceId);
+        // (the instance ends only after every element instance did); an instance known to hold
+        // no job (the usual end) costs no statement
+        if (!this.cache.holdsNoJobs(change.instanceId)) this.s.deleteJobsOfInstance.run(change.instanceId);
+        this.cache.jobsOfInstanceDeleted(change.instanceId);
         return;
       case 'deleteScopeTimerJobs':
         return this.deleteJobsWithIncidents(subscriptions.scopeTimerJobs(change.instanceId, change.scopeElementInstanceId, change.elementId));
@@ -335,7 +349,7 @@ export class RuntimeStore {
   private deleteJobsWithIncidents(ids: readonly string[]): void {
     for (const id of ids) {
       this.s.deleteIncidentsOfJob.run(id);
-      this.s.deleteJob.run(id);
+      this.deleteJob(id);
     }
   }
 
@@ -365,8 +379,20 @@ export class RuntimeStore {
       const rows = this.pendingHistory;
       for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
         const end = Math.min(rows.length, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
-        const values: unknown[] = [];
-        for (let i = offset; i < end; i++) values.push(...historyValues(rows[i]!));
+        const values: unknown[] = new Array((end - offset) * HISTORY_COLUMNS);
+        let v = 0;
+        for (let i = offset; i < end; i++) {
+          const h = rows[i]!;
+          values[v++] = h.instanceId;
+          values[v++] = h.kind;
+          values[v++] = h.elementInstanceId ?? null;
+          values[v++] = h.elementId ?? null;
+          values[v++] = h.elementType ?? null;
+          values[v++] = h.startedAt ?? null;
+          values[v++] = h.at;
+          values[v++] = h.actor ?? null;
+          values[v++] = h.data ?? null;
+        }
         this.historyInsert(end - offset).run(values);
       }
       rows.length = 0;
@@ -388,10 +414,8 @@ export class RuntimeStore {
 }
 
 const MAX_HISTORY_ROWS_PER_STATEMENT = 32;
-
-function historyValues(h: HistoryRecord): unknown[] {
-  return [h.instanceId, h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null];
-}
+/** instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data */
+const HISTORY_COLUMNS = 9;
 
 function encodeData(data: ElementData): string | null {
   for (const _ in data) return JSON.stringify(data);
