@@ -20,8 +20,8 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
     const boundary = isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'error', code);
     if (boundary) {
       const attachedTo = current;
-      step.terminate(attachedTo);
-      const caught = step.enter(boundary, attachedTo.parentId);
+      step.transitions.terminate(attachedTo);
+      const caught = step.transitions.enter(boundary, attachedTo.parentId);
       setErrorVariables(step, boundary, attachedTo.parentId, code, message, variables);
       step.recordHistory({ kind: 'errorCaught', elementInstanceId: caught.id, elementId: boundary.id, data: JSON.stringify({ code }) });
       return;

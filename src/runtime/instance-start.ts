@@ -40,7 +40,7 @@ export function beginInstance(services: StepServices, request: NewInstance): Ste
   step.actor = request.actor;
   if (request.variables) step.setVariables(null, request.variables);
   services.processors.eventSubProcess.armScope(step, null);
-  for (const node of starts(request.start)) step.enter(node, null);
+  for (const node of starts(request.start)) step.transitions.enter(node, null);
   return step;
 }
 

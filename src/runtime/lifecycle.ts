@@ -3,7 +3,7 @@ import { setup, transition } from 'xstate';
 /**
  * The element-instance lifecycle (BPMN 2.0 §13.2, the activity lifecycle), as one xstate machine.
  * Every element instance of every kind moves through these states, and the runtime enters each
- * of them (the step's transition methods are the only code that does):
+ * of them (StateTransitions in state-transitions.ts is the only code that moves an instance):
  * - ready: entered over a flow, not yet activated (asyncBefore waits here for its job);
  * - active → completing → completed: its work is done, it leaves over its outgoing flows
  *   (completing lasts while an asyncAfter job is pending);

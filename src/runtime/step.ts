@@ -1,23 +1,22 @@
 import { newId } from './ids.js';
+import { StateTransitions } from './state-transitions.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import type { RuntimeStore } from '../store/runtime-store.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
-import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
+import { isFinal } from './lifecycle.js';
 import { VariableError, type Variables } from './variables.js';
 import { ScopeVariables } from './scope-variables.js';
-import { selectFlows } from './outgoing-flows.js';
 import { jobOf, jobRecord } from './job-records.js';
 import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { isMultiInstanceBody, isMultiInstanceInner, processorKindOf } from './element-kind.js';
-import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
-import { DEFAULT_BUDGETS, chainedContinuationsExceeded, stepOperationsExceeded, type EngineBudgets } from './budgets.js';
+import { processorKindOf } from './element-kind.js';
+import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
 export interface ElementInstance extends ElementInstanceRecord {
@@ -52,7 +51,7 @@ export interface StepServices {
 }
 
 /**
- * Past maxStepOperations new tokens are parked (see `enter`), so a step ends soon after; this
+ * Past maxStepOperations new tokens are parked (see StateTransitions.enter), so a step ends soon after; this
  * is only the backstop should some operation keep scheduling others without entering an element.
  */
 const BACKSTOP_OPERATIONS_FACTOR = 2;
@@ -64,7 +63,7 @@ interface Operation {
 
 /**
  * One command applied to one process instance: loads its element instances and variables, runs
- * the behaviours until every token waits or ends, then writes what changed. The caller wraps it
+ * the processors until every token waits or ends, then writes what changed. The caller wraps it
  * in a transaction (savepoint); effects are released only after the commit.
  */
 export class Step {
@@ -79,6 +78,8 @@ export class Step {
   private readonly removed = new Set<ElementInstance>();
   /** the instance's variables by scope */
   readonly variables: ScopeVariables;
+  /** the only way element instances move and flows are taken (state-transitions.ts) */
+  readonly transitions: StateTransitions;
   private readonly agenda: Operation[] = [];
   /** next operation to run: a moving index, because shift() on a long agenda is O(n) per call */
   private agendaHead = 0;
@@ -100,6 +101,7 @@ export class Step {
     this.graph = services.graphOf(instance.definitionId);
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
+    this.transitions = new StateTransitions(this);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
@@ -211,200 +213,30 @@ export class Step {
     }
   }
 
-  // ---------------------------------------------------------------- element lifecycle
+  // ---------------------------------------------------------------- element instances (moved by `transitions`)
 
-  transition(ei: ElementInstance, event: LifecycleEvent): void {
-    ei.state = nextState(ei.state, event, ei.elementId);
-    ei.changed = true;
-  }
-
-  /** A token arrives at `node` inside scope `parentId` (over `flowId`): create its element instance and activate it. */
-  enter(node: FlowNode, parentId: string | null, flowId?: string, data: ElementInstanceRecord['data'] = {}): ElementInstance {
-    const ei: ElementInstance = {
-      id: newId(),
-      instanceId: this.instance.id,
-      parentId,
-      elementId: node.id,
-      state: 'ready',
-      data: flowId === undefined ? data : { ...data, flow: flowId },
-      startedAt: this.now,
-      persisted: false,
-      changed: true,
-    };
+  /** A new element instance (StateTransitions.enter). */
+  addElementInstance(ei: ElementInstance): void {
     this.track(ei);
-    if (this.operations >= this.budgets.maxStepOperations) {
-      // a loop without a wait state: this token waits as a failed continuation with an incident
-      const job = this.createJob('async', ei, node.id, this.now, { phase: 'before', chain: 0 }, 0);
-      this.raiseIncident(ei, 'failedJob', stepOperationsExceeded(this.graph.id, node.id, this.budgets.maxStepOperations), job.id);
-    } else {
-      this.schedule(ei, () => this.activate(ei));
-    }
-    return ei;
   }
 
-  private activate(ei: ElementInstance): void {
-    if (ei.state !== 'ready') return;
-    const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
-    if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
-      // camunda:asyncBefore: wait for a job, then activate (continueBefore)
-      this.continueLater(ei, node, 'before');
-      return;
-    }
-    this.transition(ei, 'ACTIVATE');
-    const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
-    this.pendingActivation.set(ei.id, row);
-    this.history.push(row);
-    if (node.io?.inputs.length && !isMultiInstanceBody(ei, node)) {
-      // the element's own scope: empty so far, except a multi-instance inner's element variable and loopCounter
-      const visible = this.visibleVariables(ei.id);
-      const values = node.io.inputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
-      for (const [name, value] of values) this.setLocalVariable(ei.id, name, value);
-    }
-    if (node.boundaryEvents?.length && !inner) armBoundaryEvents(this, ei, node);
-    this.processor(ei).onActivate(this, ei, node);
-  }
-
-  /** asyncBefore: the continuation job ran, activate the element now. */
-  continueBefore(ei: ElementInstance): void {
-    if (ei.state !== 'ready') return;
-    ei.data = { ...ei.data, asyncBeforeDone: true };
-    ei.changed = true;
-    this.schedule(ei, () => this.activate(ei));
-  }
-
-  /** asyncAfter: the continuation job ran, leave the element over the flows chosen when it completed. */
-  continueAfter(ei: ElementInstance): void {
-    if (ei.state !== 'completing') return;
-    const node = this.node(ei);
-    this.schedule(ei, () => this.leave(ei, node, ei.data.asyncAfterFlows ?? []));
-  }
-
-  /**
-   * The element's work is done: apply its output mappings, leave it, and send tokens down
-   * `flows` (by default the outgoing flows whose conditions hold).
-   */
-  complete(ei: ElementInstance, flows?: readonly string[]): void {
-    const node = this.node(ei);
-    const inner = isMultiInstanceInner(ei, node);
-    this.transition(ei, 'COMPLETE');
-    if (node.io?.outputs.length && !isMultiInstanceBody(ei, node)) {
-      const visible = this.visibleVariables(ei.id);
-      const values = node.io.outputs.map((m) => [m.target, this.evaluate(m.source, visible, node)] as const);
-      for (const [name, value] of values) this.setVariable(ei.parentId, name, value);
-    }
-    // a multi-instance inner instance takes no flow: its body counts it and decides
-    const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) this.services.processors.multiInstanceBody.onInnerCompleting(this, ei, node);
-    if (node.asyncAfter && !inner) {
-      // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
-      releaseEventTriggers(this, ei);
-      ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
-      this.continueLater(ei, node, 'after');
-      return;
-    }
-    this.leave(ei, node, taken);
-  }
-
-  /** An async continuation job; past maxChainedContinuations in a row it waits with an incident instead of running. */
-  private continueLater(ei: ElementInstance, node: FlowNode, phase: 'before' | 'after'): void {
-    if (this.continuationChain < this.budgets.maxChainedContinuations) {
-      this.createJob('async', ei, node.id, this.now, { phase, chain: this.continuationChain });
-      return;
-    }
-    const job = this.createJob('async', ei, node.id, this.now, { phase, chain: 0 }, 0);
-    this.raiseIncident(ei, 'failedJob', chainedContinuationsExceeded(this.graph.id, node.id, this.budgets.maxChainedContinuations), job.id);
-  }
-
-  private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
-    this.transition(ei, 'COMPLETED');
-    this.finish(ei, node, 'activityCompleted');
-    if (isMultiInstanceInner(ei, node)) return this.services.processors.multiInstanceBody.onInnerCompleted(this, ei, node);
-    for (const flowId of taken) {
-      const flow = this.graph.flows[flowId]!;
-      this.enter(this.graph.nodes[flow.target]!, ei.parentId, flowId);
-    }
-    if (taken.length === 0) this.tokenEnded(ei.parentId, ei.elementId);
-  }
-
-  /** Ends an element instance without taking any flow: a token consumed by a join. */
-  consume(ei: ElementInstance): void {
-    const node = this.node(ei);
-    this.transition(ei, 'COMPLETE');
-    this.transition(ei, 'COMPLETED');
-    this.finish(ei, node, 'activityCompleted');
-  }
-
-  /** Cancels an element instance and everything inside it. Does not end the enclosing scope. */
-  terminate(ei: ElementInstance): void {
-    if (isFinal(ei.state)) return;
-    const node = this.node(ei);
-    if (ei.state === 'ready') {
-      // never activated: it holds nothing but the job it waits for (asyncBefore, or parked past the step budget)
-      this.transition(ei, 'WITHDRAW');
-      this.cancelJobsOf(ei);
-      return this.finish(ei, node, 'activityTerminated');
-    }
-    for (const child of this.childrenOf(ei.id)) this.terminate(child);
-    this.transition(ei, 'TERMINATE');
-    this.processor(ei).onTerminate?.(this, ei, node);
-    this.transition(ei, 'TERMINATED');
-    this.finish(ei, node, 'activityTerminated');
-  }
-
-  private finish(ei: ElementInstance, node: FlowNode, kind: ActivityEndKind): void {
-    releaseEventTriggers(this, ei);
-    if (ei.data.incident) this.changes.add({ kind: 'deleteIncidentsOfElementInstance', elementInstanceId: ei.id });
-    this.variables.dropScope(ei.id);
-    const pending = this.pendingActivation.get(ei.id);
-    if (pending) {
-      // entered and left within this step: one row with both times
-      pending.kind = kind;
-      pending.at = this.now;
-      this.pendingActivation.delete(ei.id);
-    } else {
-      this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
-    }
+  /** An element instance reached a final state (StateTransitions.finish): its row goes at flush. */
+  removeElementInstance(ei: ElementInstance): void {
     this.untrack(ei);
     this.removed.add(ei);
   }
 
-  /** A token ended inside `scopeId`; when none is left the scope itself completes. */
-  tokenEnded(scopeId: string | null, endElementId?: string): void {
-    if (this.childrenOf(scopeId).length > 0) return;
-    if (scopeId === null) {
-      if (this.instance.state === 'active') this.endInstance('completed', endElementId ?? null);
-      return;
-    }
-    const scope = this.eis.get(scopeId);
-    if (!scope || scope.state !== 'active') return;
-    const node = this.node(scope);
-    const processor = this.processor(scope);
-    if (processor.onChildrenDone) processor.onChildrenDone(this, scope, node);
-    else this.complete(scope);
+  /** Past this many operations new tokens are parked with an incident (a loop without a wait state). */
+  get operationBudgetReached(): boolean {
+    return this.operations >= this.budgets.maxStepOperations;
   }
 
-  /** Ends the whole instance: withdraws every remaining token and releases what they hold. */
-  endInstance(state: 'completed' | 'terminated', endElementId: string | null): void {
-    for (const ei of this.childrenOf(null)) this.terminate(ei);
-    releaseEventTriggers(this, null);
+  /** The instance ended (StateTransitions.endInstance); its row is updated at flush. */
+  markInstanceEnded(state: 'completed' | 'terminated', endElementId: string | null): void {
     this.instance.state = state;
     this.instance.endedAt = this.now;
     this.instance.endElementId = endElementId;
     this.instanceChanged = true;
-    this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
-    this.pendingJobs.clear();
-    // before the variables go: a calling instance receives them
-    this.services.processors.callActivity.reportToCaller(this);
-    this.variables.dropScope(this.rootScope);
-    this.recordHistory({ kind: state === 'completed' ? 'instanceCompleted' : 'instanceTerminated', elementId: endElementId });
-    this.effects.push({ kind: 'instanceEnded', instanceId: this.instance.id, state });
-  }
-
-  /** The outgoing flows to take after an element completes: every flow whose condition holds, else the default. */
-  selectOutgoing(node: FlowNode, scopeId: string | null): string[] {
-    let visible: Variables | undefined;
-    return selectFlows(this.graph, node, (flowId) => this.evaluateCondition(this.graph.flows[flowId]!.condition!, (visible ??= this.visibleVariables(scopeId)), node));
   }
 
   // ---------------------------------------------------------------- variables (see ScopeVariables)
@@ -507,6 +339,12 @@ export class Step {
     if (!engineJobsOnly) for (const [id, pending] of this.pendingJobs) if (pending.ei.id === ei.id) this.pendingJobs.delete(id);
   }
 
+  /** The instance ended: every job it holds goes, including handler work items not yet invoked. */
+  cancelJobsOfInstance(): void {
+    this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
+    this.pendingJobs.clear();
+  }
+
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
     // remembered on the element instance, so ending it only looks for incidents when there are some
     ei.data.incident = true;
@@ -539,6 +377,26 @@ export class Step {
       actor: this.actor,
       data: ei.parentId === null ? null : JSON.stringify({ parent: ei.parentId }),
     };
+  }
+
+  /** The element was activated; the row waits, so an element entered and left in one step writes one row. */
+  recordActivityStarted(ei: ElementInstance, node: FlowNode): void {
+    const row: HistoryRecord = this.historyRow('activityStarted', ei, node);
+    this.pendingActivation.set(ei.id, row);
+    this.history.push(row);
+  }
+
+  /** The element completed or was terminated. */
+  recordActivityEnded(ei: ElementInstance, node: FlowNode, kind: ActivityEndKind): void {
+    const pending = this.pendingActivation.get(ei.id);
+    if (pending) {
+      // entered and left within this step: one row with both times
+      pending.kind = kind;
+      pending.at = this.now;
+      this.pendingActivation.delete(ei.id);
+    } else {
+      this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
+    }
   }
 
   recordHistory(row: Omit<HistoryRecord, 'instanceId' | 'at'>): void {

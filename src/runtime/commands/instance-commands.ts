@@ -67,7 +67,7 @@ function chooseStartEvent(starts: FlowNode[], startEventId: string | undefined, 
 export function cancelInstance(core: EngineCore, instanceId: string, reason: string | null, effects: Effect[], actor?: string | null): void {
   inInstance(core, instanceId, effects, (step) => {
     step.recordHistory({ kind: 'instanceCancelled', data: reason === null ? null : JSON.stringify({ reason }) });
-    step.endInstance('terminated', null);
+    step.transitions.endInstance('terminated', null);
   }, actor);
 }
 

@@ -19,7 +19,7 @@ export function runAsyncContinuation(core: EngineCore, acquired: JobRecord, effe
     step.cancelJob(job.id, job);
     const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
     if (!ei) return;
-    if (phase === 'before') step.continueBefore(ei);
-    else step.continueAfter(ei);
+    if (phase === 'before') step.transitions.continueBefore(ei);
+    else step.transitions.continueAfter(ei);
   });
 }

@@ -30,9 +30,9 @@ export function deliver(step: Step, holder: ElementInstance | null, eventNode: F
 /** A timer, message or signal boundary event fired on the activity `attached`. */
 function triggerBoundary(step: Step, attached: ElementInstance, boundary: FlowNode, trigger: EventTrigger): void {
   if (attached.state !== 'active') return;
-  if (boundary.cancelActivity !== false) step.terminate(attached);
+  if (boundary.cancelActivity !== false) step.transitions.terminate(attached);
   if (trigger.variables) step.setVariables(attached.parentId, trigger.variables);
-  step.enter(boundary, attached.parentId);
+  step.transitions.enter(boundary, attached.parentId);
 }
 
 /** A repeating timer keeps its job after firing: non-interrupting boundary events and event sub-process starts. */

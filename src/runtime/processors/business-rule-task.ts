@@ -17,7 +17,7 @@ export const businessRuleTask: ElementProcessor = {
   onActivate(step, ei, node) {
     if (!node.decision) return jobTask.onActivate(step, ei, node);
     evaluateDecisionOf(step, ei, node, node.decision);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   onJobCompleted: jobTask.onJobCompleted,
   onTerminate: jobTask.onTerminate,

@@ -104,7 +104,7 @@ export const callActivity: CallActivityProcessor = {
     // output mappings (zeebe:output) read the child's variables as locals of the call activity
     if (node.io?.outputs.length) for (const [name, value] of Object.entries(childVars)) step.setLocalVariable(ei.id, name, value);
     for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   onTerminate(step, ei) {
     cancelChild(step, ei);
@@ -186,7 +186,7 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   childStep.actor = step.actor;
   cancelledByParent.add(childStep);
   childStep.recordHistory({ kind: 'instanceCancelled', data: JSON.stringify({ reason: `the calling element '${ei.elementId}' of instance '${step.instance.id}' ended` }) });
-  childStep.endInstance('terminated', null);
+  childStep.transitions.endInstance('terminated', null);
   finishStep(childStep, step.effects, undefined);
 }
 

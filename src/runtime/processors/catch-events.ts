@@ -9,12 +9,12 @@ import { applyResult } from './tasks.js';
 
 export const intermediateCatchEvent: ElementProcessor = {
   onActivate(step, ei, node) {
-    if (ei.data.triggered || node.event?.type === 'link') return step.complete(ei);
+    if (ei.data.triggered || node.event?.type === 'link') return step.transitions.complete(ei);
     armEvent(step, ei, node);
   },
   onEvent(step, ei, node, trigger) {
     if (trigger.variables) applyResult(step, ei, node, trigger.variables);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
 

@@ -20,7 +20,7 @@ import { IncidentError } from '../errors.js';
 
 export const complexGateway: ElementProcessor = {
   onActivate(step, ei, node) {
-    if (node.incoming.length <= 1) return step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    if (node.incoming.length <= 1) return step.transitions.complete(ei, step.transitions.selectOutgoing(node, ei.parentId));
     if (ei.data.resetAwaiting) return; // the gateway itself, waiting for its reset
     const holder = resetHolder(step, ei);
     if (holder) return arriveDuringReset(step, holder, ei, node);
@@ -77,18 +77,18 @@ function fire(step: Step, ei: ElementInstance, node: FlowNode): void {
   const [survivor, ...consumed] = [...perFlow.values()];
   if (!survivor) return;
   const owed = node.incoming.filter((flow) => !perFlow.has(flow));
-  for (const token of consumed) step.consume(token);
+  for (const token of consumed) step.transitions.consume(token);
   step.recordHistory({ kind: 'gatewayActivated', elementInstanceId: survivor.id, elementId: node.id, data: JSON.stringify({ flows: [...perFlow.keys()], owed }) });
   const parentId = survivor.parentId;
-  step.complete(survivor, step.selectOutgoing(node, parentId));
-  if (owed.length > 0) step.enter(node, parentId, undefined, { resetAwaiting: owed });
+  step.transitions.complete(survivor, step.transitions.selectOutgoing(node, parentId));
+  if (owed.length > 0) step.transitions.enter(node, parentId, undefined, { resetAwaiting: owed });
 }
 
 function arriveDuringReset(step: Step, holder: ElementInstance, token: ElementInstance, node: FlowNode): void {
   const owed = holder.data.resetAwaiting!;
   const flow = token.data.flow;
   if (flow === undefined || !owed.includes(flow)) return; // belongs to the next round
-  step.consume(token);
+  step.transitions.consume(token);
   const remaining = owed.filter((id) => id !== flow);
   holder.data = { ...holder.data, resetAwaiting: remaining };
   holder.changed = true;
@@ -98,8 +98,8 @@ function arriveDuringReset(step: Step, holder: ElementInstance, token: ElementIn
 /** The reset is over: the gateway waits for a start again, and tokens of the next round may already fire it. */
 function endReset(step: Step, holder: ElementInstance, node: FlowNode): void {
   const parentId = holder.parentId;
-  step.consume(holder);
+  step.transitions.consume(holder);
   const next = step.childrenOf(parentId).find((other) => other.elementId === node.id && other.state === 'active');
   if (next && node.activationCondition && activated(step, next, node)) fire(step, next, node);
-  step.tokenEnded(parentId);
+  step.transitions.tokenEnded(parentId);
 }

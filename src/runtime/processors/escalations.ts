@@ -20,8 +20,8 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
     const boundary = current === source || isMultiInstanceInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
     if (boundary) {
       const attachedTo = current;
-      if (boundary.cancelActivity !== false) step.terminate(attachedTo);
-      const caught = step.enter(boundary, attachedTo.parentId);
+      if (boundary.cancelActivity !== false) step.transitions.terminate(attachedTo);
+      const caught = step.transitions.enter(boundary, attachedTo.parentId);
       if (boundary.event?.escalationCodeVariable) step.setVariable(attachedTo.parentId, boundary.event.escalationCodeVariable, escalationCode);
       step.recordHistory({ kind: 'escalationCaught', elementInstanceId: caught.id, elementId: boundary.id, data: JSON.stringify({ code: escalationCode }) });
       return true;

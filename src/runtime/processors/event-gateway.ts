@@ -19,8 +19,8 @@ export const eventBasedGateway: ElementProcessor = {
   onEvent(step, gateway, node, trigger, target) {
     const flowId = node.outgoing.find((id) => step.graph.flows[id]!.target === target.id);
     if (flowId === undefined) return;
-    step.consume(gateway);
+    step.transitions.consume(gateway);
     if (trigger.variables) step.setVariables(gateway.parentId, trigger.variables);
-    step.enter(target, gateway.parentId, flowId, { triggered: true });
+    step.transitions.takeFlow(flowId, gateway.parentId, { triggered: true });
   },
 };

@@ -20,10 +20,10 @@ export const eventSubProcess: EventSubProcessProcessor = {
     const startId = node.scope?.startEvents[0];
     if (!startId) throw new IncidentError(`Event sub-process '${node.id}' has no start event`);
     armEventSubProcesses(step, ei);
-    step.enter(step.graph.nodes[startId]!, ei.id);
+    step.transitions.enter(step.graph.nodes[startId]!, ei.id);
   },
   onChildrenDone(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   armScope: (step, scopeEi) => armEventSubProcesses(step, scopeEi),
   catchError: (step, scopeEi, code, message, variables) => catchErrorInScope(step, scopeEi, code, message, variables),
@@ -65,13 +65,13 @@ export function triggerEventSubProcess(step: Step, scopeEi: ElementInstance | nu
       const other = startOf(step, espId);
       if (other) releaseScopeEvent(step, scopeId, other.id);
     }
-    for (const child of step.childrenOf(scopeId)) step.terminate(child);
+    for (const child of step.childrenOf(scopeId)) step.transitions.terminate(child);
   }
   if (trigger.variables) step.setVariables(scopeId, trigger.variables);
   if (trigger.error) setErrorVariables(step, start, scopeId, trigger.error.code, trigger.error.message, trigger.error.variables);
   if (trigger.escalationCode !== undefined && start.event?.escalationCodeVariable) step.setVariable(scopeId, start.event.escalationCodeVariable, trigger.escalationCode);
   step.recordHistory({ kind: 'eventSubProcessTriggered', elementId: esp.id, data: JSON.stringify({ start: start.id, interrupting: start.interrupting !== false }) });
-  step.enter(esp, scopeId);
+  step.transitions.enter(esp, scopeId);
 }
 
 /**

@@ -12,7 +12,7 @@ import { expressionFromText } from '../../expressions/index.js';
 /** Start events: the instance or scope was already created by whatever triggered it; the token moves on. */
 export const startEvent: ElementProcessor = {
   onActivate(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
 
@@ -23,7 +23,7 @@ export const startEvent: ElementProcessor = {
 const throwing = {
   onJobCompleted(step: Step, ei: ElementInstance, node: FlowNode, variables: Record<string, unknown>) {
     applyResult(step, ei, node, variables);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   onTerminate(step: Step, ei: ElementInstance) {
     step.cancelJobsOf(ei);
@@ -42,17 +42,17 @@ export const endEvent: ElementProcessor = {
         return throwBpmnError(step, ei, node.event?.errorCode ?? '', errorMessage(step, ei, node));
       case 'signal':
         queueSignal(step, node.event?.signalName ?? '', signalVariables(step, ei, node));
-        return step.complete(ei);
+        return step.transitions.complete(ei);
       case 'escalation':
         throwEscalation(step, ei, node.event?.escalationCode);
         // an interrupting catcher may have ended this token already
-        if (ei.state === 'active') step.complete(ei);
+        if (ei.state === 'active') step.transitions.complete(ei);
         return;
       case 'none':
       case 'message': // with a topic it ran its job above; without one it just ends
       case 'timer':
       case 'link':
-        return step.complete(ei);
+        return step.transitions.complete(ei);
       default:
         return unknownEvent(type);
     }
@@ -83,14 +83,14 @@ export const intermediateThrowEvent: ElementProcessor = {
       default:
         return unknownEvent(type);
     }
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
 
 /** Boundary events are entered only when triggered; then they behave like a start of their path. */
 export const boundaryEvent: ElementProcessor = {
   onActivate(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
 
@@ -99,10 +99,10 @@ export const boundaryEvent: ElementProcessor = {
  * instance; inside a sub-process only that sub-process, which then completes normally.
  */
 function terminateScope(step: Step, ei: ElementInstance): void {
-  for (const sibling of step.childrenOf(ei.parentId)) if (sibling !== ei) step.terminate(sibling);
-  step.consume(ei);
-  if (ei.parentId === null) step.endInstance('completed', ei.elementId);
-  else step.tokenEnded(ei.parentId, ei.elementId);
+  for (const sibling of step.childrenOf(ei.parentId)) if (sibling !== ei) step.transitions.terminate(sibling);
+  step.transitions.consume(ei);
+  if (ei.parentId === null) step.transitions.endInstance('completed', ei.elementId);
+  else step.transitions.tokenEnded(ei.parentId, ei.elementId);
 }
 
 /** `camunda:errorMessage`, with `${...}` evaluated in the thrower's scope (Camunda 7). */

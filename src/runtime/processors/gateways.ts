@@ -1,21 +1,13 @@
-import type { FlowNode } from '../../bpmn/graph.js';
 import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
-import { selectFlows } from '../outgoing-flows.js';
 
 /** Exclusive gateway: the first outgoing flow whose condition holds, else the default flow. Merging passes through. */
 export const exclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
     // no outgoing flow: an implicit end, the token is consumed here (Camunda 7)
-    step.complete(ei, node.outgoing.length === 0 ? [] : [chooseOne(step, ei, node)]);
+    step.transitions.complete(ei, node.outgoing.length === 0 ? [] : step.transitions.selectOutgoing(node, ei.parentId, true));
   },
 };
-
-function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
-  let visible: Record<string, unknown> | undefined;
-  const holds = (flowId: string) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(ei.parentId)), node);
-  return selectFlows(step.graph, node, holds, true)[0]!;
-}
 
 /**
  * Parallel gateway: forks to every outgoing flow; as a join, waits until a token has arrived on
@@ -24,7 +16,7 @@ function chooseOne(step: Step, ei: ElementInstance, node: FlowNode): string {
  */
 export const parallelGateway: ElementProcessor = {
   onActivate(step, ei, node) {
-    if (node.incoming.length <= 1) return step.complete(ei, node.outgoing);
+    if (node.incoming.length <= 1) return step.transitions.complete(ei, node.outgoing);
     const firstPerFlow = new Map<string, ElementInstance>();
     for (const token of waitingTokens(step, ei)) {
       const flow = token.data.flow ?? '';
@@ -32,8 +24,8 @@ export const parallelGateway: ElementProcessor = {
     }
     if (!node.incoming.every((flow) => firstPerFlow.has(flow))) return;
     const [survivor, ...consumed] = node.incoming.map((flow) => firstPerFlow.get(flow)!);
-    for (const token of consumed) step.consume(token);
-    step.complete(survivor!, node.outgoing);
+    for (const token of consumed) step.transitions.consume(token);
+    step.transitions.complete(survivor!, node.outgoing);
   },
 };
 
@@ -44,13 +36,13 @@ export const parallelGateway: ElementProcessor = {
  */
 export const inclusiveGateway: ElementProcessor = {
   onActivate(step, ei, node) {
-    if (node.incoming.length <= 1) return step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    if (node.incoming.length <= 1) return step.transitions.complete(ei, step.transitions.selectOutgoing(node, ei.parentId));
     // wait: Step.fireReadyInclusiveJoins decides when nothing else can arrive
   },
   onJoin(step, ei, node) {
     // every token waiting here merges into the oldest one, which continues
-    for (const other of waitingTokens(step, ei)) if (other !== ei) step.consume(other);
-    step.complete(ei, step.selectOutgoing(node, ei.parentId));
+    for (const other of waitingTokens(step, ei)) if (other !== ei) step.transitions.consume(other);
+    step.transitions.complete(ei, step.transitions.selectOutgoing(node, ei.parentId));
     return true;
   },
 };

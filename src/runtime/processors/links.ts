@@ -9,6 +9,6 @@ export function followLink(step: Step, ei: ElementInstance, node: FlowNode): voi
     (other) => other.kind === 'intermediateCatchEvent' && other.parent === node.parent && other.event?.type === 'link' && other.event.linkName === name,
   );
   if (!target) throw new IncidentError(`Link '${name ?? ''}' thrown by '${node.id}' has no link catch event in its scope`);
-  step.consume(ei);
-  step.enter(target, ei.parentId);
+  step.transitions.consume(ei);
+  step.transitions.enter(target, ei.parentId);
 }

@@ -66,7 +66,7 @@ function startInner(step: Step, body: ElementInstance, node: FlowNode): void {
   state.active++;
   body.changed = true;
   step.setLocalVariable(body.id, 'nrOfActiveInstances', state.active);
-  const inner = step.enter(node, body.id, undefined, { loopCounter: index });
+  const inner = step.transitions.enter(node, body.id, undefined, { loopCounter: index });
   step.setLocalVariable(inner.id, 'loopCounter', index);
   const elementVariable = node.multiInstance!.elementVariable;
   if (elementVariable && state.items) step.setLocalVariable(inner.id, elementVariable, state.items[index] ?? null);
@@ -95,7 +95,7 @@ function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): voi
   step.setLocalVariable(body.id, 'nrOfCompletedInstances', state.completed);
   const mi = node.multiInstance!;
   if (mi.completionCondition && step.evaluateCondition(mi.completionCondition, step.visibleVariables(body.id), node)) {
-    for (const other of step.childrenOf(body.id)) step.terminate(other);
+    for (const other of step.childrenOf(body.id)) step.transitions.terminate(other);
     return finishBody(step, body, node);
   }
   if (mi.sequential && state.next < state.total) return startInner(step, body, node);
@@ -105,7 +105,7 @@ function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): voi
 function finishBody(step: Step, body: ElementInstance, node: FlowNode): void {
   const mi = node.multiInstance!;
   if (mi.outputCollection) step.setVariable(body.parentId, mi.outputCollection, body.data.mi?.output ?? []);
-  step.complete(body);
+  step.transitions.complete(body);
 }
 
 function describe(value: unknown): string {

@@ -12,13 +12,13 @@ export interface EventTrigger {
 }
 
 /**
- * How one kind of BPMN element behaves (cf. Zeebe's BpmnElementProcessor). The step's transition
- * behaviour owns the lifecycle and the tokens; a processor decides what entering, finishing and
- * cancelling mean for its elements, and moves them only through the step (`complete`, `enter`,
- * `terminate`, ...).
+ * How one kind of BPMN element behaves (cf. Zeebe's BpmnElementProcessor). The state-transition
+ * behaviour (state-transitions.ts) owns the lifecycle and the tokens; a processor decides what
+ * entering, finishing and cancelling mean for its elements, and moves them only through
+ * `step.transitions` (`complete`, `enter`, `takeFlow`, `terminate`, ...).
  */
 export interface ElementProcessor {
-  /** The element was entered: do its work, then complete it (`step.complete`) or leave it waiting. */
+  /** The element was entered: do its work, then complete it (`step.transitions.complete`) or leave it waiting. */
   onActivate(step: Step, ei: ElementInstance, node: FlowNode): void;
   /** The job this element waits for was completed by a handler or a worker. */
   onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;

@@ -10,9 +10,9 @@ export const subProcess: ElementProcessor = {
     });
     if (!startId) throw new IncidentError(`Sub-process '${node.id}' has no none start event`);
     step.services.processors.eventSubProcess.armScope(step, ei);
-    step.enter(step.graph.nodes[startId]!, ei.id);
+    step.transitions.enter(step.graph.nodes[startId]!, ei.id);
   },
   onChildrenDone(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };

@@ -20,7 +20,7 @@ export function applyResult(step: Step, ei: ElementInstance, node: FlowNode, var
 /** Task, manual task: nothing to do, the token passes. */
 export const passThrough: ElementProcessor = {
   onActivate(step, ei) {
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
 
@@ -32,7 +32,7 @@ export const jobTask: ElementProcessor = {
   },
   onJobCompleted(step, ei, node, variables) {
     applyResult(step, ei, node, variables);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   onTerminate(step, ei) {
     step.cancelJobsOf(ei);
@@ -47,7 +47,7 @@ export const userTask: ElementProcessor = {
   onTaskCompleted(step, ei, node, variables) {
     deleteUserTask(step, ei, 'completed');
     applyResult(step, ei, node, variables);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
   onTerminate(step, ei) {
     deleteUserTask(step, ei, 'deleted');
@@ -61,6 +61,6 @@ export const scriptTask: ElementProcessor = {
     if (!script) throw new IncidentError(`Script task '${node.id}' has no expression`);
     const result = step.evaluate(script.expression, step.visibleVariables(ei.id), node);
     if (script.resultVariable) step.setVariable(ei.parentId, script.resultVariable, result ?? null);
-    step.complete(ei);
+    step.transitions.complete(ei);
   },
 };
