@@ -40,3 +40,17 @@ export type HistoryKind =
 
 /** The kinds that end an element instance's row. */
 export type ActivityEndKind = Extract<HistoryKind, 'activityCompleted' | 'activityTerminated'>;
+
+/**
+ * The kinds queried across instances (task and incident history): each is written as a row of
+ * its own in `history_rows`, where the partial index `history_rare_kinds` (the same list) finds
+ * them by kind. Every other entry is written with the rest of its step (see RuntimeStore.history).
+ */
+export const CROSS_INSTANCE_KINDS: ReadonlySet<HistoryKind> = new Set<HistoryKind>([
+  'taskCreated',
+  'taskCompleted',
+  'taskDeleted',
+  'taskAssigned',
+  'incidentCreated',
+  'incidentResolved',
+]);

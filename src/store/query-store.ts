@@ -11,6 +11,7 @@ import type {
   TaskRecord,
 } from './records.js';
 import { toDefinition, toDeployment } from './repository-store.js';
+import { CROSS_INSTANCE_KINDS, type HistoryKind } from './history-entry.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -593,7 +594,9 @@ export class QueryStore {
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
     const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
-      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
+      // the kinds queried across instances have rows of their own, indexed by kind (migration 7)
+      const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind as HistoryKind)) ? 'history_rows' : 'history';
+      return (this.prepare(`SELECT * FROM ${table} WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }
     const rows: HistoryRow[] = [];
     const sql = `SELECT * FROM history WHERE instance_id = ? AND kind IN (${kindList}) ORDER BY seq`;

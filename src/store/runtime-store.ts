@@ -15,6 +15,7 @@ import type { DeferredWrites } from '../runtime/command-loop.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
+import { CROSS_INSTANCE_KINDS } from './history-entry.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -84,6 +85,9 @@ export class RuntimeStore {
       deleteIncidentsOfElementInstanceJobs: p(`DELETE FROM incidents WHERE job_id IN
         (SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task'))`),
       deleteJobsOfElementInstance: p(`DELETE FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task')`),
+
+      lastHistoryRow: p(`SELECT max(seq) AS seq FROM history_rows`),
+      lastHistoryStep: p(`SELECT first_seq + json_array_length(entries) - 1 AS seq FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
 
     };
   }
@@ -358,11 +362,16 @@ export class RuntimeStore {
   }
 
   /**
-   * History rows are appended to a buffer and written by `history.flush()` once per group-committed
-   * batch, just before the commit (the command loop calls it), in as few statements as possible:
-   * every step writes several rows and this is the engine's busiest table.
+   * History entries are appended to a buffer and written by `history.flush()` once per
+   * group-committed batch, just before the commit (the command loop calls it). History is the
+   * engine's busiest table and a row costs about the same whatever its size, so the entries one
+   * step writes for its instance go into one `history_steps` row (the `history` view lists them
+   * one by one, as before); only the kinds queried across instances get a `history_rows` row each.
+   * Every entry gets its place in one sequence (`seq`) here, in the order it was recorded.
    */
   private readonly pendingHistory: HistoryRecord[] = [];
+  /** the next history seq; undefined until read from the tables (again after a rollback) */
+  private historySeq: number | undefined;
 
   readonly history: DeferredWrites = {
     mark: () => this.pendingHistory.length,
@@ -373,49 +382,79 @@ export class RuntimeStore {
     },
     clear: () => {
       this.pendingHistory.length = 0;
+      this.historySeq = undefined;
       this.cache.clear();
     },
     flush: () => {
-      const rows = this.pendingHistory;
-      for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
-        const end = Math.min(rows.length, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
-        const values: unknown[] = new Array((end - offset) * HISTORY_COLUMNS);
-        let v = 0;
-        for (let i = offset; i < end; i++) {
-          const h = rows[i]!;
-          values[v++] = h.instanceId;
-          values[v++] = h.kind;
-          values[v++] = h.elementInstanceId ?? null;
-          values[v++] = h.elementId ?? null;
-          values[v++] = h.elementType ?? null;
-          values[v++] = h.startedAt ?? null;
-          values[v++] = h.at;
-          values[v++] = h.actor ?? null;
-          values[v++] = h.data ?? null;
-        }
-        this.historyInsert(end - offset).run(values);
-      }
-      rows.length = 0;
+      this.writeHistory(this.pendingHistory);
+      this.pendingHistory.length = 0;
     },
   };
 
-  private readonly historyInserts = new Map<number, Database.Statement>();
+  private writeHistory(entries: readonly HistoryRecord[]): void {
+    if (entries.length === 0) return;
+    let seq = this.historySeq ?? this.lastHistorySeq() + 1;
+    const steps: unknown[] = [];
+    const rows: unknown[] = [];
+    let i = 0;
+    while (i < entries.length) {
+      const first = entries[i]!;
+      if (CROSS_INSTANCE_KINDS.has(first.kind)) {
+        rows.push(seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
+          first.startedAt ?? null, first.at, first.actor ?? null, first.data ?? null);
+        i++;
+        continue;
+      }
+      // the run of entries of this instance that share a row
+      const packed: unknown[][] = [];
+      while (i < entries.length && packed.length < MAX_ENTRIES_PER_STEP_ROW) {
+        const h = entries[i]!;
+        if (h.instanceId !== first.instanceId || CROSS_INSTANCE_KINDS.has(h.kind)) break;
+        packed.push([h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null]);
+        i++;
+      }
+      steps.push(seq, first.instanceId, JSON.stringify(packed));
+      seq += packed.length;
+    }
+    this.historySeq = seq;
+    this.insertMany('history_steps (first_seq, instance_id, entries)', 3, steps);
+    this.insertMany('history_rows (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)', 10, rows);
+  }
 
-  private historyInsert(rows: number): Database.Statement {
-    let statement = this.historyInserts.get(rows);
+  /** The highest seq of either history table (0 for none). */
+  private lastHistorySeq(): number {
+    const row = this.s.lastHistoryRow.get() as Row;
+    const step = this.s.lastHistoryStep.get() as Row;
+    return Math.max(row?.seq ?? 0, step?.seq ?? 0);
+  }
+
+  /** Multi-row INSERTs of `columns` values per row, at most MAX_ROWS_PER_INSERT rows each. */
+  private insertMany(target: string, columns: number, values: unknown[]): void {
+    const total = values.length / columns;
+    for (let offset = 0; offset < total; offset += MAX_ROWS_PER_INSERT) {
+      const count = Math.min(MAX_ROWS_PER_INSERT, total - offset);
+      const slice = count === total ? values : values.slice(offset * columns, (offset + count) * columns);
+      this.multiInsert(target, columns, count).run(slice);
+    }
+  }
+
+  private readonly multiInserts = new Map<string, Database.Statement>();
+
+  private multiInsert(target: string, columns: number, rows: number): Database.Statement {
+    const key = `${target}/${rows}`;
+    let statement = this.multiInserts.get(key);
     if (!statement) {
-      const placeholders = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      statement = this.db.prepare(`INSERT INTO history (instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
-        VALUES ${placeholders}`);
-      this.historyInserts.set(rows, statement);
+      const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+      statement = this.db.prepare(`INSERT INTO ${target} VALUES ${Array.from({ length: rows }, () => row).join(', ')}`);
+      this.multiInserts.set(key, statement);
     }
     return statement;
   }
 }
 
-const MAX_HISTORY_ROWS_PER_STATEMENT = 32;
-/** instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data */
-const HISTORY_COLUMNS = 9;
+const MAX_ROWS_PER_INSERT = 32;
+/** a step that writes more entries than this (a wide multi-instance) spreads them over several rows */
+const MAX_ENTRIES_PER_STEP_ROW = 256;
 
 function encodeData(data: ElementData): string | null {
   for (const _ in data) return JSON.stringify(data);
