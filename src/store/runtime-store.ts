@@ -48,10 +48,10 @@ export class RuntimeStore {
         ON CONFLICT (scope_id, name) DO UPDATE SET type = excluded.type, value = excluded.value`),
       deleteVariable: p(`DELETE FROM variables WHERE scope_id = ? AND name = ?`),
 
+      // positional parameters: binding them is cheaper than binding by name, and this runs for every job
       insertJob: p(`INSERT INTO jobs (id, kind, instance_id, element_instance_id, element_id, definition_id, definition_key, topic,
         due_at, lock_owner, lock_expires_at, retries, attempts, priority, payload, created_at)
-        VALUES (@id, @kind, @instanceId, @elementInstanceId, @elementId, @definitionId, @definitionKey, @topic,
-        @dueAt, @lockOwner, @lockExpiresAt, @retries, @attempts, @priority, @payload, @createdAt)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getJob: p(`SELECT * FROM jobs WHERE id = ?`),
       deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
       jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ?`),
@@ -158,7 +158,8 @@ export class RuntimeStore {
   }
 
   private insertJob(job: JobRecord): void {
-    this.s.insertJob.run(job);
+    this.s.insertJob.run(job.id, job.kind, job.instanceId, job.elementInstanceId, job.elementId, job.definitionId, job.definitionKey, job.topic,
+      job.dueAt, job.lockOwner, job.lockExpiresAt, job.retries, job.attempts, job.priority, job.payload, job.createdAt);
     this.cache.jobWritten(job);
   }
 
