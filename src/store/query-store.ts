@@ -392,7 +392,7 @@ export class QueryStore {
     if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
     if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
     if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
-      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM history e WHERE e.instance_id = i.id AND e.kind = 'instanceCancelled')`);
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${historyOfInstance('i.id')} e WHERE e.kind = 'instanceCancelled')`);
     }
     for (const filter of q.variables ?? []) {
       const { sql, values } = variableClause(filter);
@@ -647,6 +647,16 @@ export function safeJson(text: string): any {
 }
 
 /**
+ * The history entries (seq, kind, data) of the instance whose id is the SQL expression `instance`,
+ * for a subquery correlated with an outer query: through the `history` view SQLite would expand
+ * every instance's entries first, here both tables are searched by their instance index.
+ */
+function historyOfInstance(instance: string): string {
+  return `(SELECT seq, kind, data FROM history_rows WHERE instance_id = ${instance}`
+    + ` UNION ALL SELECT s.first_seq + e.key, e.value ->> 0, e.value ->> 7 FROM history_steps s, json_each(s.entries) e WHERE s.instance_id = ${instance})`;
+}
+
+/**
  * One variable filter. A running instance is matched on its live variables (any scope), an ended one
  * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
  * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
@@ -654,10 +664,10 @@ export function safeJson(text: string): any {
 function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
   const live = valueComparison(filter, 'v.type', 'v.value');
   const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
-  const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
+  const latest = `SELECT data FROM ${historyOfInstance('i.id')} l WHERE l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ? ORDER BY l.seq DESC LIMIT 1`;
   return {
     sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
-      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${past.sql})))`,
+      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM (${latest}) h WHERE ${past.sql})))`,
     values: [filter.name, ...live.values, filter.name, ...past.values],
   };
 }
