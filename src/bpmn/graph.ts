@@ -5,13 +5,11 @@
 
 import type { FormField } from './form-fields.js';
 
-/** `juel` for `${...}` (Camunda 7), `feel` for `=...` (Camunda 8, source without the `=`), `literal` for plain text. */
-export type ExpressionLanguage = 'juel' | 'feel' | 'literal';
+import type { Expression } from '../expressions/expression.js';
+import type { TimerKind } from '../timers/timer-kind.js';
 
-export interface Expression {
-  language: ExpressionLanguage;
-  source: string;
-}
+export type { Expression, ExpressionLanguage } from '../expressions/expression.js';
+export type { TimerKind } from '../timers/timer-kind.js';
 
 export type NodeKind =
   | 'startEvent'
@@ -44,8 +42,6 @@ export type EventType =
   | 'terminate'
   | 'escalation'
   | 'link';
-
-export type TimerKind = 'date' | 'duration' | 'cycle';
 
 export interface TimerDefinition {
   kind: TimerKind;

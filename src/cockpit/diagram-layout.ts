@@ -8,7 +8,6 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { layoutProcess } from 'bpmn-auto-layout';
 import type { Engine } from '../runtime/engine.js';
 import { NotFoundError } from '../runtime/errors.js';
-import { DiagramLayoutStore } from '../store/diagram-layout-store.js';
 
 interface ModdleNode {
   $type: string;
@@ -62,14 +61,13 @@ export async function layOut(xml: string): Promise<string> {
 
 /** What the cockpit draws for a definition: its own diagram, or the stored automatic layout (made on first request). */
 export function diagramSource(engine: Engine): (definitionId: string) => Promise<DiagramXml> {
-  const layouts = new DiagramLayoutStore(engine.db);
   return async (definitionId) => {
     const definition = engine.definition(definitionId);
     const content = engine.core.repository.resourceByName(definition.deploymentId, definition.resourceName);
     if (!content) throw new NotFoundError(`The resource of process definition '${definitionId}' is missing`);
     const xml = Buffer.from(content).toString('utf8');
     if (!lacksDiagram(xml)) return { xml, laidOut: false };
-    let laidOut = layouts.get(definition.id);
+    let laidOut = engine.queries.diagramLayout(definition.id);
     if (laidOut === null) {
       try {
         laidOut = await layOut(xml);
@@ -77,7 +75,7 @@ export function diagramSource(engine: Engine): (definitionId: string) => Promise
         return { xml, laidOut: false, layoutError: error instanceof Error ? error.message : String(error) };
       }
       const made = laidOut;
-      await engine.submit(() => layouts.put(definition.id, made, engine.clock.now()));
+      await engine.submit(() => engine.core.changes.add({ kind: 'insertDiagramLayout', definitionId: definition.id, xml: made, at: engine.clock.now() }));
     }
     return { xml: laidOut, laidOut: true };
   };

@@ -1,4 +1,4 @@
-import type { Expression } from '../bpmn/graph.js';
+import type { Expression } from './expression.js';
 
 /** Classify an attribute's text: `=...` → FEEL, containing `${` / `#{` → JUEL, anything else → literal. */
 export function expressionFromText(text: string): Expression {

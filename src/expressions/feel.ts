@@ -3,7 +3,7 @@
  * (no `eval`, no `new Function`). Syntax checks are cached per source string.
  */
 import { evaluate as feelEvaluate, parseExpression } from 'feelin';
-import type { Expression } from '../bpmn/graph.js';
+import type { Expression } from './expression.js';
 import { CompileCache } from './compile-cache.js';
 import type { EvaluationContext } from './context.js';
 import { ExpressionError } from './errors.js';

@@ -2,7 +2,7 @@
  * Expressions in BPMN attributes: JUEL (`${...}`, Camunda 7), FEEL (`=...`, Camunda 8) and literals.
  * Sandboxed: no `eval`, no `new Function`, bounded source length, nesting depth and string size.
  */
-import type { Expression } from '../bpmn/graph.js';
+import type { Expression } from './expression.js';
 import type { EvaluationContext } from './context.js';
 import { ExpressionError } from './errors.js';
 import { checkFeel, evaluateFeel } from './feel.js';

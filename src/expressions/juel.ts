@@ -1,5 +1,5 @@
 /** JUEL (`${...}` / `#{...}`, Camunda 7): compile once per source string, evaluate many times. */
-import type { Expression } from '../bpmn/graph.js';
+import type { Expression } from './expression.js';
 import { CompileCache } from './compile-cache.js';
 import type { EvaluationContext } from './context.js';
 import { ExpressionError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { Expression } from '../bpmn/graph.js';
+import type { Expression } from './expression.js';
 import type { EvaluationContext } from './context.js';
 import { ExpressionError } from './errors.js';
 

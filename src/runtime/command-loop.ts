@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Effect } from './effects.js';
 import { ChangeSet } from '../store/change-set.js';
+import type { DeferredWrites, Transactions } from '../store/engine-store.js';
 import { secondsSince, type EngineObserver } from './engine-observer.js';
 
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
@@ -21,17 +21,6 @@ export interface CommandLoopOptions {
   apply?: (changes: ChangeSet) => void;
   /** told the size and duration of every committed batch */
   observer?: EngineObserver;
-}
-
-/** Rows commands append during a batch (history), written together before the commit. */
-export interface DeferredWrites {
-  /** a position to roll back to if the command about to run fails */
-  mark(): number;
-  rollback(mark: number): void;
-  /** write everything buffered (inside the batch transaction) */
-  flush(): void;
-  /** forget everything buffered (the batch transaction rolled back) */
-  clear(): void;
 }
 
 const nothingDeferred: DeferredWrites = { mark: () => 0, rollback: () => undefined, flush: () => undefined, clear: () => undefined };
@@ -57,7 +46,7 @@ export class CommandLoop {
   private readonly observer: EngineObserver | undefined;
 
   constructor(
-    db: Database.Database,
+    db: Transactions,
     private readonly release: (effects: Effect[]) => void,
     options: CommandLoopOptions = {},
   ) {

@@ -1,19 +1,20 @@
 /**
  * Stores the decisions of a deployment's DMN resources next to its processes, versioned the
  * same way: each decision key gets version N+1 whenever its file is deployed again with changes
- * (an unchanged redeploy is filtered before this runs). Runs inside the deploy transaction.
+ * (an unchanged redeploy is filtered before this runs). Runs inside the deploy command: the rows
+ * go to its change set.
  */
 import { randomUUID } from 'node:crypto';
 import type { DecisionDefinitionRecord } from '../store/decision-store.js';
-import type { RepositoryStore } from '../store/repository-store.js';
+import type { ChangeSet } from '../store/change-set.js';
 import type { DecisionService } from './decisions.js';
-import type { DeployResult, PreparedDeployment } from './deployer.js';
+import type { PreparedDeployment, StoredDeployment } from './deployer.js';
 import { BadRequestError } from './errors.js';
 
-export function storeDecisions(repository: RepositoryStore, decisions: DecisionService, prepared: PreparedDeployment, stored: DeployResult, now: number): DecisionDefinitionRecord[] | null {
-  if (stored.definitions === null) return null;
-  const deploymentId = stored.deployment.id;
-  const storedNames = new Set(repository.resourcesOf(deploymentId).map((r) => r.name));
+export function storeDecisions(changes: ChangeSet, decisions: DecisionService, prepared: PreparedDeployment, stored: StoredDeployment, now: number): DecisionDefinitionRecord[] | null {
+  if (stored.result.definitions === null) return null;
+  const deploymentId = stored.result.deployment.id;
+  const storedNames = new Set(stored.resources.map((r) => r.name));
   const tenantId = prepared.request.tenantId ?? null;
   const records: DecisionDefinitionRecord[] = [];
   const keys = new Set<string>();
@@ -38,7 +39,7 @@ export function storeDecisions(repository: RepositoryStore, decisions: DecisionS
         historyTimeToLive: decision.historyTimeToLive ?? null,
         deployedAt: now,
       };
-      decisions.store.insertDefinition(record, graphJson);
+      changes.add({ kind: 'insertDecisionDefinition', definition: record, graph: graphJson });
       decisions.remember(record.id, graph);
       records.push(record);
     }

@@ -1,12 +1,14 @@
 /**
  * Deployed decisions at run time: finds the decision definition a call names (binding latest,
  * deployment, version or versionTag), keeps compiled graphs, evaluates, and writes one audit row
- * per decision evaluated (required decisions linked to the root one). Used by business-rule
- * tasks inside a step and by the REST evaluate endpoints, always inside a command's transaction.
+ * per decision evaluated (required decisions linked to the root one) to the running command's
+ * change set. Used by business-rule tasks inside a step and by the REST evaluate endpoints,
+ * always inside a command.
  */
 import type { EvaluationContext } from '../expressions/index.js';
 import { evaluateDecision, type Decision, type DecisionGraph, type RuleResult } from '../dmn/index.js';
 import type { DecisionDefinitionRecord, DecisionInstanceRecord, DecisionStore } from '../store/decision-store.js';
+import type { ChangeSet } from '../store/change-set.js';
 import { NotFoundError } from './errors.js';
 import { newId } from './ids.js';
 
@@ -46,7 +48,9 @@ export class DecisionService {
   constructor(
     readonly store: DecisionStore,
     /** the deployment of a process definition (binding `deployment`) */
-    readonly deploymentOf: (processDefinitionId: string) => string | undefined = () => undefined,
+    readonly deploymentOf: (processDefinitionId: string) => string | undefined,
+    /** the change set of the running command, where the audit rows go */
+    private readonly changes: () => ChangeSet,
   ) {}
 
   definition(id: string): DecisionDefinitionRecord {
@@ -127,7 +131,7 @@ export class DecisionService {
         collectResultValue: record.collectResultValue ?? null,
       };
     });
-    this.store.insertInstances(records);
+    this.changes().add({ kind: 'insertDecisionInstances', records });
     return { definition, decision: graph.decisions[definition.key]!, result: evaluation.result, decisionInstanceId: rootId, records };
   }
 }

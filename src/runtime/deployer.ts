@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { compileBpmn } from '../bpmn/index.js';
 import type { ProcessGraph, Problem } from '../bpmn/graph.js';
 import { compileDmn, type DecisionGraph } from '../dmn/index.js';
-import type { RepositoryStore } from '../store/repository-store.js';
+import type { RepositoryReads } from '../store/engine-store.js';
+import type { ChangeSet } from '../store/change-set.js';
 import type { DefinitionRecord, DeploymentRecord } from '../store/records.js';
 import type { DecisionDefinitionRecord } from '../store/decision-store.js';
 import { BadRequestError, EngineError } from './errors.js';
@@ -98,14 +99,24 @@ export async function prepareDeployment(request: DeployRequest): Promise<Prepare
   return { request, resources, warnings };
 }
 
-/** Stores a prepared deployment, versioning its definitions. Runs inside a transaction. */
+/** A stored deployment and the resources it holds (all, or the changed ones). */
+export interface StoredDeployment {
+  result: DeployResult;
+  resources: PreparedDeployment['resources'];
+}
+
+/**
+ * Stores a prepared deployment, versioning its definitions: reads the repository, appends the
+ * rows to the command's change set. Runs inside a command.
+ */
 export function storeDeployment(
-  repo: RepositoryStore,
+  repo: RepositoryReads,
+  changes: ChangeSet,
   prepared: PreparedDeployment,
   now: number,
   /** called for each stored definition with its compiled graph (so nobody re-parses what was just compiled) */
   onStored?: (definition: DefinitionRecord, graph: ProcessGraph) => void,
-): DeployResult {
+): StoredDeployment {
   const { request } = prepared;
   const name = request.name ?? null;
   const source = request.source ?? null;
@@ -115,16 +126,16 @@ export function storeDeployment(
     const changed = resources.filter((r) => repo.latestResourceHash(r.name, name, source, tenantId) !== r.sha256);
     if (changed.length === 0) {
       const existing = repo.latestDeploymentNamed(name, source, tenantId);
-      if (existing) return { deployment: existing, definitions: null, warnings: prepared.warnings };
+      if (existing) return { result: { deployment: existing, definitions: null, warnings: prepared.warnings }, resources: [] };
     }
     if (request.deployChangedOnly) resources = changed;
   }
   const deployment: DeploymentRecord = { id: randomUUID(), name, source, tenantId, deployedAt: now };
-  repo.insertDeployment(deployment);
+  changes.add({ kind: 'insertDeployment', deployment });
   const definitions: DefinitionRecord[] = [];
   const keys = new Set<string>();
   for (const resource of resources) {
-    repo.insertResource({ id: randomUUID(), deploymentId: deployment.id, name: resource.name, sha256: resource.sha256 }, resource.content);
+    changes.add({ kind: 'insertResource', resource: { id: randomUUID(), deploymentId: deployment.id, name: resource.name, sha256: resource.sha256 }, content: resource.content });
     for (const graph of resource.processes) {
       if (keys.has(graph.id)) throw new BadRequestError(`Process '${graph.id}' is defined twice in one deployment`);
       keys.add(graph.id);
@@ -141,12 +152,12 @@ export function storeDeployment(
         tenantId,
         deployedAt: now,
       };
-      repo.insertDefinition(definition, JSON.stringify(graph));
+      changes.add({ kind: 'insertDefinition', definition, graph: JSON.stringify(graph) });
       definitions.push(definition);
       onStored?.(definition, graph);
     }
   }
-  return { deployment, definitions, warnings: prepared.warnings };
+  return { result: { deployment, definitions, warnings: prepared.warnings }, resources };
 }
 
 function checkResourceName(name: unknown): asserts name is string {

@@ -1,8 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ProcessGraph } from '../bpmn/graph.js';
-import type { RuntimeStore } from '../store/runtime-store.js';
-import type { RepositoryStore } from '../store/repository-store.js';
-import type { JobStore } from '../store/job-store.js';
+import type { EngineStore, JobQueueReads, RepositoryReads } from '../store/engine-store.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { Clock } from './timers/index.js';
@@ -12,10 +9,10 @@ import { NotFoundError } from './errors.js';
 
 /** What commands need: the stores, the clock, compiled graphs and the step services. */
 export interface EngineCore {
-  db: Database.Database;
-  runtime: RuntimeStore;
-  repository: RepositoryStore;
-  jobs: JobStore;
+  /** reads of running instances, subscriptions, the message buffer; `apply` writes a change set */
+  runtime: EngineStore;
+  repository: RepositoryReads;
+  jobs: JobQueueReads;
   clock: Clock;
   services: StepServices;
   /** the change set of the running command: every write goes here (see CommandLoop) */
@@ -29,7 +26,7 @@ export interface EngineCore {
 /** Compiled graphs by definition id: parsed from JSON once, shared by every step. */
 export class GraphCache {
   private readonly graphs = new Map<string, ProcessGraph>();
-  constructor(private readonly repository: RepositoryStore) {}
+  constructor(private readonly repository: RepositoryReads) {}
 
   set(definitionId: string, graph: ProcessGraph): void {
     this.graphs.set(definitionId, graph);

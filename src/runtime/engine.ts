@@ -7,6 +7,7 @@ import { RuntimeStore } from '../store/runtime-store.js';
 import { RepositoryStore } from '../store/repository-store.js';
 import { JobStore } from '../store/job-store.js';
 import { QueryStore } from '../store/query-store.js';
+import type { Queries } from '../store/queries.js';
 import { DecisionStore } from '../store/decision-store.js';
 import { DecisionService, type DecisionOutcome } from './decisions.js';
 import { storeDecisions } from './decision-deployer.js';
@@ -82,7 +83,8 @@ export class Engine extends EventEmitter {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly db: Database.Database;
-  readonly queries: QueryStore;
+  /** read-only queries for REST and the cockpit */
+  readonly queries: Queries;
   readonly core: EngineCore;
   readonly timeZone: string | undefined;
   /** metrics hooks: `engine.observers.add(observer)` (see src/observability/metrics.ts) */
@@ -111,7 +113,7 @@ export class Engine extends EventEmitter {
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
-    this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId);
+    this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId, () => this.loop.changes);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
     this.dispatcher = new HandlerDispatcher(
@@ -139,7 +141,6 @@ export class Engine extends EventEmitter {
         return loop.changes;
       },
       isolated: (fn) => loop.isolated(fn),
-      db: this.db,
       runtime,
       repository,
       jobs,
@@ -175,7 +176,8 @@ export class Engine extends EventEmitter {
   /** Opens (or creates) the database and resumes whatever was in flight when it was last closed or killed. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options);
-    const released = engine.core.jobs.releaseEngineLocks();
+    const released = engine.core.jobs.engineLockCount();
+    if (released > 0) engine.loop.runNow(() => engine.core.changes.add({ kind: 'releaseEngineLocks' }));
     if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
     engine.scheduler.wake();
     return engine;
@@ -207,11 +209,11 @@ export class Engine extends EventEmitter {
     checkConstantCycles(prepared, this.core.services.budgets!.minTimerCycleInterval, this.clock.now(), this.timeZone);
     const result = await this.submit((fx) => {
       const now = this.clock.now();
-      const stored = storeDeployment(this.core.repository, prepared, now, (definition, graph) => this.graphs.set(definition.id, graph));
-      stored.decisionDefinitions = storeDecisions(this.core.repository, this.decisions, prepared, stored, now);
+      const stored = storeDeployment(this.core.repository, this.core.changes, prepared, now, (definition, graph) => this.graphs.set(definition.id, graph));
+      stored.result.decisionDefinitions = storeDecisions(this.core.changes, this.decisions, prepared, stored, now);
       // timer, message and signal start events of the new versions, in the same transaction
-      if (stored.definitions) armStartEvents(this.core, stored.definitions, fx);
-      return stored;
+      if (stored.result.definitions) armStartEvents(this.core, stored.result.definitions, fx);
+      return stored.result;
     });
     if (result.definitions) {
       this.definitions.invalidate();
@@ -242,7 +244,6 @@ export class Engine extends EventEmitter {
     try {
       await this.submit((fx) => {
         deleteDeployment(this.core, deploymentId, options.cascade ?? false, fx);
-        this.decisions.store.deleteOfDeployment(deploymentId);
       });
     } finally {
       this.definitions.invalidate();

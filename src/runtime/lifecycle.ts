@@ -1,4 +1,7 @@
 import { setup, transition } from 'xstate';
+import type { LifecycleState } from '../store/records.js';
+
+export type { LifecycleState };
 
 /**
  * The element-instance lifecycle (BPMN 2.0 §13.2, the activity lifecycle), as one xstate machine.
@@ -14,7 +17,6 @@ import { setup, transition } from 'xstate';
  * (as in Camunda), so BPMN's failing/failed states have no place here. An illegal move
  * (completing a terminated task, say) has no transition and is refused.
  */
-export type LifecycleState = 'ready' | 'active' | 'completing' | 'completed' | 'terminating' | 'terminated' | 'withdrawn';
 
 export type LifecycleEvent = 'ACTIVATE' | 'COMPLETE' | 'COMPLETED' | 'TERMINATE' | 'TERMINATED' | 'WITHDRAW';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { JobStore } from '../store/job-store.js';
+import type { JobQueueReads } from '../store/engine-store.js';
 import type { JobRecord } from '../store/records.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { Clock } from './timers/index.js';
@@ -35,7 +35,7 @@ export class Scheduler {
   private closed = false;
 
   constructor(
-    private readonly jobs: JobStore,
+    private readonly jobs: JobQueueReads,
     private readonly clock: Clock,
     private readonly hooks: SchedulerHooks,
     private readonly logger: Logger,

@@ -2,7 +2,7 @@ import { newId } from './ids.js';
 import { StateTransitions } from './state-transitions.js';
 import type { FlowNode, ProcessGraph, Expression } from '../bpmn/graph.js';
 import type { ElementInstanceRecord, HistoryRecord, InstanceRecord, JobRecord } from '../store/records.js';
-import type { RuntimeStore } from '../store/runtime-store.js';
+import type { EngineStore } from '../store/engine-store.js';
 import type { ChangeSet } from '../store/change-set.js';
 import type { ActivityEndKind, HistoryKind } from '../store/history-entry.js';
 import { evaluate, evaluateCondition, ExpressionError, type EvaluationContext } from '../expressions/index.js';
@@ -29,7 +29,7 @@ export interface ElementInstance extends ElementInstanceRecord {
 /** What a step needs from the engine around it. */
 export interface StepServices {
   /** reads; every write goes to the running command's change set */
-  store: RuntimeStore;
+  store: EngineStore;
   /** the change set of the command running now */
   changes(): ChangeSet;
   now(): number;

@@ -50,7 +50,7 @@ export class BufferedMessageStore {
     this.s = {
       insert: db.prepare(`INSERT INTO buffered_messages (message_key, name, correlation_key, variables, tenant_id, message_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       // a message reserved for a subscription that has since gone (its element was left) is offered again
-      live: db.prepare(`SELECT * FROM buffered_messages WHERE name = ? AND correlation_key = ? AND expires_at > ? AND (taken_by IS NULL OR taken_by NOT IN (SELECT id FROM subscriptions)) ORDER BY row LIMIT 1`),
+      live: db.prepare(`SELECT * FROM buffered_messages WHERE name = ? AND correlation_key = ? AND expires_at > ? AND (taken_by IS NULL OR taken_by NOT IN (SELECT id FROM subscriptions)) ORDER BY row`),
       byMessageId: db.prepare(`SELECT * FROM buffered_messages WHERE name = ? AND message_id = ? AND expires_at > ?`),
       get: db.prepare(`SELECT * FROM buffered_messages WHERE row = ?`),
       take: db.prepare(`UPDATE buffered_messages SET taken_by = ? WHERE row = ?`),
@@ -70,11 +70,22 @@ export class BufferedMessageStore {
     return toMessage(this.s.byMessageId.get(name, messageId, now));
   }
 
-  /** Reserves the oldest live message for a subscription; undefined when none is buffered. */
-  take(name: string, correlationKey: string, subscriptionId: string, now: number): BufferedMessage | undefined {
-    const found = toMessage(this.s.live.get(name, correlationKey, now));
-    if (!found || this.s.take.run(subscriptionId, found.row).changes !== 1) return undefined;
-    return { ...found, takenBy: subscriptionId };
+  /**
+   * The oldest live message nobody holds, skipping those `reserved` says a command holds already
+   * (its reservation is not written yet); undefined when none is buffered. Reserving is a change
+   * (`reserveBufferedMessage`) the command appends.
+   */
+  oldestLive(name: string, correlationKey: string, now: number, reserved: (row: number) => boolean): BufferedMessage | undefined {
+    for (const row of this.s.live.iterate(name, correlationKey, now)) {
+      const message = toMessage(row)!;
+      if (!reserved(message.row)) return message;
+    }
+    return undefined;
+  }
+
+  /** Held for a subscription: it is not offered to another one while that subscription exists. */
+  reserve(row: number, subscriptionId: string): void {
+    this.s.take.run(subscriptionId, row);
   }
 
   get(row: number): BufferedMessage | undefined {

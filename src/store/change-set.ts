@@ -6,10 +6,15 @@ import type {
   InstanceRecord,
   InstanceState,
   JobRecord,
+  LifecycleState,
   SubscriptionRecord,
   TaskRecord,
+  DefinitionRecord,
+  DeploymentRecord,
+  ResourceRecord,
 } from './records.js';
-import type { LifecycleState } from '../runtime/lifecycle.js';
+import type { DecisionDefinitionRecord, DecisionInstanceRecord } from './decision-store.js';
+import type { BufferedMessage } from './buffered-message-store.js';
 
 /**
  * One write a command makes. A command never writes to the database itself: it appends changes
@@ -50,7 +55,25 @@ export type Change =
   | { kind: 'deleteSubscriptionsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeSubscriptions'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartSubscriptionsOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }
-  | { kind: 'history'; row: HistoryRecord };
+  | { kind: 'history'; row: HistoryRecord }
+  /** the audit rows of one decision evaluation (the decision asked for and the ones it required) */
+  | { kind: 'insertDecisionInstances'; records: DecisionInstanceRecord[] }
+  /** Camunda 8's message buffer: expired messages go, then this one waits for a subscription */
+  | { kind: 'insertBufferedMessage'; message: Omit<BufferedMessage, 'row' | 'takenBy'>; now: number }
+  /** a buffered message is held for a subscription that opened (a continuation delivers it) */
+  | { kind: 'reserveBufferedMessage'; row: number; subscriptionId: string }
+  | { kind: 'releaseBufferedMessage'; row: number }
+  | { kind: 'deleteBufferedMessage'; row: number }
+  | { kind: 'insertDeployment'; deployment: DeploymentRecord }
+  | { kind: 'insertResource'; resource: ResourceRecord; content: Buffer }
+  | { kind: 'insertDefinition'; definition: DefinitionRecord; graph: string }
+  | { kind: 'insertDecisionDefinition'; definition: DecisionDefinitionRecord; graph: string }
+  /** a deployment with its resources, process and decision definitions, start jobs, start subscriptions and diagram layouts */
+  | { kind: 'deleteDeployment'; deploymentId: string }
+  /** a laid-out copy of a diagram deployed without diagram interchange (a racing copy keeps the first) */
+  | { kind: 'insertDiagramLayout'; definitionId: string; xml: string; at: number }
+  /** at open: the engine that held these locks is gone (the file lock proves it) */
+  | { kind: 'releaseEngineLocks' };
 
 /**
  * Everything one command changes, in the order it changed it (cf. diagram-js's CommandStack:
@@ -61,11 +84,13 @@ export class ChangeSet {
   private readonly list: Change[] = [];
   private readonly newTasks = new Map<string, TaskRecord>();
   private readonly deletedTasks = new Set<string>();
+  private readonly reservedMessages = new Set<number>();
 
   add(change: Change): void {
     this.list.push(change);
     if (change.kind === 'insertTask') this.newTasks.set(change.task.elementInstanceId, change.task);
     else if (change.kind === 'deleteTask') this.deletedTasks.add(change.id);
+    else if (change.kind === 'reserveBufferedMessage') this.reservedMessages.add(change.row);
   }
 
   history(row: HistoryRecord): void {
@@ -87,11 +112,17 @@ export class ChangeSet {
     return this.deletedTasks.has(taskId);
   }
 
+  /** A buffered message reserved earlier in this change set (a second subscription must not take it too). */
+  isBufferedMessageReserved(row: number): boolean {
+    return this.reservedMessages.has(row);
+  }
+
   /** Hands the changes to the store and starts empty again. */
   take(): Change[] {
     const taken = this.list.splice(0, this.list.length);
     this.newTasks.clear();
     this.deletedTasks.clear();
+    this.reservedMessages.clear();
     return taken;
   }
 
@@ -104,6 +135,7 @@ export class ChangeSet {
     for (const change of this.list.splice(mark)) {
       if (change.kind === 'insertTask') this.newTasks.delete(change.task.elementInstanceId);
       else if (change.kind === 'deleteTask') this.deletedTasks.delete(change.id);
+      else if (change.kind === 'reserveBufferedMessage') this.reservedMessages.delete(change.row);
     }
   }
 }

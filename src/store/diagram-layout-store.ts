@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** Laid-out copies of diagrams that were deployed without diagram interchange, one per definition. */
+/** Laid-out copies of diagrams that were deployed without diagram interchange, one per definition (written by the `insertDiagramLayout` change). */
 export class DiagramLayoutStore {
   private readonly s;
 

@@ -27,7 +27,7 @@ export class JobStore {
         SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
         UNION ALL
         SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 ORDER BY lock_expires_at LIMIT 1))`),
-      releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
+      engineLockCount: p(`SELECT count(*) AS n FROM jobs WHERE lock_owner LIKE 'engine:%'`),
     };
   }
 
@@ -51,8 +51,8 @@ export class JobStore {
     return next;
   }
 
-  /** At open: a previous engine on this file is gone (the file lock proves it), so its locks are void. */
-  releaseEngineLocks(): number {
-    return this.s.releaseEngineLocks.run().changes;
+  /** Jobs locked by an engine (at open: by a previous one on this file, gone since: the file lock proves it; see `releaseEngineLocks`). */
+  engineLockCount(): number {
+    return (this.s.engineLockCount.get() as Row).n;
   }
 }

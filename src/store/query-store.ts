@@ -13,6 +13,7 @@ import type {
 import { toDefinition, toDeployment } from './repository-store.js';
 import { CROSS_INSTANCE_KINDS, type HistoryKind } from './history-entry.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
+import type { Queries } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -137,7 +138,7 @@ export interface IncidentQuery extends Page {
 export interface HistoryRow {
   seq: number;
   instanceId: string;
-  kind: string;
+  kind: HistoryKind;
   elementInstanceId: string | null;
   elementId: string | null;
   elementType: string | null;
@@ -226,7 +227,7 @@ const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.dep
  * user values are always bound parameters and sort columns come from whitelists. The prepared
  * statements are cached per shape.
  */
-export class QueryStore {
+export class QueryStore implements Queries {
   private readonly s;
   private readonly cache = new Map<string, Database.Statement>();
 
@@ -246,6 +247,7 @@ export class QueryStore {
         FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
       businessKeyOf: p(`SELECT business_key FROM instances WHERE id = ?`),
       definitionVersionTag: p(`SELECT version_tag FROM definitions WHERE id = ?`),
+      diagramLayout: p(`SELECT xml FROM diagram_layouts WHERE definition_id = ?`),
     };
   }
 
@@ -588,14 +590,14 @@ export class QueryStore {
    * History rows of some kinds, in order, optionally for a set of instances. Callers fold them
    * (the latest row per activity, task or variable wins).
    */
-  historyRows(kinds: readonly string[], instanceIds?: readonly string[]): HistoryRow[] {
+  historyRows(kinds: readonly HistoryKind[], instanceIds?: readonly string[]): HistoryRow[] {
     // kinds are the engine's own names, written into the SQL so SQLite can use the partial
     // index on the rare kinds (it cannot for bound parameters); anything else is refused
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
     const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
       // the kinds queried across instances have rows of their own, indexed by kind (migration 7)
-      const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind as HistoryKind)) ? 'history_rows' : 'history';
+      const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind)) ? 'history_rows' : 'history';
       return (this.prepare(`SELECT * FROM ${table} WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }
     const rows: HistoryRow[] = [];
@@ -615,6 +617,10 @@ export class QueryStore {
 
   startActor(instanceId: string): string | null {
     return ((this.s.startActor.get(instanceId) as Row)?.actor as string | null) ?? null;
+  }
+
+  diagramLayout(definitionId: string): string | null {
+    return ((this.s.diagramLayout.get(definitionId) as Row)?.xml as string | undefined) ?? null;
   }
 }
 

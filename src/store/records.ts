@@ -1,6 +1,8 @@
 /** Row shapes as the runtime uses them (camelCase); the SQL column names live only in src/store/. */
-import type { LifecycleState } from '../runtime/lifecycle.js';
 import type { HistoryKind } from './history-entry.js';
+
+/** The states of an element instance's lifecycle (the legal moves are runtime/lifecycle.ts). */
+export type LifecycleState = 'ready' | 'active' | 'completing' | 'completed' | 'terminating' | 'terminated' | 'withdrawn';
 
 export type InstanceState = 'active' | 'completed' | 'terminated';
 

@@ -4,18 +4,22 @@ import type {
   ElementInstanceRecord,
   HistoryRecord,
   IncidentRecord,
+  LifecycleState,
   InstanceRecord,
   InstanceState,
   JobRecord,
   TaskRecord,
   VariableRecord,
 } from './records.js';
-import type { LifecycleState } from '../runtime/lifecycle.js';
-import type { DeferredWrites } from '../runtime/command-loop.js';
+import type { DeferredWrites, EngineStore } from './engine-store.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { CROSS_INSTANCE_KINDS } from './history-entry.js';
+import { RepositoryStore } from './repository-store.js';
+import { DecisionStore } from './decision-store.js';
+import { BufferedMessageStore } from './buffered-message-store.js';
+import { DiagramLayoutStore } from './diagram-layout-store.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -24,7 +28,7 @@ type Row = any;
  * The statements the runtime executes on every step, prepared once at open.
  * Everything here runs inside the caller's transaction.
  */
-export class RuntimeStore {
+export class RuntimeStore implements EngineStore {
   private readonly s;
   /** active instances' state, written through (see InstanceCache) */
   private readonly cache = new InstanceCache();
@@ -85,6 +89,7 @@ export class RuntimeStore {
       deleteIncidentsOfElementInstanceJobs: p(`DELETE FROM incidents WHERE job_id IN
         (SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task'))`),
       deleteJobsOfElementInstance: p(`DELETE FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task')`),
+      releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
 
       lastHistoryRow: p(`SELECT max(seq) AS seq FROM history_rows`),
       lastHistoryStep: p(`SELECT first_seq + json_array_length(entries) - 1 AS seq FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
@@ -344,6 +349,34 @@ export class RuntimeStore {
       case 'history':
         this.pendingHistory.push(change.row);
         return;
+      case 'insertDecisionInstances':
+        return this.others.decisions.insertInstances(change.records);
+      case 'insertBufferedMessage':
+        return this.bufferedMessages.insert(change.message, change.now);
+      case 'reserveBufferedMessage':
+        return this.bufferedMessages.reserve(change.row, change.subscriptionId);
+      case 'releaseBufferedMessage':
+        return this.bufferedMessages.release(change.row);
+      case 'deleteBufferedMessage':
+        return this.bufferedMessages.remove(change.row);
+      case 'insertDeployment':
+        return this.others.repository.insertDeployment(change.deployment);
+      case 'insertResource':
+        return this.others.repository.insertResource(change.resource, change.content);
+      case 'insertDefinition':
+        return this.others.repository.insertDefinition(change.definition, change.graph);
+      case 'insertDecisionDefinition':
+        return this.others.decisions.insertDefinition(change.definition, change.graph);
+      case 'deleteDeployment':
+        this.others.repository.deleteDeployment(change.deploymentId);
+        return this.others.decisions.deleteOfDeployment(change.deploymentId);
+      case 'insertDiagramLayout':
+        return this.others.layouts.put(change.definitionId, change.xml, change.at);
+      case 'releaseEngineLocks':
+        this.s.releaseEngineLocks.run();
+        // cached jobs may hold those locks (it runs at open, when little is cached)
+        this.cache.clear();
+        return;
       default: {
         const unknown: never = change;
         throw new Error(`Unknown change ${JSON.stringify(unknown)}`);
@@ -358,8 +391,23 @@ export class RuntimeStore {
     }
   }
 
-  private get subscriptions(): SubscriptionStore {
+  /** The other tables a change set writes (deployments, decisions, layouts), prepared on first use. */
+  private othersPrepared?: { repository: RepositoryStore; decisions: DecisionStore; layouts: DiagramLayoutStore };
+
+  private get others(): { repository: RepositoryStore; decisions: DecisionStore; layouts: DiagramLayoutStore } {
+    return (this.othersPrepared ??= { repository: new RepositoryStore(this.db), decisions: new DecisionStore(this.db), layouts: new DiagramLayoutStore(this.db) });
+  }
+
+  get subscriptions(): SubscriptionStore {
     return SubscriptionStore.for(this.db);
+  }
+
+  get repository(): RepositoryStore {
+    return this.others.repository;
+  }
+
+  get bufferedMessages(): BufferedMessageStore {
+    return BufferedMessageStore.for(this.db);
   }
 
   /**

@@ -3,7 +3,7 @@
  * turned into due instants. The compiler calls `checkTimer` on literal texts at deploy time; the
  * runtime calls `firstSlot` when a timer is armed and `nextSlot` after each firing of a cycle.
  */
-import type { TimerKind } from '../bpmn/graph.js';
+import type { TimerKind } from './timer-kind.js';
 import { cronNextAfter, isCronText, parseCron } from './cron.js';
 import { parseDateTime } from './iso8601-date.js';
 import { addDuration, parseDuration } from './iso8601-duration.js';

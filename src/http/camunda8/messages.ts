@@ -1,6 +1,5 @@
 import { BadRequestError, ConflictError, EngineError, NotFoundError } from '../../runtime/errors.js';
 import { checkVariables } from '../../runtime/variables.js';
-import { BufferedMessageStore } from '../../store/buffered-message-store.js';
 import { ok } from '../respond.js';
 import { bodyOf, optInteger, optString, optVariables, requiredString, tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
 
@@ -25,9 +24,8 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
         const messageId = optString(body, 'messageId') || null;
         const variables = checkVariables(optVariables(body) ?? {});
         const tenantId = tenantIn(body.tenantId);
-        const buffer = BufferedMessageStore.for(ctx.engine.db);
         const now = ctx.engine.clock.now();
-        if (messageId !== null && buffer.withMessageId(name, messageId, now)) {
+        if (messageId !== null && ctx.engine.core.runtime.bufferedMessages.withMessageId(name, messageId, now)) {
           throw new ConflictError(`A message named '${name}' with messageId '${messageId}' was already published and is still buffered`);
         }
         const messageKey = ctx.keys.mint();
@@ -35,7 +33,10 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
           await ctx.engine.correlateMessage({ messageName: name, correlationKeys: { correlationKey }, variables, all: true, tenantId });
         } catch (error) {
           if (!isNoMatch(error)) throw error;
-          if (ttl > 0) buffer.insert({ messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl }, now);
+          if (ttl > 0) {
+            const message = { messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl };
+            await ctx.engine.submit(() => ctx.engine.core.changes.add({ kind: 'insertBufferedMessage', message, now }));
+          }
         }
         ok(res, { tenantId: tenantOut(tenantId), messageKey });
       },

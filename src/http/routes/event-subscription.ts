@@ -24,7 +24,7 @@ function eventSubscriptionDto(s: SubscriptionRecord) {
 
 export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const queries = () => ExecutionQueries.for(engine.queries.db);
+  const queries = () => ExecutionQueries.for(engine.db);
   const query = (req: Request) => {
     const q = new QueryParams(req);
     const eventType = q.string('eventType');

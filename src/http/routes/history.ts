@@ -4,6 +4,7 @@ import type { ProcessGraph } from '../../bpmn/graph.js';
 import { NotFoundError } from '../../runtime/errors.js';
 import type { InstanceRecord } from '../../store/records.js';
 import { safeJson, type HistoryRow } from '../../store/query-store.js';
+import { historyKindsOf, type HistoryKind } from '../../store/history-entry.js';
 import { formatDate } from '../dates.js';
 import { ok } from '../respond.js';
 import { QueryParams } from '../query.js';
@@ -128,7 +129,7 @@ class HistoryReader {
     return { items, count: this.engine.queries.countInstances(filter) };
   }
 
-  private rows(kinds: string[], q: QueryParams): HistoryRow[] {
+  private rows(kinds: readonly HistoryKind[], q: QueryParams): HistoryRow[] {
     const single = q.string('processInstanceId');
     const many = q.list('processInstanceIdIn');
     const ids = single !== undefined ? [single] : many;
@@ -137,7 +138,7 @@ class HistoryReader {
 
   activityInstances(req: Request) {
     const q = new QueryParams(req);
-    const rows = this.rows(['activityStarted', 'activityCompleted', 'activityTerminated'], q);
+    const rows = this.rows(historyKindsOf('activity'), q);
     const byId = new Map<string, { first: HistoryRow; last: HistoryRow }>();
     for (const row of rows) {
       if (!row.elementInstanceId) continue;
@@ -199,7 +200,7 @@ class HistoryReader {
 
   tasks(req: Request) {
     const q = new QueryParams(req);
-    const rows = this.rows(['taskCreated', 'taskAssigned', 'taskCompleted', 'taskDeleted'], q);
+    const rows = this.rows(historyKindsOf('task'), q);
     interface Folded { created?: HistoryRow; assignee: string | null; end?: HistoryRow; endData?: Record<string, unknown>; instanceId: string; elementId: string | null; elementInstanceId: string | null }
     const byTask = new Map<string, Folded>();
     for (const row of rows) {
@@ -278,7 +279,7 @@ class HistoryReader {
 
   variables(req: Request) {
     const q = new QueryParams(req);
-    const rows = this.rows(['variableSet'], q);
+    const rows = this.rows(historyKindsOf('variable'), q);
     const byKey = new Map<string, { first: HistoryRow; last: HistoryRow; data: { name: string; type: string; value: string | null } }>();
     for (const row of rows) {
       const data = row.data ? safeJson(row.data) : null;

@@ -31,7 +31,7 @@ function variableInstanceDto(v: VariableInstanceRow) {
 
 export function variableInstanceRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const queries = () => ExecutionQueries.for(engine.queries.db);
+  const queries = () => ExecutionQueries.for(engine.db);
   const query = (req: Request) => {
     const q = new QueryParams(req);
     const executions = q.list('executionIdIn');

@@ -7,7 +7,8 @@ import { cancelInstance } from './instance-commands.js';
  * Deletes a deployment as one command, so it is serialised with starts: a start committed before
  * it is one of the running instances it cancels (cascade), a start after it finds no definition
  * and is refused with a 404 (startInstance checks). Its timer start jobs and message/signal start
- * subscriptions go in the same transaction, so no timer starts an instance of it afterwards.
+ * subscriptions go in the same transaction, so no timer starts an instance of it afterwards, and
+ * so do its decision definitions.
  */
 export function deleteDeployment(
   core: EngineCore,
@@ -26,5 +27,5 @@ export function deleteDeployment(
     if (core.runtime.getInstance(instanceId)?.state !== 'active') continue;
     cancelInstance(core, instanceId, `Deployment ${deploymentId} deleted`, effects);
   }
-  core.repository.deleteDeployment(deploymentId);
+  core.changes.add({ kind: 'deleteDeployment', deploymentId });
 }

@@ -3,7 +3,6 @@
  * or one of its element instances. Used by the /execution, /task variable and /job/{id}/execute
  * routes; each runs in one instance step like every other command.
  */
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { SubscriptionRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import { inInstance } from '../engine-core.js';
@@ -61,7 +60,7 @@ export function signalExecution(core: EngineCore, ref: ExecutionRef, variables: 
 
 /** The waiting subscriptions held by an execution (an element instance, or the instance's root scope). */
 function subscriptionsOf(core: EngineCore, ref: ExecutionRef, kind: 'message' | 'signal', name: string): SubscriptionRecord[] {
-  return SubscriptionStore.for(core.db)
+  return core.runtime.subscriptions
     .ofInstance(ref.instanceId)
     .filter((s) => s.kind === kind && s.name === name && s.elementInstanceId === ref.elementInstanceId);
 }

@@ -1,6 +1,4 @@
 /** Delivers a buffered message reserved by offerBufferedMessage, once; gives it back when its subscription is gone. */
-import { BufferedMessageStore } from '../../store/buffered-message-store.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { JobRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
@@ -8,12 +6,10 @@ import { deliverToSubscription } from './signals.js';
 
 export function runBufferedMessageDelivery(core: EngineCore, _job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const { row, subscriptionId } = payload as unknown as { row: number; subscriptionId: string };
-  const buffer = BufferedMessageStore.for(core.db);
-  const message = buffer.get(row);
+  const message = core.runtime.bufferedMessages.get(row);
   if (!message) return;
-  const subscription = SubscriptionStore.for(core.db).get(subscriptionId);
+  const subscription = core.runtime.subscriptions.get(subscriptionId);
   const delivered = subscription !== undefined
     && deliverToSubscription(core, subscription, { kind: 'message', variables: JSON.parse(message.variables) as Record<string, unknown> }, effects);
-  if (delivered) buffer.remove(row);
-  else buffer.release(row);
+  core.changes.add(delivered ? { kind: 'deleteBufferedMessage', row } : { kind: 'releaseBufferedMessage', row });
 }

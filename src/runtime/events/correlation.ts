@@ -13,7 +13,7 @@
  * Waiting executions win over start events (as in Camunda). More than one match without `all`
  * is an error; with `all` every waiting match and every matching start event receive it.
  */
-import { SubscriptionStore } from '../../store/subscription-store.js';
+import type { SubscriptionReads } from '../../store/engine-store.js';
 import type { SubscriptionRecord } from '../../store/records.js';
 import type { EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
@@ -45,7 +45,7 @@ export interface CorrelationResult {
 
 export function correlateMessage(core: EngineCore, request: CorrelateMessageRequest, effects: Effect[]): CorrelationResult[] {
   if (typeof request.messageName !== 'string' || request.messageName === '') throw new BadRequestError('messageName is required');
-  const store = SubscriptionStore.for(core.db);
+  const store = core.runtime.subscriptions;
   const waiting = store.waiting('message', request.messageName).filter((s) => matchesWaiting(core, store, s, request));
   const keys = Object.keys(request.correlationKeys ?? {}).filter((k) => k !== 'correlationKey');
   const localKeys = Object.keys(request.localCorrelationKeys ?? {});
@@ -89,7 +89,7 @@ export function correlateMessage(core: EngineCore, request: CorrelateMessageRequ
   return results;
 }
 
-function matchesWaiting(core: EngineCore, store: SubscriptionStore, s: SubscriptionRecord, request: CorrelateMessageRequest): boolean {
+function matchesWaiting(core: EngineCore, store: SubscriptionReads, s: SubscriptionRecord, request: CorrelateMessageRequest): boolean {
   if (request.processInstanceId && s.instanceId !== request.processInstanceId) return false;
   if (request.tenantId !== undefined && request.tenantId !== null) {
     const definition = s.definitionId ? core.repository.getDefinition(s.definitionId) : undefined;

@@ -12,7 +12,6 @@
  * signal was thrown receive it (BPMN semantics), not ones opened between throw and delivery.
  */
 import type { DefinitionRecord, JobRecord } from '../../store/records.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { Step } from '../step.js';
 import { inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
@@ -31,7 +30,7 @@ export interface SignalBroadcast {
 
 /** Delivers a signal now, in the caller's transaction (one savepoint per receiver). */
 export function broadcastSignal(core: EngineCore, signal: SignalBroadcast, effects: Effect[], maxSeq?: number): void {
-  const store = SubscriptionStore.for(core.db);
+  const store = core.runtime.subscriptions;
   const waiting = store.waiting('signal', signal.name, maxSeq);
   const starts = store.starts('signal', signal.name, maxSeq);
   const trigger: EventTrigger = { kind: 'signal', ...(signal.variables ? { variables: signal.variables } : {}) };
@@ -72,7 +71,7 @@ export function runSignalContinuation(core: EngineCore, _job: JobRecord, payload
 
 /** Delivers to one waiting subscription in its instance's own step; false when it is gone. */
 export function deliverToSubscription(core: EngineCore, subscription: SubscriptionRecord, trigger: EventTrigger, effects: Effect[]): boolean {
-  const store = SubscriptionStore.for(core.db);
+  const store = core.runtime.subscriptions;
   if (!store.get(subscription.id)) return false; // withdrawn by an earlier delivery
   const instance = core.runtime.getInstance(subscription.instanceId!);
   if (!instance || instance.state !== 'active') return false;

@@ -9,11 +9,8 @@
  * between the two never loses the wake-up and the parent is never loaded inside the child's step.
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
-import type Database from 'better-sqlite3';
 import type { CallActivitySettings, FlowNode, VariableMapping } from '../../bpmn/graph.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../../store/records.js';
-import { RepositoryStore } from '../../store/repository-store.js';
-import { SubscriptionStore } from '../../store/subscription-store.js';
 import type { CallActivityProcessor } from './processor.js';
 import { Step, type ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
@@ -32,17 +29,6 @@ export const MAX_CALL_DEPTH = 50;
 const cancelledByParent = new WeakSet<Step>();
 /** Child steps created in their parent's step: the call activity's element id (the parent row is not written yet). */
 const callElementOf = new WeakMap<Step, string>();
-const repositories = new WeakMap<Database.Database, RepositoryStore>();
-
-function repository(step: Step): RepositoryStore {
-  const db = step.services.store.db;
-  let repo = repositories.get(db);
-  if (!repo) {
-    repo = new RepositoryStore(db);
-    repositories.set(db, repo);
-  }
-  return repo;
-}
 
 type EncodedVariables = Record<string, { type: string; text: string | null }>;
 
@@ -114,7 +100,7 @@ export const callActivity: CallActivityProcessor = {
 };
 
 function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
-  const repo = repository(step);
+  const repo = step.services.store.repository;
   const own = repo.getDefinition(step.instance.definitionId);
   const tenantId = own?.tenantId ?? null;
   let definition: DefinitionRecord | undefined;
@@ -132,8 +118,13 @@ function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, k
       definition = own ? repo.definitionsOfDeployment(own.deploymentId).find((d) => d.key === key) : undefined;
       how = ' in the deployment of the calling process';
       break;
-    default:
+    case 'latest':
       definition = repo.latestDefinition(key, tenantId);
+      break;
+    default: {
+      const unknown: never = call.binding;
+      throw new Error(`Unknown binding ${JSON.stringify(unknown)}`);
+    }
   }
   if (!definition) {
     throw new IncidentError(`Call activity '${node.id}' calls process '${key}', but no such process is deployed${how}`, 'calledProcessNotFound');
@@ -214,7 +205,7 @@ function propagateErrorToParent(step: Step, source: ElementInstance, code: strin
   if (!instance.parentInstanceId || !instance.parentElementInstanceId) return false;
   const parent = step.services.store.getInstance(instance.parentInstanceId);
   if (!parent || parent.state !== 'active') return false;
-  const callElementId = callElementOf.get(step) ?? SubscriptionStore.for(step.services.store.db).elementIdOf(instance.parentElementInstanceId);
+  const callElementId = callElementOf.get(step) ?? step.services.store.subscriptions.elementIdOf(instance.parentElementInstanceId);
   if (!callElementId || !caughtOnTheWayOut(step.services.graphOf(parent.definitionId), callElementId, 'error', code)) return false;
   const payload: ChildError = { type: 'childError', childId: instance.id, code, message, ...(variables ? { variables: encodeVariables(variables) } : {}) };
   step.recordHistory({ kind: 'errorPropagated', elementInstanceId: source.id, elementId: source.elementId, data: JSON.stringify({ code, to: parent.id }) });

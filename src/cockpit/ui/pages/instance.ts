@@ -5,6 +5,7 @@ import { changed, type Page } from '../page.js';
 import { variablesPanel, type TypedValue } from '../variables-panel.js';
 
 import type { TreeNode } from '../../api.js';
+import type { HistoryKind } from '../../../store/history-entry.js';
 
 interface Incident {
   id: string;
@@ -16,7 +17,7 @@ interface Incident {
 }
 interface HistoryRow {
   seq: number;
-  kind: string;
+  kind: HistoryKind;
   elementId: string | null;
   elementType: string | null;
   at: number;
@@ -58,8 +59,35 @@ function describe(row: HistoryRow): string | HTMLElement {
       return `assignee ${String(data.assignee ?? '—')}`;
     case 'instanceCancelled':
       return String(data.reason ?? '');
-    default:
+    case 'instanceStarted':
+    case 'instanceCompleted':
+    case 'instanceTerminated':
+    case 'calledInstanceStarted':
+    case 'activityStarted':
+    case 'activityCompleted':
+    case 'activityTerminated':
+    case 'gatewayActivated':
+    case 'eventSubProcessTriggered':
+    case 'taskCreated':
+    case 'taskCompleted':
+    case 'taskDeleted':
+    case 'incidentResolved':
+    case 'executionSignalled':
+    case 'timerFired':
+    case 'messageCorrelated':
+    case 'signalReceived':
+    case 'signalThrown':
+    case 'errorThrown':
+    case 'errorCaught':
+    case 'errorPropagated':
+    case 'escalationThrown':
+    case 'escalationCaught':
+      // the row's kind, element and time say it all
       return '';
+    default: {
+      const unknown: never = row.kind;
+      return String(unknown);
+    }
   }
 }
 
