@@ -4,6 +4,7 @@ import type { CompileContext } from './context.js';
 import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
 import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
 import { inOutMapping } from './compile-call-activity.js';
+import { compensationEvent } from './compile-compensate-event.js';
 
 const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:MessageEventDefinition': 'message',
@@ -13,21 +14,21 @@ const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:TerminateEventDefinition': 'terminate',
   'bpmn:EscalationEventDefinition': 'escalation',
   'bpmn:LinkEventDefinition': 'link',
+  'bpmn:CompensateEventDefinition': 'compensation',
+  'bpmn:CancelEventDefinition': 'cancel',
 };
 
 const UNSUPPORTED_DEFINITIONS: Record<string, string> = {
-  'bpmn:CompensateEventDefinition': 'compensation events are not supported',
   'bpmn:ConditionalEventDefinition': 'conditional events are not supported',
-  'bpmn:CancelEventDefinition': 'cancel events are not supported (they belong to transactions)',
 };
 
 /** Which event types each event kind may carry (BPMN 2.0 §10.5, the subset executed here). */
 const ALLOWED: Partial<Record<NodeKind, readonly EventType[]>> = {
-  startEvent: ['none', 'message', 'timer', 'signal', 'error', 'escalation'],
-  endEvent: ['none', 'message', 'error', 'signal', 'terminate', 'escalation'],
+  startEvent: ['none', 'message', 'timer', 'signal', 'error', 'escalation', 'compensation'],
+  endEvent: ['none', 'message', 'error', 'signal', 'terminate', 'escalation', 'compensation', 'cancel'],
   intermediateCatchEvent: ['message', 'timer', 'signal', 'link'],
-  intermediateThrowEvent: ['none', 'message', 'signal', 'escalation', 'link'],
-  boundaryEvent: ['message', 'timer', 'error', 'signal', 'escalation'],
+  intermediateThrowEvent: ['none', 'message', 'signal', 'escalation', 'link', 'compensation'],
+  boundaryEvent: ['message', 'timer', 'error', 'signal', 'escalation', 'compensation', 'cancel'],
 };
 
 const THROWING: ReadonlySet<NodeKind> = new Set(['endEvent', 'intermediateThrowEvent']);
@@ -92,6 +93,8 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
       }
       return { type, linkName };
     }
+    case 'compensation':
+      return compensationEvent(definition, throwing);
     default:
       return { type };
   }

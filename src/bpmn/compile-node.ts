@@ -32,10 +32,10 @@ export const KINDS: Readonly<Record<string, NodeKind>> = {
   'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
   'bpmn:CallActivity': 'callActivity',
+  'bpmn:Transaction': 'subProcess',
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  'bpmn:Transaction': 'transactions are not supported',
   'bpmn:AdHocSubProcess': 'ad-hoc sub-processes are not supported',
   'bpmn:ImplicitThrowEvent': 'implicit throw events are not supported',
 };
@@ -68,9 +68,7 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   }
   const defaultFlow = text((element.default as ModdleElement | undefined)?.id);
   if (defaultFlow !== undefined) node.defaultFlow = defaultFlow;
-  if (element.isForCompensation === true) {
-    ctx.error(`Unsupported element ${element.$type} with isForCompensation: compensation is not supported`, element);
-  }
+  if (element.isForCompensation === true) node.isForCompensation = true;
   if (element.asyncBefore === true || element.async === true) node.asyncBefore = true;
   if (element.asyncAfter === true) node.asyncAfter = true;
   warnCamundaListeners(element, ctx);
@@ -128,6 +126,7 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     }
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
+      if (element.$type === 'bpmn:Transaction') node.scope.transaction = true;
       break;
     default:
       break;

@@ -1,5 +1,6 @@
 /** One executable `bpmn:process` → a `ProcessGraph` (nodes, flows, scopes), before validation. */
 import { compileNode } from './compile-node.js';
+import { linkCompensation } from './compile-compensation.js';
 import type { CompileContext } from './context.js';
 import { GeneratedIds } from './generated-ids.js';
 import type { Expression, FlowNode, ProcessGraph, ScopeSettings, SequenceFlow } from './graph.js';
@@ -8,7 +9,7 @@ import { extension, text, type ModdleElement } from './moddle-types.js';
 /** Flow elements that carry no behaviour: skipped without comment. */
 const IGNORED = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference']);
 /** Containers whose content is not compiled (the container itself is reported as unsupported). */
-const OPAQUE = new Set(['bpmn:Transaction', 'bpmn:AdHocSubProcess']);
+const OPAQUE = new Set(['bpmn:AdHocSubProcess']);
 
 export function compileProcess(process: ModdleElement, ctx: CompileContext, participantName?: string): ProcessGraph {
   const nodes: Record<string, FlowNode> = {};
@@ -56,6 +57,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
   const versionTag = text(process.versionTag) ?? text(extension(process, 'zeebe:VersionTag')?.value);
   if (versionTag !== undefined) graph.versionTag = versionTag;
   fillScopes(graph);
+  linkCompensation(process, graph, ctx);
   return graph;
 }
 

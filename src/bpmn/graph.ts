@@ -41,7 +41,9 @@ export type EventType =
   | 'signal'
   | 'terminate'
   | 'escalation'
-  | 'link';
+  | 'link'
+  | 'compensation'
+  | 'cancel';
 
 export interface TimerDefinition {
   kind: TimerKind;
@@ -71,6 +73,10 @@ export interface EventDefinition {
   /** link events */
   linkName?: string;
   timer?: TimerDefinition;
+  /** compensation throw and end events: the one activity to compensate (else every completed one of the scope) */
+  activityRef?: string;
+  /** compensation throw and end events: wait until every handler completed (default true) */
+  waitForCompletion?: boolean;
 }
 
 /** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */
@@ -189,6 +195,10 @@ export interface FlowNode {
   interrupting?: boolean;
   /** activities: the boundary events attached to them */
   boundaryEvents?: string[];
+  /** activities with a compensation boundary event: the handler associated with it */
+  compensationHandler?: string;
+  /** `isForCompensation`: a compensation handler, run only by a compensation throw */
+  isForCompensation?: boolean;
   asyncBefore?: boolean;
   asyncAfter?: boolean;
   job?: JobSettings;
@@ -212,6 +222,10 @@ export interface ScopeSettings {
   startEvents: string[];
   /** event sub-processes directly inside this scope */
   eventSubProcesses: string[];
+  /** `bpmn:transaction`: a cancel end event inside compensates it and leaves by its cancel boundary event */
+  transaction?: boolean;
+  /** the event sub-process with a compensation start event: the scope's compensation handler */
+  compensationEventSubProcess?: string;
 }
 
 export interface SequenceFlow {

@@ -29,6 +29,7 @@ export function warnUnreachable(graph: ProcessGraph, ctx: CompileContext): void 
     const node = graph.nodes[queue[i]!]!;
     for (const flowId of node.outgoing) visit(graph.flows[flowId]?.target);
     for (const boundary of node.boundaryEvents ?? []) visit(boundary);
+    if (node.compensationHandler !== undefined) visit(node.compensationHandler);
     if (node.scope) {
       for (const start of node.scope.startEvents) visit(start);
       for (const sub of node.scope.eventSubProcesses) visit(sub);

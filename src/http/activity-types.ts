@@ -1,11 +1,11 @@
 import type { FlowNode } from '../bpmn/graph.js';
 
 const EVENT_TYPES: Partial<Record<FlowNode['kind'], Partial<Record<string, string>>>> = {
-  startEvent: { none: 'startEvent', message: 'messageStartEvent', timer: 'startTimerEvent', signal: 'signalStartEvent', error: 'errorStartEvent', escalation: 'escalationStartEvent' },
-  endEvent: { none: 'noneEndEvent', error: 'errorEndEvent', terminate: 'terminateEndEvent', message: 'messageEndEvent', signal: 'signalEndEvent', escalation: 'escalationEndEvent' },
+  startEvent: { none: 'startEvent', message: 'messageStartEvent', timer: 'startTimerEvent', signal: 'signalStartEvent', error: 'errorStartEvent', escalation: 'escalationStartEvent', compensation: 'compensationStartEvent' },
+  endEvent: { none: 'noneEndEvent', error: 'errorEndEvent', terminate: 'terminateEndEvent', message: 'messageEndEvent', signal: 'signalEndEvent', escalation: 'escalationEndEvent', compensation: 'compensationEndEvent', cancel: 'cancelEndEvent' },
   intermediateCatchEvent: { timer: 'intermediateTimer', message: 'intermediateMessageCatch', signal: 'intermediateSignalCatch', link: 'intermediateLinkCatch' },
-  intermediateThrowEvent: { none: 'intermediateNoneThrowEvent', message: 'intermediateMessageThrowEvent', signal: 'intermediateSignalThrow', escalation: 'intermediateEscalationThrowEvent', link: 'intermediateLinkThrowEvent' },
-  boundaryEvent: { timer: 'boundaryTimer', message: 'boundaryMessage', signal: 'boundarySignal', error: 'boundaryError', escalation: 'boundaryEscalation' },
+  intermediateThrowEvent: { none: 'intermediateNoneThrowEvent', message: 'intermediateMessageThrowEvent', signal: 'intermediateSignalThrow', escalation: 'intermediateEscalationThrowEvent', link: 'intermediateLinkThrowEvent', compensation: 'intermediateCompensationThrowEvent' },
+  boundaryEvent: { timer: 'boundaryTimer', message: 'boundaryMessage', signal: 'boundarySignal', error: 'boundaryError', escalation: 'boundaryEscalation', compensation: 'compensationBoundaryCatch', cancel: 'cancelBoundaryCatch' },
 };
 
 /** Camunda 7's activityType names (as Cockpit and the history API use them). */
@@ -14,5 +14,6 @@ export function camundaActivityType(node: FlowNode | undefined, fallback: string
   const events = EVENT_TYPES[node.kind];
   if (events) return events[node.event?.type ?? 'none'] ?? node.kind;
   if (node.kind === 'subProcess' && node.scope?.triggeredByEvent) return 'eventSubProcess';
+  if (node.kind === 'subProcess' && node.scope?.transaction) return 'transaction';
   return node.kind;
 }

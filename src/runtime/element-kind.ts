@@ -19,5 +19,9 @@ export function isMultiInstanceInner(ei: ElementInstanceRecord, node: FlowNode):
 export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): ProcessorKind {
   if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
   if (node.scope?.triggeredByEvent) return 'eventSubProcess';
+  if (node.scope?.transaction) return 'transaction';
+  const eventType = node.event?.type;
+  if (eventType === 'compensation' && (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent')) return 'compensationThrowEvent';
+  if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
   return node.kind;
 }

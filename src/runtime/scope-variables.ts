@@ -49,6 +49,11 @@ export class ScopeVariables {
     return result;
   }
 
+  /** The variables set in exactly this scope (a snapshot: later changes do not show in it). */
+  locals(scopeId: string): Array<[string, unknown]> {
+    return [...(this.scopes.get(scopeId) ?? [])];
+  }
+
   /** Sets a variable in exactly this scope; returns its stored form (checked now, so a bad value fails the element, not the commit). */
   setLocal(scopeId: string, name: string, value: unknown): EncodedValue {
     const encoded = encodeValue(name, value);

@@ -8,6 +8,7 @@ import { selectFlows } from './outgoing-flows.js';
 import { isMultiInstanceBody, isMultiInstanceInner } from './element-kind.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { chainedContinuationsExceeded, stepOperationsExceeded } from './budgets.js';
+import { discardCancelledScope, subscribeCompleted } from './compensation/subscriptions.js';
 import type { Step, ElementInstance } from './step.js';
 
 /**
@@ -114,6 +115,7 @@ export class StateTransitions {
       return this.finish(ei, node, 'activityTerminated');
     }
     for (const child of step.childrenOf(ei.id)) this.terminate(child);
+    discardCancelledScope(step, ei, node);
     this.move(ei, 'TERMINATE');
     step.processor(ei).onTerminate?.(step, ei, node);
     this.move(ei, 'TERMINATED');
@@ -209,6 +211,7 @@ export class StateTransitions {
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     const step = this.step;
     this.move(ei, 'COMPLETED');
+    subscribeCompleted(step, ei, node);
     this.finish(ei, node, 'activityCompleted');
     if (isMultiInstanceInner(ei, node)) return step.services.processors.multiInstanceBody.onInnerCompleted(step, ei, node);
     for (const flowId of taken) this.takeFlow(flowId, ei.parentId);

@@ -1,4 +1,5 @@
 import type {
+  CompensationRecord,
   ElementData,
   ElementInstanceRecord,
   HistoryRecord,
@@ -55,6 +56,8 @@ export type Change =
   | { kind: 'deleteSubscriptionsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeSubscriptions'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartSubscriptionsOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }
+  | { kind: 'insertCompensation'; record: CompensationRecord }
+  | { kind: 'deleteCompensation'; id: string }
   | { kind: 'history'; row: HistoryRecord }
   /** the audit rows of one decision evaluation (the decision asked for and the ones it required) */
   | { kind: 'insertDecisionInstances'; records: DecisionInstanceRecord[] }

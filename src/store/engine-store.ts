@@ -5,6 +5,7 @@
  */
 import type { ChangeSet } from './change-set.js';
 import type {
+  CompensationRecord,
   DefinitionRecord,
   DeploymentRecord,
   ElementInstanceRecord,
@@ -73,6 +74,12 @@ export interface RepositoryReads {
   activeInstanceIdsOf(definitionId: string): string[];
 }
 
+/** Compensation subscriptions: the completed activities a compensation throw can still compensate. */
+export interface CompensationReads {
+  /** an instance's subscriptions in the order their activities completed */
+  ofInstance(instanceId: string): CompensationRecord[];
+}
+
 /** What the scheduler polls: due jobs, and when the next one is due. */
 export interface JobQueueReads {
   dueEngineJobs(now: number, limit: number): JobRecord[];
@@ -89,6 +96,7 @@ export interface EngineStore extends InstanceReads {
   readonly subscriptions: SubscriptionReads;
   readonly bufferedMessages: BufferedMessageReads;
   readonly repository: RepositoryReads;
+  readonly compensations: CompensationReads;
   /** applies one command's change set, in order, inside the running transaction */
   apply(changes: ChangeSet): void;
 }

@@ -36,7 +36,11 @@ export type HistoryKind =
   | 'errorCaught'
   | 'errorPropagated'
   | 'escalationThrown'
-  | 'escalationCaught';
+  | 'escalationCaught'
+  // compensation and transactions
+  | 'compensationThrown'
+  | 'compensationHandlerStarted'
+  | 'transactionCancelled';
 
 /** The kinds that end an element instance's row. */
 export type ActivityEndKind = Extract<HistoryKind, 'activityCompleted' | 'activityTerminated'>;
@@ -77,6 +81,9 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
   errorPropagated: 'event',
   escalationThrown: 'event',
   escalationCaught: 'event',
+  compensationThrown: 'event',
+  compensationHandlerStarted: 'event',
+  transactionCancelled: 'event',
 };
 
 /** The kinds of one category, in declaration order. */

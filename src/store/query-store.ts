@@ -596,7 +596,7 @@ export class QueryStore implements Queries {
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
     const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
-      // the kinds queried across instances have rows of their own, indexed by kind (migration 7)
+      // the kinds queried across instances have rows of their own, indexed by kind (migration 8)
       const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind)) ? 'history_rows' : 'history';
       return (this.prepare(`SELECT * FROM ${table} WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }

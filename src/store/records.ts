@@ -41,6 +41,20 @@ export interface ElementData {
   asyncAfterFlows?: string[];
   /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
   resetAwaiting?: string[];
+  /** a compensation throw or cancel end event waiting for its handlers: those not started yet, in order */
+  compensation?: CompensationStep[];
+  /** a compensation event sub-process: the element instance (completed) of the sub-process it compensates */
+  compensationOf?: string;
+}
+
+/** One handler a compensation throw still has to run. */
+export interface CompensationStep {
+  /** the compensated activity and its element instance */
+  elementId: string;
+  elementInstanceId: string;
+  handlerId: string;
+  /** the snapshot the handler sees as its local variables (JSON `[name, type, value]` triples) */
+  variables: string;
 }
 
 export interface ElementInstanceRecord {
@@ -52,6 +66,23 @@ export interface ElementInstanceRecord {
   state: LifecycleState;
   data: ElementData;
   startedAt: number;
+}
+
+/** A completed activity that a compensation throw can compensate (see CompensationStore). */
+export interface CompensationRecord {
+  id: string;
+  instanceId: string;
+  /** the element instance of the scope it completed in (null = the process level) */
+  scopeId: string | null;
+  /** the completed activity */
+  elementId: string;
+  /** its element instance: the scope of the compensation records of activities completed inside it */
+  elementInstanceId: string;
+  /** the handler activity or compensation event sub-process; null: compensate what completed inside it */
+  handlerId: string | null;
+  /** JSON: its local variables when it completed, as `[name, type, value]` triples */
+  variables: string;
+  completedAt: number;
 }
 
 export interface VariableRecord {

@@ -16,6 +16,7 @@ import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { CROSS_INSTANCE_KINDS } from './history-entry.js';
+import { CompensationStore } from './compensation-store.js';
 import { RepositoryStore } from './repository-store.js';
 import { DecisionStore } from './decision-store.js';
 import { BufferedMessageStore } from './buffered-message-store.js';
@@ -276,6 +277,8 @@ export class RuntimeStore implements EngineStore {
       case 'insertInstance':
         return this.insertInstance(change.instance);
       case 'endInstance':
+        // an ended instance compensates nothing any more
+        this.compensations.deleteOfInstance(change.id);
         return this.endInstance(change.id, change.state, change.at, change.endElementId);
       case 'insertElementInstance':
         return this.insertElementInstance(change.record);
@@ -346,6 +349,10 @@ export class RuntimeStore implements EngineStore {
         return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'insertCompensation':
+        return this.compensations.insert(change.record);
+      case 'deleteCompensation':
+        return this.compensations.delete(change.id);
       case 'history':
         this.pendingHistory.push(change.row);
         return;
@@ -404,6 +411,10 @@ export class RuntimeStore implements EngineStore {
 
   get repository(): RepositoryStore {
     return this.others.repository;
+  }
+
+  get compensations(): CompensationStore {
+    return CompensationStore.for(this.db);
   }
 
   get bufferedMessages(): BufferedMessageStore {

@@ -394,7 +394,21 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  /* 7: history written as one row per step of an instance (see RuntimeStore.history); \`history\` becomes a view of the same columns */ `
+  /* 7: compensation subscriptions: completed activities a compensation throw can still compensate (src/store/compensation-store.ts) */ `
+  CREATE TABLE compensations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    instance_id TEXT NOT NULL,
+    scope_id TEXT,
+    element_id TEXT NOT NULL,
+    element_instance_id TEXT NOT NULL,
+    handler_id TEXT,
+    variables TEXT NOT NULL,
+    completed_at INTEGER NOT NULL
+  );
+  CREATE INDEX compensations_instance ON compensations (instance_id, seq);
+  `,
+  /* 8: history written as one row per step of an instance (see RuntimeStore.history); \`history\` becomes a view of the same columns */ `
   -- the rows written so far stay where they are, under a new name, with their indexes; the rare
   -- kinds (tasks, incidents) keep being written here, where history_rare_kinds finds them across instances
   ALTER TABLE history RENAME TO history_rows;

@@ -12,15 +12,15 @@ describe('broken fixtures', () => {
     ]);
   });
 
-  it('broken-unknown-element: the transaction is named', async () => {
+  it('broken-unknown-element: the implicit throw event is named', async () => {
     const xml = fixture('broken-unknown-element.bpmn');
     const { errors } = await compileBpmn(xml);
     expect(errors).toEqual([
       {
-        message: 'Unsupported element bpmn:Transaction: transactions are not supported',
-        elementId: 'Transaction_Payment',
-        elementType: 'bpmn:Transaction',
-        line: lineOf(xml, '<bpmn:transaction'),
+        message: 'Unsupported element bpmn:ImplicitThrowEvent: implicit throw events are not supported',
+        elementId: 'Event_Implicit',
+        elementType: 'bpmn:ImplicitThrowEvent',
+        line: lineOf(xml, '<bpmn:implicitThrowEvent'),
         column: 5,
       },
     ]);
@@ -235,7 +235,7 @@ describe('validation', () => {
 
   it('unsupported elements and definitions', async () => {
     const cases: Array<[string, string]> = [
-      ['<bpmn:transaction id="T"><bpmn:startEvent id="TS" /></bpmn:transaction>', 'T: Unsupported element bpmn:Transaction: transactions are not supported'],
+      ['<bpmn:transaction id="T"><bpmn:startEvent id="TS" /><bpmn:endEvent id="TE"><bpmn:cancelEventDefinition /></bpmn:endEvent></bpmn:transaction>', "TE: Transaction 'T' has a cancel end event but no cancel boundary event to leave by"],
       ['<bpmn:adHocSubProcess id="T" />', 'T: Unsupported element bpmn:AdHocSubProcess: ad-hoc sub-processes are not supported'],
       ['<bpmn:intermediateCatchEvent id="T"><bpmn:conditionalEventDefinition /></bpmn:intermediateCatchEvent>', 'T: Unsupported element bpmn:ConditionalEventDefinition: conditional events are not supported'],
       ['<bpmn:task id="T"><bpmn:standardLoopCharacteristics /></bpmn:task>', 'T: Unsupported element bpmn:StandardLoopCharacteristics: standard loops are not supported, use multi-instance or a gateway loop'],

@@ -14,7 +14,7 @@ async function deployError(file: string, content = fixture(file)): Promise<Parse
 describe('bad input gets a clear error and loses nothing', () => {
   it.each([
     ['broken-malformed.bpmn', /Malformed XML/, undefined],
-    ['broken-unknown-element.bpmn', /Unsupported element bpmn:Transaction/, 'Transaction_Payment'],
+    ['broken-unknown-element.bpmn', /Unsupported element bpmn:ImplicitThrowEvent/, 'Event_Implicit'],
     ['broken-expression.bpmn', /Invalid condition '\$\{score > \}'/, 'Flow_Bad'],
     ['broken-gateway.bpmn', /no outgoing sequence flow/, 'Gateway_DeadEnd'],
     ['broken-no-topic.bpmn', /has no handler topic/, 'Task'],

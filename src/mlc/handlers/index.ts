@@ -11,6 +11,9 @@ import { setModelStatus } from './model-status.js';
 import { requestRetrain } from './request-retrain.js';
 import { test } from './test.js';
 import { train, trainingStatus } from './train.js';
+import { verifyDeployment } from './verify-deployment.js';
+import { undeployModel } from './undeploy-model.js';
+import { revokeModelStatus } from './revoke-model-status.js';
 
 export const BUILTIN_TOPICS = [
   'train',
@@ -23,6 +26,9 @@ export const BUILTIN_TOPICS = [
   'set-model-status',
   'describe-changes',
   'request-retrain',
+  'verify-deployment',
+  'undeploy-model',
+  'revoke-model-status',
 ] as const;
 export type BuiltinTopic = (typeof BUILTIN_TOPICS)[number];
 
@@ -38,6 +44,9 @@ export function builtinHandlers(lc: ModelLifecycle): Record<BuiltinTopic, JobHan
     'set-model-status': setModelStatus(lc),
     'describe-changes': describeChanges(lc),
     'request-retrain': requestRetrain(lc),
+    'verify-deployment': verifyDeployment(lc),
+    'undeploy-model': undeployModel(lc),
+    'revoke-model-status': revokeModelStatus(lc),
   };
   for (const topic of BUILTIN_TOPICS) handlers[topic] = withoutPathsInErrors(lc, handlers[topic]);
   return handlers;

@@ -313,6 +313,24 @@ export class ModelRegistry {
     return this.version(modelId, version);
   }
 
+  /**
+   * A rollback (the compensation of a deployment) puts back the version that deployment retired:
+   * retired → deployed, outside the usual moves, recorded as a status event with the reason.
+   */
+  reinstate(modelId: string, version: number, options: TransitionOptions = {}): VersionRecord {
+    const current = this.version(modelId, version);
+    if (current.status !== 'retired') throw conflict(`model '${modelId}' v${version} is ${current.status}; only a retired version can be reinstated`);
+    const now = this.clock.now();
+    this.store.transaction(() => {
+      if (!this.store.setStatus(modelId, version, 'retired', 'deployed', now)) throw conflict(`model '${modelId}' v${version} changed status concurrently`);
+      this.store.insertEvent({
+        modelId, version, kind: 'status', fromStatus: 'retired', toStatus: 'deployed', instanceId: options.instanceId ?? null,
+        actor: options.actor ?? null, at: now, data: { reinstated: true, ...(options.reason ? { reason: options.reason } : {}) },
+      });
+    });
+    return this.version(modelId, version);
+  }
+
   /** Records something that happened to a version without changing its status (a test, a failed deployment). */
   note(modelId: string, version: number, kind: string, options: TransitionOptions = {}): void {
     this.store.insertEvent({

@@ -39,6 +39,8 @@ export function armEvent(step: Step, holder: ElementInstance | null, eventNode: 
     case 'escalation':
     case 'terminate':
     case 'link':
+    case 'compensation': // a compensation boundary event only marks its activity's handler
+    case 'cancel': // a cancel boundary event is entered by the cancel end event of its transaction
       return;
     default: {
       const unknown: never = type;

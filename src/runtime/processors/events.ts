@@ -53,6 +53,9 @@ export const endEvent: ElementProcessor = {
       case 'timer':
       case 'link':
         return step.transitions.complete(ei);
+      case 'compensation':
+      case 'cancel':
+        return runsElsewhere(node);
       default:
         return unknownEvent(type);
     }
@@ -74,6 +77,9 @@ export const intermediateThrowEvent: ElementProcessor = {
         break;
       case 'link':
         return followLink(step, ei, node);
+      case 'compensation':
+      case 'cancel':
+        return runsElsewhere(node);
       case 'none':
       case 'message':
       case 'timer':
@@ -125,6 +131,11 @@ function signalVariables(step: Step, ei: ElementInstance, node: FlowNode): Varia
     variables[mapping.target] = mapping.variable !== undefined ? visible[mapping.variable] ?? null : step.evaluate(mapping.source, visible, node) ?? null;
   }
   return variables;
+}
+
+/** Compensation throws and cancel ends have processors of their own (see processorKindOf). */
+function runsElsewhere(node: FlowNode): never {
+  throw new Error(`'${node.id}' (${node.event?.type} event) runs with its own processor`);
 }
 
 /** The compiler knows every event type: a new one must be handled above before this compiles. */

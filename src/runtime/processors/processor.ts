@@ -61,8 +61,8 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body and the event sub-process. */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess';
+/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process, transactions, compensation throws and cancel ends. */
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,

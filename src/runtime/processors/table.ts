@@ -10,6 +10,9 @@ import { eventBasedGateway } from './event-gateway.js';
 import { eventSubProcess } from './event-sub-processes.js';
 import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
+import { compensationThrowEvent } from './compensation-throw-event.js';
+import { cancelEndEvent } from './cancel-end-event.js';
+import { transaction } from './transaction.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -35,4 +38,7 @@ export const elementProcessors: ProcessorTable = {
   callActivity,
   multiInstanceBody,
   eventSubProcess,
+  compensationThrowEvent,
+  cancelEndEvent,
+  transaction,
 };

@@ -59,6 +59,10 @@ function describe(row: HistoryRow): string | HTMLElement {
       return `assignee ${String(data.assignee ?? '—')}`;
     case 'instanceCancelled':
       return String(data.reason ?? '');
+    case 'compensationThrown':
+      return Array.isArray(data.activities) && data.activities.length ? `compensates ${data.activities.join(', ')}` : 'nothing to compensate';
+    case 'compensationHandlerStarted':
+      return `compensates ${String(data.activity ?? '')}`;
     case 'instanceStarted':
     case 'instanceCompleted':
     case 'instanceTerminated':
@@ -82,6 +86,7 @@ function describe(row: HistoryRow): string | HTMLElement {
     case 'errorPropagated':
     case 'escalationThrown':
     case 'escalationCaught':
+    case 'transactionCancelled':
       // the row's kind, element and time say it all
       return '';
     default: {
