@@ -15,6 +15,8 @@ interface Entry {
    * opened (every job row of it was then written through this cache); undefined = ask the table
    */
   jobs?: Map<string, JobRecord>;
+  /** false: known to hold no compensation record (created since open, none written); undefined: ask the table */
+  compensations?: boolean;
   /** the size of its variables' stored text: what makes an entry big */
   bytes: number;
 }
@@ -43,7 +45,7 @@ export class InstanceCache {
 
   /** A freshly created instance: known to have no element instances or variables yet. */
   created(instance: InstanceRecord): void {
-    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), jobs: new Map(), bytes: 0 });
+    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), jobs: new Map(), compensations: false, bytes: 0 });
   }
 
   loaded(instance: InstanceRecord): void {
@@ -120,6 +122,16 @@ export class InstanceCache {
   /** True only when the instance is known to hold no job at all. */
   holdsNoJobs(instanceId: string): boolean {
     return this.entries.get(instanceId)?.jobs?.size === 0;
+  }
+
+  /** True only when the instance is known to hold no compensation record. */
+  holdsNoCompensations(instanceId: string): boolean {
+    return this.entries.get(instanceId)?.compensations === false;
+  }
+
+  compensationWritten(instanceId: string): void {
+    const entry = this.entries.get(instanceId);
+    if (entry) entry.compensations = true;
   }
 
   jobWritten(job: JobRecord): void {

@@ -277,8 +277,8 @@ export class RuntimeStore implements EngineStore {
       case 'insertInstance':
         return this.insertInstance(change.instance);
       case 'endInstance':
-        // an ended instance compensates nothing any more
-        this.compensations.deleteOfInstance(change.id);
+        // an ended instance compensates nothing any more (no statement when it is known to hold nothing)
+        if (!this.cache.holdsNoCompensations(change.id)) this.compensations.deleteOfInstance(change.id);
         return this.endInstance(change.id, change.state, change.at, change.endElementId);
       case 'insertElementInstance':
         return this.insertElementInstance(change.record);
@@ -350,6 +350,7 @@ export class RuntimeStore implements EngineStore {
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
       case 'insertCompensation':
+        this.cache.compensationWritten(change.record.instanceId);
         return this.compensations.insert(change.record);
       case 'deleteCompensation':
         return this.compensations.delete(change.id);
