@@ -1,9 +1,10 @@
-/** Event definitions (message, timer, error, signal, escalation, terminate, link) → `EventDefinition`. */
+/** Event definitions (message, timer, error, signal, escalation, terminate, link, conditional) → `EventDefinition`. */
 import { checkTimer } from '../timers/timer-spec.js';
 import type { CompileContext } from './context.js';
 import type { EventDefinition, EventType, NodeKind, SignalPayload, TimerKind } from './graph.js';
 import { extension, extensionValues, text, type ModdleElement } from './moddle-types.js';
 import { inOutMapping } from './compile-call-activity.js';
+import { conditionalEvent } from './compile-conditional.js';
 import { compensationEvent } from './compile-compensate-event.js';
 
 const DEFINITION_TYPES: Record<string, EventType> = {
@@ -16,19 +17,19 @@ const DEFINITION_TYPES: Record<string, EventType> = {
   'bpmn:LinkEventDefinition': 'link',
   'bpmn:CompensateEventDefinition': 'compensation',
   'bpmn:CancelEventDefinition': 'cancel',
+  'bpmn:ConditionalEventDefinition': 'conditional',
 };
 
 const UNSUPPORTED_DEFINITIONS: Record<string, string> = {
-  'bpmn:ConditionalEventDefinition': 'conditional events are not supported',
 };
 
 /** Which event types each event kind may carry (BPMN 2.0 §10.5, the subset executed here). */
 const ALLOWED: Partial<Record<NodeKind, readonly EventType[]>> = {
-  startEvent: ['none', 'message', 'timer', 'signal', 'error', 'escalation', 'compensation'],
+  startEvent: ['none', 'message', 'timer', 'signal', 'error', 'escalation', 'compensation', 'conditional'],
   endEvent: ['none', 'message', 'error', 'signal', 'terminate', 'escalation', 'compensation', 'cancel'],
-  intermediateCatchEvent: ['message', 'timer', 'signal', 'link'],
+  intermediateCatchEvent: ['message', 'timer', 'signal', 'link', 'conditional'],
   intermediateThrowEvent: ['none', 'message', 'signal', 'escalation', 'link', 'compensation'],
-  boundaryEvent: ['message', 'timer', 'error', 'signal', 'escalation', 'compensation', 'cancel'],
+  boundaryEvent: ['message', 'timer', 'error', 'signal', 'escalation', 'compensation', 'cancel', 'conditional'],
 };
 
 const THROWING: ReadonlySet<NodeKind> = new Set(['endEvent', 'intermediateThrowEvent']);
@@ -85,6 +86,8 @@ export function compileEvent(element: ModdleElement, kind: NodeKind, ctx: Compil
       if (codeVariable !== undefined) event.escalationCodeVariable = codeVariable;
       return event;
     }
+    case 'conditional':
+      return conditionalEvent(element, definition, ctx);
     case 'link': {
       const linkName = text(definition.name);
       if (linkName === undefined) {

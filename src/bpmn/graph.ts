@@ -43,7 +43,8 @@ export type EventType =
   | 'escalation'
   | 'link'
   | 'compensation'
-  | 'cancel';
+  | 'cancel'
+  | 'conditional';
 
 export interface TimerDefinition {
   kind: TimerKind;
@@ -77,6 +78,19 @@ export interface EventDefinition {
   activityRef?: string;
   /** compensation throw and end events: wait until every handler completed (default true) */
   waitForCompletion?: boolean;
+  /** conditional events: the condition and which variable changes evaluate it */
+  conditional?: ConditionalSettings;
+}
+
+/** A variable change as `camunda:variableEvents` names it. */
+export type VariableEventName = 'create' | 'update' | 'delete';
+
+export interface ConditionalSettings {
+  condition: Expression;
+  /** `camunda:variableName`: only changes of this variable evaluate the condition */
+  variableName?: string;
+  /** `camunda:variableEvents`: only these kinds of change evaluate it (all when absent) */
+  variableEvents?: VariableEventName[];
 }
 
 /** What a thrown signal carries: `camunda:in` mappings, or every variable visible to the thrower. */

@@ -2,7 +2,6 @@ import express, { type Request, type Response, type NextFunction, type Router } 
 import type { Engine } from '../runtime/engine.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../runtime/errors.js';
 import { isFinal } from '../runtime/lifecycle.js';
-import { CockpitQueries } from '../store/cockpit-queries.js';
 import type { IncidentRecord, InstanceRecord, TaskRecord } from '../store/records.js';
 import { resolveTaskForm } from './forms.js';
 import { modelCardFrom } from './model-card.js';
@@ -73,7 +72,7 @@ export interface TreeNode {
 /** The cockpit's own read API: aggregates the Camunda REST API has no single call for. */
 export function cockpitApi(options: CockpitApiOptions): Router {
   const { engine } = options;
-  const queries = new CockpitQueries(engine.db);
+  const queries = engine.queries.cockpit;
   const router = express.Router();
   const wrap = (fn: (req: Request, res: Response) => unknown) => async (req: Request, res: Response, next: NextFunction) => {
     try {

@@ -1,4 +1,4 @@
-import type { CockpitQueries } from '../store/cockpit-queries.js';
+import type { CockpitReads } from '../store/queries.js';
 import type { DefinitionRecord, TaskRecord } from '../store/records.js';
 import type { FormField } from '../bpmn/form-fields.js';
 
@@ -26,7 +26,7 @@ function parseForm(content: Buffer): { id?: unknown } | null {
  * generated form. Anything else gets a form generated from the
  * task's variables.
  */
-export function resolveTaskForm(queries: CockpitQueries, task: TaskRecord, definition: DefinitionRecord | undefined, formFields?: FormField[]): TaskForm {
+export function resolveTaskForm(queries: CockpitReads, task: TaskRecord, definition: DefinitionRecord | undefined, formFields?: FormField[]): TaskForm {
   if (task.formRef) {
     for (const resource of queries.latestForms()) {
       const schema = parseForm(resource.content);

@@ -18,6 +18,7 @@ import { processInstanceRoutes } from './routes/process-instance.js';
 import { taskRoutes } from './routes/task.js';
 import { messageRoutes } from './routes/message.js';
 import { signalRoutes } from './routes/signal.js';
+import { conditionRoutes } from './routes/condition.js';
 import { externalTaskRoutes } from './routes/external-task.js';
 import { incidentRoutes } from './routes/incident.js';
 import { jobRoutes } from './routes/job.js';
@@ -65,6 +66,7 @@ export function allRoutes(ctx: RouteContext): Route[] {
     ...taskVariableRoutes(ctx),
     ...messageRoutes(ctx),
     ...signalRoutes(ctx),
+    ...conditionRoutes(ctx),
     ...externalTaskRoutes(ctx),
     ...incidentRoutes(ctx),
     ...jobRoutes(ctx),

@@ -1,5 +1,5 @@
 import type { Engine } from '../runtime/engine.js';
-import { MetricsQueries } from '../store/metrics-queries.js';
+import type { MetricsReads } from '../store/queries.js';
 
 export interface HealthCheck {
   name: 'database' | 'scheduler';
@@ -16,7 +16,7 @@ export interface Readiness {
  * Readiness of an engine: its database takes a write transaction now, and its scheduler is armed
  * (a poll queued, running or set for a time), so due timers and jobs will fire.
  */
-export function readinessOf(engine: Engine, queries = new MetricsQueries(engine.db)): Readiness {
+export function readinessOf(engine: Engine, queries: MetricsReads = engine.queries.metrics): Readiness {
   const write = queries.canWrite();
   const checks: HealthCheck[] = [
     write.ok ? { name: 'database', ok: true } : { name: 'database', ok: false, detail: write.reason },

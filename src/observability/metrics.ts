@@ -9,7 +9,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Engine } from '../runtime/engine.js';
 import type { EngineObserver } from '../runtime/engine-observer.js';
-import { MetricsQueries, type InstanceCount } from '../store/metrics-queries.js';
+import type { InstanceCount } from '../store/metrics-queries.js';
 import type { ModelLifecycle } from '../mlc/lifecycle.js';
 import { latestPsi } from './psi.js';
 
@@ -37,8 +37,8 @@ export function createEngineMetrics(engine: Engine, options: EngineMetricsOption
   const registry = new Registry();
   const registers = [registry];
   if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry });
-  const queries = new MetricsQueries(engine.db);
-  const closed = () => !engine.db.open;
+  const queries = engine.queries.metrics;
+  const closed = () => !queries.isOpen();
 
   // ---- read at scrape time
   // one GROUP BY per scrape feeds the four instance metrics (read again if the registry is collected directly)

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Engine } from '../runtime/engine.js';
-import { MetricsQueries } from '../store/metrics-queries.js';
 import { readinessOf } from './health.js';
 import type { EngineMetrics } from './metrics.js';
 
@@ -11,7 +10,6 @@ import type { EngineMetrics } from './metrics.js';
  */
 export function observabilityRouter(engine: Engine, metrics: EngineMetrics): Router {
   const router = Router();
-  const queries = new MetricsQueries(engine.db);
   router.get('/metrics', async (_req, res, next) => {
     try {
       const text = await metrics.scrape();
@@ -24,7 +22,7 @@ export function observabilityRouter(engine: Engine, metrics: EngineMetrics): Rou
     res.status(200).json({ status: 'UP' });
   });
   router.get('/health/ready', (_req, res) => {
-    const readiness = readinessOf(engine, queries);
+    const readiness = readinessOf(engine);
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'UP' : 'DOWN', checks: readiness.checks });
   });
   return router;

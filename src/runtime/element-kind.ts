@@ -23,5 +23,6 @@ export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): Proc
   const eventType = node.event?.type;
   if (eventType === 'compensation' && (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent')) return 'compensationThrowEvent';
   if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
+  if (node.kind === 'intermediateCatchEvent' && node.event?.type === 'conditional') return 'conditionalEvent';
   return node.kind;
 }

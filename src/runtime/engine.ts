@@ -30,6 +30,7 @@ import { resolveIncident } from './commands/incident-commands.js';
 import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
+import { evaluateStartConditions, type ConditionEvaluation } from './events/condition-starts.js';
 import { fireEngineJob } from './engine-jobs.js';
 import { DefinitionCache } from './definition-cache.js';
 import { resolveBudgets, type EngineBudgets } from './budgets.js';
@@ -347,6 +348,15 @@ export class Engine extends EventEmitter {
       return Promise.reject(error);
     }
     return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx));
+  }
+
+  /**
+   * Evaluates the conditional start events of the latest process versions (or of one definition)
+   * against `variables`; starts an instance at each one whose condition holds and answers them.
+   */
+  async evaluateConditions(request: ConditionEvaluation = {}): Promise<InstanceRecord[]> {
+    const variables = checkVariables(request.variables);
+    return this.submit((fx) => evaluateStartConditions(this.core, { ...request, variables }, fx));
   }
 
   /** Sends a signal to every waiting signal subscription and starts every process with a matching signal start event. */

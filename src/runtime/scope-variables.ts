@@ -1,5 +1,6 @@
 import type { ChangeSet } from '../store/change-set.js';
 import type { VariableRecord } from '../store/records.js';
+import type { VariableEventName } from '../bpmn/graph.js';
 import { decodeValue, encodeValue, type EncodedValue, type Variables } from './variables.js';
 
 /**
@@ -12,6 +13,11 @@ export class ScopeVariables {
   private readonly dirty = new Map<string, Set<string>>();
   /** variables that have a row (loaded, or written by this step): only those need a DELETE */
   private readonly stored = new Set<string>();
+  /**
+   * Told of every create, update and delete (not of loading, nor of a scope's variables going
+   * with the scope). Set only for processes with conditional events, so others pay one check.
+   */
+  onChange: ((scopeId: string, name: string, event: VariableEventName) => void) | undefined;
 
   constructor(
     private readonly instanceId: string,
@@ -57,8 +63,11 @@ export class ScopeVariables {
   /** Sets a variable in exactly this scope; returns its stored form (checked now, so a bad value fails the element, not the commit). */
   setLocal(scopeId: string, name: string, value: unknown): EncodedValue {
     const encoded = encodeValue(name, value);
-    this.scope(scopeId).set(name, value);
+    const scope = this.scope(scopeId);
+    const existed = this.onChange !== undefined && scope.has(name);
+    scope.set(name, value);
     this.markDirty(scopeId, name);
+    this.onChange?.(scopeId, name, existed ? 'update' : 'create');
     return encoded;
   }
 
@@ -69,7 +78,9 @@ export class ScopeVariables {
   }
 
   delete(scopeId: string, name: string): void {
-    if (this.scopes.get(scopeId)?.delete(name)) this.markDirty(scopeId, name);
+    if (!this.scopes.get(scopeId)?.delete(name)) return;
+    this.markDirty(scopeId, name);
+    this.onChange?.(scopeId, name, 'delete');
   }
 
   /** A scope ended: its variables go. */

@@ -16,6 +16,7 @@ import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { processorKindOf } from './element-kind.js';
+import { hasConditionalEvents } from './conditional-graph.js';
 import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
 /** An element instance as a step holds it in memory. */
@@ -102,6 +103,8 @@ export class Step {
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
     this.transitions = new StateTransitions(this);
+    // conditional events listen to variable changes; processes without them pay nothing more
+    if (hasConditionalEvents(this.graph)) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */

@@ -8,6 +8,16 @@ import type Database from 'better-sqlite3';
  * and JavaScript) and are stable across restarts: the table lives in the engine's database.
  * The table is created here (IF NOT EXISTS) rather than in the migration list: it is an additive,
  * self-contained addition that older engines simply ignore.
+ *
+ * Why it writes outside the command loop (the one exception to "only the loop opens transactions"):
+ * it is an id-mapping table of the v2 wire dialect, not runtime state. No command reads it, no
+ * element instance, job or history row refers to it, and losing a row only means an id gets a new
+ * key the next time it is shown. Keys are assigned when the v2 API first *shows* an id, mostly in
+ * synchronous reads (searches, GETs, 44 call sites) of records that commands created without any
+ * notion of Camunda 8 (a Camunda 7 start, a timer, a call activity); UUIDs do not fold into 53 bits
+ * reversibly, so a key cannot be derived from the id at creation either. Routing each first sight
+ * through the loop would make every one of those reads an async command for a table nothing else
+ * reads. The loop's batch transactions run synchronously, so these writes never interleave with one.
  */
 const KEY_BASE = 2n ** 51n;
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CockpitReads } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -27,16 +28,26 @@ export interface FormResource {
   content: Buffer;
 }
 
+export interface HistoryPageRow {
+  seq: number;
+  kind: string;
+  elementId: string | null;
+  elementType: string | null;
+  at: number;
+  actor: string | null;
+  data: string | null;
+}
+
 const LIVE_STATES = `('ready', 'active', 'completing', 'terminating')`;
 
 /**
  * Read-only aggregate queries for the cockpit (the web UI). Every statement is prepared once and
  * bounded: group-bys over one definition's instances, never a scan that returns rows per instance.
  */
-export class CockpitQueries {
+export class CockpitQueries implements CockpitReads {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       activeByElement: p(`SELECT ei.element_id AS elementId, count(*) AS n FROM element_instances ei
@@ -102,7 +113,7 @@ export class CockpitQueries {
   }
 
   /** The newest history rows of one instance (the audit trail, newest first). */
-  recentHistory(instanceId: string, limit: number): Array<{ seq: number; kind: string; elementId: string | null; elementType: string | null; at: number; actor: string | null; data: string | null }> {
+  recentHistory(instanceId: string, limit: number): HistoryPageRow[] {
     return this.s.historyPage.all(instanceId, limit) as Row[];
   }
 

@@ -72,6 +72,8 @@ export interface RepositoryReads {
   definitionByVersionTag(key: string, versionTag: string, tenantId?: string | null): DefinitionRecord | undefined;
   definitionsOfDeployment(deploymentId: string): DefinitionRecord[];
   activeInstanceIdsOf(definitionId: string): string[];
+  /** the latest version of every process definition key (per tenant) */
+  latestDefinitions(): DefinitionRecord[];
 }
 
 /** Compensation subscriptions: the completed activities a compensation throw can still compensate. */

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Page } from './query-store.js';
-import { toSubscription } from './subscription-store.js';
+import type { ExecutionReads } from './queries.js';
 import type { SubscriptionRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -32,10 +32,30 @@ export interface ExecutionQuery extends Page {
   signalEventSubscriptionName?: string;
 }
 
+/**
+ * Camunda's event subscription: a message or signal subscription, or the compensate subscription
+ * of a completed activity that can still be compensated (a row of `compensations`).
+ */
+export interface EventSubscriptionRow {
+  id: string;
+  eventType: EventSubscriptionType;
+  /** null for conditional and compensate subscriptions */
+  eventName: string | null;
+  /** the scope that holds it: an element instance, the process instance, or null for a start event's */
+  executionId: string | null;
+  instanceId: string | null;
+  /** the waiting event element, or the compensable activity that completed */
+  activityId: string;
+  createdAt: number;
+  tenantId: string | null;
+}
+
+export type EventSubscriptionType = SubscriptionRecord['kind'] | 'compensate';
+
 export interface EventSubscriptionQuery extends Page {
   id?: string;
   eventName?: string;
-  eventType?: 'message' | 'signal';
+  eventType?: EventSubscriptionType;
   executionId?: string;
   processInstanceId?: string;
   activityId?: string;
@@ -71,21 +91,26 @@ const EXECUTIONS = `(
 ) x`;
 
 /** A subscription held by execution `x`: by its element instance, or by the instance's root scope. */
+/**
+ * Message and signal subscriptions, then compensate subscriptions (a root-scope one belongs to the
+ * instance's execution; a compensation record's execution is the scope it completed in).
+ */
+const EVENT_SUBSCRIPTIONS = `(
+  SELECT 0 AS source, s.seq, s.id, s.kind AS event_type, CASE s.kind WHEN 'conditional' THEN NULL ELSE s.name END AS event_name,
+      coalesce(s.element_instance_id, s.instance_id) AS execution_id, s.instance_id, s.element_id AS activity_id, s.created_at, s.tenant_id
+    FROM subscriptions s
+  UNION ALL
+  SELECT 1, c.seq, c.id, 'compensate', NULL, coalesce(c.scope_id, c.instance_id), c.instance_id, c.element_id, c.completed_at, d.tenant_id
+    FROM compensations c JOIN instances i ON i.id = c.instance_id LEFT JOIN definitions d ON d.id = i.definition_id
+) e`;
+
 const HELD_BY = `EXISTS (SELECT 1 FROM subscriptions s WHERE s.kind = ? AND s.name = ? AND s.instance_id = x.instance_id
   AND (s.element_instance_id = x.id OR (x.element_id IS NULL AND s.element_instance_id IS NULL)))`;
 
-const stores = new WeakMap<Database.Database, ExecutionQueries>();
-
-export class ExecutionQueries {
+export class ExecutionQueries implements ExecutionReads {
   private readonly cache = new Map<string, Database.Statement>();
 
-  static for(db: Database.Database): ExecutionQueries {
-    let store = stores.get(db);
-    if (!store) stores.set(db, (store = new ExecutionQueries(db)));
-    return store;
-  }
-
-  private constructor(readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {}
 
   private prepare(sql: string): Database.Statement {
     let statement = this.cache.get(sql);
@@ -111,15 +136,15 @@ export class ExecutionQueries {
 
   // ------------------------------------------------------------ event subscriptions
 
-  eventSubscriptions(q: EventSubscriptionQuery): SubscriptionRecord[] {
+  eventSubscriptions(q: EventSubscriptionQuery): EventSubscriptionRow[] {
     const { where, params } = subscriptionWhere(q);
-    const sql = `SELECT s.* FROM subscriptions s${where} ORDER BY s.seq LIMIT ? OFFSET ?`;
-    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toSubscription);
+    const sql = `SELECT * FROM ${EVENT_SUBSCRIPTIONS}${where} ORDER BY e.source, e.seq LIMIT ? OFFSET ?`;
+    return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toEventSubscription);
   }
 
   countEventSubscriptions(q: EventSubscriptionQuery): number {
     const { where, params } = subscriptionWhere(q);
-    return (this.prepare(`SELECT count(*) AS n FROM subscriptions s${where}`).get(...params) as Row).n;
+    return (this.prepare(`SELECT count(*) AS n FROM ${EVENT_SUBSCRIPTIONS}${where}`).get(...params) as Row).n;
   }
 
   // ------------------------------------------------------------ variable instances
@@ -161,15 +186,12 @@ function executionWhere(q: ExecutionQuery) {
 function subscriptionWhere(q: EventSubscriptionQuery) {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (q.id !== undefined) clauses.push('s.id = ?'), params.push(q.id);
-  if (q.eventName !== undefined) clauses.push('s.name = ?'), params.push(q.eventName);
-  if (q.eventType !== undefined) clauses.push('s.kind = ?'), params.push(q.eventType);
-  if (q.processInstanceId !== undefined) clauses.push('s.instance_id = ?'), params.push(q.processInstanceId);
-  if (q.activityId !== undefined) clauses.push('s.element_id = ?'), params.push(q.activityId);
-  if (q.executionId !== undefined) {
-    clauses.push('(s.element_instance_id = ? OR (s.element_instance_id IS NULL AND s.instance_id = ?))');
-    params.push(q.executionId, q.executionId);
-  }
+  if (q.id !== undefined) clauses.push('e.id = ?'), params.push(q.id);
+  if (q.eventName !== undefined) clauses.push('e.event_name = ?'), params.push(q.eventName);
+  if (q.eventType !== undefined) clauses.push('e.event_type = ?'), params.push(q.eventType);
+  if (q.processInstanceId !== undefined) clauses.push('e.instance_id = ?'), params.push(q.processInstanceId);
+  if (q.activityId !== undefined) clauses.push('e.activity_id = ?'), params.push(q.activityId);
+  if (q.executionId !== undefined) clauses.push('e.execution_id = ?'), params.push(q.executionId);
   return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -201,6 +223,19 @@ function toExecution(row: Row): ExecutionRow {
     definitionId: row.definition_id,
     definitionKey: row.definition_key,
     businessKey: row.business_key ?? null,
+  };
+}
+
+function toEventSubscription(row: Row): EventSubscriptionRow {
+  return {
+    id: row.id,
+    eventType: row.event_type,
+    eventName: row.event_name ?? null,
+    executionId: row.execution_id ?? null,
+    instanceId: row.instance_id ?? null,
+    activityId: row.activity_id,
+    createdAt: row.created_at,
+    tenantId: row.tenant_id ?? null,
   };
 }
 

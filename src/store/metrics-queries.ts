@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { MetricsReads } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -26,7 +27,7 @@ export interface IncidentCount {
  * The aggregate reads behind the Prometheus gauges, run at scrape time (every few seconds at
  * most), and the write probe of the readiness check. Each is one GROUP BY over an indexed table.
  */
-export class MetricsQueries {
+export class MetricsQueries implements MetricsReads {
   private readonly s;
 
   constructor(private readonly db: Database.Database) {
@@ -59,6 +60,10 @@ export class MetricsQueries {
 
   jobsLocked(now: number): JobCount[] {
     return this.s.jobsLocked.all(now) as Row[];
+  }
+
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   /**

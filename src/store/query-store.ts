@@ -14,6 +14,9 @@ import { toDefinition, toDeployment } from './repository-store.js';
 import { CROSS_INSTANCE_KINDS, type HistoryKind } from './history-entry.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 import type { Queries } from './queries.js';
+import { ExecutionQueries } from './execution-queries.js';
+import { CockpitQueries } from './cockpit-queries.js';
+import { MetricsQueries } from './metrics-queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -230,8 +233,14 @@ const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.dep
 export class QueryStore implements Queries {
   private readonly s;
   private readonly cache = new Map<string, Database.Statement>();
+  readonly execution: ExecutionQueries;
+  readonly cockpit: CockpitQueries;
+  readonly metrics: MetricsQueries;
 
   constructor(readonly db: Database.Database) {
+    this.execution = new ExecutionQueries(db);
+    this.cockpit = new CockpitQueries(db);
+    this.metrics = new MetricsQueries(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       scopeVariables: p(`SELECT name, type, value FROM variables WHERE scope_id = ?`),

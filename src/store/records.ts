@@ -188,7 +188,8 @@ export interface ResourceRecord {
 
 export interface SubscriptionRecord {
   id: string;
-  kind: 'message' | 'signal';
+  /** a conditional one is only listed (Camunda's event subscriptions): variable changes reach conditional events through the element-instance tree */
+  kind: 'message' | 'signal' | 'conditional';
   name: string;
   correlationKey: string | null;
   instanceId: string | null;

@@ -35,6 +35,9 @@ export class RepositoryStore {
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version = ?`),
       definitionByVersionTag: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version_tag = ? ORDER BY version DESC LIMIT 1`),
+      latestDefinitions: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+        FROM definitions d WHERE version = (SELECT max(version) FROM definitions o WHERE o.key = d.key AND ifnull(o.tenant_id, '') = ifnull(d.tenant_id, ''))
+        ORDER BY key, ifnull(tenant_id, '')`),
       definitionsOfDeployment: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
         FROM definitions WHERE deployment_id = ? ORDER BY rowid`),
       deleteStartJobsOf: p(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`),
@@ -137,6 +140,11 @@ export class RepositoryStore {
   definitionByVersionTag(key: string, versionTag: string, tenantId: string | null = null): DefinitionRecord | undefined {
     const row: Row = this.s.definitionByVersionTag.get(key, tenantId ?? '', versionTag);
     return row && toDefinition(row);
+  }
+
+  /** The latest version of every process definition key (per tenant). */
+  latestDefinitions(): DefinitionRecord[] {
+    return (this.s.latestDefinitions.all() as Row[]).map(toDefinition);
   }
 
   definitionsOfDeployment(deploymentId: string): DefinitionRecord[] {

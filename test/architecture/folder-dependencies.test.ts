@@ -47,3 +47,21 @@ describe('folder dependencies', () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('reads of the REST API, the cockpit and the metrics', () => {
+  /** the one exception: the Camunda 8 key table, an id mapping the v2 API writes (see Camunda8KeyStore) */
+  const allowed = new Set(['http/camunda8/index.ts']);
+
+  it('go through the read-only query interface, never the database handle', () => {
+    const violations: string[] = [];
+    for (const folder of ['http', 'cockpit', 'observability']) {
+      for (const file of sources(join(SRC, folder))) {
+        const name = relative(SRC, file).split(sep).join('/');
+        if (allowed.has(name)) continue;
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/\.db\b(?!\w)|better-sqlite3/g)) violations.push(`${name}: ${match[0]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});

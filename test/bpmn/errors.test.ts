@@ -237,7 +237,7 @@ describe('validation', () => {
     const cases: Array<[string, string]> = [
       ['<bpmn:transaction id="T"><bpmn:startEvent id="TS" /><bpmn:endEvent id="TE"><bpmn:cancelEventDefinition /></bpmn:endEvent></bpmn:transaction>', "TE: Transaction 'T' has a cancel end event but no cancel boundary event to leave by"],
       ['<bpmn:adHocSubProcess id="T" />', 'T: Unsupported element bpmn:AdHocSubProcess: ad-hoc sub-processes are not supported'],
-      ['<bpmn:intermediateCatchEvent id="T"><bpmn:conditionalEventDefinition /></bpmn:intermediateCatchEvent>', 'T: Unsupported element bpmn:ConditionalEventDefinition: conditional events are not supported'],
+      ['<bpmn:intermediateCatchEvent id="T"><bpmn:conditionalEventDefinition /></bpmn:intermediateCatchEvent>', 'T: Conditional event has no condition: set a condition expression such as ${approved == true}'],
       ['<bpmn:task id="T"><bpmn:standardLoopCharacteristics /></bpmn:task>', 'T: Unsupported element bpmn:StandardLoopCharacteristics: standard loops are not supported, use multi-instance or a gateway loop'],
       ['<bpmn:callActivity id="T" />', 'T: Call activity has no called element: set calledElement (or zeebe:calledElement processId) to a process id'],
       ['<bpmn:businessRuleTask id="T" camunda:decisionRef="d" camunda:mapDecisionResult="everything" />', "T: camunda:mapDecisionResult 'everything' is not supported: use singleEntry, singleResult, collectEntries, resultList"],

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Engine } from '../../runtime/engine.js';
-import { CockpitQueries } from '../../store/cockpit-queries.js';
 import type { TaskRecord } from '../../store/records.js';
 import { tenantOut, type V2Context } from './context.js';
 
@@ -16,8 +14,6 @@ export interface LinkedForm {
 
 interface FormResource { deploymentId: string; name: string; content: Buffer }
 
-const queriesByEngine = new WeakMap<Engine, CockpitQueries>();
-
 /**
  * The form a task links to: the `.form` with that `id` deployed together with the task's process
  * (Zeebe's `deployment` binding), else the newest deployed one (its default `latest` binding).
@@ -25,9 +21,7 @@ const queriesByEngine = new WeakMap<Engine, CockpitQueries>();
  */
 export function linkedForm(ctx: V2Context, task: TaskRecord, definition: { deploymentId: string; tenantId: string | null } | undefined): LinkedForm | null {
   if (!task.formRef) return null;
-  let queries = queriesByEngine.get(ctx.engine);
-  if (!queries) queriesByEngine.set(ctx.engine, (queries = new CockpitQueries(ctx.engine.db)));
-  const candidates: FormResource[] = queries.latestForms();
+  const candidates: FormResource[] = ctx.engine.queries.cockpit.latestForms();
   const inDeployment = definition ? candidates.filter((r) => r.deploymentId === definition.deploymentId) : [];
   for (const resource of [...inDeployment, ...candidates]) {
     if (formIdOf(resource.content) !== task.formRef) continue;

@@ -1,7 +1,10 @@
-/** Camunda 7's `/event-subscription`: the message and signal subscriptions waiting instances and start events hold. */
+/**
+ * Camunda 7's `/event-subscription`: the message, signal and conditional subscriptions waiting
+ * instances and start events hold, and the compensate subscriptions of completed activities that
+ * can still be compensated.
+ */
 import type { Request } from 'express';
-import type { SubscriptionRecord } from '../../store/records.js';
-import { ExecutionQueries } from '../../store/execution-queries.js';
+import type { EventSubscriptionRow, EventSubscriptionType } from '../../store/execution-queries.js';
 import { HttpError } from '../errors.js';
 import { formatDate } from '../dates.js';
 import { ok } from '../respond.js';
@@ -9,14 +12,14 @@ import { QueryParams } from '../query.js';
 import type { Route, RouteContext } from './route.js';
 
 /** Camunda's EventSubscriptionDto; a subscription of the instance's root scope belongs to the instance's execution. */
-function eventSubscriptionDto(s: SubscriptionRecord) {
+function eventSubscriptionDto(s: EventSubscriptionRow) {
   return {
     id: s.id,
-    eventType: s.kind,
-    eventName: s.name,
-    executionId: s.elementInstanceId ?? s.instanceId,
+    eventType: s.eventType,
+    eventName: s.eventName,
+    executionId: s.executionId,
     processInstanceId: s.instanceId,
-    activityId: s.elementId,
+    activityId: s.activityId,
     createdDate: formatDate(s.createdAt),
     tenantId: s.tenantId,
   };
@@ -24,7 +27,7 @@ function eventSubscriptionDto(s: SubscriptionRecord) {
 
 export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const queries = () => ExecutionQueries.for(engine.db);
+  const queries = () => engine.queries.execution;
   const query = (req: Request) => {
     const q = new QueryParams(req);
     const eventType = q.string('eventType');
@@ -34,8 +37,7 @@ export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
     return {
       id: q.string('eventSubscriptionId'),
       eventName: q.string('eventName'),
-      // compensation and conditional subscriptions do not exist here: such a filter matches nothing
-      eventType: eventType as 'message' | 'signal' | undefined,
+      eventType: eventType as EventSubscriptionType | undefined,
       executionId: q.string('executionId'),
       processInstanceId: q.string('processInstanceId'),
       activityId: q.string('activityId'),
@@ -46,7 +48,7 @@ export function eventSubscriptionRoutes(ctx: RouteContext): Route[] {
   return [
     {
       method: 'get', path: '/event-subscription', tag: 'Event Subscription', query: filters,
-      summary: 'Message and signal subscriptions of waiting executions and start events',
+      summary: 'Message, signal and conditional subscriptions of waiting executions and start events; compensate subscriptions of completed activities',
       handler: (req, res) => ok(res, queries().eventSubscriptions(query(req)).map(eventSubscriptionDto)),
     },
     {

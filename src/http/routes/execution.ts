@@ -11,7 +11,7 @@ import {
   triggerMessageSubscription,
   type ExecutionRef,
 } from '../../runtime/commands/execution-commands.js';
-import { ExecutionQueries, type ExecutionRow } from '../../store/execution-queries.js';
+import { type ExecutionRow } from '../../store/execution-queries.js';
 import { ok, noContent } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { checkBody } from '../validate.js';
@@ -42,7 +42,7 @@ export function executionDto(e: ExecutionRow) {
 
 /** Resolves an execution id of an active instance, or 404 as Camunda words it. */
 export function executionRef(engine: Engine, id: string): ExecutionRef {
-  const [row] = ExecutionQueries.for(engine.db).executions({ id });
+  const [row] = engine.queries.execution.executions({ id });
   if (!row) throw new NotFoundError(`Execution with id ${id} does not exist`);
   return { instanceId: row.instanceId, elementInstanceId: row.elementId === null ? null : row.id };
 }
@@ -54,7 +54,7 @@ function localVariables(engine: Engine, ref: ExecutionRef) {
 
 export function executionRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const queries = () => ExecutionQueries.for(engine.db);
+  const queries = () => engine.queries.execution;
   const query = (req: Request) => {
     const q = new QueryParams(req);
     return {

@@ -5,7 +5,7 @@
  */
 import type { Request } from 'express';
 import { NotFoundError } from '../../runtime/errors.js';
-import { ExecutionQueries, type VariableInstanceRow } from '../../store/execution-queries.js';
+import { type VariableInstanceRow } from '../../store/execution-queries.js';
 import { storedToTypedValue } from '../camunda-variables.js';
 import { ok } from '../respond.js';
 import { QueryParams } from '../query.js';
@@ -31,7 +31,7 @@ function variableInstanceDto(v: VariableInstanceRow) {
 
 export function variableInstanceRoutes(ctx: RouteContext): Route[] {
   const { engine } = ctx;
-  const queries = () => ExecutionQueries.for(engine.db);
+  const queries = () => engine.queries.execution;
   const query = (req: Request) => {
     const q = new QueryParams(req);
     const executions = q.list('executionIdIn');

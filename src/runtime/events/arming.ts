@@ -34,6 +34,9 @@ export function armEvent(step: Step, holder: ElementInstance | null, eventNode: 
       return openSubscription(step, holder, eventNode, 'message', eventNode.event?.messageName, interrupting);
     case 'signal':
       return openSubscription(step, holder, eventNode, 'signal', eventNode.event?.signalName, interrupting);
+    case 'conditional':
+      // armed while its holder is active; evaluated now (scope instantiation) and on variable changes
+      return step.services.processors.conditionalEvent.arm(step, holder, eventNode);
     case 'none':
     case 'error': // found by propagation when thrown, nothing to arm
     case 'escalation':

@@ -52,6 +52,7 @@ export const endEvent: ElementProcessor = {
       case 'message': // with a topic it ran its job above; without one it just ends
       case 'timer':
       case 'link':
+      case 'conditional': // never compiled on an end event
         return step.transitions.complete(ei);
       case 'compensation':
       case 'cancel':
@@ -85,6 +86,7 @@ export const intermediateThrowEvent: ElementProcessor = {
       case 'timer':
       case 'error':
       case 'terminate':
+      case 'conditional': // never compiled on a throw event
         break;
       default:
         return unknownEvent(type);

@@ -1,10 +1,10 @@
-import type { FlowNode, NodeKind } from '../../bpmn/graph.js';
+import type { FlowNode, NodeKind, VariableEventName } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
 import type { Variables } from '../variables.js';
 
 /** Something an element waits for happened: a timer fired, a message or signal arrived. */
 export interface EventTrigger {
-  kind: 'timer' | 'message' | 'signal' | 'continuation';
+  kind: 'timer' | 'message' | 'signal' | 'continuation' | 'conditional';
   variables?: Variables;
   /** the subscription or job that delivered it */
   sourceId?: string;
@@ -53,6 +53,18 @@ export interface EventSubProcessProcessor extends ElementProcessor {
   catchError(step: Step, scopeEi: ElementInstance | null, code: string, message: string, variables?: Variables): boolean;
 }
 
+/**
+ * Conditional events: runs the conditional intermediate catch event, and, for every conditional
+ * event (catch, boundary, event sub-process start, event-based gateway branch), evaluates the
+ * condition when it is armed and when a variable it can see changes.
+ */
+export interface ConditionalEventProcessor extends ElementProcessor {
+  /** `eventNode` was armed, held by `holder` (null = the process level): evaluate it once its holder's activation is done */
+  arm(step: Step, holder: ElementInstance | null, eventNode: FlowNode): void;
+  /** the one hook of the variable-setting path: a variable of scope `scopeId` was created, updated or deleted */
+  variableChanged(step: Step, scopeId: string, name: string, event: VariableEventName): void;
+}
+
 /** Call activities also speak for the called instance: how it reports back to its caller. */
 export interface CallActivityProcessor extends ElementProcessor {
   /** a called instance ended: tell its caller (durably, by a job) */
@@ -61,15 +73,16 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
 }
 
-/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process, transactions, compensation throws and cancel ends. */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction';
+/** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process, transactions, compensation throws, cancel ends and the conditional catch event. */
+export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction' | 'conditionalEvent';
 
 /**
  * One processor per kind, passed to the engine: a kind without a processor is a compile error,
  * not a silently stuck token.
  */
-export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity'>, ElementProcessor>> & {
+export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity' | 'conditionalEvent'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
+  readonly conditionalEvent: ConditionalEventProcessor;
   readonly eventSubProcess: EventSubProcessProcessor;
   readonly callActivity: CallActivityProcessor;
 };

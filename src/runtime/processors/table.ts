@@ -13,6 +13,7 @@ import { multiInstanceBody } from './multi-instance.js';
 import { compensationThrowEvent } from './compensation-throw-event.js';
 import { cancelEndEvent } from './cancel-end-event.js';
 import { transaction } from './transaction.js';
+import { conditionalEvent } from './conditional-events.js';
 
 /** Every element kind the engine runs, and the processor that runs it (cf. Zeebe's BpmnElementProcessors). */
 export const elementProcessors: ProcessorTable = {
@@ -20,6 +21,7 @@ export const elementProcessors: ProcessorTable = {
   endEvent,
   intermediateThrowEvent,
   intermediateCatchEvent,
+  conditionalEvent,
   boundaryEvent,
   task: passThrough,
   manualTask: passThrough,
