@@ -2,7 +2,8 @@
  * Budgets that keep one process, one request or one expression from taking the whole engine
  * down (a model is data a caller sends us). Each has a default that no sensible process reaches;
  * `Engine.open({ budgets })` changes any of them. Going beyond a budget ends in an incident on
- * the element that went too far (or a refused deployment), never in a 500 or a frozen engine.
+ * the element that went too far (or a refused deployment), never in a frozen engine; only
+ * maxFollowUps, a cascade across instances with no one element to blame, fails the command itself.
  */
 import { BadRequestError } from './errors.js';
 
@@ -19,6 +20,8 @@ export interface EngineBudgets {
   minTimerCycleInterval: number;
   /** work one FEEL evaluation may do: list and range elements iterated, plus 10 per function call */
   maxFeelSteps: number;
+  /** most follow-ups (a called instance's end continuing its caller, a thrown signal's delivery) one command runs in its transaction */
+  maxFollowUps: number;
 }
 
 export const DEFAULT_BUDGETS: Readonly<EngineBudgets> = Object.freeze({
@@ -28,6 +31,7 @@ export const DEFAULT_BUDGETS: Readonly<EngineBudgets> = Object.freeze({
   maxChainedContinuations: 1_000,
   minTimerCycleInterval: 1_000,
   maxFeelSteps: 1_000_000,
+  maxFollowUps: 10_000,
 });
 
 /** The defaults with the caller's changes; a budget that is not a positive integer (0 for the timer interval) is refused. */
@@ -55,6 +59,12 @@ export function stepOperationsExceeded(processId: string, elementId: string, bud
 export function chainedContinuationsExceeded(processId: string, elementId: string, budget: number): string {
   return `Process '${processId}' ran ${budget} async continuations in a row without a wait state (budget maxChainedContinuations): ` +
     `is there a loop through asyncBefore/asyncAfter? The token waits at '${elementId}'; set the job's retries to let it run on`;
+}
+
+/** Why a command failed: its cascade of follow-ups did not end (a signal that starts an instance throwing it again). */
+export function followUpsExceeded(budget: number): string {
+  return `The command ran ${budget} follow-ups (called instances continuing their callers, thrown signals reaching their receivers) ` +
+    `without coming to rest (budget maxFollowUps): does a signal start an instance that throws it again? Nothing of the command was kept`;
 }
 
 /** Why a timer cycle is refused, or null when it fires no faster than `minInterval` ms. */

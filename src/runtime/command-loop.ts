@@ -6,8 +6,19 @@ import { secondsSince, type EngineObserver } from './engine-observer.js';
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
 export type Command<T> = (effects: Effect[]) => T;
 
+/** How a command wants failures of its synchronous part handled. */
+export interface CommandOptions {
+  /**
+   * Camunda 7's transaction semantics: a failure in the part that runs now (no outgoing flow to
+   * take, an unknown variable in a condition) throws and rolls the whole command back instead of
+   * leaving an incident on the element (Zeebe's way, and the default).
+   */
+  rollbackOnFailure?: boolean;
+}
+
 interface Pending {
   run: Command<unknown>;
+  options: CommandOptions;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -21,6 +32,8 @@ export interface CommandLoopOptions {
   apply?: (changes: ChangeSet) => void;
   /** told the size and duration of every committed batch */
   observer?: EngineObserver;
+  /** runs after each command's own work, inside its transaction: the follow-ups it asked for (a caller continued, a signal delivered) */
+  settle?: (effects: Effect[]) => void;
 }
 
 const nothingDeferred: DeferredWrites = { mark: () => 0, rollback: () => undefined, flush: () => undefined, clear: () => undefined };
@@ -43,7 +56,10 @@ export class CommandLoop {
   private readonly apply: (changes: ChangeSet) => void;
   /** the change set of the command running now (commands are synchronous: there is at most one) */
   private current: ChangeSet | null = null;
+  /** the options of the command running now */
+  private currentOptions: CommandOptions = {};
   private readonly observer: EngineObserver | undefined;
+  private readonly settle: (effects: Effect[]) => void;
 
   constructor(
     db: Transactions,
@@ -54,7 +70,8 @@ export class CommandLoop {
     this.observer = options.observer;
     const deferred = (this.deferred = options.deferred ?? nothingDeferred);
     this.apply = options.apply ?? (() => undefined);
-    this.runOne = db.transaction((command: Command<unknown>, effects: Effect[]) => this.runCommand(command, effects));
+    this.settle = options.settle ?? (() => undefined);
+    this.runOne = db.transaction((pending: Pending, effects: Effect[]) => this.runCommand(pending.run, effects, pending.options));
     this.savepointTx = db.transaction((fn: () => unknown) => fn());
     this.runNowTx = db.transaction((command: Command<unknown>, effects: Effect[]) => {
       const value = this.runCommand(command, effects);
@@ -67,7 +84,7 @@ export class CommandLoop {
     this.runBatchOptimistic = db.transaction((batch: Pending[]) => {
       const outcomes = batch.map((pending) => {
         const effects: Effect[] = [];
-        return { ok: true as const, value: this.runCommand(pending.run, effects), effects };
+        return { ok: true as const, value: this.runCommand(pending.run, effects, pending.options), effects };
       });
       deferred.flush();
       return outcomes;
@@ -78,7 +95,7 @@ export class CommandLoop {
         const effects: Effect[] = [];
         const mark = deferred.mark();
         try {
-          outcomes.push({ ok: true, value: this.runOne(pending.run, effects), effects });
+          outcomes.push({ ok: true, value: this.runOne(pending, effects), effects });
         } catch (error) {
           deferred.rollback(mark);
           outcomes.push({ ok: false, error });
@@ -92,17 +109,26 @@ export class CommandLoop {
   private readonly savepointTx: (fn: () => unknown) => unknown;
   private readonly runNowTx: (command: Command<unknown>, effects: Effect[]) => unknown;
 
-  /** Runs one command with a fresh change set and applies it (inside the batch transaction). */
-  private runCommand<T>(command: Command<T>, effects: Effect[]): T {
+  /** Runs one command with a fresh change set, then its follow-ups, and applies it (inside the batch transaction). */
+  private runCommand<T>(command: Command<T>, effects: Effect[], options: CommandOptions = {}): T {
     const outer = this.current;
+    const outerOptions = this.currentOptions;
     const changes = (this.current = new ChangeSet());
+    this.currentOptions = options;
     try {
       const value = command(effects);
+      this.settle(effects);
       this.apply(changes);
       return value;
     } finally {
       this.current = outer;
+      this.currentOptions = outerOptions;
     }
+  }
+
+  /** True while a command that asked for Camunda 7's rollback semantics runs (see CommandOptions). */
+  get rollbackOnFailure(): boolean {
+    return this.current !== null && this.currentOptions.rollbackOnFailure === true;
   }
 
   /** Where the running command appends what it changes. Outside a command nothing may write. */
@@ -152,10 +178,10 @@ export class CommandLoop {
     return this.queue.length;
   }
 
-  submit<T>(run: Command<T>): Promise<T> {
+  submit<T>(run: Command<T>, options: CommandOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The engine is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ run, options, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.drain());

@@ -14,7 +14,8 @@ import { storeDecisions } from './decision-deployer.js';
 import { DecisionEvaluationError } from '../dmn/index.js';
 import type { DefinitionRecord, InstanceRecord, JobRecord } from '../store/records.js';
 import { SystemClock, type Clock } from './timers/index.js';
-import { CommandLoop, type Command } from './command-loop.js';
+import { CommandLoop, type Command, type CommandOptions } from './command-loop.js';
+import { runFollowUps } from './events/follow-ups.js';
 import type { Effect } from './effects.js';
 import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
@@ -27,6 +28,8 @@ import { startInstance, cancelInstance, modifyVariables, type StartOptions } fro
 import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
+import { setInstanceSuspension, setDefinitionSuspension } from './commands/suspension.js';
+import { modifyInstance, type Modification } from './commands/modify-instance.js';
 import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
@@ -73,6 +76,8 @@ export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'paren
   tenantId?: string | null;
   /** a specific version of the definition (default: the latest) */
   version?: number;
+  /** Camunda 7's semantics: a failure before the first wait state throws and starts nothing (default: an incident) */
+  rollbackOnFailure?: boolean;
 }
 
 /**
@@ -136,6 +141,7 @@ export class Engine extends EventEmitter {
       deferred: runtime.history,
       apply: (changes) => runtime.apply(changes),
       observer: this.observers,
+      settle: (effects) => runFollowUps(this.core, effects),
     }));
     this.core = {
       get changes() {
@@ -150,6 +156,7 @@ export class Engine extends EventEmitter {
       services: {
         store: runtime,
         changes: () => loop.changes,
+        rollbackOnFailure: () => loop.rollbackOnFailure,
         now: () => this.clock.now(),
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
@@ -290,7 +297,7 @@ export class Engine extends EventEmitter {
     if (request.businessKey !== undefined && request.businessKey !== null && typeof request.businessKey !== 'string') {
       throw new BadRequestError('businessKey must be a string');
     }
-    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx));
+    return this.submit((fx) => startInstance(this.core, definition, { ...request, variables }, fx), { rollbackOnFailure: request.rollbackOnFailure });
   }
 
   /** Starts at a specific start event (message, signal and timer start events use this). */
@@ -307,6 +314,30 @@ export class Engine extends EventEmitter {
 
   async cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
     return this.submit((fx) => cancelInstance(this.core, instanceId, reason, fx, actor));
+  }
+
+  /** Camunda's suspend (true) or activate (false) of running instances, all in one transaction. */
+  async setInstanceSuspension(instanceIds: string | readonly string[], suspended: boolean, actor: string | null = null): Promise<void> {
+    const ids = typeof instanceIds === 'string' ? [instanceIds] : instanceIds;
+    return this.submit((fx) => {
+      for (const id of ids) setInstanceSuspension(this.core, id, suspended, actor, fx);
+    });
+  }
+
+  /** Suspends or activates definitions (all versions of a key, or one by id), with their running instances when asked. */
+  async setDefinitionSuspension(definitions: readonly DefinitionRecord[], suspended: boolean, includeProcessInstances: boolean, actor: string | null = null): Promise<void> {
+    try {
+      await this.submit((fx) => {
+        for (const definition of definitions) setDefinitionSuspension(this.core, definition, suspended, includeProcessInstances, actor, fx);
+      });
+    } finally {
+      this.definitions.invalidate();
+    }
+  }
+
+  /** Camunda's process instance modification: start before/after activities, on flows, cancel activity instances, in one transaction. */
+  async modifyInstance(instanceId: string, modification: Modification, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => modifyInstance(this.core, instanceId, modification, actor, fx));
   }
 
   instance(id: string): InstanceRecord {
@@ -334,7 +365,7 @@ export class Engine extends EventEmitter {
    * message start event. Waiting executions win over start events. No match, or several without
    * `all`, throws a MismatchingMessageCorrelationException.
    */
-  correlateMessage(request: CorrelateMessageRequest): Promise<CorrelationResult[]> {
+  correlateMessage(request: CorrelateMessageRequest, options: CommandOptions = {}): Promise<CorrelationResult[]> {
     if (!request || typeof request.messageName !== 'string' || request.messageName === '') {
       return Promise.reject(new BadRequestError('messageName is required'));
     }
@@ -347,7 +378,7 @@ export class Engine extends EventEmitter {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx));
+    return this.submit((fx) => correlateMessage(this.core, { ...request, ...(variables ? { variables } : {}) }, fx), options);
   }
 
   /**
@@ -375,9 +406,10 @@ export class Engine extends EventEmitter {
 
   // ------------------------------------------------------------ user tasks
 
-  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } = {}): Promise<void> {
+  /** `rollbackOnFailure`: Camunda 7's semantics, a failure before the next wait state throws and the task stays open (default: an incident) */
+  async completeTask(taskId: string, variables: Variables = {}, options: { userId?: string | null } & CommandOptions = {}): Promise<void> {
     const checked = checkVariables(variables);
-    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx));
+    return this.submit((fx) => completeTask(this.core, taskId, checked, options.userId ?? null, fx), { rollbackOnFailure: options.rollbackOnFailure });
   }
 
   async claimTask(taskId: string, userId: string): Promise<void> {
@@ -422,8 +454,8 @@ export class Engine extends EventEmitter {
   // ------------------------------------------------------------ plumbing
 
   /** Applies a command in the next group commit; resolves after the commit. */
-  submit<T>(command: Command<T>): Promise<T> {
-    return this.loop.submit(command);
+  submit<T>(command: Command<T>, options?: CommandOptions): Promise<T> {
+    return this.loop.submit(command, options);
   }
 
   /** Resolves once no command is queued, no handler runs and nothing is due now. For tests and shutdown. */

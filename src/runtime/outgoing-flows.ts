@@ -18,7 +18,18 @@ export function selectFlows(graph: ProcessGraph, node: FlowNode, holds: (flowId:
   }
   if (taken.length > 0) return taken;
   if (node.defaultFlow) return [node.defaultFlow];
-  throw new IncidentError(firstOnly
+  throw new NoOutgoingFlowError(node, firstOnly
     ? `Exclusive gateway '${node.id}': no outgoing sequence flow has a true condition and there is no default flow`
     : `No outgoing sequence flow of '${node.id}' can be taken: no condition is true and there is no default flow`);
+}
+
+/** No outgoing flow can be taken (an incident; on Camunda 7's REST API, ENGINE-02004/02006 and a rollback). */
+export class NoOutgoingFlowError extends IncidentError {
+  readonly elementId: string;
+  readonly elementKind: FlowNode['kind'];
+  constructor(node: FlowNode, message: string) {
+    super(message);
+    this.elementId = node.id;
+    this.elementKind = node.kind;
+  }
 }

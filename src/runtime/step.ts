@@ -14,6 +14,7 @@ import { fireReadyJoins } from './joins.js';
 import type { Effect } from './effects.js';
 import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
+import { ConditionError, failsLikeCamunda7, synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
 import { processorKindOf } from './element-kind.js';
 import { hasConditionalEvents } from './conditional-graph.js';
@@ -33,6 +34,8 @@ export interface StepServices {
   store: EngineStore;
   /** the change set of the command running now */
   changes(): ChangeSet;
+  /** true when the running command rolls back on a failure instead of raising an incident (Camunda 7's REST API) */
+  rollbackOnFailure?(): boolean;
   now(): number;
   graphOf(definitionId: string): ProcessGraph;
   /** true when an in-process handler is registered for the topic */
@@ -103,8 +106,8 @@ export class Step {
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
     this.transitions = new StateTransitions(this);
-    // conditional events listen to variable changes; processes without them pay nothing more
-    if (hasConditionalEvents(this.graph)) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
+    // conditional events listen to variable changes; processes without them pay nothing more; a suspended instance does not move
+    if (hasConditionalEvents(this.graph) && !instance.suspended) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
@@ -208,6 +211,8 @@ export class Step {
       fn();
     } catch (error) {
       if (ei && (error instanceof ExpressionError || error instanceof VariableError || error instanceof IncidentError)) {
+        // Camunda 7's REST API: the failure rolls the command back instead of waiting as an incident
+        if (this.services.rollbackOnFailure?.() && failsLikeCamunda7(error)) throw synchronousFailure(error, ei.elementId);
         const type = error instanceof IncidentError ? error.incidentType : 'failedExecution';
         this.raiseIncident(ei, type, error.message);
       } else {
@@ -294,7 +299,11 @@ export class Step {
   }
 
   evaluateCondition(expression: Expression, variables: Variables, node?: FlowNode): boolean {
-    return evaluateCondition(expression, variables, this.evaluationContext(node));
+    try {
+      return evaluateCondition(expression, variables, this.evaluationContext(node));
+    } catch (error) {
+      throw error instanceof ExpressionError ? new ConditionError(error) : error;
+    }
   }
 
   // ---------------------------------------------------------------- jobs, incidents, history

@@ -56,6 +56,10 @@ export type Change =
   | { kind: 'deleteSubscriptionsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeSubscriptions'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartSubscriptionsOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }
+  /** Camunda's suspension of an instance (its jobs and tasks follow); activating may release this engine's handler locks */
+  | { kind: 'setInstanceSuspension'; instanceId: string; suspended: boolean; releaseLocksOf: string | null }
+  /** a definition's suspension (its timer start jobs follow) */
+  | { kind: 'setDefinitionSuspension'; definitionId: string; suspended: boolean }
   | { kind: 'insertCompensation'; record: CompensationRecord }
   | { kind: 'deleteCompensation'; id: string }
   | { kind: 'history'; row: HistoryRecord }
@@ -88,6 +92,8 @@ export class ChangeSet {
   private readonly newTasks = new Map<string, TaskRecord>();
   private readonly deletedTasks = new Set<string>();
   private readonly reservedMessages = new Set<number>();
+  /** continuation jobs written by this command that it runs itself before it commits (runtime/events/follow-ups.ts) */
+  private readonly followUpJobs: string[] = [];
 
   add(change: Change): void {
     this.list.push(change);
@@ -118,6 +124,20 @@ export class ChangeSet {
   /** A buffered message reserved earlier in this change set (a second subscription must not take it too). */
   isBufferedMessageReserved(row: number): boolean {
     return this.reservedMessages.has(row);
+  }
+
+  /**
+   * Asks for a continuation job written in this change set to run inside this same command (a
+   * called instance ended: its caller continues; a signal was thrown: it reaches its receivers).
+   * The job row stays the durable truth: a follow-up whose job was rolled back or withdrawn is skipped.
+   */
+  followUp(jobId: string): void {
+    this.followUpJobs.push(jobId);
+  }
+
+  /** The follow-ups asked for since the last call, oldest first. */
+  takeFollowUps(): string[] {
+    return this.followUpJobs.splice(0, this.followUpJobs.length);
   }
 
   /** Hands the changes to the store and starts empty again. */

@@ -9,6 +9,10 @@ export type HistoryKind =
   | 'instanceTerminated'
   | 'instanceCancelled'
   | 'calledInstanceStarted'
+  | 'instanceSuspended'
+  | 'instanceActivated'
+  /** Camunda's process instance modification: the instructions and annotation (the tokens moved have rows of their own) */
+  | 'instanceModified'
   // element instances (one row when entered and left in one step)
   | 'activityStarted'
   | 'activityCompleted'
@@ -58,6 +62,9 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
   instanceTerminated: 'instance',
   instanceCancelled: 'instance',
   calledInstanceStarted: 'instance',
+  instanceSuspended: 'instance',
+  instanceActivated: 'instance',
+  instanceModified: 'instance',
   activityStarted: 'activity',
   activityCompleted: 'activity',
   activityTerminated: 'activity',

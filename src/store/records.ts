@@ -18,6 +18,8 @@ export interface InstanceRecord {
   endedAt: number | null;
   startElementId: string | null;
   endElementId: string | null;
+  /** Camunda's suspension: set only when suspended (see commands/suspension.ts) */
+  suspended?: boolean;
 }
 
 /** What an element instance remembers between steps, kind by kind. */
@@ -41,6 +43,8 @@ export interface ElementData {
   asyncAfterFlows?: string[];
   /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
   resetAwaiting?: string[];
+  /** a sub-process created by a process instance modification to hold a token started inside it: its start event does not run */
+  scopeOnly?: boolean;
   /** a compensation throw or cancel end event waiting for its handlers: those not started yet, in order */
   compensation?: CompensationStep[];
   /** a compensation event sub-process: the element instance (completed) of the sub-process it compensates */
@@ -113,6 +117,8 @@ export interface JobRecord {
   errorDetails: string | null;
   payload: string | null;
   createdAt: number;
+  /** its instance (or, for a start timer, its definition) is suspended: nothing runs it */
+  suspended?: boolean;
 }
 
 export interface TaskRecord {
@@ -132,6 +138,8 @@ export interface TaskRecord {
   dueAt: number | null;
   followUpAt: number | null;
   createdAt: number;
+  /** its instance is suspended: it cannot be completed or claimed */
+  suspended?: boolean;
 }
 
 export interface IncidentRecord {
@@ -169,6 +177,8 @@ export interface DefinitionRecord {
   sha256: string;
   tenantId: string | null;
   deployedAt: number;
+  /** a suspended definition starts no instance */
+  suspended?: boolean;
 }
 
 export interface DeploymentRecord {

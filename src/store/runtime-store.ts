@@ -16,6 +16,7 @@ import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { CROSS_INSTANCE_KINDS } from './history-entry.js';
+import { SuspensionStore } from './suspension-store.js';
 import { CompensationStore } from './compensation-store.js';
 import { RepositoryStore } from './repository-store.js';
 import { DecisionStore } from './decision-store.js';
@@ -349,6 +350,12 @@ export class RuntimeStore implements EngineStore {
         return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'setInstanceSuspension':
+        // the cached instance row would keep the old flag
+        this.cache.ended(change.instanceId);
+        return SuspensionStore.for(this.db).setInstance(change.instanceId, change.suspended, change.releaseLocksOf);
+      case 'setDefinitionSuspension':
+        return SuspensionStore.for(this.db).setDefinition(change.definitionId, change.suspended);
       case 'insertCompensation':
         this.cache.compensationWritten(change.record.instanceId);
         return this.compensations.insert(change.record);
@@ -535,6 +542,7 @@ export function toInstance(row: Row): InstanceRecord {
     endedAt: row.ended_at,
     startElementId: row.start_element_id,
     endElementId: row.end_element_id,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -575,6 +583,7 @@ export function toJob(row: Row): JobRecord {
     errorDetails: row.error_details,
     payload: row.payload,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -596,6 +605,7 @@ export function toTask(row: Row): TaskRecord {
     dueAt: row.due_at,
     followUpAt: row.follow_up_at,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 

@@ -408,7 +408,14 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX compensations_instance ON compensations (instance_id, seq);
   `,
-  /* 8: history written as one row per step of an instance (see RuntimeStore.history); \`history\` becomes a view of the same columns */ `
+  /* 8: suspension (Camunda's suspensionState): a suspended instance's jobs and tasks carry the flag too, so the
+     scheduler, fetch-and-lock and the task list skip them without a join; a suspended definition starts nothing */ `
+  ALTER TABLE instances ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  `,
+  /* 9: history written as one row per step of an instance (see RuntimeStore.history); \`history\` becomes a view of the same columns */ `
   -- the rows written so far stay where they are, under a new name, with their indexes; the rare
   -- kinds (tasks, incidents) keep being written here, where history_rare_kinds finds them across instances
   ALTER TABLE history RENAME TO history_rows;

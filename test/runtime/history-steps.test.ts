@@ -13,28 +13,28 @@ async function openWithUserTask(file: string): Promise<Engine> {
 }
 
 /**
- * Turns a database back into what the engine wrote before migration 8: one `history` table
- * holding every entry as a row (the same seq, the same columns), schema version 7.
+ * Turns a database back into what the engine wrote before migration 9: one `history` table
+ * holding every entry as a row (the same seq, the same columns), schema version 8.
  */
-function downgradeToVersion7(file: string): void {
+function downgradeToVersion8(file: string): void {
   const db = new Database(file);
   const entries = db.prepare('SELECT * FROM history ORDER BY seq').all();
   db.exec('DROP VIEW history; DELETE FROM history_rows; DROP TABLE history_steps; ALTER TABLE history_rows RENAME TO history');
   const insert = db.prepare(`INSERT INTO history (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
     VALUES (@seq, @instance_id, @kind, @element_instance_id, @element_id, @element_type, @started_at, @at, @actor, @data)`);
   for (const entry of entries) insert.run(entry);
-  db.pragma('user_version = 7');
+  db.pragma('user_version = 8');
   db.close();
 }
 
-describe('history written one row per step (migration 8)', () => {
-  it('an engine opened on a version 7 database keeps its history and goes on writing after it', async () => {
+describe('history written one row per step (migration 9)', () => {
+  it('an engine opened on a version 8 database keeps its history and goes on writing after it', async () => {
     const file = tempDatabase();
     engine = await openWithUserTask(file);
     const instance = await engine.start('UserTaskC7', { businessKey: 'old', variables: { reviewer: 'ann', dueDate: null, count: 1 } });
     await engine.close();
     engine = undefined;
-    downgradeToVersion7(file);
+    downgradeToVersion8(file);
 
     const old = new Database(file, { readonly: true });
     const before = old.prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq').all(instance.id) as Array<{ seq: number; kind: string }>;
@@ -42,7 +42,7 @@ describe('history written one row per step (migration 8)', () => {
     expect(before.map((row) => row.kind)).toEqual(expect.arrayContaining(['instanceStarted', 'variableSet', 'activityStarted', 'taskCreated']));
 
     engine = await Engine.open({ database: file });
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(8);
+    expect(engine.db.pragma('user_version', { simple: true })).toBe(9);
     // every old row reads back unchanged, through the queries and through the `history` view
     expect(engine.queries.historyOf(instance.id).map((row) => row.seq)).toEqual(before.map((row) => row.seq));
     expect(engine.db.prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq').all(instance.id)).toEqual(before);

@@ -121,9 +121,12 @@ async function attempt(id: string, bpmn: string): Promise<Outcome> {
       fn: { value: '{"call": "exit"}', type: 'Json' },
     },
   });
-  expect(started.status, `${id}: ${JSON.stringify(started.body)}`).toBeLessThan(500);
+  // a condition naming an unknown variable rolls the start back as in Camunda 7: 500 RestException with Camunda's message
+  const camunda7Rollback = started.status === 500 && started.body?.type === 'RestException' &&
+    /^Cannot instantiate process definition \S+: Unknown property used in expression: /.test(started.body.message);
+  if (!camunda7Rollback) expect(started.status, `${id}: ${JSON.stringify(started.body)}`).toBeLessThan(500);
   if (started.status !== 200) {
-    expectClearRefusal(started.status, started.body, `${id} start`);
+    if (!camunda7Rollback) expectClearRefusal(started.status, started.body, `${id} start`);
     return 'refused';
   }
   const instanceId = started.body.id as string;

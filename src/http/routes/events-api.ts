@@ -20,7 +20,8 @@ export interface CorrelationResult {
 }
 
 interface EventsApi {
-  correlateMessage(request: CorrelateRequest): Promise<CorrelationResult[]>;
+  /** `rollbackOnFailure`: Camunda 7's semantics for what the message sets off (see runtime/synchronous-failure.ts) */
+  correlateMessage(request: CorrelateRequest, options?: { rollbackOnFailure?: boolean }): Promise<CorrelationResult[]>;
   broadcastSignal(request: { name: string; variables?: Record<string, unknown>; tenantId?: string }): Promise<void>;
 }
 

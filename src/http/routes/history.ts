@@ -88,7 +88,8 @@ class HistoryReader {
 
   processInstanceDto(i: InstanceRecord) {
     const definition = this.engine.core.repository.getDefinition(i.definitionId);
-    let state = 'ACTIVE';
+    // Camunda's historic states: a running instance is ACTIVE or SUSPENDED
+    let state = i.suspended ? 'SUSPENDED' : 'ACTIVE';
     let deleteReason: string | null = null;
     if (i.state === 'completed') state = 'COMPLETED';
     if (i.state === 'terminated') {

@@ -5,6 +5,8 @@ import { CorrelationMessageDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { instanceDto } from '../dto.js';
 import { eventsApi } from './events-api.js';
+import { SynchronousFailure } from '../../runtime/synchronous-failure.js';
+import { asProcessEngineException } from '../camunda7-failure.js';
 import { baseUrl, type Route, type RouteContext } from './route.js';
 
 interface MessageBody {
@@ -45,8 +47,9 @@ export function messageRoutes(ctx: RouteContext): Route[] {
             variables: Object.keys(variables).length ? variables : undefined,
             all: body.all ?? false,
             tenantId: body.tenantId ?? undefined,
-          });
+          }, { rollbackOnFailure: true });
         } catch (error) {
+          if (error instanceof SynchronousFailure) throw asProcessEngineException(error);
           const { status, body: err, unexpected } = toErrorResponse(error);
           if (unexpected) throw error;
           // Camunda answers a message nobody waits for with 400 RestException "Cannot correlate message …"

@@ -14,6 +14,7 @@ import { identityOf } from '../../identity/identity-service.js';
 import { authorizeVariableWrite } from '../../identity/task-authorization.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 import { bodyAsQuery, parseVariablesParam } from './historic-instance-filter.js';
+import { suspensionFilter } from '../suspension-filter.js';
 
 const SORT = ['instanceId', 'definitionKey', 'definitionId', 'businessKey'] as const;
 
@@ -27,8 +28,6 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
   /** GET parameters, or Camunda's POST query body (same names; `variables` as a list, `sorting`); paging stays in the URL. */
   const query = (req: Request, fromBody = false) => {
     const { params: q, variables } = fromBody ? bodyAsQuery(req.body) : { params: new QueryParams(req), variables: [] };
-    const suspended = q.bool('suspended');
-    const active = q.bool('active');
     const variablesParam = q.string('variables');
     return {
       ids: q.list('processInstanceIds'),
@@ -39,8 +38,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       superProcessInstance: q.string('superProcessInstance'),
       withIncidents: q.bool('withIncident') === true ? true : undefined,
       variables: [...variables, ...(variablesParam !== undefined ? parseVariablesParam(variablesParam) : [])],
-      // nothing is ever suspended here: asking only for suspended (or not active) ones finds none
-      ...(suspended === true || active === false ? { ids: [] } : {}),
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...new QueryParams(req).page(),
     };

@@ -8,12 +8,15 @@ import { checkBody } from '../validate.js';
 import { CompleteTaskDto, UserIdDto } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { withContext } from '../prefix-errors.js';
+import { asRestException } from '../camunda7-failure.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeCompletion, checkTaskAction } from '../../identity/task-authorization.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
 import { HttpError } from '../errors.js';
 import { fieldDefault, fieldValueType, formProblems, type FormField } from '../../bpmn/form-fields.js';
 import type { Variables } from '../../runtime/variables.js';
+import { suspensionFilter } from '../suspension-filter.js';
+import { suspendedAsServerError } from '../suspended-as-server-error.js';
 
 const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'priority', 'instanceId'] as const;
 
@@ -36,6 +39,7 @@ export function taskRoutes(ctx: RouteContext): Route[] {
       includeAssignedTasks: q.bool('includeAssignedTasks'),
       name: q.string('name'),
       nameLike: q.string('nameLike'),
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...q.page(),
     };
@@ -83,15 +87,17 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     const variables = fromCamundaVariables(body.variables);
     authorizeCompletion(identity, t, actor(res), variables);
     checkForm(t, variables);
-    await withContext(`Cannot complete task ${t.id}`, async () => {
-      await engine.completeTask(t.id, variables, { userId: actor(res) });
-    });
+    const context = req.path.endsWith('/submit-form') ? `Cannot submit task form ${t.id}` : `Cannot complete task ${t.id}`;
+    // as Camunda 7: a failure before the next wait state rolls the completion back (the task stays open) and answers 500
+    await asRestException(() => context, () => suspendedAsServerError(() => withContext(context, async () => {
+      await engine.completeTask(t.id, variables, { userId: actor(res), rollbackOnFailure: true });
+    })));
     if (!body.withVariablesInReturn) return noContent(res);
     const instance = engine.core.runtime.getInstance(t.instanceId);
     ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));
   };
   const filters = ['processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'taskDefinitionKey', 'assignee', 'unassigned', 'assigned',
-    'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+    'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
     const body = checkBody<{ userId: string | null }>(UserIdDto, req.body);
     const t = task(param(req, 'id'));

@@ -5,6 +5,7 @@ import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { beginInstance } from '../instance-start.js';
 import type { Variables } from '../variables.js';
+import { ensureDefinitionActive } from './suspension.js';
 
 export interface StartOptions {
   businessKey?: string | null;
@@ -23,6 +24,7 @@ export interface StartOptions {
 export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
   // checked inside the start's own transaction: a deployment deleted by an earlier command refuses it
   if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
+  ensureDefinitionActive(core, definition.id);
   const graph = core.services.graphOf(definition.id);
   const start = options.startBefore?.length
     ? chooseStartElements(graph.nodes, options.startBefore, definition.key)

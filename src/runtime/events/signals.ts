@@ -5,11 +5,12 @@
  *
  * A signal thrown inside a process (throw or end event) affects other instances, and possibly its
  * own. It is not delivered inside the throwing step: the step writes a `continuation` job with the
- * signal and the newest subscription sequence number at the time of the throw, in its own
- * transaction. The job broadcasts once that step has committed, loading each receiving instance
- * in its own step, one after the other — so no instance is ever loaded twice at the same time,
- * nothing is lost if the engine stops in between, and only subscriptions that existed when the
- * signal was thrown receive it (BPMN semantics), not ones opened between throw and delivery.
+ * signal and the newest subscription sequence number at the time of the throw. The same command
+ * runs that job as a follow-up once the throwing step is written (events/follow-ups.ts), loading
+ * each receiving instance in its own step, one after the other — so no instance is ever loaded
+ * twice at the same time, every receiver has the signal when the command commits (Camunda 7 does
+ * it in one transaction too), and only subscriptions that existed when the signal was thrown
+ * receive it (BPMN semantics), not ones opened later in the throwing step.
  */
 import type { DefinitionRecord, JobRecord } from '../../store/records.js';
 import type { Step } from '../step.js';
@@ -18,6 +19,7 @@ import type { Effect } from '../effects.js';
 import type { Variables } from '../variables.js';
 import { startInstance } from '../commands/instance-commands.js';
 import { deliver } from './delivery.js';
+import { SynchronousFailure } from '../synchronous-failure.js';
 import { engineJobRecord } from './engine-job-records.js';
 import type { SubscriptionRecord } from '../../store/records.js';
 import type { EventTrigger } from '../processors/processor.js';
@@ -46,7 +48,7 @@ export function broadcastSignal(core: EngineCore, signal: SignalBroadcast, effec
   }
 }
 
-/** Throw and end events: broadcast after this step commits (see the module comment). */
+/** Throw and end events: broadcast once this step is written, in the same command (see the module comment). */
 export function queueSignal(step: Step, name: string, variables?: Variables): void {
   step.recordHistory({ kind: 'signalThrown', data: JSON.stringify({ name }) });
   // the store stamps the subscription high-water mark when it writes the job (after the subscriptions opened before the throw)
@@ -60,10 +62,10 @@ export function queueSignal(step: Step, name: string, variables?: Variables): vo
     payload: null,
   });
   step.changes.add({ kind: 'insertSignalJob', job, signal: { name, ...(variables ? { variables } : {}) } });
-  step.effects.push({ kind: 'wake', at: job.dueAt });
+  step.changes.followUp(job.id);
 }
 
-/** Continuation: a signal thrown inside a process, broadcast once its step committed. */
+/** Continuation: a signal thrown inside a process, broadcast once its step was written. */
 export function runSignalContinuation(core: EngineCore, _job: JobRecord, payload: { type: string }, effects: Effect[]): void {
   const signal = payload as unknown as { name: string; maxSeq: number; variables?: Variables };
   broadcastSignal(core, { name: signal.name, variables: signal.variables }, effects, signal.maxSeq);
@@ -91,10 +93,23 @@ export function deliverToSubscription(core: EngineCore, subscription: Subscripti
   return true;
 }
 
-/** Runs `fn` in a savepoint: a receiver that fails does not stop the others. */
+/**
+ * Runs `fn` in a savepoint: a receiver that fails does not stop the others. Under Camunda 7's
+ * rollback semantics a receiver's failure fails the whole command, as in Camunda's one transaction.
+ */
 export function isolated(core: EngineCore, effects: Effect[], fn: (effects: Effect[]) => void): boolean {
   const local: Effect[] = [];
-  if (!core.isolated(() => fn(local))) return false;
+  let failure: SynchronousFailure | undefined;
+  const ran = core.isolated(() => {
+    try {
+      fn(local);
+    } catch (error) {
+      if (error instanceof SynchronousFailure) failure = error;
+      throw error;
+    }
+  });
+  if (failure) throw failure;
+  if (!ran) return false;
   effects.push(...local);
   return true;
 }

@@ -2,11 +2,12 @@
  * Call activities: start a separate instance of another process (by key: latest, a version, a
  * version tag, or the caller's deployment) and wait for it.
  *
- * Durability across instances: the child is created synchronously, in the parent's step and
- * transaction (it is a brand-new instance, so nothing else can have it loaded). Everything that
- * flows back — the child completed, the child threw a BPMN error the caller catches — is a
- * durable `continuation` job on the parent, written in the child's transaction, so a crash
- * between the two never loses the wake-up and the parent is never loaded inside the child's step.
+ * One transaction, as in Camunda 7: the child is created synchronously, in the parent's step (it
+ * is a brand-new instance, so nothing else can have it loaded). Everything that flows back — the
+ * child completed, the child threw a BPMN error the caller catches — is a `continuation` job on
+ * the parent, written in the child's step and run as a follow-up of the same command once that
+ * step is written (events/follow-ups.ts): the parent is never loaded inside the child's step, yet
+ * it has moved on when the command commits, and a crash loses both or neither.
  * Cancelling the call activity cancels the child (and its children) in the same transaction.
  */
 import type { CallActivitySettings, FlowNode, VariableMapping } from '../../bpmn/graph.js';
@@ -18,6 +19,7 @@ import { decodeValue, encodeValue, type Variables } from '../variables.js';
 import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import type { Effect } from '../effects.js';
 import { throwBpmnError } from '../error-propagation.js';
+import { throwEscalation } from './escalations.js';
 import { insertEngineJob } from '../events/engine-job-records.js';
 import { beginInstance } from '../instance-start.js';
 import { caughtOnTheWayOut } from '../catchers.js';
@@ -36,6 +38,14 @@ interface ChildEnded {
   type: 'childEnded';
   childId: string;
   state: 'completed' | 'terminated';
+  variables: EncodedVariables;
+}
+
+interface ChildEscalation {
+  type: 'childEscalation';
+  childId: string;
+  code: string;
+  /** the called instance's variables when it threw, for the call activity's camunda:out mappings */
   variables: EncodedVariables;
 }
 
@@ -83,13 +93,9 @@ export const callActivity: CallActivityProcessor = {
       return;
     }
     const childVars = decodeVariables(payload.variables);
-    const call = node.callActivity!;
-    const out: Variables = {};
-    if (call.outputAll) Object.assign(out, childVars);
-    for (const mapping of call.outputs) out[mapping.target] = mapped(step, mapping, childVars, node);
     // output mappings (zeebe:output) read the child's variables as locals of the call activity
     if (node.io?.outputs.length) for (const [name, value] of Object.entries(childVars)) step.setLocalVariable(ei.id, name, value);
-    for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
+    passOutVariables(step, ei, node, childVars);
     step.transitions.complete(ei);
   },
   onTerminate(step, ei) {
@@ -97,7 +103,17 @@ export const callActivity: CallActivityProcessor = {
   },
   reportToCaller: (child) => reportToCaller(child),
   propagateErrorToParent: (child, source, code, message, variables) => propagateErrorToParent(child, source, code, message, variables),
+  propagateEscalationToParent: (child, source, code) => propagateEscalationToParent(child, source, code),
 };
+
+/** The call activity's camunda:out mappings (or `variables="all"`): the called instance's variables set in the caller's scope. */
+function passOutVariables(step: Step, ei: ElementInstance, node: FlowNode, childVars: Variables): void {
+  const call = node.callActivity!;
+  const out: Variables = {};
+  if (call.outputAll) Object.assign(out, childVars);
+  for (const mapping of call.outputs) out[mapping.target] = mapped(step, mapping, childVars, node);
+  for (const [name, value] of Object.entries(out)) step.setVariable(ei.parentId, name, value);
+}
 
 function resolveCalled(step: Step, node: FlowNode, call: CallActivitySettings, key: string): DefinitionRecord {
   const repo = step.services.store.repository;
@@ -181,7 +197,7 @@ function cancelChild(step: Step, ei: ElementInstance): void {
   finishStep(childStep, step.effects, undefined);
 }
 
-/** A called instance ended on its own, so its caller continues (durably, by a job). */
+/** A called instance ended on its own, so its caller continues (a follow-up of this command). */
 function reportToCaller(step: Step): void {
   const instance = step.instance;
   if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return;
@@ -213,10 +229,29 @@ function propagateErrorToParent(step: Step, source: ElementInstance, code: strin
   return true;
 }
 
-function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
+/**
+ * An escalation nothing in the child catches goes to the call activity, as in Camunda 7: when the
+ * caller catches it there (a boundary event on the call activity, an event sub-process on the way
+ * out), or when the caller has a caller of its own that may (it passes it on). The caller acts in
+ * a follow-up of this command, with the child's variables for its camunda:out mappings.
+ */
+function propagateEscalationToParent(step: Step, source: ElementInstance, code: string): boolean {
+  const instance = step.instance;
+  if (!instance.parentInstanceId || !instance.parentElementInstanceId || cancelledByParent.has(step)) return false;
+  const parent = step.services.store.getInstance(instance.parentInstanceId);
+  if (!parent || parent.state !== 'active') return false;
+  const callElementId = callElementOf.get(step) ?? step.services.store.subscriptions.elementIdOf(instance.parentElementInstanceId);
+  const caughtThere = callElementId !== undefined && caughtOnTheWayOut(step.services.graphOf(parent.definitionId), callElementId, 'escalation', code);
+  if (!caughtThere && !parent.parentInstanceId) return false;
+  const payload: ChildEscalation = { type: 'childEscalation', childId: instance.id, code, variables: encodeVariables(step.visibleVariables(null)) };
+  notifyParent(step, payload);
+  return caughtThere;
+}
+
+function notifyParent(step: Step, payload: ChildEnded | ChildError | ChildEscalation): void {
   const instance = step.instance;
   const parent = step.services.store.getInstance(instance.parentInstanceId!);
-  insertEngineJob(step, step.now, {
+  const job = insertEngineJob(step, step.now, {
     kind: 'continuation',
     instanceId: instance.parentInstanceId!,
     elementInstanceId: instance.parentElementInstanceId!,
@@ -225,6 +260,7 @@ function notifyParent(step: Step, payload: ChildEnded | ChildError): void {
     definitionKey: parent?.definitionKey ?? null,
     payload,
   }, step.effects);
+  step.changes.followUp(job.id);
 }
 
 function encodeVariables(variables: Variables): EncodedVariables {
@@ -239,30 +275,53 @@ function decodeVariables(encoded: EncodedVariables | undefined): Variables {
   return variables;
 }
 
-/** Runs in the parent's own step, after the child's transaction committed. */
-function inCallActivity(core: EngineCore, job: JobRecord, childId: string, effects: Effect[], act: (step: Step, ei: ElementInstance) => void): void {
-  const parent = job.instanceId ? core.runtime.getInstance(job.instanceId) : undefined;
-  if (!parent || parent.state !== 'active') return;
-  inInstance(core, parent.id, effects, (step) => {
-    const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
-    if (!ei || ei.state !== 'active' || ei.data.childInstanceId !== childId) return;
-    step.runGuarded(ei, () => act(step, ei));
-  });
-}
-
-/** Continuation: a called instance ended; its call activity completes (or gets an incident when the child was cancelled). */
-export function runChildEnded(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
-  const ended = payload as ChildEnded;
-  inCallActivity(core, job, ended.childId, effects, (step, ei) => {
+/** What the caller does with each note from a called instance, in the caller's step, at the call activity. */
+const callerActions: { readonly [K in CallerNote['type']]: (step: Step, ei: ElementInstance, note: Extract<CallerNote, { type: K }>) => void } = {
+  // the called instance ended: the call activity completes (or gets an incident when the child was cancelled)
+  childEnded: (step, ei, ended) => {
     const node = step.node(ei);
     callActivity.onEvent!(step, ei, node, { kind: 'continuation', payload: ended }, node);
+  },
+  // a BPMN error the caller catches: thrown at the call activity
+  childError: (step, ei, error) => throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined),
+  // an escalation: where the caller catches it at this call activity, camunda:out passes the child's
+  // variables first (Camunda 7); then it is thrown at the call activity, whose own boundary events count
+  childEscalation: (step, ei, escalation) => {
+    const node = step.node(ei);
+    if (caughtOnTheWayOut(step.graph, node.id, 'escalation', escalation.code)) passOutVariables(step, ei, node, decodeVariables(escalation.variables));
+    throwEscalation(step, ei, escalation.code, true);
+  },
+};
+
+/** A note from a called instance to its caller, as a continuation job carries it. */
+export type CallerNote = ChildEnded | ChildError | ChildEscalation;
+
+export function isCallerNote(payload: { type: string }): payload is CallerNote {
+  return Object.hasOwn(callerActions, payload.type);
+}
+
+/**
+ * Acts on notes for one caller in one step of it, in order, after the children's steps were
+ * written (follow-ups, or jobs left from before). A multi-instance call activity whose children
+ * all ended in one command loads its instance once, not once per child.
+ */
+export function runCallerNotes(core: EngineCore, callerId: string | null, notes: ReadonlyArray<{ job: JobRecord; note: CallerNote }>, effects: Effect[]): void {
+  const parent = callerId ? core.runtime.getInstance(callerId) : undefined;
+  if (!parent || parent.state !== 'active') return;
+  inInstance(core, parent.id, effects, (step) => {
+    for (const { job, note } of notes) {
+      if (step.instance.state !== 'active') return;
+      const ei = job.elementInstanceId ? step.elementInstance(job.elementInstanceId) : undefined;
+      if (!ei || ei.state !== 'active' || ei.data.childInstanceId !== note.childId) continue;
+      const act = callerActions[note.type] as (step: Step, ei: ElementInstance, note: CallerNote) => void;
+      step.runGuarded(ei, () => act(step, ei, note));
+      step.drain();
+    }
   });
 }
 
-/** Continuation: a called instance threw a BPMN error its caller catches; throw it at the call activity. */
-export function runChildError(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
-  const error = payload as ChildError;
-  inCallActivity(core, job, error.childId, effects, (step, ei) => {
-    throwBpmnError(step, ei, error.code, error.message, error.variables ? decodeVariables(error.variables) : undefined);
-  });
+/** Continuation job: a note from a called instance (see runCallerNotes). */
+export function runCallerNote(core: EngineCore, job: JobRecord, payload: { type: string }, effects: Effect[]): void {
+  if (!isCallerNote(payload)) throw new Error(`Continuation '${job.id}' is not a note to a caller`);
+  runCallerNotes(core, job.instanceId, [{ job, note: payload }], effects);
 }

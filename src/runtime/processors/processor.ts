@@ -71,6 +71,8 @@ export interface CallActivityProcessor extends ElementProcessor {
   reportToCaller(child: Step): void;
   /** an error nothing in the called instance catches: hand it to the caller when it catches it there */
   propagateErrorToParent(child: Step, source: ElementInstance, code: string, message: string, variables?: Variables): boolean;
+  /** an escalation nothing in the called instance catches: hand it to the caller's call activity (true when it is caught there) */
+  propagateEscalationToParent(child: Step, source: ElementInstance, code: string): boolean;
 }
 
 /** Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the event sub-process, transactions, compensation throws, cancel ends and the conditional catch event. */
