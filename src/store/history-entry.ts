@@ -97,3 +97,11 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
 export function historyKindsOf(category: HistoryCategory): HistoryKind[] {
   return (Object.keys(HISTORY_CATEGORY) as HistoryKind[]).filter((kind) => HISTORY_CATEGORY[kind] === category);
 }
+
+/**
+ * The kinds queried across instances (task and incident history): each is written as a row of
+ * its own in `history_rows`, where the partial index `history_rare_kinds` (the same six kinds,
+ * schema.ts) finds them by kind. Every other entry is written with the rest of its step (see
+ * RuntimeStore.history).
+ */
+export const CROSS_INSTANCE_KINDS: ReadonlySet<HistoryKind> = new Set<HistoryKind>([...historyKindsOf('task'), ...historyKindsOf('incident')]);

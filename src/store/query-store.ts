@@ -11,12 +11,12 @@ import type {
   TaskRecord,
 } from './records.js';
 import { toDefinition, toDeployment } from './repository-store.js';
+import { CROSS_INSTANCE_KINDS, type HistoryKind } from './history-entry.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 import type { Queries } from './queries.js';
 import { ExecutionQueries } from './execution-queries.js';
 import { CockpitQueries } from './cockpit-queries.js';
 import { MetricsQueries } from './metrics-queries.js';
-import type { HistoryKind } from './history-entry.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -410,7 +410,7 @@ export class QueryStore implements Queries {
     if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
     if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
     if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
-      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM history e WHERE e.instance_id = i.id AND e.kind = 'instanceCancelled')`);
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${historyOfInstance('i.id')} e WHERE e.kind = 'instanceCancelled')`);
     }
     for (const filter of q.variables ?? []) {
       const { sql, values } = variableClause(filter);
@@ -614,7 +614,9 @@ export class QueryStore implements Queries {
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
     const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
-      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
+      // the kinds queried across instances have rows of their own, indexed by kind (migration 9)
+      const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind)) ? 'history_rows' : 'history';
+      return (this.prepare(`SELECT * FROM ${table} WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }
     const rows: HistoryRow[] = [];
     const sql = `SELECT * FROM history WHERE instance_id = ? AND kind IN (${kindList}) ORDER BY seq`;
@@ -669,6 +671,16 @@ export function safeJson(text: string): any {
 }
 
 /**
+ * The history entries (seq, kind, data) of the instance whose id is the SQL expression `instance`,
+ * for a subquery correlated with an outer query: through the `history` view SQLite would expand
+ * every instance's entries first, here both tables are searched by their instance index.
+ */
+function historyOfInstance(instance: string): string {
+  return `(SELECT seq, kind, data FROM history_rows WHERE instance_id = ${instance}`
+    + ` UNION ALL SELECT s.first_seq + e.key, e.value ->> 0, e.value ->> 7 FROM history_steps s, json_each(s.entries) e WHERE s.instance_id = ${instance})`;
+}
+
+/**
  * One variable filter. A running instance is matched on its live variables (any scope), an ended one
  * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
  * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
@@ -676,10 +688,10 @@ export function safeJson(text: string): any {
 function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
   const live = valueComparison(filter, 'v.type', 'v.value');
   const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
-  const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
+  const latest = `SELECT data FROM ${historyOfInstance('i.id')} l WHERE l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ? ORDER BY l.seq DESC LIMIT 1`;
   return {
     sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
-      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${past.sql})))`,
+      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM (${latest}) h WHERE ${past.sql})))`,
     values: [filter.name, ...live.values, filter.name, ...past.values],
   };
 }
