@@ -13,6 +13,8 @@ export function compileMultiInstance(element: ModdleElement, ctx: CompileContext
     return undefined;
   }
   const settings: MultiInstanceSettings = { sequential: loop.isSequential === true };
+  if (loop.asyncBefore === true || loop.async === true) settings.asyncBefore = true;
+  if (loop.asyncAfter === true) settings.asyncAfter = true;
   const cardinality = text((loop.loopCardinality as ModdleElement | undefined)?.body);
   if (cardinality !== undefined) settings.loopCardinality = ctx.expression(cardinality, element, 'loop cardinality');
   const completion = text((loop.completionCondition as ModdleElement | undefined)?.body);

@@ -43,7 +43,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 const ACTIVITIES: ReadonlySet<NodeKind> = new Set([
-  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'adHocSubProcess', 'callActivity',
+  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'adHocSubProcess', 'eventSubProcess', 'callActivity',
 ]);
 
 export function isActivity(kind: NodeKind): boolean {
@@ -129,6 +129,8 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
     case 'subProcess':
       node.scope = { triggeredByEvent: element.triggeredByEvent === true, startEvents: [], eventSubProcesses: [] };
       if (element.$type === 'bpmn:Transaction') node.scope.transaction = true;
+      // an event sub-process is a kind of its own (its processor arms its start in the enclosing scope)
+      if (node.scope.triggeredByEvent) node.kind = 'eventSubProcess';
       break;
     case 'adHocSubProcess':
       node.scope = { triggeredByEvent: false, startEvents: [], eventSubProcesses: [] };

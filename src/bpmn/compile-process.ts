@@ -28,7 +28,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
       const node = compileNode(element, parent, ctx);
       if (!node) continue;
       nodes[node.id] = node;
-      if (node.kind === 'subProcess' || node.kind === 'adHocSubProcess') walk(element, node.id);
+      if (node.kind === 'subProcess' || node.kind === 'adHocSubProcess' || node.kind === 'eventSubProcess') walk(element, node.id);
     }
   };
   walk(process, null);
@@ -138,6 +138,6 @@ function fillScopes(graph: ProcessGraph): void {
     const scope: ScopeSettings | undefined = node.parent === null ? graph.scope : graph.nodes[node.parent]?.scope;
     if (!scope) continue;
     if (node.kind === 'startEvent') scope.startEvents.push(node.id);
-    else if (node.kind === 'subProcess' && node.scope?.triggeredByEvent) scope.eventSubProcesses.push(node.id);
+    else if (node.kind === 'eventSubProcess') scope.eventSubProcesses.push(node.id);
   }
 }

@@ -1,5 +1,6 @@
 /** XML → validated `ProcessGraph[]`. Never throws for bad input: problems are data. */
 import { compileProcess } from './compile-process.js';
+import { wrapMultiInstanceBodies } from './compile-multi-instance-body.js';
 import { CompileContext } from './context.js';
 import type { CompileResult, ProcessGraph } from './graph.js';
 import type { ModdleElement } from './moddle-types.js';
@@ -54,7 +55,7 @@ function compileDefinitions(definitions: ModdleElement, ctx: CompileContext): Pr
     validateGraph(graph, ctx);
     warnUnreachable(graph, ctx);
     graph.inclusiveJoinSources = computeInclusiveJoinSources(graph);
-    graphs.push(graph);
+    graphs.push(wrapMultiInstanceBodies(graph));
   }
   if (graphs.length === 0) ctx.error(NO_EXECUTABLE_PROCESS);
   return graphs;

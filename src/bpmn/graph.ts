@@ -33,7 +33,13 @@ export type NodeKind =
   | 'subProcess'
   /** a sub-process whose inner elements start ad hoc (settings in `adHoc`) */
   | 'adHocSubProcess'
-  | 'callActivity';
+  /** a sub-process with triggeredByEvent: started by its start event, never by a flow */
+  | 'eventSubProcess'
+  | 'callActivity'
+  /** compiled, not drawn: wraps an activity with loop characteristics (see `ProcessGraph.multiInstanceBodies`) */
+  | 'multiInstanceBody'
+  /** compiled, not drawn: wraps an activity with standard loop characteristics (also in `ProcessGraph.multiInstanceBodies`) */
+  | 'standardLoopBody';
 
 export type EventType =
   | 'none'
@@ -186,6 +192,12 @@ export interface MultiInstanceSettings {
   completionCondition?: Expression;
   outputCollection?: string;
   outputElement?: Expression;
+  /**
+   * Camunda 7 `camunda:asyncBefore`/`asyncAfter` on the loop characteristics: the body waits for a
+   * job (the same attributes on the activity make each iteration wait, as in Camunda 7)
+   */
+  asyncBefore?: boolean;
+  asyncAfter?: boolean;
 }
 
 /** `bpmn:standardLoopCharacteristics` (BPMN 2.0 §13.3.6): the activity repeats while its condition holds. */
@@ -306,6 +318,14 @@ export interface ProcessGraph {
    * nodes from which a token can still reach it, within the same scope. A join waits only for those.
    */
   inclusiveJoinSources: Record<string, string[]>;
+  /**
+   * For each activity with multi-instance loop characteristics, keyed by its id: the body that
+   * wraps it (kind `multiInstanceBody`, same id, as in Zeebe). Tokens arriving over the activity's
+   * flows enter the body; the body holds the flows, boundary events, async continuations and loop
+   * settings, and runs `nodes[id]` once per iteration, each iteration a child of the body.
+   * Absent in graphs stored before bodies were compiled (upgraded when loaded).
+   */
+  multiInstanceBodies?: Record<string, FlowNode>;
 }
 
 export interface Problem {

@@ -55,7 +55,7 @@ const taskJson = (t: TaskRecord) => ({
 
 const instanceJson = (i: InstanceRecord) => ({
   id: i.id, definitionId: i.definitionId, definitionKey: i.definitionKey, businessKey: i.businessKey, state: i.state,
-  startedAt: i.startedAt, endedAt: i.endedAt, parentInstanceId: i.parentInstanceId,
+  startedAt: i.startedAt, endedAt: i.endedAt, parentInstanceId: i.parentInstanceId, suspended: i.suspended === true,
 });
 
 export interface TreeNode {

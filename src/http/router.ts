@@ -15,6 +15,8 @@ import { engineInfoRoutes } from './routes/engine-info.js';
 import { deploymentRoutes } from './routes/deployment.js';
 import { processDefinitionRoutes } from './routes/process-definition.js';
 import { processInstanceRoutes } from './routes/process-instance.js';
+import { suspensionRoutes } from './routes/suspension.js';
+import { modificationRoutes } from './routes/modification.js';
 import { taskRoutes } from './routes/task.js';
 import { messageRoutes } from './routes/message.js';
 import { signalRoutes } from './routes/signal.js';
@@ -60,6 +62,8 @@ export function allRoutes(ctx: RouteContext): Route[] {
   return [
     ...engineInfoRoutes(),
     ...deploymentRoutes(ctx),
+    ...suspensionRoutes(ctx),
+    ...modificationRoutes(ctx),
     ...processDefinitionRoutes(ctx),
     ...processInstanceRoutes(ctx),
     ...taskRoutes(ctx),

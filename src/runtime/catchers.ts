@@ -39,11 +39,16 @@ export function eventSubProcessCatcher(graph: ProcessGraph, scope: ScopeSettings
   return catchAll;
 }
 
-/** Whether a catcher for `code` waits anywhere on the way out of `elementId`: its boundary events, enclosing sub-processes', and their scopes' event sub-processes. */
+/**
+ * Whether a catcher for `code` waits anywhere on the way out of `elementId`: its boundary events
+ * (a multi-instance activity's are on its body), enclosing sub-processes', and their scopes' event sub-processes.
+ */
 export function caughtOnTheWayOut(graph: ProcessGraph, elementId: string, type: CatchType, code: string): boolean {
   let node: FlowNode | undefined = graph.nodes[elementId];
   while (node) {
     if (boundaryCatcher(graph, node, type, code)) return true;
+    const body = graph.multiInstanceBodies?.[node.id];
+    if (body && boundaryCatcher(graph, body, type, code)) return true;
     const scope = node.parent === null ? graph.scope : graph.nodes[node.parent]?.scope;
     if (eventSubProcessCatcher(graph, scope, type, code)) return true;
     node = node.parent === null ? undefined : graph.nodes[node.parent];

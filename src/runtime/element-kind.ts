@@ -1,47 +1,35 @@
-import type { FlowNode } from '../bpmn/graph.js';
+import type { FlowNode, NodeKind, ProcessGraph } from '../bpmn/graph.js';
 import type { ElementInstanceRecord } from '../store/records.js';
 import type { ProcessorKind } from './processors/processor.js';
 
 /**
- * A multi-instance activity runs as two kinds of element instance with the same element id: the
- * *body*, entered over the incoming flow, and its *inner* instances, one per item, which carry
- * `loopCounter` (set when the body creates them, never on a body).
+ * The compiled node an element instance runs. A multi-instance activity has two compiled nodes
+ * with its id: the body (`graph.multiInstanceBodies`) and the activity it wraps (`graph.nodes`).
+ * The tree says which one an element instance is: an iteration is a child of its body, so an
+ * instance of the activity inside an instance of the same element is an iteration, any other the
+ * body. `parentElementId` is the element id of the instance's parent (undefined at the process level).
  */
-export function isMultiInstanceBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return node.multiInstance !== undefined && ei.data.loopCounter === undefined;
-}
-
-export function isMultiInstanceInner(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return node.multiInstance !== undefined && ei.data.loopCounter !== undefined;
+export function compiledNodeOf(graph: ProcessGraph, ei: Pick<ElementInstanceRecord, 'elementId'>, parentElementId: string | undefined): FlowNode | undefined {
+  const body = graph.multiInstanceBodies?.[ei.elementId];
+  if (body && parentElementId !== ei.elementId) return body;
+  return graph.nodes[ei.elementId];
 }
 
 /**
- * A standard loop runs the same way: the *body* entered over the incoming flow creates one
- * *iteration* after another, each created with `data.iteration` (its index); the body never has one.
+ * The processor kind a compiled node runs as: its node kind (the multi-instance body and the event
+ * sub-process are compiled kinds), except transactions, compensation throws and cancel ends, which
+ * run as kinds of their own.
  */
-export function isStandardLoopBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return node.standardLoop !== undefined && ei.data.iteration === undefined;
-}
-
-/** A body of inner instances: a multi-instance body or a standard loop body. */
-export function isLoopBody(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return isMultiInstanceBody(ei, node) || isStandardLoopBody(ei, node);
-}
-
-/** An inner instance of a body: a multi-instance inner instance or a standard loop iteration. */
-export function isLoopInner(ei: ElementInstanceRecord, node: FlowNode): boolean {
-  return isMultiInstanceInner(ei, node) || (node.standardLoop !== undefined && ei.data.iteration !== undefined);
-}
-
-/** The processor kind an element instance runs as. */
-export function processorKindOf(node: FlowNode, ei: ElementInstanceRecord): ProcessorKind {
-  if (isMultiInstanceBody(ei, node)) return 'multiInstanceBody';
-  if (isStandardLoopBody(ei, node)) return 'standardLoopBody';
-  if (node.scope?.triggeredByEvent) return 'eventSubProcess';
+export function processorKindOf(node: FlowNode): ProcessorKind {
   if (node.scope?.transaction) return 'transaction';
   const eventType = node.event?.type;
   if (eventType === 'compensation' && (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent')) return 'compensationThrowEvent';
   if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
   if (node.kind === 'intermediateCatchEvent' && node.event?.type === 'conditional') return 'conditionalEvent';
   return node.kind;
+}
+
+/** The kinds of body whose children are the iterations of the activity they wrap. */
+export function isLoopBodyKind(kind: NodeKind): boolean {
+  return kind === 'multiInstanceBody' || kind === 'standardLoopBody';
 }

@@ -1,4 +1,5 @@
 import type { ProcessGraph } from '../bpmn/graph.js';
+import { upgradeStoredGraph } from '../bpmn/upgrade-graph.js';
 import type { EngineStore, JobQueueReads, RepositoryReads } from '../store/engine-store.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { ChangeSet } from '../store/change-set.js';
@@ -37,7 +38,8 @@ export class GraphCache {
     if (!graph) {
       const json = this.repository.graphJson(definitionId);
       if (!json) throw new NotFoundError(`No process definition with id '${definitionId}'`);
-      graph = JSON.parse(json) as ProcessGraph;
+      // a graph stored by an older version gets today's compiled kinds (no-op otherwise)
+      graph = upgradeStoredGraph(JSON.parse(json) as ProcessGraph);
       this.graphs.set(definitionId, graph);
     }
     return graph;

@@ -17,5 +17,11 @@ export const engineJobRunners: Readonly<Record<Exclude<JobKind, 'task'>, EngineJ
 
 export function fireEngineJob(core: EngineCore, job: JobRecord, effects: Effect[]): void {
   if (job.kind === 'task') throw new Error(`Job '${job.id}' is a work item for a handler, not an engine job`);
+  if (job.instanceId !== null && core.runtime.getInstance(job.instanceId)?.suspended) {
+    // suspended after the scheduler picked the job, or a job written for a suspended instance (a called
+    // instance that ended reports to its suspended caller): mark it suspended too; it runs on activation
+    core.changes.add({ kind: 'setInstanceSuspension', instanceId: job.instanceId, suspended: true, releaseLocksOf: null });
+    return;
+  }
   engineJobRunners[job.kind](core, job, effects);
 }

@@ -28,6 +28,8 @@ import { startInstance, cancelInstance, modifyVariables, type StartOptions } fro
 import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
+import { setInstanceSuspension, setDefinitionSuspension } from './commands/suspension.js';
+import { modifyInstance, type Modification } from './commands/modify-instance.js';
 import { deleteDeployment } from './commands/deployment-commands.js';
 import { BadRequestError, NotFoundError } from './errors.js';
 import { checkVariables, type Variables } from './variables.js';
@@ -312,6 +314,30 @@ export class Engine extends EventEmitter {
 
   async cancel(instanceId: string, reason: string | null = null, actor: string | null = null): Promise<void> {
     return this.submit((fx) => cancelInstance(this.core, instanceId, reason, fx, actor));
+  }
+
+  /** Camunda's suspend (true) or activate (false) of running instances, all in one transaction. */
+  async setInstanceSuspension(instanceIds: string | readonly string[], suspended: boolean, actor: string | null = null): Promise<void> {
+    const ids = typeof instanceIds === 'string' ? [instanceIds] : instanceIds;
+    return this.submit((fx) => {
+      for (const id of ids) setInstanceSuspension(this.core, id, suspended, actor, fx);
+    });
+  }
+
+  /** Suspends or activates definitions (all versions of a key, or one by id), with their running instances when asked. */
+  async setDefinitionSuspension(definitions: readonly DefinitionRecord[], suspended: boolean, includeProcessInstances: boolean, actor: string | null = null): Promise<void> {
+    try {
+      await this.submit((fx) => {
+        for (const definition of definitions) setDefinitionSuspension(this.core, definition, suspended, includeProcessInstances, actor, fx);
+      });
+    } finally {
+      this.definitions.invalidate();
+    }
+  }
+
+  /** Camunda's process instance modification: start before/after activities, on flows, cancel activity instances, in one transaction. */
+  async modifyInstance(instanceId: string, modification: Modification, actor: string | null = null): Promise<void> {
+    return this.submit((fx) => modifyInstance(this.core, instanceId, modification, actor, fx));
   }
 
   instance(id: string): InstanceRecord {

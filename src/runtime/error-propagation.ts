@@ -1,7 +1,6 @@
 import type { FlowNode } from '../bpmn/graph.js';
 import type { Step, ElementInstance } from './step.js';
 import type { Variables } from './variables.js';
-import { isLoopInner } from './element-kind.js';
 import { boundaryCatcher } from './catchers.js';
 
 /**
@@ -16,8 +15,8 @@ export function throwBpmnError(step: Step, source: ElementInstance, code: string
   let current: ElementInstance | null = source;
   while (current) {
     const node = step.node(current);
-    // an inner instance of a multi-instance activity: the boundary events belong to its body
-    const boundary = isLoopInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'error', code);
+    // (an iteration of a multi-instance activity has no boundary events: they are its body's)
+    const boundary = boundaryCatcher(step.graph, node, 'error', code);
     if (boundary) {
       const attachedTo = current;
       step.transitions.terminate(attachedTo);

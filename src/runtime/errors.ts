@@ -17,12 +17,23 @@ export class NotFoundError extends EngineError {
 
 /** The request cannot be carried out as asked: bad arguments, wrong state (400). */
 export class BadRequestError extends EngineError {
-  override readonly type = 'InvalidRequestException';
+  override readonly type: string = 'InvalidRequestException';
 }
 
 /** Optimistic conflicts: a job completed by a worker that no longer holds its lock (409-ish, Camunda uses 400/500). */
 export class ConflictError extends EngineError {
   override readonly type = 'RestException';
+}
+
+/**
+ * Camunda's SuspendedEntityInteractionException (a BadUserRequestException): the instance,
+ * task, job or definition is suspended. Its message is Camunda's ENGINE-03043 text.
+ */
+export class SuspendedEntityError extends BadRequestError {
+  override readonly type = 'SuspendedEntityInteractionException';
+  constructor(entity: string, id: string) {
+    super(`ENGINE-03043 ${entity} with id '${id}' is suspended.`);
+  }
 }
 
 /** A message matched no waiting execution or start event, or several without `all` (Camunda: 400). */

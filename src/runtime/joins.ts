@@ -7,6 +7,8 @@ import type { Step } from './step.js';
  */
 export function fireReadyJoins(step: Step): boolean {
   const joins = step.graph.inclusiveJoinSources;
+  // most processes have no such join: then there is nothing to look at after every step
+  if (!hasAny(joins)) return false;
   let fired = false;
   const seen = new Set<string>();
   for (const ei of [...step.elementInstances()]) {
@@ -23,4 +25,9 @@ export function fireReadyJoins(step: Step): boolean {
     });
   }
   return fired;
+}
+
+function hasAny(joins: Record<string, string[]>): boolean {
+  for (const _ in joins) return true;
+  return false;
 }

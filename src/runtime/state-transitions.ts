@@ -5,7 +5,6 @@ import type { ActivityEndKind } from '../store/history-entry.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import type { Variables } from './variables.js';
 import { selectFlows } from './outgoing-flows.js';
-import { isLoopBody, isLoopInner } from './element-kind.js';
 import { bodyProcessorOf } from './processors/processor.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { chainedContinuationsExceeded, stepOperationsExceeded } from './budgets.js';
@@ -76,17 +75,17 @@ export class StateTransitions {
   complete(ei: ElementInstance, flows?: readonly string[]): void {
     const step = this.step;
     const node = step.node(ei);
-    const inner = isLoopInner(ei, node);
+    const body = step.loopBodyOf(ei);
     this.move(ei, 'COMPLETE');
-    if (node.io?.outputs.length && !isLoopBody(ei, node)) {
+    if (node.io?.outputs.length) {
       const visible = step.visibleVariables(ei.id);
       const values = node.io.outputs.map((m) => [m.target, step.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) step.setVariable(ei.parentId, name, value);
     }
-    // a multi-instance inner instance takes no flow: its body counts it and decides
-    const taken = inner ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (inner) bodyProcessorOf(step.services.processors, node).onInnerCompleting(step, ei, node);
-    if (node.asyncAfter && !inner) {
+    // a multi-instance iteration takes no flow: its body counts it and decides
+    const taken = body ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
+    if (body) bodyProcessorOf(step, body).onIterationCompleting(step, body, ei);
+    if (node.asyncAfter) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       releaseEventTriggers(step, ei);
       ei.data = { ...ei.data, asyncAfterFlows: [...taken] };
@@ -182,21 +181,20 @@ export class StateTransitions {
     if (ei.state !== 'ready') return;
     const step = this.step;
     const node = step.node(ei);
-    const inner = isLoopInner(ei, node);
-    if (node.asyncBefore && !inner && !ei.data.asyncBeforeDone) {
+    if (node.asyncBefore && !ei.data.asyncBeforeDone) {
       // camunda:asyncBefore: wait for a job, then activate (continueBefore)
       this.continueLater(ei, node, 'before');
       return;
     }
     this.move(ei, 'ACTIVATE');
     step.recordActivityStarted(ei, node);
-    if (node.io?.inputs.length && !isLoopBody(ei, node)) {
-      // the element's own scope: empty so far, except a multi-instance inner's element variable and loopCounter
+    if (node.io?.inputs.length) {
+      // the element's own scope: empty so far, except a multi-instance iteration's element variable and loopCounter
       const visible = step.visibleVariables(ei.id);
       const values = node.io.inputs.map((m) => [m.target, step.evaluate(m.source, visible, node)] as const);
       for (const [name, value] of values) step.setLocalVariable(ei.id, name, value);
     }
-    if (node.boundaryEvents?.length && !inner) armBoundaryEvents(step, ei, node);
+    if (node.boundaryEvents?.length) armBoundaryEvents(step, ei, node);
     step.processor(ei).onActivate(step, ei, node);
   }
 
@@ -214,10 +212,11 @@ export class StateTransitions {
   /** Completed: the element ends and its tokens go down `taken` (none: the token ended in its scope). */
   private leave(ei: ElementInstance, node: FlowNode, taken: readonly string[]): void {
     const step = this.step;
+    const body = step.loopBodyOf(ei);
     this.move(ei, 'COMPLETED');
     subscribeCompleted(step, ei, node);
     this.finish(ei, node, 'activityCompleted');
-    if (isLoopInner(ei, node)) return bodyProcessorOf(step.services.processors, node).onInnerCompleted(step, ei, node);
+    if (body) return bodyProcessorOf(step, body).onIterationCompleted(step, body, ei);
     for (const flowId of taken) this.takeFlow(flowId, ei.parentId);
     if (taken.length === 0) this.tokenEnded(ei.parentId, ei.elementId);
   }

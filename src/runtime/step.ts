@@ -16,7 +16,7 @@ import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import { ConditionError, failsLikeCamunda7, synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { processorKindOf } from './element-kind.js';
+import { compiledNodeOf, isLoopBodyKind, processorKindOf } from './element-kind.js';
 import { hasConditionalEvents } from './conditional-graph.js';
 import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
@@ -106,8 +106,8 @@ export class Step {
     this.changes = services.changes();
     this.variables = new ScopeVariables(instance.id, (scopeId) => this.eis.get(scopeId)?.parentId);
     this.transitions = new StateTransitions(this);
-    // conditional events listen to variable changes; processes without them pay nothing more
-    if (hasConditionalEvents(this.graph)) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
+    // conditional events listen to variable changes; processes without them pay nothing more; a suspended instance does not move
+    if (hasConditionalEvents(this.graph) && !instance.suspended) this.variables.onChange = (scope, name, event) => services.processors.conditionalEvent.variableChanged(this, scope, name, event);
   }
 
   /** A new instance; nothing runs until the caller enters a start event. */
@@ -136,16 +136,24 @@ export class Step {
     return this.instance.id;
   }
 
+  /** The compiled node an element instance runs: for a multi-instance activity, its body or (inside the body) one iteration. */
   node(ei: ElementInstance | ElementInstanceRecord): FlowNode {
-    const node = this.graph.nodes[ei.elementId];
+    const parentElementId = ei.parentId === null ? undefined : this.eis.get(ei.parentId)?.elementId;
+    const node = compiledNodeOf(this.graph, ei, parentElementId);
     if (!node) throw new Error(`Element '${ei.elementId}' is not in process '${this.graph.id}'`);
     return node;
+  }
+
+  /** The multi-instance body `ei` is an iteration of, if it is one. */
+  loopBodyOf(ei: ElementInstance): ElementInstance | undefined {
+    const parent = ei.parentId === null ? undefined : this.eis.get(ei.parentId);
+    return parent && isLoopBodyKind(this.node(parent).kind) ? parent : undefined;
   }
 
   /** The processor an element instance runs with. */
   processor(ei: ElementInstanceRecord): ElementProcessor {
     const node = this.node(ei);
-    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node, ei)];
+    const processor: ElementProcessor | undefined = this.services.processors[processorKindOf(node)];
     if (!processor) throw new IncidentError(`Element '${node.id}' (${node.type}) cannot run in this engine version`);
     return processor;
   }

@@ -56,6 +56,10 @@ export type Change =
   | { kind: 'deleteSubscriptionsOfInstance'; instanceId: string }
   | { kind: 'deleteScopeSubscriptions'; instanceId: string; scopeElementInstanceId: string | null; elementId: string }
   | { kind: 'deleteStartSubscriptionsOfOtherVersions'; key: string; tenantId: string | null; keepDefinitionId: string }
+  /** Camunda's suspension of an instance (its jobs and tasks follow); activating may release this engine's handler locks */
+  | { kind: 'setInstanceSuspension'; instanceId: string; suspended: boolean; releaseLocksOf: string | null }
+  /** a definition's suspension (its timer start jobs follow) */
+  | { kind: 'setDefinitionSuspension'; definitionId: string; suspended: boolean }
   | { kind: 'insertCompensation'; record: CompensationRecord }
   | { kind: 'deleteCompensation'; id: string }
   | { kind: 'history'; row: HistoryRecord }

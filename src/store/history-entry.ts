@@ -9,6 +9,10 @@ export type HistoryKind =
   | 'instanceTerminated'
   | 'instanceCancelled'
   | 'calledInstanceStarted'
+  | 'instanceSuspended'
+  | 'instanceActivated'
+  /** Camunda's process instance modification: the instructions and annotation (the tokens moved have rows of their own) */
+  | 'instanceModified'
   // element instances (one row when entered and left in one step)
   | 'activityStarted'
   | 'activityCompleted'
@@ -59,6 +63,9 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
   instanceTerminated: 'instance',
   instanceCancelled: 'instance',
   calledInstanceStarted: 'instance',
+  instanceSuspended: 'instance',
+  instanceActivated: 'instance',
+  instanceModified: 'instance',
   activityStarted: 'activity',
   activityCompleted: 'activity',
   activityTerminated: 'activity',
@@ -92,3 +99,11 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
 export function historyKindsOf(category: HistoryCategory): HistoryKind[] {
   return (Object.keys(HISTORY_CATEGORY) as HistoryKind[]).filter((kind) => HISTORY_CATEGORY[kind] === category);
 }
+
+/**
+ * The kinds queried across instances (task and incident history): each is written as a row of
+ * its own in `history_rows`, where the partial index `history_rare_kinds` (the same six kinds,
+ * schema.ts) finds them by kind. Every other entry is written with the rest of its step (see
+ * RuntimeStore.history).
+ */
+export const CROSS_INSTANCE_KINDS: ReadonlySet<HistoryKind> = new Set<HistoryKind>([...historyKindsOf('task'), ...historyKindsOf('incident')]);

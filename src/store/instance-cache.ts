@@ -1,4 +1,4 @@
-import type { ElementInstanceRecord, InstanceRecord, VariableRecord } from './records.js';
+import type { ElementInstanceRecord, InstanceRecord, JobRecord, VariableRecord } from './records.js';
 
 /** An element instance as cached: its data kept as the JSON the table holds, so no caller can change it in place. */
 export interface CachedElementInstance extends Omit<ElementInstanceRecord, 'data'> {
@@ -10,19 +10,28 @@ interface Entry {
   /** undefined until loaded from the table */
   elementInstances?: Map<string, CachedElementInstance>;
   variables?: Map<string, VariableRecord>;
+  /**
+   * every job of the instance, when that is known: only for an instance created since the engine
+   * opened (every job row of it was then written through this cache); undefined = ask the table
+   */
+  jobs?: Map<string, JobRecord>;
+  /** false: known to hold no compensation record (created since open, none written); undefined: ask the table */
+  compensations?: boolean;
   /** the size of its variables' stored text: what makes an entry big */
   bytes: number;
 }
 
 /**
- * The runtime state of recently used instances (instance row, element instances, variables),
- * written through by the runtime store. The engine is the only writer of its database file
+ * The runtime state of recently used instances (instance row, element instances, variables, and
+ * the jobs of instances started since the engine opened), written through by the runtime store. The engine is the only writer of its database file
  * (exclusive lock), so the copy can only go stale through a rolled-back transaction; the store
  * clears it then. Bounded in count and in variable bytes: least recently used instances are dropped.
  */
 export class InstanceCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  /** the instance of each cached job, so a job is found by its id alone */
+  private readonly jobInstances = new Map<string, string>();
 
   constructor(
     private readonly capacity = 10_000,
@@ -36,7 +45,7 @@ export class InstanceCache {
 
   /** A freshly created instance: known to have no element instances or variables yet. */
   created(instance: InstanceRecord): void {
-    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), bytes: 0 });
+    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), jobs: new Map(), compensations: false, bytes: 0 });
   }
 
   loaded(instance: InstanceRecord): void {
@@ -103,9 +112,70 @@ export class InstanceCache {
     this.resize(entry!, entry!.bytes - sizeOf(previous));
   }
 
+  /** A cached job (a copy), or undefined when the table must be asked. */
+  job(id: string): JobRecord | undefined {
+    const instanceId = this.jobInstances.get(id);
+    const job = instanceId === undefined ? undefined : this.entries.get(instanceId)?.jobs?.get(id);
+    return job && { ...job };
+  }
+
+  /** True only when the instance is known to hold no job at all. */
+  holdsNoJobs(instanceId: string): boolean {
+    return this.entries.get(instanceId)?.jobs?.size === 0;
+  }
+
+  /** True only when the instance is known to hold no compensation record. */
+  holdsNoCompensations(instanceId: string): boolean {
+    return this.entries.get(instanceId)?.compensations === false;
+  }
+
+  compensationWritten(instanceId: string): void {
+    const entry = this.entries.get(instanceId);
+    if (entry) entry.compensations = true;
+  }
+
+  jobWritten(job: JobRecord): void {
+    if (job.instanceId === null) return;
+    const jobs = this.entries.get(job.instanceId)?.jobs;
+    if (!jobs) return;
+    jobs.set(job.id, { ...job });
+    this.jobInstances.set(job.id, job.instanceId);
+  }
+
+  jobUpdated(id: string, change: Partial<JobRecord>): void {
+    const instanceId = this.jobInstances.get(id);
+    const jobs = instanceId === undefined ? undefined : this.entries.get(instanceId)?.jobs;
+    const job = jobs?.get(id);
+    if (job) jobs!.set(id, { ...job, ...change });
+  }
+
+  jobDeleted(id: string): void {
+    const instanceId = this.jobInstances.get(id);
+    if (instanceId === undefined) return;
+    this.jobInstances.delete(id);
+    this.entries.get(instanceId)?.jobs?.delete(id);
+  }
+
+  /** The jobs of an element instance were deleted (`engineJobsOnly`: all but its handler work item). */
+  jobsOfElementInstanceDeleted(instanceId: string, elementInstanceId: string, engineJobsOnly: boolean): void {
+    const jobs = this.entries.get(instanceId)?.jobs;
+    if (!jobs) return;
+    for (const job of [...jobs.values()]) {
+      if (job.elementInstanceId === elementInstanceId && !(engineJobsOnly && job.kind === 'task')) this.jobDeleted(job.id);
+    }
+  }
+
+  jobsOfInstanceDeleted(instanceId: string): void {
+    const jobs = this.entries.get(instanceId)?.jobs;
+    if (!jobs) return;
+    for (const id of jobs.keys()) this.jobInstances.delete(id);
+    jobs.clear();
+  }
+
   /** Something rolled back: nothing cached can be trusted any more. */
   clear(): void {
     this.entries.clear();
+    this.jobInstances.clear();
     this.bytes = 0;
   }
 
@@ -120,6 +190,7 @@ export class InstanceCache {
     if (!entry) return;
     this.entries.delete(id);
     this.bytes -= entry.bytes;
+    if (entry.jobs) for (const jobId of entry.jobs.keys()) this.jobInstances.delete(jobId);
   }
 
   /** Least recently used first, until within both bounds (the newest entry always stays). */

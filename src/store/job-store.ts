@@ -12,26 +12,26 @@ export class JobStore {
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND due_at <= ?
+      dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
-      dueTopicJobs: p(`SELECT * FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0 AND due_at <= ?
+      dueTopicJobs: p(`SELECT * FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY priority DESC, due_at LIMIT ?`),
       // unlocked jobs in due order straight from the index (a scan of every timer per poll made 10,000 timers quadratic),
       // plus locked ones at their lock expiry (few: only what is being worked on)
       nextEngineDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
         UNION ALL
-        SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND lock_expires_at IS NOT NULL)`),
+        SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NOT NULL)`),
       // both halves walk an index in order and stop at the first row: a poll must not read every waiting job
       nextTopicDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
         UNION ALL
-        SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 ORDER BY lock_expires_at LIMIT 1))`),
+        SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1))`),
       engineLockCount: p(`SELECT count(*) AS n FROM jobs WHERE lock_owner LIKE 'engine:%'`),
     };
   }
 
-  /** Due timers, continuations and the like, not locked by anyone alive. */
+  /** Due timers, continuations and the like, not locked by anyone alive (a suspended instance's wait). */
   dueEngineJobs(now: number, limit: number): JobRecord[] {
     return (this.s.dueEngineJobs.all(now, now, limit) as Row[]).map(toJob);
   }

@@ -11,12 +11,12 @@ import type {
   TaskRecord,
 } from './records.js';
 import { toDefinition, toDeployment } from './repository-store.js';
+import { CROSS_INSTANCE_KINDS, type HistoryKind } from './history-entry.js';
 import { toElementInstance, toIncident, toInstance, toJob, toTask } from './runtime-store.js';
 import type { Queries } from './queries.js';
 import { ExecutionQueries } from './execution-queries.js';
 import { CockpitQueries } from './cockpit-queries.js';
 import { MetricsQueries } from './metrics-queries.js';
-import type { HistoryKind } from './history-entry.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -49,6 +49,7 @@ export interface DefinitionQuery extends Page {
   versionTag?: string;
   latestVersion?: boolean;
   tenantId?: string;
+  suspended?: boolean;
   sortBy?: 'id' | 'key' | 'name' | 'version' | 'deploymentId' | 'tenantId' | 'versionTag';
   sortOrder?: SortOrder;
 }
@@ -60,6 +61,8 @@ export interface InstanceQuery extends Page {
   processDefinitionId?: string;
   processDefinitionKey?: string;
   superProcessInstance?: string;
+  /** Camunda's `suspended=true` / `active=true` */
+  suspended?: boolean;
   /** runtime queries see only active instances; history queries choose */
   state?: 'active' | 'ended' | 'any';
   startedAfter?: number;
@@ -102,6 +105,7 @@ export interface TaskQuery extends Page {
   includeAssignedTasks?: boolean;
   name?: string;
   nameLike?: string;
+  suspended?: boolean;
   sortBy?: 'id' | 'name' | 'assignee' | 'created' | 'dueDate' | 'priority' | 'instanceId' | 'followUpDate';
   sortOrder?: SortOrder;
 }
@@ -122,6 +126,7 @@ export interface JobQuery extends Page {
   processDefinitionId?: string;
   processDefinitionKey?: string;
   activityId?: string;
+  suspended?: boolean;
   now: number;
   sortBy?: 'id' | 'createTime' | 'priority' | 'dueDate' | 'retries' | 'processInstanceId';
   sortOrder?: SortOrder;
@@ -220,7 +225,7 @@ const INCIDENT_SORT: Record<NonNullable<IncidentQuery['sortBy']>, string> = {
 /** below this many tasks a candidate group or user drives the task query */
 const SMALL_CANDIDATE_SET = 2000;
 
-const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.deployment_id, d.resource_name, d.sha256, d.tenant_id, d.deployed_at';
+const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.deployment_id, d.resource_name, d.sha256, d.tenant_id, d.deployed_at, d.suspended';
 
 /**
  * Read-only queries for the API and the REST layer. They read committed state only: the engine
@@ -253,7 +258,7 @@ export class QueryStore implements Queries {
       instanceEndKind: p(`SELECT kind, data FROM history WHERE instance_id = ? AND kind IN ('instanceCancelled', 'instanceTerminated', 'instanceCompleted') ORDER BY seq LIMIT 1`),
       startActor: p(`SELECT actor FROM history WHERE instance_id = ? AND kind = 'instanceStarted' ORDER BY seq LIMIT 1`),
       nextTopicDue: p(`SELECT min(CASE WHEN lock_expires_at IS NOT NULL AND lock_expires_at > due_at THEN lock_expires_at ELSE due_at END) AS at
-        FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0`),
+        FROM jobs WHERE kind = 'task' AND topic = ? AND retries > 0 AND suspended = 0`),
       businessKeyOf: p(`SELECT business_key FROM instances WHERE id = ?`),
       definitionVersionTag: p(`SELECT version_tag FROM definitions WHERE id = ?`),
       diagramLayout: p(`SELECT xml FROM diagram_layouts WHERE definition_id = ?`),
@@ -349,6 +354,7 @@ export class QueryStore implements Queries {
     if (q.version !== undefined) clauses.push('d.version = ?'), params.push(q.version);
     if (q.versionTag !== undefined) clauses.push('d.version_tag = ?'), params.push(q.versionTag);
     if (q.tenantId !== undefined) clauses.push('d.tenant_id = ?'), params.push(q.tenantId);
+    if (q.suspended !== undefined) clauses.push('d.suspended = ?'), params.push(q.suspended ? 1 : 0);
     if (q.latestVersion) {
       clauses.push(`d.version = (SELECT max(d2.version) FROM definitions d2 WHERE d2.key = d.key AND ifnull(d2.tenant_id, '') = ifnull(d.tenant_id, ''))`);
     }
@@ -396,6 +402,7 @@ export class QueryStore implements Queries {
     if (q.processDefinitionId !== undefined) clauses.push('i.definition_id = ?'), params.push(q.processDefinitionId);
     if (q.processDefinitionKey !== undefined) clauses.push('i.definition_key = ?'), params.push(q.processDefinitionKey);
     if (q.superProcessInstance !== undefined) clauses.push('i.parent_instance_id = ?'), params.push(q.superProcessInstance);
+    if (q.suspended !== undefined) clauses.push('i.suspended = ?'), params.push(q.suspended ? 1 : 0);
     if (q.startedAfter !== undefined) clauses.push('i.started_at >= ?'), params.push(q.startedAfter);
     if (q.startedBefore !== undefined) clauses.push('i.started_at <= ?'), params.push(q.startedBefore);
     if (q.finishedAfter !== undefined) clauses.push('i.ended_at >= ?'), params.push(q.finishedAfter);
@@ -403,7 +410,7 @@ export class QueryStore implements Queries {
     if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
     if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
     if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
-      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM history e WHERE e.instance_id = i.id AND e.kind = 'instanceCancelled')`);
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${historyOfInstance('i.id')} e WHERE e.kind = 'instanceCancelled')`);
     }
     for (const filter of q.variables ?? []) {
       const { sql, values } = variableClause(filter);
@@ -481,6 +488,7 @@ export class QueryStore implements Queries {
     if (q.assigned) clauses.push('t.assignee IS NOT NULL');
     if (q.name !== undefined) clauses.push('t.name = ?'), params.push(q.name);
     if (q.nameLike !== undefined) clauses.push(`t.name LIKE ? ESCAPE '\\'`), params.push(q.nameLike);
+    if (q.suspended !== undefined) clauses.push('t.suspended = ?'), params.push(q.suspended ? 1 : 0);
     if (q.candidateGroup !== undefined) {
       clauses.push(driveFromCandidates
         ? `t.id IN (SELECT c.task_id FROM task_candidates c WHERE c.kind = 'group' AND c.value = ?)`
@@ -531,12 +539,13 @@ export class QueryStore implements Queries {
     if (q.processDefinitionId !== undefined) clauses.push('j.definition_id = ?'), params.push(q.processDefinitionId);
     if (q.processDefinitionKey !== undefined) clauses.push('j.definition_key = ?'), params.push(q.processDefinitionKey);
     if (q.activityId !== undefined) clauses.push('j.element_id = ?'), params.push(q.activityId);
+    if (q.suspended !== undefined) clauses.push('j.suspended = ?'), params.push(q.suspended ? 1 : 0);
     return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
   }
 
   /** Work items of one topic that a worker may lock now: unlocked or lock expired, retries left, due. */
   lockCandidates(q: LockCandidateQuery): JobRecord[] {
-    const clauses = [`j.kind = 'task'`, 'j.topic = ?', 'j.retries > 0', 'j.due_at <= ?', '(j.lock_expires_at IS NULL OR j.lock_expires_at <= ?)'];
+    const clauses = [`j.kind = 'task'`, 'j.topic = ?', 'j.retries > 0', 'j.suspended = 0', 'j.due_at <= ?', '(j.lock_expires_at IS NULL OR j.lock_expires_at <= ?)'];
     const params: unknown[] = [q.topic, q.now, q.now];
     if (q.processDefinitionId !== undefined) clauses.push('j.definition_id = ?'), params.push(q.processDefinitionId);
     if (q.processDefinitionKey !== undefined) clauses.push('j.definition_key = ?'), params.push(q.processDefinitionKey);
@@ -605,7 +614,9 @@ export class QueryStore implements Queries {
     for (const kind of kinds) if (!/^[A-Za-z]+$/.test(kind)) throw new Error(`Invalid history kind '${kind}'`);
     const kindList = kinds.map((kind) => `'${kind}'`).join(',');
     if (instanceIds === undefined) {
-      return (this.prepare(`SELECT * FROM history WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
+      // the kinds queried across instances have rows of their own, indexed by kind (migration 9)
+      const table = kinds.every((kind) => CROSS_INSTANCE_KINDS.has(kind)) ? 'history_rows' : 'history';
+      return (this.prepare(`SELECT * FROM ${table} WHERE kind IN (${kindList}) ORDER BY seq`).all() as Row[]).map(toHistoryRow);
     }
     const rows: HistoryRow[] = [];
     const sql = `SELECT * FROM history WHERE instance_id = ? AND kind IN (${kindList}) ORDER BY seq`;
@@ -660,6 +671,16 @@ export function safeJson(text: string): any {
 }
 
 /**
+ * The history entries (seq, kind, data) of the instance whose id is the SQL expression `instance`,
+ * for a subquery correlated with an outer query: through the `history` view SQLite would expand
+ * every instance's entries first, here both tables are searched by their instance index.
+ */
+function historyOfInstance(instance: string): string {
+  return `(SELECT seq, kind, data FROM history_rows WHERE instance_id = ${instance}`
+    + ` UNION ALL SELECT s.first_seq + e.key, e.value ->> 0, e.value ->> 7 FROM history_steps s, json_each(s.entries) e WHERE s.instance_id = ${instance})`;
+}
+
+/**
  * One variable filter. A running instance is matched on its live variables (any scope), an ended one
  * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
  * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
@@ -667,10 +688,10 @@ export function safeJson(text: string): any {
 function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
   const live = valueComparison(filter, 'v.type', 'v.value');
   const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
-  const latest = `h.seq = (SELECT max(l.seq) FROM history l WHERE l.instance_id = i.id AND l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ?)`;
+  const latest = `SELECT data FROM ${historyOfInstance('i.id')} l WHERE l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ? ORDER BY l.seq DESC LIMIT 1`;
   return {
     sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
-      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM history h WHERE h.instance_id = i.id AND h.kind = 'variableSet' AND ${latest} AND ${past.sql})))`,
+      + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM (${latest}) h WHERE ${past.sql})))`,
     values: [filter.name, ...live.values, filter.name, ...past.values],
   };
 }

@@ -18,6 +18,8 @@ export interface InstanceRecord {
   endedAt: number | null;
   startElementId: string | null;
   endElementId: string | null;
+  /** Camunda's suspension: set only when suspended (see commands/suspension.ts) */
+  suspended?: boolean;
 }
 
 /** What an element instance remembers between steps, kind by kind. */
@@ -26,12 +28,11 @@ export interface ElementData {
   incident?: boolean;
   /** the sequence flow the token arrived on (gateway joins count these) */
   flow?: string;
-  /** multi-instance bodies and inner instances */
+  /** a multi-instance iteration's index: where its output element goes (whether an instance is a body or an iteration is the tree's to say) */
   loopCounter?: number;
   mi?: { total: number; completed: number; active: number; next: number; items?: unknown[]; output?: unknown[] };
-  /** standard loops: on the body, the iterations completed; on an iteration, its index (0, 1, ...) */
+  /** standard loop bodies: the iterations completed */
   loop?: { completed: number };
-  iteration?: number;
   /** ad-hoc sub-processes: inner elements still to start one by one (Sequential), completion condition met (waiting for the rest) */
   adHoc?: { queued: string[]; completing: boolean };
   /** a call activity's child process instance */
@@ -46,6 +47,8 @@ export interface ElementData {
   asyncAfterFlows?: string[];
   /** a complex gateway that fired, waiting for its reset: the incoming flows still owed a token */
   resetAwaiting?: string[];
+  /** a sub-process created by a process instance modification to hold a token started inside it: its start event does not run */
+  scopeOnly?: boolean;
   /** a compensation throw or cancel end event waiting for its handlers: those not started yet, in order */
   compensation?: CompensationStep[];
   /** a compensation event sub-process: the element instance (completed) of the sub-process it compensates */
@@ -118,6 +121,8 @@ export interface JobRecord {
   errorDetails: string | null;
   payload: string | null;
   createdAt: number;
+  /** its instance (or, for a start timer, its definition) is suspended: nothing runs it */
+  suspended?: boolean;
 }
 
 export interface TaskRecord {
@@ -137,6 +142,8 @@ export interface TaskRecord {
   dueAt: number | null;
   followUpAt: number | null;
   createdAt: number;
+  /** its instance is suspended: it cannot be completed or claimed */
+  suspended?: boolean;
 }
 
 export interface IncidentRecord {
@@ -174,6 +181,8 @@ export interface DefinitionRecord {
   sha256: string;
   tenantId: string | null;
   deployedAt: number;
+  /** a suspended definition starts no instance */
+  suspended?: boolean;
 }
 
 export interface DeploymentRecord {

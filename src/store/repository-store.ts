@@ -27,18 +27,18 @@ export class RepositoryStore {
       maxVersion: p(`SELECT max(version) AS v FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ?`),
       hasDefinition: p(`SELECT 1 AS found FROM definitions WHERE id = ?`),
       activeInstanceIdsOf: p(`SELECT id FROM instances WHERE definition_id = ? AND state = 'active' ORDER BY rowid`),
-      getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at FROM definitions WHERE id = ?`),
+      getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended FROM definitions WHERE id = ?`),
       graphOf: p(`SELECT graph FROM definitions WHERE id = ?`),
-      latestDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+      latestDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? ORDER BY version DESC LIMIT 1`),
-      definitionByVersion: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+      definitionByVersion: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version = ?`),
-      definitionByVersionTag: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+      definitionByVersionTag: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND version_tag = ? ORDER BY version DESC LIMIT 1`),
-      latestDefinitions: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+      latestDefinitions: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions d WHERE version = (SELECT max(version) FROM definitions o WHERE o.key = d.key AND ifnull(o.tenant_id, '') = ifnull(d.tenant_id, ''))
         ORDER BY key, ifnull(tenant_id, '')`),
-      definitionsOfDeployment: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at
+      definitionsOfDeployment: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE deployment_id = ? ORDER BY rowid`),
       deleteStartJobsOf: p(`DELETE FROM jobs WHERE instance_id IS NULL AND definition_id = ?`),
       deleteStartSubscriptionsOf: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id = ?`),
@@ -168,5 +168,6 @@ export function toDefinition(row: Row): DefinitionRecord {
     sha256: row.sha256,
     tenantId: row.tenant_id,
     deployedAt: row.deployed_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }

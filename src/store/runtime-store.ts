@@ -15,6 +15,8 @@ import type { DeferredWrites, EngineStore } from './engine-store.js';
 import { InstanceCache, type CachedElementInstance } from './instance-cache.js';
 import type { Change, ChangeSet } from './change-set.js';
 import { SubscriptionStore } from './subscription-store.js';
+import { CROSS_INSTANCE_KINDS } from './history-entry.js';
+import { SuspensionStore } from './suspension-store.js';
 import { CompensationStore } from './compensation-store.js';
 import { RepositoryStore } from './repository-store.js';
 import { DecisionStore } from './decision-store.js';
@@ -52,10 +54,10 @@ export class RuntimeStore implements EngineStore {
         ON CONFLICT (scope_id, name) DO UPDATE SET type = excluded.type, value = excluded.value`),
       deleteVariable: p(`DELETE FROM variables WHERE scope_id = ? AND name = ?`),
 
+      // positional parameters: binding them is cheaper than binding by name, and this runs for every job
       insertJob: p(`INSERT INTO jobs (id, kind, instance_id, element_instance_id, element_id, definition_id, definition_key, topic,
         due_at, lock_owner, lock_expires_at, retries, attempts, priority, payload, created_at)
-        VALUES (@id, @kind, @instanceId, @elementInstanceId, @elementId, @definitionId, @definitionKey, @topic,
-        @dueAt, @lockOwner, @lockExpiresAt, @retries, @attempts, @priority, @payload, @createdAt)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getJob: p(`SELECT * FROM jobs WHERE id = ?`),
       deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
       jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ?`),
@@ -90,6 +92,9 @@ export class RuntimeStore implements EngineStore {
         (SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task'))`),
       deleteJobsOfElementInstance: p(`DELETE FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND (? = 0 OR kind != 'task')`),
       releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
+
+      lastHistoryRow: p(`SELECT max(seq) AS seq FROM history_rows`),
+      lastHistoryStep: p(`SELECT first_seq + json_array_length(entries) - 1 AS seq FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
 
     };
   }
@@ -160,10 +165,15 @@ export class RuntimeStore implements EngineStore {
   }
 
   private insertJob(job: JobRecord): void {
-    this.s.insertJob.run(job);
+    this.s.insertJob.run(job.id, job.kind, job.instanceId, job.elementInstanceId, job.elementId, job.definitionId, job.definitionKey, job.topic,
+      job.dueAt, job.lockOwner, job.lockExpiresAt, job.retries, job.attempts, job.priority, job.payload, job.createdAt);
+    this.cache.jobWritten(job);
   }
 
+  /** From the cache when the job belongs to an instance started since the engine opened. */
   getJob(id: string): JobRecord | undefined {
+    const cached = this.cache.job(id);
+    if (cached) return cached;
     const row: Row = this.s.getJob.get(id);
     return row && toJob(row);
   }
@@ -178,23 +188,30 @@ export class RuntimeStore implements EngineStore {
 
   private deleteJob(id: string): void {
     this.s.deleteJob.run(id);
+    this.cache.jobDeleted(id);
   }
 
   private lockJob(id: string, owner: string | null, expiresAt: number | null): void {
     this.s.lockJob.run(owner, expiresAt, id);
+    this.cache.jobUpdated(id, { lockOwner: owner, lockExpiresAt: expiresAt });
   }
 
   private failJob(id: string, retries: number, dueAt: number, message: string | null, details: string | null): void {
     this.s.failJob.run(retries, dueAt, message, details, id);
+    const attempts = this.cache.job(id)?.attempts;
+    if (attempts !== undefined) {
+      this.cache.jobUpdated(id, { retries, attempts: attempts + 1, dueAt, lockOwner: null, lockExpiresAt: null, errorMessage: message, errorDetails: details });
+    }
   }
 
   private setJobRetries(id: string, retries: number, dueAt: number): void {
     this.s.setJobRetries.run(retries, dueAt, id);
+    this.cache.jobUpdated(id, { retries, dueAt, lockOwner: null, lockExpiresAt: null });
   }
-
 
   private rescheduleJob(id: string, payload: string | null, dueAt: number): void {
     this.s.updateJobPayload.run(payload, dueAt, id);
+    this.cache.jobUpdated(id, { payload, dueAt, lockOwner: null, lockExpiresAt: null });
   }
 
   private insertTask(task: TaskRecord): void {
@@ -261,8 +278,8 @@ export class RuntimeStore implements EngineStore {
       case 'insertInstance':
         return this.insertInstance(change.instance);
       case 'endInstance':
-        // an ended instance compensates nothing any more
-        this.compensations.deleteOfInstance(change.id);
+        // an ended instance compensates nothing any more (no statement when it is known to hold nothing)
+        if (!this.cache.holdsNoCompensations(change.id)) this.compensations.deleteOfInstance(change.id);
         return this.endInstance(change.id, change.state, change.at, change.endElementId);
       case 'insertElementInstance':
         return this.insertElementInstance(change.record);
@@ -288,12 +305,15 @@ export class RuntimeStore implements EngineStore {
         const engineOnly = change.engineJobsOnly ? 1 : 0;
         this.s.deleteIncidentsOfElementInstanceJobs.run(change.instanceId, change.elementInstanceId, engineOnly);
         this.s.deleteJobsOfElementInstance.run(change.instanceId, change.elementInstanceId, engineOnly);
+        this.cache.jobsOfElementInstanceDeleted(change.instanceId, change.elementInstanceId, change.engineJobsOnly);
         return;
       }
       case 'deleteJobsOfInstance':
         // an incident on a job is also an incident of its element instance, deleted when that ends
-        // (the instance ends only after every element instance did)
-        this.s.deleteJobsOfInstance.run(change.instanceId);
+        // (the instance ends only after every element instance did); an instance known to hold
+        // no job (the usual end) costs no statement
+        if (!this.cache.holdsNoJobs(change.instanceId)) this.s.deleteJobsOfInstance.run(change.instanceId);
+        this.cache.jobsOfInstanceDeleted(change.instanceId);
         return;
       case 'deleteScopeTimerJobs':
         return this.deleteJobsWithIncidents(subscriptions.scopeTimerJobs(change.instanceId, change.scopeElementInstanceId, change.elementId));
@@ -330,7 +350,14 @@ export class RuntimeStore implements EngineStore {
         return subscriptions.deleteOfScopeElement(change.instanceId, change.scopeElementInstanceId, change.elementId);
       case 'deleteStartSubscriptionsOfOtherVersions':
         return subscriptions.deleteStartsOfOtherVersions(change.key, change.tenantId, change.keepDefinitionId);
+      case 'setInstanceSuspension':
+        // the cached instance row would keep the old flag
+        this.cache.ended(change.instanceId);
+        return SuspensionStore.for(this.db).setInstance(change.instanceId, change.suspended, change.releaseLocksOf);
+      case 'setDefinitionSuspension':
+        return SuspensionStore.for(this.db).setDefinition(change.definitionId, change.suspended);
       case 'insertCompensation':
+        this.cache.compensationWritten(change.record.instanceId);
         return this.compensations.insert(change.record);
       case 'deleteCompensation':
         return this.compensations.delete(change.id);
@@ -362,6 +389,8 @@ export class RuntimeStore implements EngineStore {
         return this.others.layouts.put(change.definitionId, change.xml, change.at);
       case 'releaseEngineLocks':
         this.s.releaseEngineLocks.run();
+        // cached jobs may hold those locks (it runs at open, when little is cached)
+        this.cache.clear();
         return;
       default: {
         const unknown: never = change;
@@ -373,7 +402,7 @@ export class RuntimeStore implements EngineStore {
   private deleteJobsWithIncidents(ids: readonly string[]): void {
     for (const id of ids) {
       this.s.deleteIncidentsOfJob.run(id);
-      this.s.deleteJob.run(id);
+      this.deleteJob(id);
     }
   }
 
@@ -401,11 +430,16 @@ export class RuntimeStore implements EngineStore {
   }
 
   /**
-   * History rows are appended to a buffer and written by `history.flush()` once per group-committed
-   * batch, just before the commit (the command loop calls it), in as few statements as possible:
-   * every step writes several rows and this is the engine's busiest table.
+   * History entries are appended to a buffer and written by `history.flush()` once per
+   * group-committed batch, just before the commit (the command loop calls it). History is the
+   * engine's busiest table and a row costs about the same whatever its size, so the entries one
+   * step writes for its instance go into one `history_steps` row (the `history` view lists them
+   * one by one, as before); only the kinds queried across instances get a `history_rows` row each.
+   * Every entry gets its place in one sequence (`seq`) here, in the order it was recorded.
    */
   private readonly pendingHistory: HistoryRecord[] = [];
+  /** the next history seq; undefined until read from the tables (again after a rollback) */
+  private historySeq: number | undefined;
 
   readonly history: DeferredWrites = {
     mark: () => this.pendingHistory.length,
@@ -416,39 +450,79 @@ export class RuntimeStore implements EngineStore {
     },
     clear: () => {
       this.pendingHistory.length = 0;
+      this.historySeq = undefined;
       this.cache.clear();
     },
     flush: () => {
-      const rows = this.pendingHistory;
-      for (let offset = 0; offset < rows.length; offset += MAX_HISTORY_ROWS_PER_STATEMENT) {
-        const end = Math.min(rows.length, offset + MAX_HISTORY_ROWS_PER_STATEMENT);
-        const values: unknown[] = [];
-        for (let i = offset; i < end; i++) values.push(...historyValues(rows[i]!));
-        this.historyInsert(end - offset).run(values);
-      }
-      rows.length = 0;
+      this.writeHistory(this.pendingHistory);
+      this.pendingHistory.length = 0;
     },
   };
 
-  private readonly historyInserts = new Map<number, Database.Statement>();
+  private writeHistory(entries: readonly HistoryRecord[]): void {
+    if (entries.length === 0) return;
+    let seq = this.historySeq ?? this.lastHistorySeq() + 1;
+    const steps: unknown[] = [];
+    const rows: unknown[] = [];
+    let i = 0;
+    while (i < entries.length) {
+      const first = entries[i]!;
+      if (CROSS_INSTANCE_KINDS.has(first.kind)) {
+        rows.push(seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
+          first.startedAt ?? null, first.at, first.actor ?? null, first.data ?? null);
+        i++;
+        continue;
+      }
+      // the run of entries of this instance that share a row
+      const packed: unknown[][] = [];
+      while (i < entries.length && packed.length < MAX_ENTRIES_PER_STEP_ROW) {
+        const h = entries[i]!;
+        if (h.instanceId !== first.instanceId || CROSS_INSTANCE_KINDS.has(h.kind)) break;
+        packed.push([h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null]);
+        i++;
+      }
+      steps.push(seq, first.instanceId, JSON.stringify(packed));
+      seq += packed.length;
+    }
+    this.historySeq = seq;
+    this.insertMany('history_steps (first_seq, instance_id, entries)', 3, steps);
+    this.insertMany('history_rows (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)', 10, rows);
+  }
 
-  private historyInsert(rows: number): Database.Statement {
-    let statement = this.historyInserts.get(rows);
+  /** The highest seq of either history table (0 for none). */
+  private lastHistorySeq(): number {
+    const row = this.s.lastHistoryRow.get() as Row;
+    const step = this.s.lastHistoryStep.get() as Row;
+    return Math.max(row?.seq ?? 0, step?.seq ?? 0);
+  }
+
+  /** Multi-row INSERTs of `columns` values per row, at most MAX_ROWS_PER_INSERT rows each. */
+  private insertMany(target: string, columns: number, values: unknown[]): void {
+    const total = values.length / columns;
+    for (let offset = 0; offset < total; offset += MAX_ROWS_PER_INSERT) {
+      const count = Math.min(MAX_ROWS_PER_INSERT, total - offset);
+      const slice = count === total ? values : values.slice(offset * columns, (offset + count) * columns);
+      this.multiInsert(target, columns, count).run(slice);
+    }
+  }
+
+  private readonly multiInserts = new Map<string, Database.Statement>();
+
+  private multiInsert(target: string, columns: number, rows: number): Database.Statement {
+    const key = `${target}/${rows}`;
+    let statement = this.multiInserts.get(key);
     if (!statement) {
-      const placeholders = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      statement = this.db.prepare(`INSERT INTO history (instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)
-        VALUES ${placeholders}`);
-      this.historyInserts.set(rows, statement);
+      const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+      statement = this.db.prepare(`INSERT INTO ${target} VALUES ${Array.from({ length: rows }, () => row).join(', ')}`);
+      this.multiInserts.set(key, statement);
     }
     return statement;
   }
 }
 
-const MAX_HISTORY_ROWS_PER_STATEMENT = 32;
-
-function historyValues(h: HistoryRecord): unknown[] {
-  return [h.instanceId, h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null];
-}
+const MAX_ROWS_PER_INSERT = 32;
+/** a step that writes more entries than this (a wide multi-instance) spreads them over several rows */
+const MAX_ENTRIES_PER_STEP_ROW = 256;
 
 function encodeData(data: ElementData): string | null {
   for (const _ in data) return JSON.stringify(data);
@@ -468,6 +542,7 @@ export function toInstance(row: Row): InstanceRecord {
     endedAt: row.ended_at,
     startElementId: row.start_element_id,
     endElementId: row.end_element_id,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -508,6 +583,7 @@ export function toJob(row: Row): JobRecord {
     errorDetails: row.error_details,
     payload: row.payload,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 
@@ -529,6 +605,7 @@ export function toTask(row: Row): TaskRecord {
     dueAt: row.due_at,
     followUpAt: row.follow_up_at,
     createdAt: row.created_at,
+    ...(row.suspended === 1 ? { suspended: true } : {}),
   };
 }
 

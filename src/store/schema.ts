@@ -408,4 +408,30 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX compensations_instance ON compensations (instance_id, seq);
   `,
+  /* 8: suspension (Camunda's suspensionState): a suspended instance's jobs and tasks carry the flag too, so the
+     scheduler, fetch-and-lock and the task list skip them without a join; a suspended definition starts nothing */ `
+  ALTER TABLE instances ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE definitions ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  `,
+  /* 9: history written as one row per step of an instance (see RuntimeStore.history); \`history\` becomes a view of the same columns */ `
+  -- the rows written so far stay where they are, under a new name, with their indexes; the rare
+  -- kinds (tasks, incidents) keep being written here, where history_rare_kinds finds them across instances
+  ALTER TABLE history RENAME TO history_rows;
+  -- every other entry of one step of one instance goes into one row: a JSON array of
+  -- [kind, element_instance_id, element_id, element_type, started_at, at, actor, data],
+  -- the n-th of which has seq first_seq + n (one sequence shared with history_rows)
+  CREATE TABLE history_steps (
+    first_seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    entries TEXT NOT NULL
+  );
+  CREATE INDEX history_steps_instance ON history_steps (instance_id);
+  CREATE VIEW history (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data) AS
+    SELECT seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data FROM history_rows
+    UNION ALL
+    SELECT s.first_seq + e.key, s.instance_id, e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5, e.value ->> 6, e.value ->> 7
+      FROM history_steps s, json_each(s.entries) e;
+  `,
 ];

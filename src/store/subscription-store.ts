@@ -37,8 +37,11 @@ export class SubscriptionStore {
       deleteOfElementInstance: p(`DELETE FROM subscriptions WHERE element_instance_id = ?`),
       deleteOfInstance: p(`DELETE FROM subscriptions WHERE instance_id = ?`),
       deleteOfScopeElement: p(`DELETE FROM subscriptions WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ?`),
-      waiting: p(`SELECT * FROM subscriptions WHERE kind = ? AND name = ? AND instance_id IS NOT NULL AND seq <= ? ORDER BY seq`),
-      starts: p(`SELECT * FROM subscriptions WHERE kind = ? AND name = ? AND instance_id IS NULL AND seq <= ? ORDER BY seq`),
+      // a suspended instance receives no message or signal, a suspended definition starts on none (Camunda)
+      waiting: p(`SELECT * FROM subscriptions s WHERE kind = ? AND name = ? AND instance_id IS NOT NULL AND seq <= ?
+        AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = s.instance_id AND i.suspended = 1) ORDER BY seq`),
+      starts: p(`SELECT * FROM subscriptions s WHERE kind = ? AND name = ? AND instance_id IS NULL AND seq <= ?
+        AND NOT EXISTS (SELECT 1 FROM definitions d WHERE d.id = s.definition_id AND d.suspended = 1) ORDER BY seq`),
       ofInstance: p(`SELECT * FROM subscriptions WHERE instance_id = ? ORDER BY seq`),
       startsOfDefinition: p(`SELECT * FROM subscriptions WHERE definition_id = ? AND instance_id IS NULL ORDER BY seq`),
       maxSeq: p(`SELECT ifnull(max(seq), 0) AS seq FROM subscriptions`),

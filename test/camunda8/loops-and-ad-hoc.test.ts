@@ -38,7 +38,7 @@ describe('/v2 standard loops and ad-hoc sub-processes with @camunda8/sdk', () =>
       });
       const elements = await activeOf(started.processInstanceKey);
       // the loop activity and the iteration running inside it
-      expect(elements.filter((e) => e.elementId === 'Task_Review').map((e) => e.type)).toEqual(['USER_TASK', 'USER_TASK']);
+      expect(elements.filter((e) => e.elementId === 'Task_Review').map((e) => e.type)).toEqual(['STANDARD_LOOP_BODY', 'USER_TASK']);
       await t.rest.completeUserTask({ userTaskKey: tasks[0]!.userTaskKey, variables: { approved } });
     }
     await eventually(async () => expect(await stateOf(started.processInstanceKey)).toBe('COMPLETED'));

@@ -61,3 +61,56 @@ describe('InstanceCache bounds', () => {
     expect(cache.instance('c')).toBeDefined();
   });
 });
+
+describe('the job cache', () => {
+  it('answers every job read of a running instance exactly as the jobs table would, through lock, failure, retries and completion', async () => {
+    const { toJob } = await import('../../src/store/runtime-store.js');
+    const { extendLock, failJob, setJobRetries, unlockJob, completeJob } = await import('../../src/runtime/commands/job-commands.js');
+    // what a worker's fetch-and-lock writes
+    const lock = (workerId: string) => engine.submit(() => engine.core.changes.add({ kind: 'lockJob', id: jobId, owner: workerId, expiresAt: engine.core.clock.now() + 60_000 }));
+    engine = await engineWith(['error-boundary.c7.bpmn']);
+    // no handler for `risky`: the work item waits for a remote worker
+    const instance = await engine.start('ErrorBoundaryC7', { variables: { fail: false } });
+    const jobId = (engine.db.prepare(`SELECT id FROM jobs WHERE instance_id = ?`).get(instance.id) as { id: string }).id;
+    const fromTable = () => {
+      const row = engine.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(jobId);
+      return row === undefined ? undefined : toJob(row);
+    };
+    const same = () => expect(engine.core.runtime.getJob(jobId)).toEqual(fromTable());
+
+    same();
+    await lock('worker-1');
+    same();
+    await engine.submit(() => extendLock(engine.core, jobId, 'worker-1', 120_000));
+    same();
+    await engine.submit((fx) => failJob(engine.core, jobId, { message: 'down', details: 'stack', retries: 0, retryTimeout: 0 }, { workerId: 'worker-1' }, fx));
+    same();
+    expect(fromTable()).toMatchObject({ retries: 0, attempts: 1, lockOwner: null, errorMessage: 'down', errorDetails: 'stack' });
+    await engine.submit((fx) => setJobRetries(engine.core, jobId, 2, fx));
+    same();
+    await lock('worker-2');
+    await engine.submit((fx) => unlockJob(engine.core, jobId, fx));
+    same();
+    await lock('worker-2');
+    await engine.submit((fx) => completeJob(engine.core, jobId, {}, { workerId: 'worker-2' }, fx));
+    expect(fromTable()).toBeUndefined();
+    same();
+    await engine.whenIdle();
+    expect(engine.instance(instance.id).state).toBe('completed');
+  });
+
+  it('forgets a job written by a command that rolled back', async () => {
+    engine = await engineWith(['error-boundary.c7.bpmn']);
+    const instance = await engine.start('ErrorBoundaryC7', { variables: { fail: false } });
+    const job = engine.core.runtime.getJob((engine.db.prepare(`SELECT id FROM jobs WHERE instance_id = ?`).get(instance.id) as { id: string }).id)!;
+    const failing = engine.submit(() => {
+      engine.core.changes.add({ kind: 'lockJob', id: job.id, owner: 'ghost', expiresAt: 1 });
+      engine.core.changes.add({ kind: 'insertJob', job: { ...job, id: `${job.id}-ghost` } });
+      engine.core.runtime.apply(engine.core.changes);
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(engine.core.runtime.getJob(job.id)).toEqual(job);
+    expect(engine.core.runtime.getJob(`${job.id}-ghost`)).toBeUndefined();
+  });
+});

@@ -12,14 +12,24 @@ interface Overlays {
   add(element: string, type: string, overlay: { position: { top?: number; right?: number; bottom?: number; left?: number }; html: HTMLElement; scale?: { min?: number; max?: number } | boolean }): string;
   remove(filter: { type: string }): void;
 }
+interface DiagramElement {
+  id: string;
+  type: string;
+  businessObject: { name?: string; $type: string; $instanceOf(type: string): boolean };
+}
 interface ElementRegistry {
   get(id: string): unknown;
+  filter(fn: (element: DiagramElement) => boolean): DiagramElement[];
+}
+interface EventBus {
+  on(event: 'element.click', fn: (event: { element: DiagramElement }) => void): void;
 }
 interface BpmnViewer {
   importXML(xml: string): Promise<{ warnings: unknown[] }>;
   get(name: 'canvas'): Canvas;
   get(name: 'overlays'): Overlays;
   get(name: 'elementRegistry'): ElementRegistry;
+  get(name: 'eventBus'): EventBus;
   destroy(): void;
 }
 type ViewerClass = new (options: { container: HTMLElement; keyboard?: { bindTo?: unknown } }) => BpmnViewer;
@@ -156,6 +166,30 @@ export class Diagram {
 
   fit(): void {
     this.viewer.get('canvas').zoom('fit-viewport', 'auto');
+  }
+
+  /** The flow nodes drawn (activities, events, gateways), in drawing order: what a modification can start at. */
+  flowNodes(): Array<{ id: string; name: string | null; type: string }> {
+    return this.viewer.get('elementRegistry')
+      .filter((el) => el.type !== 'label' && el.businessObject.$instanceOf('bpmn:FlowNode'))
+      .map((el) => ({ id: el.id, name: el.businessObject.name ?? null, type: el.businessObject.$type.replace(/^bpmn:/, '') }));
+  }
+
+  /** Calls `fn` with the id of a flow node the user clicks. */
+  onFlowNodeClick(fn: (elementId: string) => void): void {
+    this.viewer.get('eventBus').on('element.click', ({ element }) => {
+      if (element.type !== 'label' && element.businessObject.$instanceOf('bpmn:FlowNode')) fn(element.id);
+    });
+  }
+
+  private selected: string | null = null;
+
+  /** Outlines one element (the one a panel works on); null clears it. */
+  select(elementId: string | null): void {
+    const canvas = this.viewer.get('canvas');
+    if (this.selected && this.has(this.selected)) canvas.removeMarker(this.selected, 'cp-selected');
+    this.selected = elementId && this.has(elementId) ? elementId : null;
+    if (this.selected) canvas.addMarker(this.selected, 'cp-selected');
   }
 
   destroy(): void {

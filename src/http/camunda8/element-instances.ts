@@ -1,5 +1,6 @@
 import type { ElementInstanceRecord, InstanceRecord } from '../../store/records.js';
 import { ok } from '../respond.js';
+import { compiledNodeOf } from '../../runtime/element-kind.js';
 import { bodyOf, definitionLookup, isoDate, tenantOut, type V2Context, type V2Route } from './context.js';
 import { equalsOf, filterOf, search } from './search.js';
 
@@ -33,8 +34,11 @@ export function elementInstanceRoutes(ctx: V2Context): V2Route[] {
       const items = ctx.keys.batch(() => instancesOfFilter(ctx, body, FIELDS).flatMap((instance) => {
         const incidents = ctx.engine.queries.incidentsOfInstance(instance.id);
         const graph = ctx.engine.graph(instance.definitionId);
-        return ctx.engine.queries.elementInstancesOf(instance.id).map((ei: ElementInstanceRecord) => {
-          const node = graph.nodes[ei.elementId];
+        const rows = ctx.engine.queries.elementInstancesOf(instance.id);
+        const elementIdOf = new Map(rows.map((ei) => [ei.id, ei.elementId]));
+        return rows.map((ei: ElementInstanceRecord) => {
+          // a multi-instance body is an element instance of its own (MULTI_INSTANCE_BODY, the activity's id), as in Zeebe
+          const node = compiledNodeOf(graph, ei, ei.parentId === null ? undefined : elementIdOf.get(ei.parentId));
           const incident = incidents.find((i) => i.elementInstanceId === ei.id);
           return {
             elementInstanceKey: ctx.keys.keyOf(ei.id),

@@ -17,6 +17,7 @@ import {
 } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
 import { param, type Route, type RouteContext } from './route.js';
+import { suspensionFilter } from '../suspension-filter.js';
 
 const SORT = ['id', 'createTime', 'priority', 'retries', 'processInstanceId'] as const;
 
@@ -64,6 +65,7 @@ export function externalTaskRoutes(ctx: RouteContext): Route[] {
       processInstanceId: q.string('processInstanceId'),
       processDefinitionId: q.string('processDefinitionId'),
       activityId: q.string('activityId'),
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...q.page(),
     };
@@ -77,7 +79,7 @@ export function externalTaskRoutes(ctx: RouteContext): Route[] {
     businessKey: job.instanceId ? engine.queries.businessKeyOf(job.instanceId) : null,
     versionTag: job.definitionId ? engine.queries.versionTagOf(job.definitionId) : null,
   }, engine.clock.now());
-  const filters = ['externalTaskId', 'topicName', 'workerId', 'locked', 'notLocked', 'withRetriesLeft', 'noRetriesLeft', 'processInstanceId', 'processDefinitionId', 'activityId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['externalTaskId', 'topicName', 'workerId', 'locked', 'notLocked', 'withRetriesLeft', 'noRetriesLeft', 'processInstanceId', 'processDefinitionId', 'activityId', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     {
       method: 'post', path: '/external-task/fetchAndLock', tag: 'External Task', body: FetchExternalTasksDto,

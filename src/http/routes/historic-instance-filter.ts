@@ -9,7 +9,7 @@ export const HISTORIC_INSTANCE_SORT = ['instanceId', 'definitionKey', 'definitio
 /** The filters of Camunda 7's historic process instance query, as GET parameters (POST bodies use the same names). */
 export const HISTORIC_INSTANCE_FILTERS = [
   'processInstanceId', 'processInstanceIds', 'processInstanceBusinessKey', 'processInstanceBusinessKeyLike', 'processDefinitionId', 'processDefinitionKey',
-  'finished', 'unfinished', 'active', 'completed', 'externallyTerminated', 'internallyTerminated', 'withIncidents',
+  'finished', 'unfinished', 'active', 'suspended', 'completed', 'externallyTerminated', 'internallyTerminated', 'withIncidents',
   'startedAfter', 'startedBefore', 'finishedAfter', 'finishedBefore', 'superProcessInstanceId', 'variables',
 ];
 
@@ -86,9 +86,11 @@ export function historicInstanceFilter(q: QueryParams, variables: VariableFilter
   const ids = q.list('processInstanceIds');
   const ended = endedFilter(q);
   const active = q.bool('active');
-  const wantsEnded = finished === true || unfinished === false || ended !== undefined || active === false;
-  const wantsActive = unfinished === true || finished === false || active === true;
-  if ((finished && unfinished) || (wantsEnded && wantsActive)) return null;
+  // Camunda: `active` = running and not suspended, `suspended` = running and suspended
+  const suspended = q.bool('suspended');
+  const wantsEnded = finished === true || unfinished === false || ended !== undefined || active === false || suspended === false;
+  const wantsActive = unfinished === true || finished === false || active === true || suspended === true;
+  if ((finished && unfinished) || (wantsEnded && wantsActive) || (active && suspended)) return null;
   const businessKeyLike = q.string('processInstanceBusinessKeyLike');
   const variablesParam = q.string('variables');
   return {
@@ -106,6 +108,7 @@ export function historicInstanceFilter(q: QueryParams, variables: VariableFilter
     ended,
     variables: [...variables, ...(variablesParam !== undefined ? parseVariablesParam(variablesParam) : [])],
     state: wantsEnded ? 'ended' : wantsActive ? 'active' : 'any',
+    ...(active === true ? { suspended: false } : suspended === true ? { suspended: true } : {}),
     ...q.sort(HISTORIC_INSTANCE_SORT),
   };
 }

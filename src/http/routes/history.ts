@@ -9,7 +9,7 @@ import { formatDate } from '../dates.js';
 import { ok } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { storedToTypedValue } from '../camunda-variables.js';
-import { camundaActivityType } from '../activity-types.js';
+import { camundaActivityId, camundaActivityName, camundaActivityType } from '../activity-types.js';
 import { bodyAsQuery, historicInstanceFilter, HISTORIC_INSTANCE_FILTERS } from './historic-instance-filter.js';
 import { param, type Route, type RouteContext } from './route.js';
 
@@ -88,7 +88,8 @@ class HistoryReader {
 
   processInstanceDto(i: InstanceRecord) {
     const definition = this.engine.core.repository.getDefinition(i.definitionId);
-    let state = 'ACTIVE';
+    // Camunda's historic states: a running instance is ACTIVE or SUSPENDED
+    let state = i.suspended ? 'SUSPENDED' : 'ACTIVE';
     let deleteReason: string | null = null;
     if (i.state === 'completed') state = 'COMPLETED';
     if (i.state === 'terminated') {
@@ -159,14 +160,16 @@ class HistoryReader {
     const items = [];
     for (const [id, { first, last }] of byId) {
       const instance = instanceOf(last.instanceId);
-      const node = instance ? this.graph(instance.definitionId)?.nodes[last.elementId ?? ''] : undefined;
+      const graph = instance ? this.graph(instance.definitionId) : undefined;
+      // the row says which compiled node ran: a multi-instance body or the activity it wraps
+      const node = last.elementType === 'multiInstanceBody' ? graph?.multiInstanceBodies?.[last.elementId ?? ''] : graph?.nodes[last.elementId ?? ''];
       const ended = last.kind !== 'activityStarted';
       const startedAt = last.startedAt ?? first.at;
       const dto = {
         id,
         parentActivityInstanceId: (last.data ? safeJson(last.data)?.parent : null) ?? last.instanceId,
-        activityId: last.elementId,
-        activityName: node?.name ?? null,
+        activityId: last.elementId === null ? null : camundaActivityId(node, last.elementId),
+        activityName: camundaActivityName(node),
         activityType: camundaActivityType(node, last.elementType),
         processDefinitionKey: instance?.definitionKey ?? null,
         processDefinitionId: instance?.definitionId ?? null,

@@ -8,6 +8,7 @@ import { RetriesDto } from '../schemas/index.js';
 import { param, type Route, type RouteContext } from './route.js';
 import { HttpError } from '../errors.js';
 import { executeJob } from '../../runtime/commands/execution-commands.js';
+import { suspensionFilter } from '../suspension-filter.js';
 
 const SORT = ['jobId', 'dueDate', 'retries', 'priority', 'processInstanceId'] as const;
 const SORT_COLUMN = { jobId: 'id', dueDate: 'dueDate', retries: 'retries', priority: 'priority', processInstanceId: 'processInstanceId' } as const;
@@ -33,6 +34,7 @@ export function jobRoutes(ctx: RouteContext): Route[] {
       processDefinitionId: q.string('processDefinitionId'),
       processDefinitionKey: q.string('processDefinitionKey'),
       activityId: q.string('activityId'),
+      ...suspensionFilter(q),
       withRetriesLeft: q.bool('withRetriesLeft'),
       noRetriesLeft: q.bool('noRetriesLeft'),
       sortBy: sort.sortBy && SORT_COLUMN[sort.sortBy],
@@ -45,7 +47,7 @@ export function jobRoutes(ctx: RouteContext): Route[] {
     if (!record) throw new NotFoundError(`Job with id ${id} does not exist`);
     return record;
   };
-  const filters = ['jobId', 'timers', 'messages', 'processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'activityId', 'withRetriesLeft', 'noRetriesLeft', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['jobId', 'timers', 'messages', 'processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'activityId', 'withRetriesLeft', 'noRetriesLeft', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     { method: 'get', path: '/job', tag: 'Job', summary: 'Jobs (timers, continuations, service-task work items)', query: filters, handler: (req, res) => ok(res, engine.queries.jobs(query(req)).map(jobDto)) },
     { method: 'get', path: '/job/count', tag: 'Job', summary: 'Number of jobs', query: filters, handler: (req, res) => ok(res, { count: engine.queries.countJobs(query(req)) }) },

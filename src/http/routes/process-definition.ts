@@ -10,6 +10,8 @@ import { withContext } from '../prefix-errors.js';
 import { asRestException } from '../camunda7-failure.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
+import { suspensionFilter } from '../suspension-filter.js';
+import { suspendedAsServerError } from '../suspended-as-server-error.js';
 
 const SORT = ['id', 'key', 'name', 'version', 'deploymentId', 'tenantId', 'versionTag'] as const;
 
@@ -33,6 +35,7 @@ export function processDefinitionRoutes(ctx: RouteContext): Route[] {
       versionTag: q.string('versionTag'),
       latestVersion: q.bool('latestVersion'),
       tenantId: q.string('tenantIdIn')?.split(',')[0],
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...q.page(),
     };
@@ -46,19 +49,19 @@ export function processDefinitionRoutes(ctx: RouteContext): Route[] {
     identityOf(engine).require(actor(res), 'start', label);
     let definitionId = label;
     // as Camunda 7: a failure before the first wait state rolls the start back and answers 500
-    const instance = await asRestException(() => `Cannot instantiate process definition ${definitionId}`, () => withContext(`Cannot instantiate process definition ${label}`, async () => {
+    const instance = await asRestException(() => `Cannot instantiate process definition ${definitionId}`, () => suspendedAsServerError(() => withContext(`Cannot instantiate process definition ${label}`, async () => {
       const d = definition();
       definitionId = d.id;
       const variables = fromCamundaVariables(body.variables);
       return engine.startById(d.id, { businessKey: body.businessKey ?? null, variables, actor: actor(res), rollbackOnFailure: true });
-    }));
+    })));
     const dto: Record<string, unknown> = instanceDto(instance, baseUrl(req));
     if (body.withVariablesInReturn) {
       dto.variables = toCamundaVariables(instance.state === 'active' ? engine.queries.processVariables(instance.id) : {});
     }
     ok(res, dto);
   };
-  const filters = ['key', 'keyLike', 'name', 'deploymentId', 'version', 'versionTag', 'latestVersion', 'processDefinitionId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+  const filters = ['key', 'keyLike', 'name', 'deploymentId', 'version', 'versionTag', 'latestVersion', 'processDefinitionId', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   return [
     {
       method: 'get', path: '/process-definition', tag: 'Process Definition', summary: 'Process definitions', query: filters,

@@ -9,11 +9,13 @@ import { QueryParams } from '../query.js';
 import { checkBody } from '../validate.js';
 import { PatchVariablesDto, VariableValueDto } from '../schemas/index.js';
 import { fromCamundaVariables, fromTypedValue, toCamundaVariables, toTypedValue } from '../camunda-variables.js';
-import { camundaActivityType } from '../activity-types.js';
+import { camundaActivityId, camundaActivityName, camundaActivityType } from '../activity-types.js';
+import { compiledNodeOf } from '../../runtime/element-kind.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeVariableWrite } from '../../identity/task-authorization.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 import { bodyAsQuery, parseVariablesParam } from './historic-instance-filter.js';
+import { suspensionFilter } from '../suspension-filter.js';
 
 const SORT = ['instanceId', 'definitionKey', 'definitionId', 'businessKey'] as const;
 
@@ -27,8 +29,6 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
   /** GET parameters, or Camunda's POST query body (same names; `variables` as a list, `sorting`); paging stays in the URL. */
   const query = (req: Request, fromBody = false) => {
     const { params: q, variables } = fromBody ? bodyAsQuery(req.body) : { params: new QueryParams(req), variables: [] };
-    const suspended = q.bool('suspended');
-    const active = q.bool('active');
     const variablesParam = q.string('variables');
     return {
       ids: q.list('processInstanceIds'),
@@ -39,8 +39,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       superProcessInstance: q.string('superProcessInstance'),
       withIncidents: q.bool('withIncident') === true ? true : undefined,
       variables: [...variables, ...(variablesParam !== undefined ? parseVariablesParam(variablesParam) : [])],
-      // nothing is ever suspended here: asking only for suspended (or not active) ones finds none
-      ...(suspended === true || active === false ? { ids: [] } : {}),
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...new QueryParams(req).page(),
     };
@@ -171,23 +170,25 @@ export function activityTree(engine: Engine, instanceId: string): ActivityInstan
   };
   const rows = engine.queries.elementInstancesOf(instanceId).filter((ei) => !isFinal(ei.state)).sort((a, b) => a.startedAt - b.startedAt);
   const byId = new Map<string, ActivityInstanceDto>();
+  const elementIdOf = new Map(rows.map((ei) => [ei.id, ei.elementId]));
   for (const ei of rows) {
-    const node = graph.nodes[ei.elementId];
+    // a multi-instance activity: its body, or (inside the body) one iteration
+    const node = compiledNodeOf(graph, ei, ei.parentId === null ? undefined : elementIdOf.get(ei.parentId));
     const own = incidents.filter((i) => i.elementInstanceId === ei.id);
     byId.set(ei.id, {
       id: ei.id,
       parentActivityInstanceId: ei.parentId ?? instance.id,
-      activityId: ei.elementId,
+      activityId: camundaActivityId(node, ei.elementId),
       activityType: camundaActivityType(node),
       processInstanceId: instance.id,
       processDefinitionId: instance.definitionId,
       childActivityInstances: [],
       childTransitionInstances: [],
       executionIds: [ei.id],
-      activityName: node?.name ?? null,
+      activityName: camundaActivityName(node),
       incidentIds: own.map((i) => i.id),
       incidents: own.map((i) => ({ id: i.id, parentActivityInstanceId: ei.id })),
-      name: node?.name ?? null,
+      name: camundaActivityName(node),
     });
   }
   for (const ei of rows) {

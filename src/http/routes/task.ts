@@ -15,6 +15,8 @@ import { actor, param, type Route, type RouteContext } from './route.js';
 import { HttpError } from '../errors.js';
 import { fieldDefault, fieldValueType, formProblems, type FormField } from '../../bpmn/form-fields.js';
 import type { Variables } from '../../runtime/variables.js';
+import { suspensionFilter } from '../suspension-filter.js';
+import { suspendedAsServerError } from '../suspended-as-server-error.js';
 
 const SORT = ['id', 'name', 'assignee', 'created', 'dueDate', 'followUpDate', 'priority', 'instanceId'] as const;
 
@@ -37,6 +39,7 @@ export function taskRoutes(ctx: RouteContext): Route[] {
       includeAssignedTasks: q.bool('includeAssignedTasks'),
       name: q.string('name'),
       nameLike: q.string('nameLike'),
+      ...suspensionFilter(q),
       ...q.sort(SORT),
       ...q.page(),
     };
@@ -86,15 +89,15 @@ export function taskRoutes(ctx: RouteContext): Route[] {
     checkForm(t, variables);
     const context = req.path.endsWith('/submit-form') ? `Cannot submit task form ${t.id}` : `Cannot complete task ${t.id}`;
     // as Camunda 7: a failure before the next wait state rolls the completion back (the task stays open) and answers 500
-    await asRestException(() => context, () => withContext(context, async () => {
+    await asRestException(() => context, () => suspendedAsServerError(() => withContext(context, async () => {
       await engine.completeTask(t.id, variables, { userId: actor(res), rollbackOnFailure: true });
-    }));
+    })));
     if (!body.withVariablesInReturn) return noContent(res);
     const instance = engine.core.runtime.getInstance(t.instanceId);
     ok(res, toCamundaVariables(instance?.state === 'active' ? engine.queries.processVariables(t.instanceId) : {}));
   };
   const filters = ['processInstanceId', 'processDefinitionId', 'processDefinitionKey', 'taskDefinitionKey', 'assignee', 'unassigned', 'assigned',
-    'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
+    'candidateGroup', 'candidateUser', 'includeAssignedTasks', 'name', 'nameLike', 'taskId', 'active', 'suspended', 'sortBy', 'sortOrder', 'firstResult', 'maxResults'];
   const assign = async (req: Request, res: Parameters<Route['handler']>[1], mode: 'claim' | 'set') => {
     const body = checkBody<{ userId: string | null }>(UserIdDto, req.body);
     const t = task(param(req, 'id'));

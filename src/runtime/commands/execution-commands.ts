@@ -13,6 +13,7 @@ import type { ElementInstance, Step } from '../step.js';
 import type { Variables } from '../variables.js';
 import { deliver } from '../events/delivery.js';
 import { deliverToSubscription } from '../events/signals.js';
+import { ensureInstanceActive, ensureJobActive } from './suspension.js';
 
 /** Where an execution id lives: its instance, and the element instance (null = the process instance). */
 export interface ExecutionRef {
@@ -40,6 +41,7 @@ function waitsForSignal(step: Step, ei: ElementInstance): boolean {
  * only waiting element, as in Camunda where a single token runs in the instance's execution.
  */
 export function signalExecution(core: EngineCore, ref: ExecutionRef, variables: Variables | undefined, effects: Effect[]): void {
+  ensureInstanceActive(core, ref.instanceId, ref.elementInstanceId ?? ref.instanceId);
   inInstance(core, ref.instanceId, effects, (step) => {
     let target = executionOf(step, ref);
     if (target === null) {
@@ -67,6 +69,7 @@ function subscriptionsOf(core: EngineCore, ref: ExecutionRef, kind: 'message' | 
 
 /** `POST /execution/{id}/messageSubscriptions/{name}/trigger`: the one message subscription of that execution. */
 export function triggerMessageSubscription(core: EngineCore, ref: ExecutionRef, messageName: string, variables: Variables | undefined, effects: Effect[]): void {
+  ensureInstanceActive(core, ref.instanceId, ref.elementInstanceId ?? ref.instanceId);
   const [subscription] = subscriptionsOf(core, ref, 'message', messageName);
   if (!subscription) {
     throw new BadRequestError(`Execution ${ref.elementInstanceId ?? ref.instanceId} has not subscribed to a message event with name ${messageName}`);
@@ -76,6 +79,7 @@ export function triggerMessageSubscription(core: EngineCore, ref: ExecutionRef, 
 
 /** `POST /signal` with `executionId`: only that execution's subscriptions to the signal receive it. */
 export function signalOneExecution(core: EngineCore, ref: ExecutionRef, signalName: string, variables: Variables | undefined, effects: Effect[]): void {
+  ensureInstanceActive(core, ref.instanceId, ref.elementInstanceId ?? ref.instanceId);
   const subscriptions = subscriptionsOf(core, ref, 'signal', signalName);
   if (subscriptions.length === 0) {
     throw new BadRequestError(`Cannot deliver signal '${signalName}': execution ${ref.elementInstanceId ?? ref.instanceId} has not subscribed to it`);
@@ -121,5 +125,6 @@ export function executeJob(core: EngineCore, jobId: string, effects: Effect[]): 
   if (job.kind === 'task') {
     throw new BadRequestError(`Job ${jobId} is a work item of topic '${job.topic ?? ''}': it is completed by its handler or external task worker, not executed`);
   }
+  ensureJobActive(job);
   fireEngineJob(core, job, effects);
 }

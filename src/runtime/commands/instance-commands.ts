@@ -5,6 +5,7 @@ import { finishStep, inInstance, type EngineCore } from '../engine-core.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { beginInstance } from '../instance-start.js';
 import type { Variables } from '../variables.js';
+import { ensureDefinitionActive } from './suspension.js';
 
 export interface StartOptions {
   businessKey?: string | null;
@@ -23,6 +24,7 @@ export interface StartOptions {
 export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
   // checked inside the start's own transaction: a deployment deleted by an earlier command refuses it
   if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
+  ensureDefinitionActive(core, definition.id);
   const graph = core.services.graphOf(definition.id);
   const start = options.startBefore?.length
     ? chooseStartElements(graph.nodes, options.startBefore, definition.key)
@@ -47,7 +49,7 @@ function chooseStartElements(nodes: Record<string, FlowNode>, ids: readonly stri
     if (!node) throw new BadRequestError(`Process '${key}' has no element '${id}' to start before`);
     if (node.parent !== null) throw new BadRequestError(`Element '${id}' of process '${key}' is inside '${node.parent}': only elements of the process scope can be started before`);
     if (node.attachedTo !== undefined) throw new BadRequestError(`Element '${id}' of process '${key}' is a boundary event: it cannot be started before`);
-    if (node.scope?.triggeredByEvent) throw new BadRequestError(`Element '${id}' of process '${key}' is an event sub-process: it starts by its event`);
+    if (node.kind === 'eventSubProcess') throw new BadRequestError(`Element '${id}' of process '${key}' is an event sub-process: it starts by its event`);
     return node;
   });
 }

@@ -4,6 +4,7 @@ import { inInstance, type EngineCore } from '../engine-core.js';
 import { ConflictError, NotFoundError, BadRequestError } from '../errors.js';
 import { throwBpmnError } from '../error-propagation.js';
 import type { Variables } from '../variables.js';
+import { ensureJobActive } from './suspension.js';
 import { parseDuration, addDuration } from '../../timers/iso8601-duration.js';
 
 /** Who claims to finish a job: a remote worker by id, or this engine's handler for a given attempt. */
@@ -42,6 +43,7 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
   const job = getJob(core, jobId);
   if (job.kind !== 'task') throw new BadRequestError(`Job '${jobId}' is a ${job.kind} job, not a work item`);
   checkOwner(core, job, owner);
+  ensureJobActive(job);
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
@@ -61,6 +63,7 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
 export function throwJobError(core: EngineCore, jobId: string, code: string, message: string, variables: Variables | undefined, owner: JobOwner, effects: Effect[]): void {
   const job = getJob(core, jobId);
   checkOwner(core, job, owner);
+  ensureJobActive(job);
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
@@ -85,6 +88,7 @@ export interface FailureOptions {
 export function failJob(core: EngineCore, jobId: string, failure: FailureOptions, owner: JobOwner, effects: Effect[]): void {
   const job = getJob(core, jobId);
   checkOwner(core, job, owner);
+  ensureJobActive(job);
   const now = core.clock.now();
   const retries = Math.max(0, failure.retries ?? job.retries - 1);
   const attempt = job.attempts + 1;

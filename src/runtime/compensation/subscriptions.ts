@@ -9,7 +9,6 @@ import type { Step, ElementInstance } from '../step.js';
 import type { FlowNode, ProcessGraph } from '../../bpmn/graph.js';
 import type { CompensationRecord } from '../../store/records.js';
 import { decodeValue, encodeValue } from '../../store/variables.js';
-import { isMultiInstanceBody, isMultiInstanceInner } from '../element-kind.js';
 import type { Variables } from '../variables.js';
 
 const loaded = new WeakMap<Step, CompensationRecord[]>();
@@ -41,10 +40,9 @@ export function subscriptionsIn(step: Step, scopeId: string | null): Compensatio
 
 /** The scope a completed activity's subscription belongs to: where a compensation throw finds it. */
 function compensationScope(step: Step, ei: ElementInstance): string | null {
-  const node = step.node(ei);
-  // the inner instances of a multi-instance activity complete in the body's scope
-  if (isMultiInstanceInner(ei, node) && ei.parentId !== null) return step.elementInstance(ei.parentId)?.parentId ?? null;
-  return ei.parentId;
+  // the iterations of a multi-instance activity complete in the body's scope
+  const body = step.loopBodyOf(ei);
+  return body ? body.parentId : ei.parentId;
 }
 
 /**
@@ -53,7 +51,7 @@ function compensationScope(step: Step, ei: ElementInstance): string | null {
  * subscribe it, with a snapshot of its local variables, before its scope's variables go.
  */
 export function subscribeCompleted(step: Step, ei: ElementInstance, node: FlowNode): void {
-  if (!canCompensate(step.graph) || node.isForCompensation || isMultiInstanceBody(ei, node)) return;
+  if (!canCompensate(step.graph) || node.isForCompensation || node.kind === 'multiInstanceBody') return;
   let handlerId: string | null;
   if (node.compensationHandler !== undefined) handlerId = node.compensationHandler;
   else if (node.scope?.compensationEventSubProcess !== undefined) handlerId = node.scope.compensationEventSubProcess;

@@ -15,7 +15,7 @@ export function deliver(step: Step, holder: ElementInstance | null, eventNode: F
       return;
     }
     const parent = eventNode.parent === null ? undefined : step.graph.nodes[eventNode.parent];
-    if (eventNode.kind === 'startEvent' && parent?.scope?.triggeredByEvent) {
+    if (eventNode.kind === 'startEvent' && parent?.kind === 'eventSubProcess') {
       triggerEventSubProcess(step, holder, parent, eventNode, { variables: trigger.variables });
       return;
     }

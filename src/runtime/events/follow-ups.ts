@@ -33,7 +33,14 @@ export function runFollowUps(core: EngineCore, effects: Effect[]): void {
     const jobs: JobRecord[] = [];
     for (const id of ids) {
       const job = core.runtime.getJob(id);
-      if (job?.kind === 'continuation') jobs.push(job); // else rolled back with a receiver that failed, or withdrawn
+      if (job?.kind !== 'continuation') continue; // rolled back with a receiver that failed, or withdrawn
+      if (job.instanceId !== null && core.runtime.getInstance(job.instanceId)?.suspended) {
+        // the receiver is suspended (a called instance ended under a suspended caller): the note
+        // waits as a suspended job, as every job of a suspended instance does, and runs on activation
+        core.changes.add({ kind: 'setInstanceSuspension', instanceId: job.instanceId, suspended: true, releaseLocksOf: null });
+        continue;
+      }
+      jobs.push(job);
     }
     if ((ran += jobs.length) > budget) throw new EngineError(followUpsExceeded(budget));
     runInOrder(core, jobs, effects);

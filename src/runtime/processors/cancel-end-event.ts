@@ -8,7 +8,6 @@
 import type { ElementProcessor } from './processor.js';
 import type { Step, ElementInstance } from '../step.js';
 import { IncidentError } from '../errors.js';
-import { isMultiInstanceInner } from '../element-kind.js';
 import { runNextHandler, startCompensation } from '../compensation/throw.js';
 
 export const cancelEndEvent: ElementProcessor = {
@@ -24,9 +23,9 @@ export const cancelEndEvent: ElementProcessor = {
 function leaveTransaction(step: Step, cancelEnd: ElementInstance): void {
   let transaction = cancelEnd.parentId === null ? undefined : step.elementInstance(cancelEnd.parentId);
   if (!transaction) throw new IncidentError(`Cancel end event '${cancelEnd.elementId}' is not inside a transaction`);
-  const node = step.node(transaction);
   // a multi-instance transaction: the cancel boundary event belongs to the body and cancels every instance
-  if (isMultiInstanceInner(transaction, node) && transaction.parentId !== null) transaction = step.elementInstance(transaction.parentId) ?? transaction;
+  transaction = step.loopBodyOf(transaction) ?? transaction;
+  const node = step.node(transaction);
   const boundaryId = node.boundaryEvents?.find((id) => step.graph.nodes[id]?.event?.type === 'cancel');
   if (boundaryId === undefined) throw new IncidentError(`Transaction '${node.id}' has no cancel boundary event to leave by`);
   const scopeId = transaction.parentId;

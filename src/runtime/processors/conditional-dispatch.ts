@@ -11,7 +11,6 @@
  */
 import type { ConditionalSettings, FlowNode, VariableEventName } from '../../bpmn/graph.js';
 import type { Step, ElementInstance } from '../step.js';
-import { isMultiInstanceBody, isMultiInstanceInner } from '../element-kind.js';
 import { conditionHolds, trigger } from './conditional-trigger.js';
 
 export interface VariableChange {
@@ -82,7 +81,7 @@ function visitElement(step: Step, ei: ElementInstance, change: VariableChange): 
     }
     return;
   }
-  if (node.boundaryEvents?.length && !isMultiInstanceInner(ei, node)) {
+  if (node.boundaryEvents?.length) {
     for (const id of node.boundaryEvents) {
       const boundary = step.graph.nodes[id]!;
       if (boundary.event?.type !== 'conditional' || !wants(step, ei, boundary, change) || !conditionHolds(step, ei, boundary)) continue;
@@ -90,8 +89,8 @@ function visitElement(step: Step, ei: ElementInstance, change: VariableChange): 
       if (ei.state !== 'active') return; // interrupted: nothing below it listens any more
     }
   }
-  if (isMultiInstanceBody(ei, node)) {
-    // the body holds the boundary events; the event sub-processes of a multi-instance sub-process live in its inner instances
+  if (node.kind === 'multiInstanceBody') {
+    // the body holds the boundary events; the event sub-processes of a multi-instance sub-process live in its iterations
     for (const inner of step.childrenOf(ei.id)) if (inner.state === 'active') visitElement(step, inner, change);
   } else if (node.scope) {
     visitScope(step, ei, change);

@@ -8,7 +8,6 @@
  */
 import type { Step, ElementInstance } from '../step.js';
 import { catchInScope } from './event-sub-processes.js';
-import { isLoopInner } from '../element-kind.js';
 import { boundaryCatcher } from '../catchers.js';
 
 /**
@@ -22,7 +21,7 @@ export function throwEscalation(step: Step, source: ElementInstance, code: strin
   let current: ElementInstance | null = source;
   while (current) {
     const node = step.node(current);
-    const boundary = (current === source && !atCallActivity) || isLoopInner(current, node) ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
+    const boundary = current === source && !atCallActivity ? undefined : boundaryCatcher(step.graph, node, 'escalation', escalationCode);
     if (boundary) {
       const attachedTo = current;
       if (boundary.cancelActivity !== false) step.transitions.terminate(attachedTo);

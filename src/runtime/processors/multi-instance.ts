@@ -1,10 +1,11 @@
 /**
- * Multi-instance activities (tasks, sub-processes, call activities), parallel and sequential.
- * The element instance entered over the incoming flow is the *body*; it creates one *inner*
- * instance of the same element per item (`data.loopCounter` tells them apart). The body holds
- * `nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`; each inner one holds
- * `loopCounter` and the element variable. Boundary events belong to the body; input/output
- * mappings and the element's own behaviour to the inner instances.
+ * The multi-instance body (compiled kind `multiInstanceBody`, see bpmn/compile-multi-instance-body.ts)
+ * of a looping task, sub-process or call activity, parallel or sequential. Entered over the
+ * activity's incoming flow, it runs the wrapped activity once per item: each *iteration* is an
+ * element instance of the activity, a child of the body. The body holds `nrOfInstances`,
+ * `nrOfActiveInstances`, `nrOfCompletedInstances`; each iteration holds `loopCounter` and the
+ * element variable. Boundary events belong to the body; input/output mappings and the
+ * activity's own behaviour to the iterations.
  */
 import type { FlowNode } from '../../bpmn/graph.js';
 import type { MultiInstanceBodyProcessor } from './processor.js';
@@ -43,10 +44,10 @@ export const multiInstanceBody: MultiInstanceBodyProcessor = {
     step.setLocalVariable(body.id, 'nrOfCompletedInstances', 0);
     if (total === 0) return finishBody(step, body, node);
     const now = mi.sequential ? 1 : total;
-    for (let i = 0; i < now; i++) startInner(step, body, node);
+    for (let i = 0; i < now; i++) startIteration(step, body, node);
   },
-  onInnerCompleting: (step, inner, node) => collectInnerOutput(step, inner, node),
-  onInnerCompleted: (step, inner, node) => innerCompleted(step, inner, node),
+  onIterationCompleting: (step, body, iteration) => collectIterationOutput(step, body, iteration),
+  onIterationCompleted: (step, body) => iterationCompleted(step, body),
 };
 
 /** Beyond the engine's budgets a multi-instance is an incident before any inner instance exists. */
@@ -60,33 +61,34 @@ function checkMultiInstanceBudget(step: Step, node: FlowNode, total: number): vo
   }
 }
 
-function startInner(step: Step, body: ElementInstance, node: FlowNode): void {
+/** Enters the wrapped activity (same id as the body) as the body's next iteration. */
+function startIteration(step: Step, body: ElementInstance, node: FlowNode): void {
   const state = body.data.mi!;
   const index = state.next++;
   state.active++;
   body.changed = true;
   step.setLocalVariable(body.id, 'nrOfActiveInstances', state.active);
-  const inner = step.transitions.enter(node, body.id, undefined, { loopCounter: index });
-  step.setLocalVariable(inner.id, 'loopCounter', index);
+  // data.loopCounter: the iteration's place in the output collection (the variable can be overwritten)
+  const iteration = step.transitions.enter(step.graph.nodes[node.id]!, body.id, undefined, { loopCounter: index });
+  step.setLocalVariable(iteration.id, 'loopCounter', index);
   const elementVariable = node.multiInstance!.elementVariable;
-  if (elementVariable && state.items) step.setLocalVariable(inner.id, elementVariable, state.items[index] ?? null);
+  if (elementVariable && state.items) step.setLocalVariable(iteration.id, elementVariable, state.items[index] ?? null);
 }
 
-/** Before an inner instance's variables go: its output element (C8 `outputElement`). */
-function collectInnerOutput(step: Step, inner: ElementInstance, node: FlowNode): void {
+/** Before an iteration's variables go: its output element (C8 `outputElement`). */
+function collectIterationOutput(step: Step, body: ElementInstance, iteration: ElementInstance): void {
+  const node = step.node(body);
   const mi = node.multiInstance!;
-  if (!mi.outputCollection || !mi.outputElement || inner.parentId === null) return;
-  const body = step.elementInstance(inner.parentId);
-  if (!body?.data.mi?.output) return;
-  const value = step.evaluate(mi.outputElement, step.visibleVariables(inner.id), node);
-  body.data.mi.output[inner.data.loopCounter!] = value === undefined ? null : value;
+  if (!mi.outputCollection || !mi.outputElement || !body.data.mi?.output || iteration.data.loopCounter === undefined) return;
+  const value = step.evaluate(mi.outputElement, step.visibleVariables(iteration.id), node);
+  body.data.mi.output[iteration.data.loopCounter] = value === undefined ? null : value;
   body.changed = true;
 }
 
-/** An inner instance completed: count it, check the completion condition, start the next or finish. */
-function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): void {
-  const body = inner.parentId === null ? undefined : step.elementInstance(inner.parentId);
-  if (!body || body.state !== 'active' || !body.data.mi) return;
+/** An iteration completed: count it, check the completion condition, start the next or finish. */
+function iterationCompleted(step: Step, body: ElementInstance): void {
+  if (body.state !== 'active' || !body.data.mi) return;
+  const node = step.node(body);
   const state = body.data.mi;
   state.active--;
   state.completed++;
@@ -98,7 +100,7 @@ function innerCompleted(step: Step, inner: ElementInstance, node: FlowNode): voi
     for (const other of step.childrenOf(body.id)) step.transitions.terminate(other);
     return finishBody(step, body, node);
   }
-  if (mi.sequential && state.next < state.total) return startInner(step, body, node);
+  if (mi.sequential && state.next < state.total) return startIteration(step, body, node);
   if (step.childrenOf(body.id).length === 0) finishBody(step, body, node);
 }
 

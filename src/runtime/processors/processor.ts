@@ -45,12 +45,12 @@ export interface ElementProcessor {
   onTerminate?(step: Step, ei: ElementInstance, node: FlowNode): void;
 }
 
-/** The multi-instance body: counts its inner instances and decides when it is done. */
+/** The multi-instance body: runs its activity once per iteration, counts them and decides when it is done. */
 export interface MultiInstanceBodyProcessor extends ElementProcessor {
-  /** an inner instance is completing: collect its output element before its variables go */
-  onInnerCompleting(step: Step, inner: ElementInstance, node: FlowNode): void;
-  /** an inner instance completed */
-  onInnerCompleted(step: Step, inner: ElementInstance, node: FlowNode): void;
+  /** an iteration (a child of `body`) is completing: collect its output element before its variables go */
+  onIterationCompleting(step: Step, body: ElementInstance, iteration: ElementInstance): void;
+  /** an iteration completed: count it, start the next one or complete the body */
+  onIterationCompleted(step: Step, body: ElementInstance, iteration: ElementInstance): void;
 }
 
 /** An error caught by nothing in a scope's boundary events may start an event sub-process there. */
@@ -83,16 +83,12 @@ export interface CallActivityProcessor extends ElementProcessor {
   propagateEscalationToParent(child: Step, source: ElementInstance, code: string): boolean;
 }
 
-/**
- * Compiled kinds an element instance can run as: the BPMN kinds plus the multi-instance body, the
- * standard loop body, the event sub-process, transactions, compensation throws, cancel ends and the
- * conditional catch event.
- */
-export type ProcessorKind = NodeKind | 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction' | 'conditionalEvent';
+/** Kinds an element instance can run as: the compiled node kinds (the multi-instance body and the event sub-process among them) plus transactions, compensation throws, cancel ends and the conditional catch event. */
+export type ProcessorKind = NodeKind | 'compensationThrowEvent' | 'cancelEndEvent' | 'transaction' | 'conditionalEvent';
 
 /**
- * One processor per kind, passed to the engine: a kind without a processor is a compile error,
- * not a silently stuck token.
+ * One processor per compiled kind (the multi-instance body and the event sub-process among them),
+ * passed to the engine: a kind without a processor is a compile error, not a silently stuck token.
  */
 export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'callActivity' | 'conditionalEvent'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
@@ -104,6 +100,7 @@ export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstan
 };
 
 /** The body an inner instance of `node` reports to (see element-kind.ts). */
-export function bodyProcessorOf(processors: ProcessorTable, node: FlowNode): MultiInstanceBodyProcessor {
-  return node.standardLoop ? processors.standardLoopBody : processors.multiInstanceBody;
+export function bodyProcessorOf(step: Step, body: ElementInstance): MultiInstanceBodyProcessor {
+  const { processors } = step.services;
+  return step.node(body).kind === 'standardLoopBody' ? processors.standardLoopBody : processors.multiInstanceBody;
 }

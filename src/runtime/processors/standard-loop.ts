@@ -1,8 +1,9 @@
 /**
- * Standard loop activities (BPMN 2.0 §10.2.8, §13.3.6). The element instance entered over the
- * incoming flow is the loop's *body*; it runs the activity as one *iteration* after another, each
- * a new element instance of the same element inside the body (created with `data.iteration`),
- * so each iteration has its own history rows, variables scope and job or task.
+ * Standard loop activities (BPMN 2.0 §10.2.8, §13.3.6). The compiler wraps a looping activity in a
+ * *body* (kind `standardLoopBody`, see bpmn/compile-multi-instance-body.ts) entered over the
+ * activity's flows; the body runs the activity as one *iteration* after another, each a new
+ * element instance of the activity inside the body, so each iteration has its own history rows,
+ * variables scope and job or task.
  *
  * `loopCounter`: each iteration sees its own index (0, 1, ...) as a local variable; the body
  * holds the number of iterations completed, which is what `loopCondition` sees. With
@@ -25,17 +26,16 @@ export const standardLoopBody: MultiInstanceBodyProcessor = {
     // also run again when an incident on the body (a failing loop condition) is resolved
     if (step.childrenOf(body.id).length === 0) nextIterationOrLeave(step, body, node, body.data.loop!.completed === 0);
   },
-  onInnerCompleting() {
-    // an iteration's outputs are applied by the step like any element's; nothing to collect
+  onIterationCompleting() {
+    // an iteration's outputs are applied like any element's; nothing to collect
   },
-  onInnerCompleted(step, iteration, node) {
-    const body = iteration.parentId === null ? undefined : step.elementInstance(iteration.parentId);
-    if (!body || body.state !== 'active' || !body.data.loop) return;
+  onIterationCompleted(step, body) {
+    if (body.state !== 'active' || !body.data.loop) return;
     body.data.loop.completed++;
     body.changed = true;
     step.setLocalVariable(body.id, 'loopCounter', body.data.loop.completed);
     // run as the body's operation: a condition that fails is an incident on the body, which waits
-    step.schedule(body, () => nextIterationOrLeave(step, body, node, false));
+    step.schedule(body, () => nextIterationOrLeave(step, body, step.node(body), false));
   },
 };
 
@@ -48,6 +48,6 @@ function nextIterationOrLeave(step: Step, body: ElementInstance, node: FlowNode,
   if (tested && loop.loopCondition && !step.evaluateCondition(loop.loopCondition, step.visibleVariables(body.id), node)) {
     return step.transitions.complete(body);
   }
-  const iteration = step.transitions.enter(node, body.id, undefined, { iteration: completed });
+  const iteration = step.transitions.enter(step.graph.nodes[body.elementId]!, body.id);
   step.setLocalVariable(iteration.id, 'loopCounter', completed);
 }

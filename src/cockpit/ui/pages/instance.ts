@@ -3,6 +3,8 @@ import { diagramPanel } from '../diagram.js';
 import { badge, formatTime, h, notify, pretty, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
 import { variablesPanel, type TypedValue } from '../variables-panel.js';
+import { instanceSuspension } from '../suspension-control.js';
+import { modificationPanel } from '../modification-panel.js';
 
 import type { TreeNode } from '../../api.js';
 import type { HistoryKind } from '../../../store/history-entry.js';
@@ -25,7 +27,7 @@ interface HistoryRow {
   data: unknown;
 }
 interface InstanceDetail {
-  instance: { id: string; definitionId: string; definitionKey: string; businessKey: string | null; state: string; startedAt: number; endedAt: number | null; parentInstanceId: string | null };
+  instance: { id: string; definitionId: string; definitionKey: string; businessKey: string | null; state: string; startedAt: number; endedAt: number | null; parentInstanceId: string | null; suspended: boolean };
   definition: { name: string; version: number | null };
   variables: Record<string, unknown>;
   path: { visited: string[]; active: string[] };
@@ -61,6 +63,11 @@ function describe(row: HistoryRow): string | HTMLElement {
       return String(data.reason ?? '');
     case 'adHocActivated':
       return `activated ${Array.isArray(data.elements) ? data.elements.join(', ') : ''}`;
+    case 'instanceModified':
+      return [
+        ...(Array.isArray(data.instructions) ? data.instructions : []).map((i: Record<string, unknown>) => `${String(i.type)} ${String(i.activityId ?? i.activityInstanceId ?? i.transitionId ?? i.transitionInstanceId ?? '')}`),
+        ...(data.annotation ? [`“${String(data.annotation)}”`] : []),
+      ].join('; ');
     case 'compensationThrown':
       return Array.isArray(data.activities) && data.activities.length ? `compensates ${data.activities.join(', ')}` : 'nothing to compensate';
     case 'compensationHandlerStarted':
@@ -88,6 +95,8 @@ function describe(row: HistoryRow): string | HTMLElement {
     case 'errorPropagated':
     case 'escalationThrown':
     case 'escalationCaught':
+    case 'instanceSuspended':
+    case 'instanceActivated':
     case 'transactionCancelled':
       // the row's kind, element and time say it all
       return '';
@@ -109,6 +118,9 @@ export const instancePage: Page = async (main, ctx) => {
   const variables = variablesPanel(id);
   const variablesJson = h('div', {});
   const history = h('div', { class: 'history' });
+  const suspension = instanceSuspension(id, () => refresh());
+  const modification = modificationPanel(id, diagram, () => refresh());
+  const modificationSection = h('section', { class: 'panel', 'aria-labelledby': 'modify-title' }, h('h2', { id: 'modify-title' }, 'Modify'), modification.element);
   replaceChildren(main,
     header,
     h('section', { class: 'panel' }, panel,
@@ -116,6 +128,7 @@ export const instancePage: Page = async (main, ctx) => {
         h('span', { class: 'legend-swatch swatch-active' }), ' active now  ',
         h('span', { class: 'legend-swatch swatch-visited' }), ' path taken  ',
         h('span', { class: 'legend-swatch swatch-incident' }), ' incident')),
+    modificationSection,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', 'aria-labelledby': 'incidents-title' }, h('h2', { id: 'incidents-title' }, 'Incidents'), incidents),
       h('section', { class: 'panel', 'aria-labelledby': 'tree-title' }, h('h2', { id: 'tree-title' }, 'Activity instances'), tree),
@@ -152,8 +165,12 @@ export const instancePage: Page = async (main, ctx) => {
             instance.parentInstanceId ? [' · ', h('a', { href: `#/instance/${encodeURIComponent(instance.parentInstanceId)}` }, 'parent instance')] : null)),
         h('div', { class: 'actions' },
           badge(running ? 'running' : instance.state, running ? 'info' : instance.state === 'completed' ? 'ok' : 'muted'),
+          running ? suspension.element : null,
           running ? h('button', { type: 'button', class: 'danger', onclick: () => void cancel() }, 'Cancel instance') : null));
     }
+    suspension.show(instance.suspended);
+    modificationSection.hidden = !running;
+    modification.update(detail.tree, running, instance.suspended);
     const visited = new Set([...detail.path.visited, ...detail.path.active]);
     const taken = detail.flows.filter((f) => visited.has(f.source) && visited.has(f.target) && detail.path.visited.includes(f.source)).map((f) => f.id);
     const incidentElements = detail.incidents.map((i) => i.elementId).filter((e): e is string => e !== null);

@@ -2,6 +2,7 @@ import { cockpit, seg } from '../api.js';
 import { diagramPanel, type ElementCount } from '../diagram.js';
 import { badge, formatTime, h, pager, replaceChildren, copyableId } from '../dom.js';
 import { changed, type Page } from '../page.js';
+import { definitionSuspension } from '../suspension-control.js';
 
 interface Version {
   id: string;
@@ -31,6 +32,7 @@ interface InstanceRow {
   businessKey: string | null;
   startedAt: number;
   incidents: number;
+  suspended: boolean;
 }
 
 const PAGE = 50;
@@ -92,6 +94,7 @@ export const processesPage: Page = async (main, ctx) => {
     h('section', { class: 'panel' },
       h('div', { class: 'title-row' },
         h('h2', {}, definition.name, ' ', h('span', { class: 'muted' }, `v${definition.version}`)),
+        definitionSuspension(definition.id),
         versions),
       h('p', { class: 'muted small' }, `${definition.id} · deployed ${formatTime(definition.deployedAt)}`),
       panel,
@@ -112,7 +115,7 @@ export const processesPage: Page = async (main, ctx) => {
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance'), h('th', { scope: 'col' }, 'Business key'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Incidents'))),
         h('tbody', {}, data.items.map((i) => h('tr', {},
-          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`)),
+          h('td', {}, copyableId(i.id, `#/instance/${encodeURIComponent(i.id)}`), i.suspended ? [' ', badge('suspended', 'warn')] : null),
           h('td', {}, i.businessKey ?? '—'),
           h('td', {}, formatTime(i.startedAt)),
           h('td', {}, i.incidents ? badge(i.incidents, 'bad') : '0'))))),
