@@ -64,7 +64,6 @@ export interface RepositoryReads {
   resourceContent(deploymentId: string, resourceId: string): Buffer | undefined;
   resourceByName(deploymentId: string, name: string): Buffer | undefined;
   nextVersion(key: string, tenantId: string | null): number;
-  hasDefinition(id: string): boolean;
   getDefinition(id: string): DefinitionRecord | undefined;
   graphJson(id: string): string | undefined;
   latestDefinition(key: string, tenantId?: string | null): DefinitionRecord | undefined;

@@ -25,7 +25,6 @@ export class RepositoryStore {
       insertDefinition: p(`INSERT INTO definitions (id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, graph, deployed_at)
         VALUES (@id, @key, @version, @versionTag, @name, @deploymentId, @resourceName, @sha256, @tenantId, @graph, @deployedAt)`),
       maxVersion: p(`SELECT max(version) AS v FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ?`),
-      hasDefinition: p(`SELECT 1 AS found FROM definitions WHERE id = ?`),
       activeInstanceIdsOf: p(`SELECT id FROM instances WHERE definition_id = ? AND state = 'active' ORDER BY rowid`),
       getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended FROM definitions WHERE id = ?`),
       graphOf: p(`SELECT graph FROM definitions WHERE id = ?`),
@@ -108,10 +107,6 @@ export class RepositoryStore {
     return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
   }
 
-  /** Whether the definition is still deployed (a start checks it inside its own transaction). */
-  hasDefinition(id: string): boolean {
-    return this.s.hasDefinition.get(id) !== undefined;
-  }
 
   /** Ids of the running instances of a definition, oldest first (a cascading delete cancels them). */
   activeInstanceIdsOf(definitionId: string): string[] {

@@ -22,9 +22,11 @@ export interface StartOptions {
 
 /** Creates an instance of `definition` and runs it to its first wait states. */
 export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
-  // checked inside the start's own transaction: a deployment deleted by an earlier command refuses it
-  if (!core.repository.hasDefinition(definition.id)) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
-  ensureDefinitionActive(core, definition.id);
+  // read inside the start's own transaction (one statement for both checks): a deployment deleted
+  // by an earlier command refuses it, and so does a definition suspended since
+  const current = core.repository.getDefinition(definition.id);
+  if (!current) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
+  ensureDefinitionActive(current);
   const graph = core.services.graphOf(definition.id);
   const start = options.startBefore?.length
     ? chooseStartElements(graph.nodes, options.startBefore, definition.key)

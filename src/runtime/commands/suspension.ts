@@ -61,6 +61,6 @@ export function ensureInstanceActive(core: EngineCore, instanceId: string, execu
 }
 
 /** No instance of a suspended definition starts (Camunda: "Process Definition with id … is suspended."). */
-export function ensureDefinitionActive(core: EngineCore, definitionId: string): void {
-  if (core.repository.getDefinition(definitionId)?.suspended) throw new SuspendedEntityError('Process Definition', definitionId);
+export function ensureDefinitionActive(definition: Pick<DefinitionRecord, 'id' | 'suspended'>): void {
+  if (definition.suspended) throw new SuspendedEntityError('Process Definition', definition.id);
 }
