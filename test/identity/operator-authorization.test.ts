@@ -1,8 +1,9 @@
 /**
  * The operator routes are authorized on the server (authorization on, as with --auth): suspension
- * and instance modification need the table's `suspend` / `modify` (Camunda 7's SUSPEND and
- * UPDATE_INSTANCE on the ProcessDefinition). A refused user gets Camunda's 403
- * AuthorizationException and nothing changes; a granted group member and an admin succeed.
+ * needs the table's `suspend` (Camunda 7's SUSPEND / SUSPEND_INSTANCE on the ProcessDefinition);
+ * instance modification, incident resolution (/engine-rest, /v2 and the cockpit API), job and
+ * external-task retries and running a job need `modify` (UPDATE_INSTANCE). A refused user gets
+ * Camunda's 403 AuthorizationException and nothing changes; a granted member and an admin succeed.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ let app: ReturnType<typeof createServerApp>;
 beforeAll(async () => {
   engine = await Engine.open({ database: ':memory:', clock: new ManualClock(Date.parse('2026-01-05T00:00:00Z')) });
   app = createServerApp(engine, {
-    requestLogs: false, cockpit: false,
+    requestLogs: false,
     auth: { mode: 'basic', users: USERS, authorization: { enabled: true, table: parseAuthorizationTable({ suspend: ['operators'], modify: ['operators'] }) } },
   });
   const identity = identityOf(engine);
@@ -29,7 +30,7 @@ beforeAll(async () => {
   identity.addMember('camunda-admin', 'root');
   identity.createGroup({ id: 'operators' });
   identity.addMember('operators', 'olive');
-  const files = ['user-task.c7.bpmn', 'modification.c7.bpmn'];
+  const files = ['user-task.c7.bpmn', 'modification.c7.bpmn', 'service-task.c7.bpmn', 'timer-intermediate.c7.bpmn'];
   await engine.deploy({ name: 'operator-auth', resources: files.map((name) => ({ name, content: fixture(name) })) });
 });
 afterAll(async () => {
@@ -40,6 +41,7 @@ afterAll(async () => {
 const as = (user: User) => ({
   put: (path: string, body: object) => request(app).put(path).auth(user, USERS[user]).send(body),
   post: (path: string, body: object) => request(app).post(path).auth(user, USERS[user]).send(body),
+  delete: (path: string) => request(app).delete(path).auth(user, USERS[user]),
 });
 
 function expectRefused(res: request.Response, permissionName: string, resourceId: string | null) {
@@ -58,16 +60,16 @@ describe('suspension routes', () => {
   it('refuse a user without suspend (state unchanged) and let the granted group and admins suspend and activate', async () => {
     const { id } = await engine.start('UserTaskC7');
     const definitionId = engine.instance(id).definitionId;
-    const routes: Array<[string, object]> = [
-      [`/engine-rest/process-instance/${id}/suspended`, { suspended: true }],
-      ['/engine-rest/process-instance/suspended', { suspended: true, processInstanceIds: [id] }],
-      ['/engine-rest/process-instance/suspended', { suspended: true, processDefinitionKey: 'UserTaskC7' }],
+    const routes: Array<[string, object, string?]> = [
+      [`/engine-rest/process-instance/${id}/suspended`, { suspended: true }, 'SUSPEND_INSTANCE'],
+      ['/engine-rest/process-instance/suspended', { suspended: true, processInstanceIds: [id] }, 'SUSPEND_INSTANCE'],
+      ['/engine-rest/process-instance/suspended', { suspended: true, processDefinitionKey: 'UserTaskC7' }, 'SUSPEND_INSTANCE'],
       [`/engine-rest/process-definition/${definitionId}/suspended`, { suspended: true, includeProcessInstances: true }],
       ['/engine-rest/process-definition/key/UserTaskC7/suspended', { suspended: true, includeProcessInstances: true }],
       ['/engine-rest/process-definition/suspended', { suspended: true, processDefinitionKey: 'UserTaskC7', includeProcessInstances: true }],
     ];
-    for (const [path, body] of routes) {
-      expectRefused(await as('carol').put(path, body), 'SUSPEND', 'UserTaskC7');
+    for (const [path, body, permission = 'SUSPEND'] of routes) {
+      expectRefused(await as('carol').put(path, body), permission, 'UserTaskC7');
       expect(suspended(id)).toBe(false);
       expect(definitionSuspended('UserTaskC7')).toBe(false);
       for (const user of ['olive', 'root'] as const) {
@@ -91,6 +93,69 @@ describe('instance modification', () => {
     expect(active()).toEqual(before);
     await as('olive').post(`/engine-rest/process-instance/${id}/modification`, body).expect(204);
     expect(active()).toContain('Approve');
+  });
+});
+
+describe('incidents, retries and jobs', () => {
+  async function failedExternalTask(): Promise<{ taskId: string; incidentId: string }> {
+    const { id } = await engine.start('ServiceTaskC7');
+    // the worker (any signed-in user) fetches and fails the task with no retries left: an incident
+    const fetched = (await as('carol').post('/engine-rest/external-task/fetchAndLock', { workerId: 'w', maxTasks: 10, topics: [{ topicName: 'work', lockDuration: 60_000, processInstanceId: id }] }).expect(200)).body as Array<{ id: string; processInstanceId: string }>;
+    const locked = fetched.find((t) => t.processInstanceId === id)!;
+    await as('carol').post(`/engine-rest/external-task/${locked.id}/failure`, { workerId: 'w', errorMessage: 'boom', retries: 0, retryTimeout: 0 }).expect(204);
+    const incident = engine.queries.incidents({ processInstanceId: id, maxResults: 1 })[0];
+    expect(incident).toBeDefined();
+    return { taskId: locked.id, incidentId: incident!.id };
+  }
+  const isOpen = (incidentId: string) => engine.queries.incidents({ id: incidentId, maxResults: 1 }).length === 1;
+
+  it('external-task retries and incident resolution (/engine-rest and /v2) need modify', async () => {
+    const first = await failedExternalTask();
+    expectRefused(await as('carol').put(`/engine-rest/external-task/${first.taskId}/retries`, { retries: 2 }), 'UPDATE_INSTANCE', 'ServiceTaskC7');
+    expect(isOpen(first.incidentId)).toBe(true);
+    await as('olive').put(`/engine-rest/external-task/${first.taskId}/retries`, { retries: 2 }).expect(204);
+    expect(isOpen(first.incidentId)).toBe(false);
+
+    const second = await failedExternalTask();
+    expectRefused(await as('carol').delete(`/engine-rest/incident/${second.incidentId}`), 'UPDATE_INSTANCE', 'ServiceTaskC7');
+    expect(isOpen(second.incidentId)).toBe(true);
+    await as('root').delete(`/engine-rest/incident/${second.incidentId}`).expect(204);
+    expect(isOpen(second.incidentId)).toBe(false);
+
+    const third = await failedExternalTask();
+    const found = (await as('carol').post('/v2/incidents/search', { filter: { elementId: 'Task_Work' } }).expect(200)).body.items as Array<{ incidentKey: string }>;
+    expect(found).toHaveLength(1);
+    const resolve = () => request(app).post(`/v2/incidents/${found[0]!.incidentKey}/resolution`);
+    const refused = await resolve().auth('carol', USERS.carol).send({});
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain("does not have 'UPDATE_INSTANCE' permission");
+    expect(isOpen(third.incidentId)).toBe(true);
+    await resolve().auth('olive', USERS.olive).send({}).expect(204);
+    expect(isOpen(third.incidentId)).toBe(false);
+
+    // the cockpit's retry button goes through its own API: the same check
+    const fourth = await failedExternalTask();
+    const retry = (user: User) => request(app).post(`/cockpit/api/incidents/${fourth.incidentId}/retry`).auth(user, USERS[user]).send({});
+    const cockpitRefused = await retry('carol');
+    expect(cockpitRefused.status, JSON.stringify(cockpitRefused.body)).toBe(403);
+    expect(cockpitRefused.body).toMatchObject({ type: 'AuthorizationException', userId: 'carol', missingAuthorizations: [{ permissionName: 'UPDATE_INSTANCE', resourceName: 'ProcessDefinition', resourceId: 'ServiceTaskC7' }] });
+    expect(isOpen(fourth.incidentId)).toBe(true);
+    await retry('olive').expect(200);
+    expect(isOpen(fourth.incidentId)).toBe(false);
+  });
+
+  it('job retries and running a job now need modify', async () => {
+    const { id } = await engine.start('TimerIntermediateC7');
+    const jobsOf = async () => (await request(app).get(`/engine-rest/job?processInstanceId=${id}`).auth('carol', USERS.carol).expect(200)).body as Array<{ id: string; retries: number }>;
+    const [timer] = await jobsOf();
+    expectRefused(await as('carol').put(`/engine-rest/job/${timer!.id}/retries`, { retries: 7 }), 'UPDATE_INSTANCE', 'TimerIntermediateC7');
+    expectRefused(await request(app).post(`/engine-rest/job/${timer!.id}/execute`).auth('carol', USERS.carol), 'UPDATE_INSTANCE', 'TimerIntermediateC7');
+    expect(await jobsOf()).toEqual([timer]);
+    await request(app).post(`/engine-rest/job/${timer!.id}/execute`).auth('olive', USERS.olive).expect(204);
+    const [next] = await jobsOf();
+    expect(next!.id).not.toBe(timer!.id); // the timer fired: the instance waits in the task after it
+    await as('olive').put(`/engine-rest/job/${next!.id}/retries`, { retries: 7 }).expect(204);
+    expect((await jobsOf())[0]!.retries).toBe(7);
   });
 });
 

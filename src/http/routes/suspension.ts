@@ -12,7 +12,7 @@ import { noContent } from '../respond.js';
 import { checkBody } from '../validate.js';
 import type { JsonSchema } from '../schemas/common.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
-import { requireOnInstance, requireOnKeys } from './operator-authorization.js';
+import { requireOnInstance, requireOnKeys } from '../../identity/operator-authorization.js';
 
 const idOrNull = { type: ['string', 'null'], maxLength: 255 };
 
@@ -89,9 +89,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
         if (given === 0) throw new HttpError(400, 'Either processInstanceIds, processDefinitionId or processDefinitionKey should be set to update the suspension state.');
         const ids = body.processInstanceIds ?? instancesOfDefinitions(engine, definitionsOf(engine, body));
         for (const id of ids) running(engine, id);
-        requireOnKeys(engine, res, 'suspend', body.processInstanceIds
+        requireOnKeys(engine, actor(res), 'suspend', body.processInstanceIds
           ? ids.map((id) => engine.instance(id).definitionKey)
-          : definitionsOf(engine, body).map((d) => d.key));
+          : definitionsOf(engine, body).map((d) => d.key), 'SUSPEND_INSTANCE');
         await engine.setInstanceSuspension(ids, body.suspended, actor(res));
         noContent(res);
       },
@@ -102,7 +102,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkBody<{ suspended: boolean }>(SuspensionStateDto, req.body);
         const id = running(engine, param(req, 'id'));
-        requireOnInstance(engine, res, 'suspend', id);
+        requireOnInstance(engine, actor(res), 'suspend', id);
         await engine.setInstanceSuspension(id, body.suspended, actor(res));
         noContent(res);
       },
@@ -119,7 +119,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
           throw new HttpError(400, 'Either processDefinitionId or processDefinitionKey should be set to update the suspension state.');
         }
         const definitions = definitionsOf(engine, body);
-        requireOnKeys(engine, res, 'suspend', definitions.map((d) => d.key));
+        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
         await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
@@ -130,7 +130,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
         const definitions = definitionsOf(engine, { processDefinitionKey: param(req, 'key') });
-        requireOnKeys(engine, res, 'suspend', definitions.map((d) => d.key));
+        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
         await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
@@ -141,7 +141,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
         const definition = engine.definition(param(req, 'id'));
-        requireOnKeys(engine, res, 'suspend', [definition.key]);
+        requireOnKeys(engine, actor(res), 'suspend', [definition.key]);
         await engine.setDefinitionSuspension([definition], body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
