@@ -17,7 +17,7 @@ export function wrapMultiInstanceBodies(graph: ProcessGraph): ProcessGraph {
   if (graph.multiInstanceBodies) return graph;
   const bodies: Record<string, FlowNode> = {};
   for (const activity of Object.values(graph.nodes)) {
-    if (!activity.multiInstance) continue;
+    if (!activity.multiInstance && !activity.standardLoop) continue;
     bodies[activity.id] = bodyOf(activity);
     // boundary events belong to the body: they cancel every iteration
     delete activity.boundaryEvents;
@@ -29,18 +29,19 @@ export function wrapMultiInstanceBodies(graph: ProcessGraph): ProcessGraph {
 function bodyOf(activity: FlowNode): FlowNode {
   const body: FlowNode = {
     id: activity.id,
-    kind: 'multiInstanceBody',
+    kind: activity.multiInstance ? 'multiInstanceBody' : 'standardLoopBody',
     type: activity.type,
     parent: activity.parent,
     incoming: [...activity.incoming],
     outgoing: [...activity.outgoing],
-    multiInstance: activity.multiInstance!,
   };
+  if (activity.multiInstance) body.multiInstance = activity.multiInstance;
+  if (activity.standardLoop) body.standardLoop = activity.standardLoop;
   if (activity.name !== undefined) body.name = activity.name;
   if (activity.defaultFlow !== undefined) body.defaultFlow = activity.defaultFlow;
   if (activity.boundaryEvents?.length) body.boundaryEvents = [...activity.boundaryEvents];
-  if (activity.multiInstance!.asyncBefore) body.asyncBefore = true;
-  if (activity.multiInstance!.asyncAfter) body.asyncAfter = true;
+  if (activity.multiInstance?.asyncBefore) body.asyncBefore = true;
+  if (activity.multiInstance?.asyncAfter) body.asyncAfter = true;
   if (activity.line !== undefined) body.line = activity.line;
   if (activity.column !== undefined) body.column = activity.column;
   return body;

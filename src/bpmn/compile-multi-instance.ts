@@ -7,10 +7,7 @@ import { extension, text, type ModdleElement } from './moddle-types.js';
 export function compileMultiInstance(element: ModdleElement, ctx: CompileContext): MultiInstanceSettings | undefined {
   const loop = element.loopCharacteristics as ModdleElement | undefined;
   if (!loop) return undefined;
-  if (loop.$type === 'bpmn:StandardLoopCharacteristics') {
-    ctx.error('Unsupported element bpmn:StandardLoopCharacteristics: standard loops are not supported, use multi-instance or a gateway loop', element);
-    return undefined;
-  }
+  if (loop.$type === 'bpmn:StandardLoopCharacteristics') return undefined; // compile-standard-loop.ts
   if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
     ctx.error(`Unsupported element ${loop.$type}`, element);
     return undefined;

@@ -4,6 +4,8 @@ import { compileCallActivity } from './compile-call-activity.js';
 import { compileActivationCondition } from './compile-complex-gateway.js';
 import { compileEvent, messageEvent } from './compile-event.js';
 import { compileMultiInstance } from './compile-multi-instance.js';
+import { compileStandardLoop } from './compile-standard-loop.js';
+import { adHocElementProperties, compileAdHoc } from './compile-ad-hoc.js';
 import { compileJob, compileScript, compileUserTask, requiredJob } from './compile-task.js';
 import type { CompileContext } from './context.js';
 import { camundaIo, warnCamundaListeners } from './extensions-camunda.js';
@@ -31,17 +33,17 @@ export const KINDS: Readonly<Record<string, NodeKind>> = {
   'bpmn:ComplexGateway': 'complexGateway',
   'bpmn:EventBasedGateway': 'eventBasedGateway',
   'bpmn:SubProcess': 'subProcess',
+  'bpmn:AdHocSubProcess': 'adHocSubProcess',
   'bpmn:CallActivity': 'callActivity',
   'bpmn:Transaction': 'subProcess',
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  'bpmn:AdHocSubProcess': 'ad-hoc sub-processes are not supported',
   'bpmn:ImplicitThrowEvent': 'implicit throw events are not supported',
 };
 
 const ACTIVITIES: ReadonlySet<NodeKind> = new Set([
-  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'eventSubProcess', 'callActivity',
+  'task', 'manualTask', 'serviceTask', 'sendTask', 'businessRuleTask', 'userTask', 'scriptTask', 'receiveTask', 'subProcess', 'adHocSubProcess', 'eventSubProcess', 'callActivity',
 ]);
 
 export function isActivity(kind: NodeKind): boolean {
@@ -130,6 +132,14 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
       // an event sub-process is a kind of its own (its processor arms its start in the enclosing scope)
       if (node.scope.triggeredByEvent) node.kind = 'eventSubProcess';
       break;
+    case 'adHocSubProcess':
+      node.scope = { triggeredByEvent: false, startEvents: [], eventSubProcesses: [] };
+      node.adHoc = compileAdHoc(element, ctx);
+      if (node.adHoc.activation === 'jobWorker') {
+        const job = compileJob(element, element, ctx);
+        if (job) node.job = job;
+      }
+      break;
     default:
       break;
   }
@@ -137,7 +147,11 @@ export function compileNode(element: ModdleElement, parent: string | null, ctx: 
   if (isActivity(kind)) {
     const multiInstance = compileMultiInstance(element, ctx);
     if (multiInstance) node.multiInstance = multiInstance;
+    const standardLoop = compileStandardLoop(element, ctx);
+    if (standardLoop) node.standardLoop = standardLoop;
   }
+  const properties = adHocElementProperties(element);
+  if (properties) node.properties = properties;
   const io = mergeIo(camundaIo(element, ctx), zeebeIo(element, ctx));
   if (io) node.io = io;
   return node;

@@ -1,5 +1,6 @@
 /** One executable `bpmn:process` → a `ProcessGraph` (nodes, flows, scopes), before validation. */
-import { compileNode } from './compile-node.js';
+import { compileNode, isActivity } from './compile-node.js';
+import { fillAdHocElements } from './compile-ad-hoc.js';
 import { linkCompensation } from './compile-compensation.js';
 import type { CompileContext } from './context.js';
 import { GeneratedIds } from './generated-ids.js';
@@ -8,8 +9,6 @@ import { extension, text, type ModdleElement } from './moddle-types.js';
 
 /** Flow elements that carry no behaviour: skipped without comment. */
 const IGNORED = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference']);
-/** Containers whose content is not compiled (the container itself is reported as unsupported). */
-const OPAQUE = new Set(['bpmn:AdHocSubProcess']);
 
 export function compileProcess(process: ModdleElement, ctx: CompileContext, participantName?: string): ProcessGraph {
   const nodes: Record<string, FlowNode> = {};
@@ -29,7 +28,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
       const node = compileNode(element, parent, ctx);
       if (!node) continue;
       nodes[node.id] = node;
-      if ((node.kind === 'subProcess' || node.kind === 'eventSubProcess') && !OPAQUE.has(element.$type)) walk(element, node.id);
+      if (node.kind === 'subProcess' || node.kind === 'adHocSubProcess' || node.kind === 'eventSubProcess') walk(element, node.id);
     }
   };
   walk(process, null);
@@ -57,6 +56,7 @@ export function compileProcess(process: ModdleElement, ctx: CompileContext, part
   const versionTag = text(process.versionTag) ?? text(extension(process, 'zeebe:VersionTag')?.value);
   if (versionTag !== undefined) graph.versionTag = versionTag;
   fillScopes(graph);
+  fillAdHocElements(graph, ctx, (node) => isActivity(node.kind));
   linkCompensation(process, graph, ctx);
   return graph;
 }

@@ -31,11 +31,15 @@ export type NodeKind =
   | 'complexGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  /** a sub-process whose inner elements start ad hoc (settings in `adHoc`) */
+  | 'adHocSubProcess'
   /** a sub-process with triggeredByEvent: started by its start event, never by a flow */
   | 'eventSubProcess'
   | 'callActivity'
   /** compiled, not drawn: wraps an activity with loop characteristics (see `ProcessGraph.multiInstanceBodies`) */
-  | 'multiInstanceBody';
+  | 'multiInstanceBody'
+  /** compiled, not drawn: wraps an activity with standard loop characteristics (also in `ProcessGraph.multiInstanceBodies`) */
+  | 'standardLoopBody';
 
 export type EventType =
   | 'none'
@@ -196,6 +200,40 @@ export interface MultiInstanceSettings {
   asyncAfter?: boolean;
 }
 
+/** `bpmn:standardLoopCharacteristics` (BPMN 2.0 §13.3.6): the activity repeats while its condition holds. */
+export interface StandardLoopSettings {
+  /** true: test the condition before each iteration (while); false: after each one (do-while) */
+  testBefore: boolean;
+  /** sees `loopCounter`, the number of iterations completed so far */
+  loopCondition?: Expression;
+  /** at most this many iterations */
+  loopMaximum?: number;
+}
+
+/** `bpmn:adHocSubProcess` (BPMN 2.0 §10.3.5 / §13.3.5) with Camunda 8's `zeebe:adHoc`. */
+export interface AdHocSettings {
+  /**
+   * `bpmn`: the Camunda 7 / BPMN reading, every inner element without an incoming flow is
+   * enabled when the sub-process starts; `zeebe`: only the ids `activeElementsCollection` names
+   * (and those activated later over `/v2`); `jobWorker`: a job (`zeebe:taskDefinition`, in
+   * `node.job`) whose worker's job result says what to start and when it is done.
+   */
+  activation: 'bpmn' | 'zeebe' | 'jobWorker';
+  /** inner elements that can be activated: those without incoming flows (boundary events and event sub-processes aside) */
+  activatable: string[];
+  /** Camunda 8 `zeebe:adHoc activeElementsCollection`: a list of element ids */
+  activeElementsCollection?: Expression;
+  /** evaluated each time an inner flow ends; true completes the sub-process */
+  completionCondition?: Expression;
+  /** when the completion condition holds: cancel the inner elements still running (default) or wait for them */
+  cancelRemainingInstances: boolean;
+  /** `Sequential`: one inner element at a time (BPMN `ordering`); Camunda 8 runs them in parallel */
+  ordering: 'Parallel' | 'Sequential';
+  /** `zeebe:adHoc outputCollection` / `outputElement`: one entry per inner flow that ended */
+  outputCollection?: string;
+  outputElement?: Expression;
+}
+
 export interface FlowNode {
   id: string;
   kind: NodeKind;
@@ -232,6 +270,11 @@ export interface FlowNode {
   callActivity?: CallActivitySettings;
   decision?: DecisionSettings;
   multiInstance?: MultiInstanceSettings;
+  standardLoop?: StandardLoopSettings;
+  /** elements inside an ad-hoc sub-process: `zeebe:properties`, offered to its workers in `adHocSubProcessElements` */
+  properties?: Record<string, string>;
+  /** ad-hoc sub-processes */
+  adHoc?: AdHocSettings;
   /** sub-processes: their start events and event sub-processes */
   scope?: ScopeSettings;
   /** position of the element's start tag in the XML */

@@ -34,6 +34,7 @@ export function warnUnreachable(graph: ProcessGraph, ctx: CompileContext): void 
       for (const start of node.scope.startEvents) visit(start);
       for (const sub of node.scope.eventSubProcesses) visit(sub);
     }
+    for (const inner of node.adHoc?.activatable ?? []) visit(inner);
     if (node.kind === 'intermediateThrowEvent' && node.event?.type === 'link' && node.event.linkName !== undefined) {
       visit(linkCatches.get(linkKey(node, node.event.linkName)));
     }

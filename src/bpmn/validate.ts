@@ -70,6 +70,7 @@ function validateScope(graph: ProcessGraph, owner: FlowNode | null, scope: Scope
   const where = owner ? describe(owner) : 'Process';
   const at = owner ?? { id: graph.id, type: 'bpmn:Process' };
 
+  if (owner?.adHoc) return; // no start events: its inner elements start ad hoc (compile-ad-hoc.ts)
   if (scope.triggeredByEvent) {
     if (starts.length !== 1) {
       ctx.error(`Event sub-process must have exactly one start event, found ${starts.length}`, at);

@@ -1,4 +1,4 @@
-import type { FlowNode, ProcessGraph } from '../bpmn/graph.js';
+import type { FlowNode, NodeKind, ProcessGraph } from '../bpmn/graph.js';
 import type { ElementInstanceRecord } from '../store/records.js';
 import type { ProcessorKind } from './processors/processor.js';
 
@@ -27,4 +27,9 @@ export function processorKindOf(node: FlowNode): ProcessorKind {
   if (eventType === 'cancel' && node.kind === 'endEvent') return 'cancelEndEvent';
   if (node.kind === 'intermediateCatchEvent' && node.event?.type === 'conditional') return 'conditionalEvent';
   return node.kind;
+}
+
+/** The kinds of body whose children are the iterations of the activity they wrap. */
+export function isLoopBodyKind(kind: NodeKind): boolean {
+  return kind === 'multiInstanceBody' || kind === 'standardLoopBody';
 }

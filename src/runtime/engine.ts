@@ -428,9 +428,10 @@ export class Engine extends EventEmitter {
   // ------------------------------------------------------------ jobs, workers, incidents
 
   /** Remote workers (external tasks) report here; `workerId` must hold the lock. */
-  async completeExternalTask(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
+  /** `result`: a Camunda 8 job result, for an ad-hoc sub-process's job (`{ type: 'adHocSubProcess', activateElements, ... }`). */
+  async completeExternalTask(jobId: string, workerId: string, variables: Variables = {}, result?: unknown): Promise<void> {
     const checked = checkVariables(variables);
-    return this.submit((fx) => completeJob(this.core, jobId, checked, { workerId }, fx));
+    return this.submit((fx) => completeJob(this.core, jobId, checked, { workerId }, fx, result));
   }
 
   async failExternalTask(jobId: string, workerId: string, failure: FailureOptions): Promise<void> {

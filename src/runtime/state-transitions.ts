@@ -5,6 +5,7 @@ import type { ActivityEndKind } from '../store/history-entry.js';
 import { nextState, isFinal, type LifecycleEvent } from './lifecycle.js';
 import type { Variables } from './variables.js';
 import { selectFlows } from './outgoing-flows.js';
+import { bodyProcessorOf } from './processors/processor.js';
 import { armBoundaryEvents, releaseEventTriggers } from './events/arming.js';
 import { chainedContinuationsExceeded, stepOperationsExceeded } from './budgets.js';
 import { discardCancelledScope, subscribeCompleted } from './compensation/subscriptions.js';
@@ -83,7 +84,7 @@ export class StateTransitions {
     }
     // a multi-instance iteration takes no flow: its body counts it and decides
     const taken = body ? [] : flows ?? this.selectOutgoing(node, ei.parentId);
-    if (body) step.services.processors.multiInstanceBody.onIterationCompleting(step, body, ei);
+    if (body) bodyProcessorOf(step, body).onIterationCompleting(step, body, ei);
     if (node.asyncAfter) {
       // camunda:asyncAfter: release what the element held, wait for a job, then leave (continueAfter)
       releaseEventTriggers(step, ei);
@@ -124,6 +125,9 @@ export class StateTransitions {
   /** A token ended inside `scopeId`; when none is left the scope itself completes. */
   tokenEnded(scopeId: string | null, endElementId?: string): void {
     const step = this.step;
+    const owner = scopeId === null ? undefined : step.elementInstance(scopeId);
+    const perToken = owner?.state === 'active' ? step.processor(owner) : undefined;
+    if (owner && perToken?.onTokenEnded) return perToken.onTokenEnded(step, owner, step.node(owner), endElementId);
     if (step.childrenOf(scopeId).length > 0) return;
     if (scopeId === null) {
       if (step.instance.state === 'active') this.endInstance('completed', endElementId ?? null);
@@ -212,7 +216,7 @@ export class StateTransitions {
     this.move(ei, 'COMPLETED');
     subscribeCompleted(step, ei, node);
     this.finish(ei, node, 'activityCompleted');
-    if (body) return step.services.processors.multiInstanceBody.onIterationCompleted(step, body, ei);
+    if (body) return bodyProcessorOf(step, body).onIterationCompleted(step, body, ei);
     for (const flowId of taken) this.takeFlow(flowId, ei.parentId);
     if (taken.length === 0) this.tokenEnded(ei.parentId, ei.elementId);
   }

@@ -16,7 +16,7 @@ import type { DecisionService } from './decisions.js';
 import { IncidentError } from './errors.js';
 import { ConditionError, failsLikeCamunda7, synchronousFailure } from './synchronous-failure.js';
 import type { ElementProcessor, ProcessorTable } from './processors/processor.js';
-import { compiledNodeOf, processorKindOf } from './element-kind.js';
+import { compiledNodeOf, isLoopBodyKind, processorKindOf } from './element-kind.js';
 import { hasConditionalEvents } from './conditional-graph.js';
 import { DEFAULT_BUDGETS, type EngineBudgets } from './budgets.js';
 
@@ -147,7 +147,7 @@ export class Step {
   /** The multi-instance body `ei` is an iteration of, if it is one. */
   loopBodyOf(ei: ElementInstance): ElementInstance | undefined {
     const parent = ei.parentId === null ? undefined : this.eis.get(ei.parentId);
-    return parent && this.node(parent).kind === 'multiInstanceBody' ? parent : undefined;
+    return parent && isLoopBodyKind(this.node(parent).kind) ? parent : undefined;
   }
 
   /** The processor an element instance runs with. */

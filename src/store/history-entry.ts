@@ -31,6 +31,7 @@ export type HistoryKind =
   | 'incidentResolved'
   // events
   | 'executionSignalled'
+  | 'adHocActivated'
   | 'decisionEvaluated'
   | 'timerFired'
   | 'messageCorrelated'
@@ -78,6 +79,7 @@ export const HISTORY_CATEGORY: Readonly<Record<HistoryKind, HistoryCategory>> = 
   gatewayActivated: 'event',
   eventSubProcessTriggered: 'event',
   executionSignalled: 'event',
+  adHocActivated: 'event',
   decisionEvaluated: 'event',
   timerFired: 'event',
   messageCorrelated: 'event',

@@ -31,6 +31,10 @@ export interface ElementData {
   /** a multi-instance iteration's index: where its output element goes (whether an instance is a body or an iteration is the tree's to say) */
   loopCounter?: number;
   mi?: { total: number; completed: number; active: number; next: number; items?: unknown[]; output?: unknown[] };
+  /** standard loop bodies: the iterations completed */
+  loop?: { completed: number };
+  /** ad-hoc sub-processes: inner elements still to start one by one (Sequential), completion condition met (waiting for the rest) */
+  adHoc?: { queued: string[]; completing: boolean };
   /** a call activity's child process instance */
   childInstanceId?: string;
   /** an event-based gateway waiting on its branches */

@@ -236,9 +236,9 @@ describe('validation', () => {
   it('unsupported elements and definitions', async () => {
     const cases: Array<[string, string]> = [
       ['<bpmn:transaction id="T"><bpmn:startEvent id="TS" /><bpmn:endEvent id="TE"><bpmn:cancelEventDefinition /></bpmn:endEvent></bpmn:transaction>', "TE: Transaction 'T' has a cancel end event but no cancel boundary event to leave by"],
-      ['<bpmn:adHocSubProcess id="T" />', 'T: Unsupported element bpmn:AdHocSubProcess: ad-hoc sub-processes are not supported'],
+      ['<bpmn:adHocSubProcess id="T" />', 'T: An ad-hoc sub-process must contain at least one activity'],
       ['<bpmn:intermediateCatchEvent id="T"><bpmn:conditionalEventDefinition /></bpmn:intermediateCatchEvent>', 'T: Conditional event has no condition: set a condition expression such as ${approved == true}'],
-      ['<bpmn:task id="T"><bpmn:standardLoopCharacteristics /></bpmn:task>', 'T: Unsupported element bpmn:StandardLoopCharacteristics: standard loops are not supported, use multi-instance or a gateway loop'],
+      ['<bpmn:task id="T"><bpmn:standardLoopCharacteristics /></bpmn:task>', 'T: Standard loop has neither a loopCondition nor a loopMaximum: it would never stop'],
       ['<bpmn:callActivity id="T" />', 'T: Call activity has no called element: set calledElement (or zeebe:calledElement processId) to a process id'],
       ['<bpmn:businessRuleTask id="T" camunda:decisionRef="d" camunda:mapDecisionResult="everything" />', "T: camunda:mapDecisionResult 'everything' is not supported: use singleEntry, singleResult, collectEntries, resultList"],
       ['<bpmn:businessRuleTask id="T" camunda:decisionRef="d" camunda:decisionRefBinding="version" />', 'T: camunda:decisionRefBinding "version" needs camunda:decisionRefVersion'],

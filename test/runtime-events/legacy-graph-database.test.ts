@@ -55,8 +55,12 @@ function writeLegacyRepresentation(database: string): void {
       db.prepare('UPDATE definitions SET graph = ? WHERE id = ?').run(JSON.stringify(legacy), row.id);
     }
     // history named a body by the kind of the activity it wraps
-    db.prepare(`UPDATE history SET element_type = 'subProcess' WHERE element_type = 'multiInstanceBody'`).run();
-    db.prepare(`UPDATE history SET element_type = 'subProcess' WHERE element_type = 'eventSubProcess'`).run();
+    // (history is a view: entries live one per row in history_rows or packed per step in history_steps)
+    db.prepare(`UPDATE history_rows SET element_type = 'subProcess' WHERE element_type IN ('multiInstanceBody', 'eventSubProcess')`).run();
+    db.prepare(`UPDATE history_steps SET entries = (
+      SELECT json_group_array(CASE WHEN e.value ->> 3 IN ('multiInstanceBody', 'eventSubProcess') THEN json_set(e.value, '$[3]', 'subProcess') ELSE json(e.value) END ORDER BY e.key)
+      FROM json_each(history_steps.entries) e)`).run();
+    expect(db.prepare(`SELECT count(*) AS n FROM history WHERE element_type IN ('multiInstanceBody', 'eventSubProcess')`).get()).toEqual({ n: 0 });
   } finally {
     db.close();
   }

@@ -1,8 +1,12 @@
 /** Shared checks of the survival suites: an error body says what went wrong and nothing about the server. */
 import { expect } from 'vitest';
 
-/** a stack frame, a source position, a path on this machine or inside node_modules */
-const LEAK = /\/work\/|node_modules|\bat [\w$.<>[\] ]+ \(|\bat (file:|node:|\/)|\.(ts|js|mjs|cjs):\d+|\/home\/|\/tmp\/|[A-Z]:\\\\/;
+/**
+ * a stack frame, a source position, a path on this machine or inside node_modules. A frame is
+ * `at name (where)` with a V8 location in the parentheses (`file:line:col`, `<anonymous>`, `native`,
+ * `index N`): prose such as "at least 1000 ms (budget minTimerCycleInterval)" is not one.
+ */
+const LEAK = /\/work\/|node_modules|\bat [\w$.<>[\] ]+ \((?:[^()]*:\d+:\d+|<anonymous>|native|index \d+)\)|\bat (file:|node:|\/)|\.(ts|js|mjs|cjs):\d+|\/home\/|\/tmp\/|[A-Z]:\\\\/;
 
 /** Fails when `body` (parsed JSON or text) carries a stack trace or a file path. */
 export function expectNoLeak(body: unknown, context = ''): void {

@@ -19,6 +19,7 @@ import { userTaskRoutes } from './user-tasks.js';
 import { incidentRoutes } from './incidents.js';
 import { variableRoutes } from './variables.js';
 import { elementInstanceRoutes } from './element-instances.js';
+import { adHocActivityRoutes } from './ad-hoc-activities.js';
 import { decisionDefinitionRoutes } from './decision-definitions.js';
 import { decisionInstanceRoutes } from './decision-instances.js';
 
@@ -44,7 +45,7 @@ export function camunda8Router(engine: Engine, options: Camunda8RouterOptions): 
   };
   const routes: V2Route[] = [
     ...clusterRoutes(), ...deploymentRoutes(ctx), ...processDefinitionRoutes(ctx), ...processInstanceRoutes(ctx), ...jobRoutes(ctx), ...messageRoutes(ctx), ...signalRoutes(ctx),
-    ...userTaskRoutes(ctx), ...incidentRoutes(ctx), ...variableRoutes(ctx), ...elementInstanceRoutes(ctx),
+    ...userTaskRoutes(ctx), ...incidentRoutes(ctx), ...variableRoutes(ctx), ...elementInstanceRoutes(ctx), ...adHocActivityRoutes(ctx),
     ...decisionDefinitionRoutes(ctx), ...decisionInstanceRoutes(ctx),
   ];
   const router = express.Router({ strict: false });

@@ -29,8 +29,11 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
       handler: async (req, res) => {
         const job = activatedJob(ctx, param(req, 'key'));
         const body = bodyOf(req);
-        if (body.result !== undefined && body.result !== null) throw new BadRequestError('job result (user task listeners, ad-hoc sub-processes) is not supported by this engine');
-        await ctx.engine.completeExternalTask(job.id, job.lockOwner!, optVariables(body) ?? {});
+        const result = body.result === null ? undefined : body.result;
+        if (result !== undefined && (result as { type?: unknown } | undefined)?.type !== 'adHocSubProcess') {
+          throw new BadRequestError('job results other than an ad-hoc sub-process\'s (type adHocSubProcess), such as user task listener results, are not supported by this engine');
+        }
+        await ctx.engine.completeExternalTask(job.id, job.lockOwner!, optVariables(body) ?? {}, result);
         res.status(204).end();
       },
     },

@@ -39,7 +39,7 @@ function checkOwner(core: EngineCore, job: JobRecord, owner: JobOwner): void {
 }
 
 /** The handler or worker finished the work: the element continues. */
-export function completeJob(core: EngineCore, jobId: string, variables: Variables, owner: JobOwner, effects: Effect[]): void {
+export function completeJob(core: EngineCore, jobId: string, variables: Variables, owner: JobOwner, effects: Effect[], result?: unknown): void {
   const job = getJob(core, jobId);
   if (job.kind !== 'task') throw new BadRequestError(`Job '${jobId}' is a ${job.kind} job, not a work item`);
   checkOwner(core, job, owner);
@@ -47,12 +47,14 @@ export function completeJob(core: EngineCore, jobId: string, variables: Variable
   inInstance(core, job.instanceId!, effects, (step) => {
     const ei = step.elementInstance(job.elementInstanceId!);
     if (!ei) throw new NotFoundError(`The element instance of job '${jobId}' no longer exists`);
-    step.cancelJob(job.id, job);
     const node = step.node(ei);
+    // a job result only an ad-hoc sub-process reads: refused elsewhere rather than dropped
+    if (result !== undefined && !node.adHoc) throw new BadRequestError(`A job result is only accepted for an ad-hoc sub-process's job; '${node.id}' is a ${node.type}`);
+    step.cancelJob(job.id, job);
     step.runGuarded(ei, () => {
       const behaviour = step.processor(ei);
       if (!behaviour.onJobCompleted) throw new BadRequestError(`Element '${node.id}' does not wait for a job`);
-      behaviour.onJobCompleted(step, ei, node, variables);
+      behaviour.onJobCompleted(step, ei, node, variables, result);
     });
   });
 }

@@ -12,6 +12,7 @@ import { IncidentError } from '../errors.js';
 import { setErrorVariables } from '../error-propagation.js';
 import { armEvent, releaseScopeEvent } from '../events/arming.js';
 import { eventSubProcessCatcher } from '../catchers.js';
+import { isLoopBodyKind } from '../element-kind.js';
 
 /** The event sub-process element itself: its only start event is entered at once (already triggered). */
 export const eventSubProcess: EventSubProcessProcessor = {
@@ -84,7 +85,7 @@ export function catchInScope(
   code: string,
   trigger: EventSubProcessTrigger = {},
 ): boolean {
-  if (scopeEi && step.node(scopeEi).kind === 'multiInstanceBody') return false;
+  if (scopeEi && isLoopBodyKind(step.node(scopeEi).kind)) return false;
   const found = eventSubProcessCatcher(step.graph, scopeOf(step, scopeEi), type, code);
   if (!found) return false;
   triggerEventSubProcess(step, scopeEi, found.eventSubProcess, found.start, trigger);

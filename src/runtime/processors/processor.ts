@@ -20,12 +20,20 @@ export interface EventTrigger {
 export interface ElementProcessor {
   /** The element was entered: do its work, then complete it (`step.transitions.complete`) or leave it waiting. */
   onActivate(step: Step, ei: ElementInstance, node: FlowNode): void;
-  /** The job this element waits for was completed by a handler or a worker. */
-  onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
+  /**
+   * The job this element waits for was completed by a handler or a worker. `result`: a Camunda 8
+   * job result (`{ type: 'adHocSubProcess', ... }`), offered only to ad-hoc sub-processes.
+   */
+  onJobCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables, result?: unknown): void;
   /** The user task this element waits for was completed. */
   onTaskCompleted?(step: Step, ei: ElementInstance, node: FlowNode, variables: Variables): void;
   /** An event this element waits for occurred (`eventNode`: the catch element that fired, for gateways). */
   onEvent?(step: Step, ei: ElementInstance, node: FlowNode, trigger: EventTrigger, eventNode: FlowNode): void;
+  /**
+   * Scopes that decide per token (ad-hoc sub-processes): a token inside ended (`endElementId`
+   * was its last element). Replaces the "every token ended" check of `onChildrenDone`.
+   */
+  onTokenEnded?(step: Step, ei: ElementInstance, node: FlowNode, endElementId?: string): void;
   /** Scopes: every token inside has ended. */
   onChildrenDone?(step: Step, ei: ElementInstance, node: FlowNode): void;
   /**
@@ -82,9 +90,17 @@ export type ProcessorKind = NodeKind | 'compensationThrowEvent' | 'cancelEndEven
  * One processor per compiled kind (the multi-instance body and the event sub-process among them),
  * passed to the engine: a kind without a processor is a compile error, not a silently stuck token.
  */
-export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'eventSubProcess' | 'callActivity' | 'conditionalEvent'>, ElementProcessor>> & {
+export type ProcessorTable = Readonly<Record<Exclude<ProcessorKind, 'multiInstanceBody' | 'standardLoopBody' | 'eventSubProcess' | 'callActivity' | 'conditionalEvent'>, ElementProcessor>> & {
   readonly multiInstanceBody: MultiInstanceBodyProcessor;
+  /** a standard loop's body speaks to its iterations as a multi-instance body to its inner instances */
+  readonly standardLoopBody: MultiInstanceBodyProcessor;
   readonly conditionalEvent: ConditionalEventProcessor;
   readonly eventSubProcess: EventSubProcessProcessor;
   readonly callActivity: CallActivityProcessor;
 };
+
+/** The body an inner instance of `node` reports to (see element-kind.ts). */
+export function bodyProcessorOf(step: Step, body: ElementInstance): MultiInstanceBodyProcessor {
+  const { processors } = step.services;
+  return step.node(body).kind === 'standardLoopBody' ? processors.standardLoopBody : processors.multiInstanceBody;
+}

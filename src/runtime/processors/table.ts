@@ -10,6 +10,8 @@ import { eventBasedGateway } from './event-gateway.js';
 import { eventSubProcess } from './event-sub-processes.js';
 import { callActivity } from './call-activities.js';
 import { multiInstanceBody } from './multi-instance.js';
+import { standardLoopBody } from './standard-loop.js';
+import { adHocSubProcess } from './ad-hoc-sub-process.js';
 import { compensationThrowEvent } from './compensation-throw-event.js';
 import { cancelEndEvent } from './cancel-end-event.js';
 import { transaction } from './transaction.js';
@@ -39,7 +41,9 @@ export const elementProcessors: ProcessorTable = {
   subProcess,
   callActivity,
   multiInstanceBody,
+  standardLoopBody,
   eventSubProcess,
+  adHocSubProcess,
   compensationThrowEvent,
   cancelEndEvent,
   transaction,

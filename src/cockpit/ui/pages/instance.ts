@@ -61,6 +61,8 @@ function describe(row: HistoryRow): string | HTMLElement {
       return `assignee ${String(data.assignee ?? '—')}`;
     case 'instanceCancelled':
       return String(data.reason ?? '');
+    case 'adHocActivated':
+      return `activated ${Array.isArray(data.elements) ? data.elements.join(', ') : ''}`;
     case 'instanceModified':
       return [
         ...(Array.isArray(data.instructions) ? data.instructions : []).map((i: Record<string, unknown>) => `${String(i.type)} ${String(i.activityId ?? i.activityInstanceId ?? i.transitionId ?? i.transitionInstanceId ?? '')}`),
