@@ -1,13 +1,14 @@
 /**
  * The explicit authorization table: which groups may deploy, start processes, submit model
  * versions and approve them, and the operator actions: suspend/activate definitions and instances,
- * and modify running instances (instance modification).
+ * modify running instances (instance modification, incident resolution, job retries) and
+ * cancel them.
  * Names follow Camunda 7's authorization service (resource type and permission); `*` grants every
  * authenticated user. Members of the admin group may do everything.
  */
 export const ADMIN_GROUP = 'camunda-admin';
 
-export const ACTIONS = ['deploy', 'start', 'submit', 'approve', 'suspend', 'modify'] as const;
+export const ACTIONS = ['deploy', 'start', 'submit', 'approve', 'suspend', 'modify', 'cancel'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type AuthorizationTable = Record<Action, readonly string[]>;
@@ -22,17 +23,18 @@ export function camundaName(action: Action): { resourceName: string; permissionN
     // Camunda 7 also accepts SUSPEND / UPDATE on the single ProcessInstance; our table grants per definition key
     case 'suspend': return { resourceName: 'ProcessDefinition', permissionName: 'SUSPEND' };
     case 'modify': return { resourceName: 'ProcessDefinition', permissionName: 'UPDATE_INSTANCE' };
+    case 'cancel': return { resourceName: 'ProcessDefinition', permissionName: 'DELETE_INSTANCE' };
   }
 }
 
 /** Every authenticated user may do everything the process itself allows (approval still needs the task's candidate group). */
-export const OPEN_TABLE: AuthorizationTable = { deploy: ['*'], start: ['*'], submit: ['*'], approve: ['*'], suspend: ['*'], modify: ['*'] };
+export const OPEN_TABLE: AuthorizationTable = { deploy: ['*'], start: ['*'], submit: ['*'], approve: ['*'], suspend: ['*'], modify: ['*'], cancel: ['*'] };
 
 /**
  * What a configuration that names no group gets: the lifecycle actions are open, the operator
- * actions (suspend, modify) are admins' only, as in Camunda 7 where no group has them by default.
+ * actions (suspend, modify, cancel) are admins' only, as in Camunda 7 where no group has them by default.
  */
-export const DEFAULT_TABLE: AuthorizationTable = { ...OPEN_TABLE, suspend: [], modify: [] };
+export const DEFAULT_TABLE: AuthorizationTable = { ...OPEN_TABLE, suspend: [], modify: [], cancel: [] };
 
 export class AuthorizationTableError extends Error {}
 

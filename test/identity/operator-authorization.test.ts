@@ -2,8 +2,9 @@
  * The operator routes are authorized on the server (authorization on, as with --auth): suspension
  * needs the table's `suspend` (Camunda 7's SUSPEND / SUSPEND_INSTANCE on the ProcessDefinition);
  * instance modification, incident resolution (/engine-rest, /v2 and the cockpit API), job and
- * external-task retries and running a job need `modify` (UPDATE_INSTANCE). A refused user gets
- * Camunda's 403 AuthorizationException and nothing changes; a granted member and an admin succeed.
+ * external-task retries and running a job need `modify` (UPDATE_INSTANCE); cancelling an instance
+ * (/engine-rest and /v2) needs `cancel` (DELETE_INSTANCE). A refused user gets Camunda's 403
+ * AuthorizationException and nothing changes; a granted member and an admin succeed.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   engine = await Engine.open({ database: ':memory:', clock: new ManualClock(Date.parse('2026-01-05T00:00:00Z')) });
   app = createServerApp(engine, {
     requestLogs: false,
-    auth: { mode: 'basic', users: USERS, authorization: { enabled: true, table: parseAuthorizationTable({ suspend: ['operators'], modify: ['operators'] }) } },
+    auth: { mode: 'basic', users: USERS, authorization: { enabled: true, table: parseAuthorizationTable({ suspend: ['operators'], modify: ['operators'], cancel: ['operators'] }) } },
   });
   const identity = identityOf(engine);
   identity.createGroup({ id: 'camunda-admin' });
@@ -96,6 +97,28 @@ describe('instance modification', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('refuses a user without cancel over /engine-rest and /v2 (the instance keeps running); the operator cancels', async () => {
+    const first = await engine.start('ModificationC7');
+    expectRefused(await as('carol').delete(`/engine-rest/process-instance/${first.id}`), 'DELETE_INSTANCE', 'ModificationC7');
+    expect(engine.instance(first.id).state).toBe('active');
+    await as('olive').delete(`/engine-rest/process-instance/${first.id}`).expect(204);
+    expect(engine.instance(first.id).state).not.toBe('active');
+
+    await engine.start('ModificationC7');
+    const running = async () => (await request(app).get('/engine-rest/process-instance/count?processDefinitionKey=ModificationC7').auth('root', USERS.root).expect(200)).body.count as number;
+    const before = await running();
+    const [found] = (await as('carol').post('/v2/process-instances/search', { filter: { processDefinitionId: 'ModificationC7', state: 'ACTIVE' } }).expect(200)).body.items as Array<{ processInstanceKey: string }>;
+    const cancel = (user: User) => request(app).post(`/v2/process-instances/${found!.processInstanceKey}/cancellation`).auth(user, USERS[user]).send({});
+    const refused = await cancel('carol');
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain("does not have 'DELETE_INSTANCE' permission");
+    expect(await running()).toBe(before);
+    await cancel('root').expect(204);
+    expect(await running()).toBe(before - 1);
+  });
+});
+
 describe('incidents, retries and jobs', () => {
   async function failedExternalTask(): Promise<{ taskId: string; incidentId: string }> {
     const { id } = await engine.start('ServiceTaskC7');
@@ -160,8 +183,8 @@ describe('incidents, retries and jobs', () => {
 });
 
 describe('the default table', () => {
-  it('leaves suspend and modify to admins when the configuration names no group for them', () => {
+  it('leaves suspend, modify and cancel to admins when the configuration names no group for them', () => {
     expect(DEFAULT_TABLE.suspend).toEqual([]);
-    expect(parseAuthorizationTable({ deploy: ['deployers'] })).toMatchObject({ deploy: ['deployers'], start: ['*'], suspend: [], modify: [] });
+    expect(parseAuthorizationTable({ deploy: ['deployers'] })).toMatchObject({ deploy: ['deployers'], start: ['*'], suspend: [], modify: [], cancel: [] });
   });
 });
