@@ -7,7 +7,7 @@
  *
  *   npx tsx examples/embedding-custom-deploy/service.ts      (PORT, default 3000; DATA_DIR, default ./data/embedded)
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
@@ -49,6 +49,25 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     writeFileSync(join(target, 'current.json'), JSON.stringify({ modelId, version: n, sha256: version.sha256, features: version.features, publishedBy: job.instance.id }, null, 2));
     if (version.status === 'approved') lc.registry.transition(modelId, n, 'deployed', { instanceId: job.instance.id, data: { target: 'sidecar' } });
     return { variables: { runtimeName: 'sidecar', deployedVersion: n } };
+  });
+
+  // The built-in verification asks a bundled runtime what it serves; here the sidecar serves what
+  // the manifest names, so that is what is checked. A failure rolls the deployment back (compensation).
+  engine.handle('verify-deployment', async (job: JobContext) => {
+    const lc = lifecycle!;
+    const modelId = String(job.variables.modelId);
+    const n = Number(job.variables.modelVersion);
+    const failed = (reason: string) => new BpmnError('DEPLOY_FAILED', reason, { deployError: reason, failureReason: reason });
+    let manifest: { modelId?: unknown; version?: unknown; sha256?: unknown };
+    try {
+      manifest = JSON.parse(readFileSync(join(publishDir, modelId, 'current.json'), 'utf8')) as typeof manifest;
+    } catch (error) {
+      throw failed(`${modelId} v${n}: no readable manifest for the sidecar (${(error as Error).message})`);
+    }
+    if (manifest.modelId !== modelId || manifest.version !== n || manifest.sha256 !== lc.registry.version(modelId, n).sha256) {
+      throw failed(`the sidecar manifest names ${String(manifest.modelId)} v${String(manifest.version)}, not ${modelId} v${n}`);
+    }
+    return { variables: { deploymentVerified: true } };
   });
 
   lifecycle = await installModelLifecycle(engine, { dataDir: options.dataDir, seedDemo: true });

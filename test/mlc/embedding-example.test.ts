@@ -24,6 +24,7 @@ afterAll(async () => {
 it('the approved model is published by the custom deploy handler, not loaded into a runtime', async () => {
   const http = request(service.app);
   expect(service.lifecycle.handledTopics).not.toContain('deploy');
+  expect(service.lifecycle.handledTopics).not.toContain('verify-deployment');
   const submitted = await http.post('/mlc/models/fraud-detector/versions/1/submit').send({}).expect(201);
   const task = await until(service.engine, async () => (await http.get('/mlc/tasks').expect(200)).body.find((t: { taskDefinitionKey: string }) => t.taskDefinitionKey === 'Task_Approve'), 'approval');
   await http.post(`/engine-rest/task/${task.id}/complete`).send({ variables: { approved: { value: true, type: 'Boolean' } } }).expect(204);
