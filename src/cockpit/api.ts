@@ -8,6 +8,8 @@ import { modelCardFrom } from './model-card.js';
 import { rejectionOf } from './rejection.js';
 import { softProxy } from './mlc-proxy.js';
 import { diagramSource } from './diagram-layout.js';
+import { AuthorizationError } from '../identity/authorization-error.js';
+import { requireOnDefinitionOf } from '../identity/operator-authorization.js';
 
 export interface CockpitApiOptions {
   engine: Engine;
@@ -204,6 +206,8 @@ export function cockpitApi(options: CockpitApiOptions): Router {
 
   /** Retries what an incident stopped: a failed job gets one more attempt, anything else re-runs its element. */
   router.post('/incidents/:id/retry', wrap(async (req, res) => {
+    const incident = engine.core.runtime.getIncident(idParam(req));
+    if (incident) requireOnDefinitionOf(engine, userOf(res), 'modify', incident.definitionId);
     await engine.resolveIncident(idParam(req), userOf(res));
     return { resolved: true };
   }));
@@ -249,6 +253,10 @@ export function cockpitApi(options: CockpitApiOptions): Router {
     res.status(404).json({ type: 'NotFoundException', message: `No cockpit API at ${req.method} ${req.path.slice(0, 200)}` });
   });
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof AuthorizationError) {
+      res.status(403).json({ type: error.type, message: error.message, userId: error.userId, missingAuthorizations: error.missingAuthorizations });
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const status = error instanceof NotFoundError ? 404 : error instanceof BadRequestError ? 400 : error instanceof ConflictError ? 409 : 500;
     if (status === 500) engine.logger.error({ err: error }, 'cockpit API request failed');

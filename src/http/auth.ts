@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import { sendJson } from './respond.js';
 import { identityOf, type IdentityService } from '../identity/identity-service.js';
-import { AuthorizationTableError, OPEN_TABLE, parseAuthorizationTable, type AuthorizationTable } from '../identity/authorizations.js';
+import { AuthorizationTableError, DEFAULT_TABLE, OPEN_TABLE, parseAuthorizationTable, type AuthorizationTable } from '../identity/authorizations.js';
 
 export type AuthMode = 'none' | 'basic' | 'bearer';
 
@@ -122,7 +122,7 @@ export function configureIdentity(engine: Parameters<typeof identityOf>[0], conf
   }
   identity.seedUsers([...Object.keys(config.users ?? {}), ...Object.values(config.tokenUsers ?? {})]);
   // with sign-in on, authorization is on unless the configuration says otherwise
-  identity.authorization = { enabled: config.authorization?.enabled ?? true, table: config.authorization?.table ?? OPEN_TABLE };
+  identity.authorization = { enabled: config.authorization?.enabled ?? true, table: config.authorization?.table ?? DEFAULT_TABLE };
   const configured = config.mode === 'basic' ? Object.keys(config.users ?? {}).length : (config.tokens ?? []).length;
   if (configured === 0 && !identity.hasCredentials()) {
     throw new AuthConfigError(config.mode === 'basic'

@@ -223,12 +223,15 @@ export class IdentityService {
 
   // ------------------------------------------------------------ authorization
 
-  /** Refuses (403) a user who may not do `action` under the table; a no-op while authorization is off or without a user. */
-  require(userId: string | null, action: Action, resourceId: string | null = null): void {
+  /**
+   * Refuses (403) a user who may not do `action` under the table; a no-op while authorization is off or without a user.
+   * `permissionName` names Camunda's finer permission the action stands for here (SUSPEND_INSTANCE for an instance).
+   */
+  require(userId: string | null, action: Action, resourceId: string | null = null, permissionName?: string): void {
     if (!this.authorization.enabled || userId === null) return;
     if (allows(this.authorization.table, action, this.groupIdsOf(userId))) return;
-    const { resourceName, permissionName } = camundaName(action);
-    throw AuthorizationError.missing(userId, permissionName, resourceName, resourceId);
+    const camunda = camundaName(action);
+    throw AuthorizationError.missing(userId, permissionName ?? camunda.permissionName, camunda.resourceName, resourceId);
   }
 
   addTaskGuard(guard: TaskGuard): void {

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../runtime/errors.js';
 import type { IncidentRecord } from '../../store/records.js';
 import { ok } from '../respond.js';
 import { actor, param } from '../routes/route.js';
+import { requireOnDefinitionOf } from '../../identity/operator-authorization.js';
 import { bodyOf, definitionLookup, idOfKey, isoDate, keyOrNull, tenantOut, type V2Context, type V2Route } from './context.js';
 import { search } from './search.js';
 
@@ -54,7 +55,9 @@ export function incidentRoutes(ctx: V2Context): V2Route[] {
         const id = idOfKey(ctx, param(req, 'key'), 'incident');
         // Camunda 8 clients update the job's retries first, then resolve; our retries update already
         // resolved a job's incident, so an incident that is gone by then counts as resolved
-        if (ctx.engine.queries.incidents({ id, maxResults: 1 }).length === 0) return void res.status(204).end();
+        const open = ctx.engine.queries.incidents({ id, maxResults: 1 })[0];
+        if (!open) return void res.status(204).end();
+        requireOnDefinitionOf(ctx.engine, actor(res), 'modify', open.definitionId);
         await ctx.engine.resolveIncident(id, actor(res));
         res.status(204).end();
       },

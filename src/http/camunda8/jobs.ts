@@ -4,7 +4,8 @@ import { setJobRetries } from '../../runtime/commands/job-commands.js';
 import type { LockedTask } from '../../runtime/external-tasks.js';
 import type { JobRecord } from '../../store/records.js';
 import { ok } from '../respond.js';
-import { param } from '../routes/route.js';
+import { actor, param } from '../routes/route.js';
+import { requireOnDefinitionOf } from '../../identity/operator-authorization.js';
 import {
   bodyOf, definitionLookup, idOfKey, optInteger, optString, optVariables, requiredString, tenantOut, type V2Context, type V2Route,
 } from './context.js';
@@ -77,6 +78,7 @@ export function jobRoutes(ctx: V2Context): V2Route[] {
         if (retries === undefined && timeout === undefined) throw new BadRequestError('changeset names neither retries nor timeout');
         const held = timeout !== undefined ? activatedJob(ctx, param(req, 'key')) : ctx.engine.core.runtime.getJob(id);
         if (!held) throw new NotFoundError(`No job with key '${param(req, 'key')}'`);
+        if (retries !== undefined) requireOnDefinitionOf(ctx.engine, actor(res), 'modify', held.definitionId);
         await ctx.engine.submit((effects) => {
           if (retries !== undefined) setJobRetries(ctx.engine.core, id, retries, effects);
           // Zeebe keeps an activated job with its worker when retries change (our C7 path unlocks it)

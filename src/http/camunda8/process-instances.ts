@@ -5,6 +5,7 @@ import type { InstanceRecord } from '../../store/records.js';
 import type { InstanceQuery } from '../../store/query-store.js';
 import { ok } from '../respond.js';
 import { identityOf } from '../../identity/identity-service.js';
+import { requireOnInstance } from '../../identity/operator-authorization.js';
 import { param, actor } from '../routes/route.js';
 import {
   bodyOf, definitionLookup, idOfKey, isoDate, keyOrNull, optInteger, optString, optVariables, tenantIn, tenantOut,
@@ -86,6 +87,7 @@ export function processInstanceRoutes(ctx: V2Context): V2Route[] {
       handler: async (req, res) => {
         const id = idOfKey(ctx, param(req, 'key'), 'process instance');
         if (ctx.engine.instance(id).state !== 'active') throw new NotFoundError(`Process instance with key '${param(req, 'key')}' is not active`); // as Zeebe: 404
+        requireOnInstance(ctx.engine, actor(res), 'cancel', id);
         await ctx.engine.cancel(id, 'cancelled through the Camunda 8 API', actor(res));
         res.status(204).end();
       },

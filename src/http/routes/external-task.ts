@@ -16,7 +16,8 @@ import {
   RetriesDto,
 } from '../schemas/index.js';
 import { fromCamundaVariables, toCamundaVariables } from '../camunda-variables.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { actor, param, type Route, type RouteContext } from './route.js';
+import { requireOnDefinitionOf } from '../../identity/operator-authorization.js';
 import { suspensionFilter } from '../suspension-filter.js';
 
 const SORT = ['id', 'createTime', 'priority', 'retries', 'processInstanceId'] as const;
@@ -168,7 +169,7 @@ export function externalTaskRoutes(ctx: RouteContext): Route[] {
       method: 'put', path: '/external-task/:id/retries', tag: 'External Task', body: RetriesDto, summary: 'Sets retries (> 0 resolves its incident)',
       handler: async (req, res) => {
         const body = checkBody<{ retries: number }>(RetriesDto, req.body);
-        dto(param(req, 'id'));
+        requireOnDefinitionOf(engine, actor(res), 'modify', dto(param(req, 'id')).definitionId);
         await externalTasks.setRetries(param(req, 'id'), body.retries);
         noContent(res);
       },

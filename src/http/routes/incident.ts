@@ -4,6 +4,7 @@ import { incidentDto } from '../dto.js';
 import { ok, noContent } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+import { requireOnDefinitionOf } from '../../identity/operator-authorization.js';
 
 const SORT = ['incidentId', 'incidentTimestamp', 'incidentType', 'activityId', 'processInstanceId'] as const;
 
@@ -35,7 +36,9 @@ export function incidentRoutes(ctx: RouteContext): Route[] {
     {
       method: 'delete', path: '/incident/:id', tag: 'Incident', summary: 'Resolves an incident (a failed job gets one more attempt)',
       handler: async (req, res) => {
-        await engine.resolveIncident(incident(param(req, 'id')).id, actor(res));
+        const record = incident(param(req, 'id'));
+        requireOnDefinitionOf(engine, actor(res), 'modify', record.definitionId);
+        await engine.resolveIncident(record.id, actor(res));
         noContent(res);
       },
     },

@@ -5,7 +5,8 @@ import { ok, noContent } from '../respond.js';
 import { QueryParams } from '../query.js';
 import { checkBody } from '../validate.js';
 import { RetriesDto } from '../schemas/index.js';
-import { param, type Route, type RouteContext } from './route.js';
+import { actor, param, type Route, type RouteContext } from './route.js';
+import { requireOnDefinitionOf } from '../../identity/operator-authorization.js';
 import { HttpError } from '../errors.js';
 import { executeJob } from '../../runtime/commands/execution-commands.js';
 import { suspensionFilter } from '../suspension-filter.js';
@@ -61,7 +62,9 @@ export function jobRoutes(ctx: RouteContext): Route[] {
     {
       method: 'post', path: '/job/:id/execute', tag: 'Job', summary: 'Runs a timer or async continuation now, in this request',
       handler: async (req, res) => {
-        const id = job(param(req, 'id')).id;
+        const record = job(param(req, 'id'));
+        requireOnDefinitionOf(engine, actor(res), 'modify', record.definitionId);
+        const id = record.id;
         await engine.submit((fx) => executeJob(engine.core, id, fx));
         noContent(res);
       },
@@ -70,7 +73,9 @@ export function jobRoutes(ctx: RouteContext): Route[] {
       method: 'put', path: '/job/:id/retries', tag: 'Job', body: RetriesDto, summary: 'Sets retries; > 0 resolves the job\'s incident and runs it again',
       handler: async (req, res) => {
         const body = checkBody<{ retries: number }>(RetriesDto, req.body);
-        await engine.setJobRetries(job(param(req, 'id')).id, body.retries);
+        const record = job(param(req, 'id'));
+        requireOnDefinitionOf(engine, actor(res), 'modify', record.definitionId);
+        await engine.setJobRetries(record.id, body.retries);
         noContent(res);
       },
     },

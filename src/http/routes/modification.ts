@@ -11,6 +11,7 @@ import { checkBody } from '../validate.js';
 import type { JsonSchema } from '../schemas/common.js';
 import { fromTypedValue } from '../camunda-variables.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+import { requireOnKeys } from '../../identity/operator-authorization.js';
 
 const id = { type: ['string', 'null'], maxLength: 255 };
 
@@ -77,6 +78,7 @@ export function modificationRoutes(ctx: RouteContext): Route[] {
         const instanceId = param(req, 'id');
         const instance = engine.core.runtime.getInstance(instanceId);
         if (!instance || instance.state !== 'active') throw new NotFoundError(`Process instance with id ${instanceId} does not exist`);
+        requireOnKeys(engine, actor(res), 'modify', [instance.definitionKey]);
         // skipCustomListeners changes nothing here: the engine runs no custom execution listeners
         const instructions = (body.instructions ?? []).map(toInstruction);
         await engine.modifyInstance(instance.id, { instructions, annotation: body.annotation ?? null }, actor(res));

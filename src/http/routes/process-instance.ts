@@ -13,6 +13,7 @@ import { camundaActivityId, camundaActivityName, camundaActivityType } from '../
 import { compiledNodeOf } from '../../runtime/element-kind.js';
 import { identityOf } from '../../identity/identity-service.js';
 import { authorizeVariableWrite } from '../../identity/task-authorization.js';
+import { requireOnInstance } from '../../identity/operator-authorization.js';
 import { actor, baseUrl, param, type Route, type RouteContext } from './route.js';
 import { bodyAsQuery, parseVariablesParam } from './historic-instance-filter.js';
 import { suspensionFilter } from '../suspension-filter.js';
@@ -75,6 +76,7 @@ export function processInstanceRoutes(ctx: RouteContext): Route[] {
       method: 'delete', path: '/process-instance/:id', tag: 'Process Instance', summary: 'Cancels a running process instance',
       handler: async (req, res) => {
         const instance = running(param(req, 'id'));
+        requireOnInstance(engine, actor(res), 'cancel', instance.id);
         await engine.cancel(instance.id, 'Deleted over REST', actor(res));
         noContent(res);
       },

@@ -12,6 +12,7 @@ import { noContent } from '../respond.js';
 import { checkBody } from '../validate.js';
 import type { JsonSchema } from '../schemas/common.js';
 import { actor, param, type Route, type RouteContext } from './route.js';
+import { requireOnInstance, requireOnKeys } from '../../identity/operator-authorization.js';
 
 const idOrNull = { type: ['string', 'null'], maxLength: 255 };
 
@@ -88,6 +89,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
         if (given === 0) throw new HttpError(400, 'Either processInstanceIds, processDefinitionId or processDefinitionKey should be set to update the suspension state.');
         const ids = body.processInstanceIds ?? instancesOfDefinitions(engine, definitionsOf(engine, body));
         for (const id of ids) running(engine, id);
+        requireOnKeys(engine, actor(res), 'suspend', body.processInstanceIds
+          ? ids.map((id) => engine.instance(id).definitionKey)
+          : definitionsOf(engine, body).map((d) => d.key), 'SUSPEND_INSTANCE');
         await engine.setInstanceSuspension(ids, body.suspended, actor(res));
         noContent(res);
       },
@@ -97,7 +101,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       summary: 'Suspends (`suspended: true`) or activates one running process instance',
       handler: async (req, res) => {
         const body = checkBody<{ suspended: boolean }>(SuspensionStateDto, req.body);
-        await engine.setInstanceSuspension(running(engine, param(req, 'id')), body.suspended, actor(res));
+        const id = running(engine, param(req, 'id'));
+        requireOnInstance(engine, actor(res), 'suspend', id);
+        await engine.setInstanceSuspension(id, body.suspended, actor(res));
         noContent(res);
       },
     },
@@ -112,7 +118,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
         if ((body.processDefinitionId ?? null) === null && (body.processDefinitionKey ?? null) === null) {
           throw new HttpError(400, 'Either processDefinitionId or processDefinitionKey should be set to update the suspension state.');
         }
-        await engine.setDefinitionSuspension(definitionsOf(engine, body), body.suspended, body.includeProcessInstances ?? false, actor(res));
+        const definitions = definitionsOf(engine, body);
+        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
+        await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
     },
@@ -121,7 +129,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       summary: 'Suspends or activates every version of the definition with this key (with its instances when includeProcessInstances)',
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
-        await engine.setDefinitionSuspension(definitionsOf(engine, { processDefinitionKey: param(req, 'key') }), body.suspended, body.includeProcessInstances ?? false, actor(res));
+        const definitions = definitionsOf(engine, { processDefinitionKey: param(req, 'key') });
+        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
+        await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
     },
@@ -130,7 +140,9 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       summary: 'Suspends or activates one process definition (with its instances when includeProcessInstances)',
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
-        await engine.setDefinitionSuspension([engine.definition(param(req, 'id'))], body.suspended, body.includeProcessInstances ?? false, actor(res));
+        const definition = engine.definition(param(req, 'id'));
+        requireOnKeys(engine, actor(res), 'suspend', [definition.key]);
+        await engine.setDefinitionSuspension([definition], body.suspended, body.includeProcessInstances ?? false, actor(res));
         noContent(res);
       },
     },
