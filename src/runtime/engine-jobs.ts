@@ -4,6 +4,7 @@ import type { EngineCore } from './engine-core.js';
 import { fireTimer } from './events/timer-jobs.js';
 import { runAsyncContinuation } from './events/async-jobs.js';
 import { runContinuation } from './events/continuations.js';
+import { waitsWhileSuspended } from './commands/suspension.js';
 
 /** What the engine does when a job of its own (not a handler's) falls due: fire a timer, continue after async. */
 export type EngineJobRunner = (core: EngineCore, job: JobRecord, effects: Effect[]) => void;
@@ -17,11 +18,6 @@ export const engineJobRunners: Readonly<Record<Exclude<JobKind, 'task'>, EngineJ
 
 export function fireEngineJob(core: EngineCore, job: JobRecord, effects: Effect[]): void {
   if (job.kind === 'task') throw new Error(`Job '${job.id}' is a work item for a handler, not an engine job`);
-  if (job.instanceId !== null && core.runtime.getInstance(job.instanceId)?.suspended) {
-    // suspended after the scheduler picked the job, or a job written for a suspended instance (a called
-    // instance that ended reports to its suspended caller): mark it suspended too; it runs on activation
-    core.changes.add({ kind: 'setInstanceSuspension', instanceId: job.instanceId, suspended: true, releaseLocksOf: null });
-    return;
-  }
+  if (waitsWhileSuspended(core, job)) return;
   engineJobRunners[job.kind](core, job, effects);
 }

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 /**
  * Camunda 7's suspension routes: suspend or activate one process instance, the instances of a
  * definition or a list of instances, and process definitions (by id or every version of a key),
@@ -119,9 +120,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
           throw new HttpError(400, 'Either processDefinitionId or processDefinitionKey should be set to update the suspension state.');
         }
         const definitions = definitionsOf(engine, body);
-        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
-        await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
-        noContent(res);
+        await suspendDefinitions(engine, res, definitions, body);
       },
     },
     {
@@ -130,9 +129,7 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
         const definitions = definitionsOf(engine, { processDefinitionKey: param(req, 'key') });
-        requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
-        await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
-        noContent(res);
+        await suspendDefinitions(engine, res, definitions, body);
       },
     },
     {
@@ -140,13 +137,17 @@ export function suspensionRoutes(ctx: RouteContext): Route[] {
       summary: 'Suspends or activates one process definition (with its instances when includeProcessInstances)',
       handler: async (req, res) => {
         const body = checkDefinitionBody(req.body);
-        const definition = engine.definition(param(req, 'id'));
-        requireOnKeys(engine, actor(res), 'suspend', [definition.key]);
-        await engine.setDefinitionSuspension([definition], body.suspended, body.includeProcessInstances ?? false, actor(res));
-        noContent(res);
+        await suspendDefinitions(engine, res, [engine.definition(param(req, 'id'))], body);
       },
     },
   ];
+}
+
+/** The three definition routes: authorized on every key touched, then one command for all of them. */
+async function suspendDefinitions(engine: Engine, res: Response, definitions: DefinitionRecord[], body: DefinitionSuspensionBody): Promise<void> {
+  requireOnKeys(engine, actor(res), 'suspend', definitions.map((d) => d.key));
+  await engine.setDefinitionSuspension(definitions, body.suspended, body.includeProcessInstances ?? false, actor(res));
+  noContent(res);
 }
 
 function checkDefinitionBody(raw: unknown): DefinitionSuspensionBody {

@@ -9,6 +9,17 @@ import type { Effect } from '../effects.js';
 import { loadInstance, type EngineCore } from '../engine-core.js';
 import { NotFoundError, SuspendedEntityError } from '../errors.js';
 
+/**
+ * Whether `job` must wait because its instance is suspended (suspended after the scheduler picked
+ * it, or written for a suspended receiver: a called instance that ended under a suspended caller).
+ * If so it is marked suspended with the rest of the instance's jobs, and runs on activation.
+ */
+export function waitsWhileSuspended(core: EngineCore, job: JobRecord): boolean {
+  if (job.instanceId === null || !core.runtime.getInstance(job.instanceId)?.suspended) return false;
+  core.changes.add({ kind: 'setInstanceSuspension', instanceId: job.instanceId, suspended: true, releaseLocksOf: null });
+  return true;
+}
+
 /** Suspends or activates one running instance; doing it twice changes nothing the second time. */
 export function setInstanceSuspension(core: EngineCore, instanceId: string, suspended: boolean, actor: string | null, effects: Effect[]): void {
   const instance = loadInstance(core, instanceId);

@@ -22,6 +22,7 @@ import { EngineError } from '../errors.js';
 import type { JobRecord } from '../../store/records.js';
 import { runContinuationNow } from './continuations.js';
 import { dropJob } from './engine-job-records.js';
+import { waitsWhileSuspended } from '../commands/suspension.js';
 import { isCallerNote, runCallerNotes } from '../processors/call-activities.js';
 
 export function runFollowUps(core: EngineCore, effects: Effect[]): void {
@@ -34,13 +35,7 @@ export function runFollowUps(core: EngineCore, effects: Effect[]): void {
     for (const id of ids) {
       const job = core.runtime.getJob(id);
       if (job?.kind !== 'continuation') continue; // rolled back with a receiver that failed, or withdrawn
-      if (job.instanceId !== null && core.runtime.getInstance(job.instanceId)?.suspended) {
-        // the receiver is suspended (a called instance ended under a suspended caller): the note
-        // waits as a suspended job, as every job of a suspended instance does, and runs on activation
-        core.changes.add({ kind: 'setInstanceSuspension', instanceId: job.instanceId, suspended: true, releaseLocksOf: null });
-        continue;
-      }
-      jobs.push(job);
+      if (!waitsWhileSuspended(core, job)) jobs.push(job);
     }
     if ((ran += jobs.length) > budget) throw new EngineError(followUpsExceeded(budget));
     runInOrder(core, jobs, effects);
