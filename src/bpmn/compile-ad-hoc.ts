@@ -4,6 +4,7 @@
  * `outputCollection`, `outputElement`). It compiles to kind `adHocSubProcess`, a scope like an
  * embedded sub-process, carrying `adHoc`; its processor decides which inner elements start.
  */
+import { isCamunda8Diagram } from './target-platform.js';
 import type { CompileContext } from './context.js';
 import type { AdHocSettings, FlowNode, ProcessGraph } from './graph.js';
 import { extension, text, type ModdleElement } from './moddle-types.js';
@@ -51,14 +52,6 @@ export function adHocElementProperties(element: ModdleElement): Record<string, s
   const named = entries.filter((entry) => text(entry.name) !== undefined);
   if (named.length === 0) return undefined;
   return Object.fromEntries(named.map((entry) => [text(entry.name)!, typeof entry.value === 'string' ? entry.value : '']));
-}
-
-/** Diagrams saved for a Camunda 8 target (`modeler:executionPlatform="Camunda Cloud"`). */
-function isCamunda8Diagram(element: ModdleElement): boolean {
-  let definitions: ModdleElement | undefined = element;
-  while (definitions && definitions.$type !== 'bpmn:Definitions') definitions = definitions.$parent;
-  const platform = Object.entries(definitions?.$attrs ?? {}).find(([name]) => name.endsWith(':executionPlatform'))?.[1];
-  return platform === 'Camunda Cloud';
 }
 
 /**

@@ -2,16 +2,11 @@
  * Compensation and transactions (BPMN 2.0 §10.7, §10.3.2 transaction): handlers associated with compensation boundary events, where throw targets,
  * compensation event sub-processes and cancel events may stand, and what Camunda 8 refuses.
  */
+import { isCamunda8Diagram } from './target-platform.js';
 import { isActivity } from './compile-node.js';
 import type { CompileContext } from './context.js';
 import type { FlowNode, ProcessGraph } from './graph.js';
 import { text, type ModdleElement } from './moddle-types.js';
-
-/** Camunda Modeler marks Camunda 8 diagrams with `modeler:executionPlatform="Camunda Cloud"`. */
-export function isCamunda8(process: ModdleElement): boolean {
-  const definitions = process.$parent;
-  return definitions?.$attrs?.['modeler:executionPlatform'] === 'Camunda Cloud';
-}
 
 /**
  * After nodes and boundary events are wired: associate each compensation boundary event's
@@ -20,7 +15,7 @@ export function isCamunda8(process: ModdleElement): boolean {
  */
 export function linkCompensation(process: ModdleElement, graph: ProcessGraph, ctx: CompileContext): void {
   const { nodes } = graph;
-  const camunda8 = isCamunda8(process);
+  const camunda8 = isCamunda8Diagram(process);
   const associated = new Set<string>();
   for (const association of associations(process)) {
     const source = nodes[text((association.sourceRef as ModdleElement | undefined)?.id) ?? ''];

@@ -3,16 +3,15 @@
  * `camunda:variableEvents`. Zeebe 8.8 has no conditional events, so a diagram made for Camunda 8
  * is refused here as Zeebe refuses it, naming the element.
  */
+import { isCamunda8Diagram } from './target-platform.js';
 import type { CompileContext } from './context.js';
 import type { EventDefinition, VariableEventName } from './graph.js';
 import { text, type ModdleElement } from './moddle-types.js';
 
 const VARIABLE_EVENTS: readonly VariableEventName[] = ['create', 'update', 'delete'];
-const ZEEBE_NAMESPACE = 'http://camunda.org/schema/zeebe/1.0';
-const CAMUNDA_NAMESPACE = 'http://camunda.org/schema/1.0/bpmn';
 
 export function conditionalEvent(element: ModdleElement, definition: ModdleElement, ctx: CompileContext): EventDefinition | undefined {
-  if (madeForZeebe(element)) {
+  if (isCamunda8Diagram(element)) {
     ctx.error(`Event definition of this type is not supported: '${element.id as string}' has a conditional event definition, which Camunda 8.8 (Zeebe) does not run`, element);
     return undefined;
   }
@@ -35,17 +34,4 @@ export function conditionalEvent(element: ModdleElement, definition: ModdleEleme
     }
   }
   return event;
-}
-
-/** A diagram saved for Camunda 8: `modeler:executionPlatform="Camunda Cloud"`, or only the zeebe namespace on its definitions. */
-function madeForZeebe(element: ModdleElement): boolean {
-  let root: ModdleElement = element;
-  while (root.$parent) root = root.$parent;
-  const attrs = Object.entries((root.$attrs ?? {}) as Record<string, unknown>);
-  if (attrs.some(([name]) => name.endsWith(':executionPlatform'))) {
-    return attrs.some(([name, value]) => name.endsWith(':executionPlatform') && value === 'Camunda Cloud');
-  }
-  // without the Modeler's platform attribute: the zeebe namespace and not the camunda one
-  const namespaces = attrs.filter(([name]) => name.startsWith('xmlns')).map(([, value]) => value);
-  return namespaces.includes(ZEEBE_NAMESPACE) && !namespaces.includes(CAMUNDA_NAMESPACE);
 }
