@@ -1,0 +1,61 @@
+/**
+ * What the shared database says about a finished multi-node run, in one object a test can compare
+ * whole: how many instances, how many did not end exactly once, and what was left behind.
+ */
+import type { MultiNodeCluster } from './cluster-harness.js';
+
+export interface Ledger {
+  instances: number;
+  /** instances not in state 'completed' */
+  unfinished: number;
+  /** instances whose history holds other than exactly one 'instanceCompleted' */
+  notEndedOnce: number;
+  /** instances whose history holds other than exactly one completion of each of `elements` */
+  elementsNotCompletedOnce: Record<string, number>;
+  jobs: number;
+  subscriptions: number;
+  elementInstances: number;
+  incidents: number;
+}
+
+export async function ledger(cluster: MultiNodeCluster, elements: string[] = []): Promise<Ledger> {
+  const count = (sql: string, params: unknown[] = []) => cluster.scalar(sql, params);
+  const elementsNotCompletedOnce: Record<string, number> = {};
+  for (const element of elements) {
+    elementsNotCompletedOnce[element] = await count(
+      `SELECT count(*) FROM instances i WHERE (SELECT count(*) FROM history h WHERE h.instance_id = i.id AND h.kind = 'activityCompleted' AND h.element_id = $1) <> 1`,
+      [element],
+    );
+  }
+  return {
+    instances: await count('SELECT count(*) FROM instances'),
+    unfinished: await count(`SELECT count(*) FROM instances WHERE state <> 'completed'`),
+    notEndedOnce: await count(`SELECT count(*) FROM instances i WHERE (SELECT count(*) FROM history h WHERE h.instance_id = i.id AND h.kind = 'instanceCompleted') <> 1`),
+    elementsNotCompletedOnce,
+    jobs: await count('SELECT count(*) FROM jobs'),
+    subscriptions: await count('SELECT count(*) FROM subscriptions'),
+    elementInstances: await count('SELECT count(*) FROM element_instances'),
+    incidents: await count('SELECT count(*) FROM incidents'),
+  };
+}
+
+/** The ledger of a run where every one of `instances` ended cleanly. */
+export function cleanLedger(instances: number, elements: string[] = []): Ledger {
+  return {
+    instances,
+    unfinished: 0,
+    notEndedOnce: 0,
+    elementsNotCompletedOnce: Object.fromEntries(elements.map((element) => [element, 0])),
+    jobs: 0,
+    subscriptions: 0,
+    elementInstances: 0,
+    incidents: 0,
+  };
+}
+
+/** Resolves once no instance is left running (polls the database; bounded). */
+export async function allFinished(cluster: MultiNodeCluster): Promise<boolean> {
+  const running = await cluster.scalar(`SELECT count(*) FROM instances WHERE state <> 'completed'`);
+  const jobs = await cluster.scalar('SELECT count(*) FROM jobs');
+  return running === 0 && jobs === 0;
+}
