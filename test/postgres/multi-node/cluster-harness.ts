@@ -305,12 +305,11 @@ export function callsByJob(lines: CallLogLine[]): Map<string, Array<Extract<Call
   return byJob;
 }
 
-/** Settings that make lock expiry and failure detection fast enough for a test. */
-export function fastFailover(lockMs: number): Record<string, unknown> {
-  return {
-    // today the in-process handler's lock lasts handlerTimeout; the multi-node options refine it
-    handlerTimeout: lockMs,
-    lockDuration: lockMs,
-    heartbeatInterval: Math.max(100, Math.floor(lockMs / 5)),
-  };
+/**
+ * Settings that make lock expiry and failure detection fast enough for a test: an in-process
+ * handler's job lock lasts `handlerTimeout`; a node whose heartbeat is older than `nodeGrace` is
+ * dead and its locks are free at once.
+ */
+export function fastFailover(lockMs: number, heartbeatMs = 500): Record<string, unknown> {
+  return { handlerTimeout: lockMs, heartbeatInterval: heartbeatMs, nodeGrace: heartbeatMs * 5 };
 }
