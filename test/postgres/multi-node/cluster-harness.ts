@@ -44,14 +44,20 @@ export interface Reply {
   [key: string]: unknown;
 }
 
-/** Polls `check` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, intervalMs = 100): Promise<NonNullable<T>> {
+/**
+ * Polls `check` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`, with
+ * what `describe` says about the state then (e.g. the cluster's progress).
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, intervalMs = 100, describe?: () => Promise<string>): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await check();
     if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline) {
+      const state = describe ? await describe().catch((error: unknown) => `(state unknown: ${String(error)})`) : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${state}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -121,14 +127,20 @@ export class NodeProcess {
     return this.exitedWith === undefined;
   }
 
-  /** Sends a command on stdin and resolves with the node's reply (rejects on `ok: false`). */
-  async send(command: Record<string, unknown>): Promise<Reply> {
+  /** Sends a command on stdin and resolves with the node's reply (rejects on `ok: false` or after `timeoutMs`). */
+  async send(command: Record<string, unknown>, timeoutMs = 180_000): Promise<Reply> {
     if (!this.alive) throw new Error(`node ${this.name} is gone`);
     const id = this.nextId++;
+    let timer: NodeJS.Timeout | undefined;
     const reply = await new Promise<Reply>((resolve) => {
       this.pending.set(id, resolve);
+      timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ reply: id, ok: false, error: `no reply to ${JSON.stringify(command)} within ${timeoutMs} ms` });
+      }, timeoutMs);
       this.child.stdin!.write(`${JSON.stringify({ ...command, id })}\n`);
     });
+    clearTimeout(timer);
     if (!reply.ok) throw new Error(`node ${this.name}: ${reply.error}`);
     return reply;
   }

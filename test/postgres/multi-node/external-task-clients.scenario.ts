@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client, type Task, type TaskService } from 'camunda-external-task-client-js';
 import { postgresBinaries } from '../throwaway-cluster.js';
 import { BPMN_FIXTURES, startMultiNodeCluster, waitFor, type MultiNodeCluster, type NodeProcess } from './cluster-harness.js';
-import { allFinished, cleanLedger, ledger } from './ledger.js';
+import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 
 const INSTANCES = Number(process.env.MLC_MULTINODE_EXTERNAL_TASKS ?? 2000);
 const LOCK_MS = 30_000;
@@ -72,7 +72,7 @@ describe.skipIf(!postgresBinaries())('Camunda external-task clients polling two 
     await Promise.all([a.start('ServiceTaskC7', half, 'a-'), b.start('ServiceTaskC7', INSTANCES - half, 'b-')]);
     for (const client of clients) client.start();
     try {
-      await waitFor('every task to be completed', () => allFinished(cluster), 240_000, 250);
+      await waitFor('every task to be completed', () => allFinished(cluster), 240_000, 250, () => progress(cluster));
     } finally {
       for (const client of clients) client.stop();
       // a stopped client's last long poll is still parked on a node until its timeout: let it end
@@ -113,7 +113,7 @@ describe.skipIf(!postgresBinaries())('Camunda external-task clients polling two 
       const done = await fetch(`${b.base}/external-task/${tasks[0]!.id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workerId: 'waiter' }) });
       expect(done.status).toBe(204);
     }
-    await waitFor('the woken tasks to end', () => allFinished(cluster), 30_000);
+    await waitFor('the woken tasks to end', () => allFinished(cluster), 30_000, 250, () => progress(cluster));
     const sorted = [...latencies].sort((x, y) => x - y);
     console.log(`multi-node long-poll wake-up across nodes: ${WAKE_ROUNDS} rounds, ms from commit on A to answer on B: median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)} (long poll ${LONG_POLL_MS} ms)`);
   }, 300_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { postgresBinaries } from '../throwaway-cluster.js';
 import { BPMN_FIXTURES, callsByJob, fastFailover, startMultiNodeCluster, waitFor, type MultiNodeCluster } from './cluster-harness.js';
-import { allFinished, cleanLedger, ledger } from './ledger.js';
+import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 
 const INSTANCES = 10;
 const LOCK_MS = 1500;
@@ -30,7 +30,7 @@ describe.skipIf(!postgresBinaries())('a busy node whose queued jobs outlast thei
     const a = await cluster.spawn({ name: 'A', deploy: [join(BPMN_FIXTURES, 'service-task.c7.bpmn')], handle: ['work'], handlerDelayMs: HANDLER_MS, options: { ...options, maxConcurrentHandlers: 1 } });
     await cluster.spawn({ name: 'B', handle: ['work'], options });
     await a.start('ServiceTaskC7', INSTANCES, 'lapse-');
-    await waitFor('every instance to end', () => allFinished(cluster), 60_000);
+    await waitFor('every instance to end', () => allFinished(cluster), 60_000, 250, () => progress(cluster));
     // A's queue drains after the instances ended: wait for its last handler to return
     await waitFor('A to be idle', () => {
       const log = cluster.calls();

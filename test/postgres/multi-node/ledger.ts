@@ -63,3 +63,17 @@ export async function allFinished(cluster: MultiNodeCluster): Promise<boolean> {
   const jobs = await cluster.scalar('SELECT count(*) FROM jobs');
   return running === 0 && jobs === 0;
 }
+
+/** One line on how far a run got, for timeout messages: instances, jobs, locks per owner, heartbeat ages. */
+export async function progress(cluster: MultiNodeCluster): Promise<string> {
+  const instances = await cluster.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM instances GROUP BY state');
+  const locks = await cluster.query<{ owner: string | null; n: string }>('SELECT lock_owner AS owner, count(*) AS n FROM jobs GROUP BY lock_owner');
+  const nodes = await cluster.query<{ id: string; age: string }>('SELECT id, (extract(epoch from now()) * 1000)::bigint - heartbeat_at AS age FROM nodes').catch(() => []);
+  const names = new Map(cluster.nodes.map((node) => [node.engineId, node.name]));
+  const name = (id: string | null) => (id === null ? 'unlocked' : names.get(id) ?? id);
+  return [
+    `instances ${instances.map((row) => `${row.state}=${row.n}`).join(' ') || 'none'}`,
+    `jobs ${locks.map((row) => `${name(row.owner)}=${row.n}`).join(' ') || 'none'}`,
+    `heartbeat ages ${nodes.map((row) => `${name(row.id)}=${row.age}ms`).join(' ') || 'none'}`,
+  ].join('; ');
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { postgresBinaries } from '../throwaway-cluster.js';
 import { BPMN_FIXTURES, callsByJob, startMultiNodeCluster, waitFor, type MultiNodeCluster } from './cluster-harness.js';
-import { allFinished, cleanLedger, ledger } from './ledger.js';
+import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 
 /** the issue asks for 10,000; MLC_MULTINODE_INSTANCES lowers it on a slow machine */
 const INSTANCES = Number(process.env.MLC_MULTINODE_INSTANCES ?? 10_000);
@@ -27,7 +27,7 @@ describe.skipIf(!postgresBinaries())('two engine nodes (separate OS processes) o
     const half = Math.floor(INSTANCES / 2);
     const [startedOnA, startedOnB] = await Promise.all([a.start('ServiceTaskC7', half, 'a-'), b.start('ServiceTaskC7', INSTANCES - half, 'b-')]);
     expect(startedOnA + startedOnB).toBe(INSTANCES);
-    await waitFor('every instance to end', () => allFinished(cluster), 240_000, 250);
+    await waitFor('every instance to end', () => allFinished(cluster), 240_000, 250, () => progress(cluster));
     const seconds = (Date.now() - began) / 1000;
 
     expect(await ledger(cluster, ['Task_Work', 'End'])).toEqual(cleanLedger(INSTANCES, ['Task_Work', 'End']));
@@ -71,7 +71,7 @@ describe.skipIf(!postgresBinaries())('two engine nodes competing for the same wa
     expect(await cluster.scalar('SELECT count(*) FROM jobs WHERE lock_owner IS NULL')).toBe(COMPETING);
     const began = Date.now();
     await Promise.all([a.handle('work', 5), b.handle('work', 5)]);
-    await waitFor('every instance to end', () => allFinished(cluster), 240_000, 250);
+    await waitFor('every instance to end', () => allFinished(cluster), 240_000, 250, () => progress(cluster));
     const seconds = (Date.now() - began) / 1000;
 
     expect(await ledger(cluster, ['Task_Work', 'End'])).toEqual(cleanLedger(COMPETING, ['Task_Work', 'End']));

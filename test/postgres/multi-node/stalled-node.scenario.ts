@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { postgresBinaries } from '../throwaway-cluster.js';
 import { BPMN_FIXTURES, callsByJob, fastFailover, startMultiNodeCluster, waitFor, type MultiNodeCluster } from './cluster-harness.js';
-import { allFinished, cleanLedger, ledger } from './ledger.js';
+import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 
 const INSTANCES = 5;
 const LOCK_MS = 3000;
@@ -32,7 +32,7 @@ describe.skipIf(!postgresBinaries())('a node stopped (SIGSTOP) past its lock exp
     expect(cluster.calls().filter((line) => line.kind === 'done')).toHaveLength(0); // A was stopped inside its handlers
 
     await b.handle('work');
-    await waitFor('B to complete every instance while A is stopped', () => allFinished(cluster), LOCK_MS + 20_000, 100);
+    await waitFor('B to complete every instance while A is stopped', () => allFinished(cluster), LOCK_MS + 20_000, 100, () => progress(cluster));
     const completedAfterMs = Date.now() - pausedAt;
     // A stays stopped past its lock expiry too, whatever freed the jobs first (expiry or stale heartbeat)
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, pausedAt + LOCK_MS + 500 - Date.now())));
