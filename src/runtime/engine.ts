@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from '../store/sql-database.js';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Synchronous } from '../store/database.js';
 import { RuntimeStore } from '../store/runtime-store.js';
@@ -88,7 +88,7 @@ export class Engine extends EventEmitter {
   readonly id = `engine:${randomUUID()}`;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
   /** read-only queries for REST and the cockpit */
   readonly queries: Queries;
   readonly core: EngineCore;

@@ -2,7 +2,7 @@
  * Deployed DMN decisions (one row per decision and version, with its file's compiled graph) and
  * the audit trail of their evaluations (one row per decision evaluated, required decisions too).
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -111,7 +111,7 @@ const MAX_PAGE = 10_000;
 export class DecisionStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDefinition: p(`INSERT INTO decision_definitions (id, key, version, version_tag, name, drd_key, deployment_id, resource_name, tenant_id, history_ttl, graph, deployed_at)

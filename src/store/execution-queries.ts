@@ -3,7 +3,7 @@
  * instance plus each of its element instances), event subscriptions and variable instances.
  * Filtered queries are assembled from fixed SQL fragments; user values are always bound.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
 import type { Page } from './query-store.js';
 import type { ExecutionReads } from './queries.js';
 import type { SubscriptionRecord } from './records.js';
@@ -108,11 +108,11 @@ const HELD_BY = `EXISTS (SELECT 1 FROM subscriptions s WHERE s.kind = ? AND s.na
   AND (s.element_instance_id = x.id OR (x.element_id IS NULL AND s.element_instance_id IS NULL)))`;
 
 export class ExecutionQueries implements ExecutionReads {
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, SqlStatement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
-  private prepare(sql: string): Database.Statement {
+  private prepare(sql: string): SqlStatement {
     let statement = this.cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);

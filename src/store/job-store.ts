@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { JobRecord } from './records.js';
 import { toJob } from './runtime-store.js';
 
@@ -9,7 +9,7 @@ type Row = any;
 export class JobStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
 import { decodeValue, type Variables } from './variables.js';
 import type {
   DefinitionRecord,
@@ -237,12 +237,12 @@ const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.dep
  */
 export class QueryStore implements Queries {
   private readonly s;
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, SqlStatement>();
   readonly execution: ExecutionQueries;
   readonly cockpit: CockpitQueries;
   readonly metrics: MetricsQueries;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     this.execution = new ExecutionQueries(db);
     this.cockpit = new CockpitQueries(db);
     this.metrics = new MetricsQueries(db);
@@ -265,7 +265,7 @@ export class QueryStore implements Queries {
     };
   }
 
-  private prepare(sql: string): Database.Statement {
+  private prepare(sql: string): SqlStatement {
     let statement = this.cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);

@@ -4,7 +4,7 @@
  * built-in handlers. Tables come from migration 3 in schema.ts. Every statement is prepared once;
  * JSON columns are (de)serialised here so callers see plain objects.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 export interface ModelRecord {
   id: string;
@@ -243,7 +243,7 @@ export interface DeploymentQuery {
 export class RegistryStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertModel: p(`INSERT INTO mlc_models (id, name, type, owner_group, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)`),

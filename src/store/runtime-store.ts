@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
 import type {
   ElementData,
   ElementInstanceRecord,
@@ -35,7 +35,7 @@ export class RuntimeStore implements EngineStore {
   /** active instances' state, written through (see InstanceCache) */
   private readonly cache = new InstanceCache();
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertInstance: p(`INSERT INTO instances (id, definition_id, definition_key, business_key, state, parent_instance_id,
@@ -506,9 +506,9 @@ export class RuntimeStore implements EngineStore {
     }
   }
 
-  private readonly multiInserts = new Map<string, Database.Statement>();
+  private readonly multiInserts = new Map<string, SqlStatement>();
 
-  private multiInsert(target: string, columns: number, rows: number): Database.Statement {
+  private multiInsert(target: string, columns: number, rows: number): SqlStatement {
     const key = `${target}/${rows}`;
     let statement = this.multiInserts.get(key);
     if (!statement) {
