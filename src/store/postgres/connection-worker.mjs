@@ -1,0 +1,216 @@
+// The worker thread behind PostgresDatabase (postgres-database.ts): it owns one pg.Client and
+// answers the main thread's requests one at a time, in order. Plain JavaScript so that it loads
+// unchanged under vitest, tsx and from dist/ (a worker file is not transformed by either).
+//
+// Protocol (see sync-connection.ts): the main thread posts a request on `port` and blocks in
+// Atomics.wait on `signal[0]`; the worker posts the reply, then bumps `signal[0]` and notifies.
+// A request with `noReply` (a pipelined write) gets no reply; its error is kept and returned
+// with the next request that wants a reply, which is then not run.
+import { workerData } from 'node:worker_threads';
+import pg from 'pg';
+
+const { port, signal, url, session } = workerData;
+
+const BYTEA = 17;
+const parseNumber = (value) => Number(value);
+/** int8 and numeric as JS numbers (SQLite's integers and reals arrive as numbers too). */
+const types = {
+  getTypeParser(oid, format) {
+    if (format !== 'binary' && (oid === 20 || oid === 1700)) return parseNumber;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+let client;
+/** why the current connection broke (set by its 'error'/'end' events), undefined while healthy */
+let broken;
+/** the first error of a pipelined write since the last reply */
+let pendingError;
+let txStatus = 'I';
+
+function connectionLost(reason) {
+  const error = new Error(`PostgreSQL connection lost: ${reason}`);
+  error.code = '08006';
+  return error;
+}
+
+async function connect() {
+  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs });
+  next.on('error', (error) => {
+    if (client === next) broken ??= error.message;
+  });
+  next.on('end', () => {
+    if (client === next) broken ??= 'the server closed the connection';
+  });
+  await next.connect();
+  // the server's ReadyForQuery carries the transaction status: I idle, T in a transaction, E failed
+  next.connection.on('readyForQuery', (message) => {
+    if (client === next) txStatus = message.status;
+  });
+  const settings = [
+    `SET idle_in_transaction_session_timeout = ${Number(session.idleInTransactionTimeoutMs)}`,
+    `SET statement_timeout = ${Number(session.statementTimeoutMs)}`,
+    `SET lock_timeout = ${Number(session.lockTimeoutMs)}`,
+  ];
+  if (session.schema) {
+    // the name was checked against /^[a-z_][a-z0-9_]*$/ by the main thread
+    settings.unshift(`CREATE SCHEMA IF NOT EXISTS "${session.schema}"`);
+    settings.push(`SET search_path TO "${session.schema}"`);
+  }
+  try {
+    // two sessions creating the same schema at once race in the catalog: retry once
+    await next.query(settings.join('; ')).catch((error) =>
+      error.code === '23505' || error.code === '42P06' ? next.query(settings.join('; ')) : Promise.reject(error),
+    );
+  } catch (error) {
+    await next.end().catch(() => undefined);
+    throw error;
+  }
+  client = next;
+  broken = undefined;
+  txStatus = 'I';
+}
+
+function dropClient() {
+  const old = client;
+  client = undefined;
+  broken = undefined;
+  txStatus = 'I';
+  old?.end().catch(() => undefined);
+}
+
+/** Undefined values become NULL, Uint8Arrays (Buffers lose their class on the way) bytea. */
+function values(params) {
+  return params.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
+}
+
+function plainError(error) {
+  const plain = { message: error?.message ?? String(error) };
+  for (const key of ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'where', 'position']) {
+    if (error && error[key] !== undefined) plain[key] = error[key];
+  }
+  return plain;
+}
+
+/** An error that means the socket is gone rather than the statement was refused. */
+function isConnectionError(error) {
+  if (broken !== undefined) return true;
+  const code = error?.code;
+  if (typeof code === 'string') return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '25P03';
+  return /Connection terminated|ECONNRESET|EPIPE|not queryable|ECONNREFUSED|ENOENT/.test(error?.message ?? '');
+}
+
+async function execute(request) {
+  switch (request.mode) {
+    case 'exec': {
+      await client.query(request.sql);
+      return {};
+    }
+    case 'run':
+    case 'rows':
+    case 'first':
+    case 'arrays':
+    case 'firstArray': {
+      const arrays = request.mode === 'arrays' || request.mode === 'firstArray';
+      const result = await client.query({
+        name: request.name,
+        text: request.sql,
+        values: values(request.params),
+        rowMode: arrays ? 'array' : undefined,
+      });
+      const reply = { rowCount: result.rowCount ?? 0 };
+      if (request.mode === 'run') return reply;
+      reply.rows = request.mode === 'first' || request.mode === 'firstArray' ? result.rows.slice(0, 1) : result.rows;
+      const bytea = [];
+      result.fields.forEach((field, index) => {
+        if (field.dataTypeID === BYTEA) bytea.push(arrays ? index : field.name);
+      });
+      if (bytea.length > 0) reply.bytea = bytea;
+      return reply;
+    }
+    default:
+      throw new Error(`unknown request mode ${request.mode}`);
+  }
+}
+
+async function handle(request) {
+  if (request.mode === 'close') {
+    const old = client;
+    client = undefined;
+    await old?.end().catch(() => undefined);
+    return {};
+  }
+  if (pendingError !== undefined && !request.noReply) {
+    // a pipelined write failed: this request is not run, the caller gets that error
+    const error = pendingError;
+    pendingError = undefined;
+    return { error };
+  }
+  if (pendingError !== undefined) return undefined;
+  if (client !== undefined && broken !== undefined) {
+    // the server ended the session while we were idle (terminated, restarted, idle-in-transaction timeout)
+    const reason = broken;
+    dropClient();
+    if (request.mode !== 'rollback') {
+      const consequence = request.inTransaction ? 'the transaction was rolled back' : 'the next statement reconnects';
+      return { error: plainError(connectionLost(`${reason}; the statement was not run, ${consequence}`)) };
+    }
+  }
+  if (client === undefined) {
+    if (request.mode === 'rollback') return { txStatus: 'I' }; // a new session has nothing to roll back
+    if (request.inTransaction) return { error: plainError(connectionLost('the transaction was lost with its session; the statement was not run')) };
+    try {
+      await connect();
+    } catch (error) {
+      return { error: plainError(error) };
+    }
+    if (request.mode === 'connect') return { txStatus };
+  }
+  try {
+    const reply = await execute(request.mode === 'rollback' || request.mode === 'connect' ? { mode: 'exec', sql: request.sql ?? 'SELECT 1' } : request);
+    reply.txStatus = txStatus;
+    return reply;
+  } catch (error) {
+    const plain = plainError(error);
+    if (isConnectionError(error)) {
+      const reason = broken ?? plain.message;
+      dropClient();
+      plain.message = `PostgreSQL connection lost: ${reason}${request.inTransaction ? '; the transaction was rolled back' : ''}; the next statement reconnects`;
+      plain.code ??= '08006';
+      if (request.mode === 'rollback') return { txStatus: 'I' };
+    }
+    return { error: plain, txStatus };
+  }
+}
+
+function reply(message) {
+  port.postMessage(message);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+// requests are handled strictly in arrival order, one at a time
+let queue = Promise.resolve();
+port.on('message', (request) => {
+  queue = queue.then(async () => {
+    let answer;
+    try {
+      answer = await handle(request);
+    } catch (error) {
+      answer = { error: plainError(error) };
+    }
+    if (request.noReply) {
+      if (answer?.error !== undefined) pendingError ??= answer.error;
+      return;
+    }
+    reply(answer);
+    if (request.mode === 'close') port.close();
+  });
+});
+
+// if the worker dies, wake the main thread so it throws instead of waiting forever
+process.on('exit', () => {
+  Atomics.store(signal, 1, 1);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});

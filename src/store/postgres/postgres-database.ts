@@ -1,0 +1,235 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * PostgreSQL behind the `SqlDatabase` interface the stores are written against: the same
+ * synchronous calls as better-sqlite3 (prepare → run/get/all/iterate/pluck/raw, exec,
+ * transaction, inTransaction, close), answered by one session over `SyncConnection`.
+ * Statements are translated by dialect.ts and run as named prepared statements, so PostgreSQL
+ * parses each distinct statement once per session.
+ */
+import type { RunResult, SqlDatabase, SqlStatement } from '../sql-database.js';
+import { toPostgres, type PostgresStatement } from './dialect.js';
+import { PostgresError, SyncConnection, type Reply, type RequestMode } from './sync-connection.js';
+
+export { PostgresError } from './sync-connection.js';
+
+export interface PostgresOptions {
+  /** `statement_timeout` of the session (0: none) */
+  statementTimeoutMs?: number;
+  /** `lock_timeout` of the session (0: none) */
+  lockTimeoutMs?: number;
+  /** `idle_in_transaction_session_timeout`: a stopped node cannot hold its locks longer than this */
+  idleInTransactionTimeoutMs?: number;
+  /** how long connecting may take before `openPostgresDatabase` gives up */
+  connectTimeoutMs?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+const SAVEPOINT = 'mlc_savepoint';
+
+/** Opens a session on the database at `url` (`postgres://…`, optionally `?schema=<name>`); blocks until connected. */
+export function openPostgresDatabase(url: string, options: PostgresOptions = {}): PostgresDatabase {
+  return new PostgresDatabase(url, options);
+}
+
+export class PostgresDatabase implements SqlDatabase {
+  readonly dialect = 'postgres';
+  private readonly connection: SyncConnection;
+  private txStatus: 'I' | 'T' | 'E' = 'I';
+  private readonly statementNames = new Map<string, string>();
+  /** the schema named by the URL's `schema` parameter, if any */
+  readonly schema: string | undefined;
+
+  constructor(url: string, options: PostgresOptions = {}) {
+    const { connectionUrl, schema } = splitSchema(url);
+    this.schema = schema;
+    this.connection = new SyncConnection(connectionUrl, {
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      statementTimeoutMs: options.statementTimeoutMs ?? 0,
+      lockTimeoutMs: options.lockTimeoutMs ?? 0,
+      idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 10_000,
+      schema,
+    });
+  }
+
+  get inTransaction(): boolean {
+    return this.txStatus !== 'I';
+  }
+
+  prepare(sql: string): SqlStatement {
+    const translated = toPostgres(sql);
+    let name = this.statementNames.get(translated.text);
+    if (name === undefined) {
+      name = `mlc_${this.statementNames.size + 1}`;
+      this.statementNames.set(translated.text, name);
+    }
+    return new PreparedStatement(this, translated, name);
+  }
+
+  /** Runs one or more statements without parameters (PostgreSQL's dialect, not translated). */
+  exec(sql: string): this {
+    // a ROLLBACK must succeed even when the session (and so the transaction) is already gone
+    this.send(/^\s*ROLLBACK\s*;?\s*$/i.test(sql) ? 'rollback' : 'exec', sql);
+    return this;
+  }
+
+  transaction<F extends (...args: any[]) => any>(fn: F): F {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const db = this;
+    return function (this: unknown, ...args: unknown[]) {
+      const nested = db.inTransaction;
+      db.send('exec', nested ? `SAVEPOINT ${SAVEPOINT}` : 'BEGIN');
+      try {
+        const result = fn.apply(this, args);
+        if (result !== null && typeof (result as { then?: unknown })?.then === 'function') {
+          throw new TypeError('Transaction function cannot return a promise');
+        }
+        db.send('exec', nested ? `RELEASE SAVEPOINT ${SAVEPOINT}` : 'COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) {
+          db.send('rollback', nested ? `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` : 'ROLLBACK');
+        }
+        throw error;
+      }
+    } as F;
+  }
+
+  close(): this {
+    this.connection.close();
+    this.txStatus = 'I';
+    return this;
+  }
+
+  /** @internal one request to the session; throws its error */
+  send(mode: RequestMode, sql: string, name?: string, params?: unknown[]): Reply {
+    const reply = this.connection.request({ mode, sql, name, params, inTransaction: this.txStatus !== 'I' });
+    if (reply.txStatus !== undefined) this.txStatus = reply.txStatus;
+    if (reply.error) throw new PostgresError(reply.error);
+    return reply;
+  }
+}
+
+class PreparedStatement implements SqlStatement {
+  private plucking = false;
+  private rawRows = false;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly translated: PostgresStatement,
+    private readonly name: string,
+  ) {}
+
+  run(...params: unknown[]): RunResult {
+    const reply = this.db.send('run', this.translated.text, this.name, bind(this.translated, params));
+    return { changes: reply.rowCount ?? 0, lastInsertRowid: 0 };
+  }
+
+  get(...params: unknown[]): any {
+    const arrays = this.plucking || this.rawRows;
+    const reply = this.db.send(arrays ? 'firstArray' : 'first', this.translated.text, this.name, bind(this.translated, params));
+    const row = rowsOf(reply)[0];
+    if (row === undefined) return undefined;
+    return this.plucking ? (row as unknown[])[0] : row;
+  }
+
+  all(...params: unknown[]): any[] {
+    const arrays = this.plucking || this.rawRows;
+    const reply = this.db.send(arrays ? 'arrays' : 'rows', this.translated.text, this.name, bind(this.translated, params));
+    const rows = rowsOf(reply);
+    return this.plucking ? rows.map((row) => (row as unknown[])[0]) : rows;
+  }
+
+  iterate(...params: unknown[]): IterableIterator<any> {
+    return this.all(...params)[Symbol.iterator]();
+  }
+
+  pluck(toggle = true): this {
+    this.plucking = toggle;
+    if (toggle) this.rawRows = false;
+    return this;
+  }
+
+  raw(toggle = true): this {
+    this.rawRows = toggle;
+    if (toggle) this.plucking = false;
+    return this;
+  }
+}
+
+
+/** Rows with bytea columns turned back into Buffers (the thread boundary hands over Uint8Arrays). */
+function rowsOf(reply: Reply): unknown[] {
+  const rows = reply.rows ?? [];
+  if (reply.bytea === undefined) return rows;
+  for (const row of rows as Record<string | number, unknown>[]) {
+    for (const column of reply.bytea) {
+      const value = row[column];
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value)) row[column] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The values for `$1..$n`, bound as better-sqlite3 binds them: positional values (arrays are
+ * spread), or one object whose keys are the named parameters.
+ */
+function bind(statement: PostgresStatement, args: unknown[]): unknown[] {
+  let values: unknown[];
+  if (statement.paramNames !== undefined) {
+    const named = args.length === 1 ? args[0] : undefined;
+    if (!isPlainObject(named)) throw new TypeError('This statement has named parameters: pass one object holding them');
+    values = statement.paramNames.map((name) => {
+      if (!(name in named)) throw new RangeError(`Missing named parameter "${name}"`);
+      return named[name];
+    });
+  } else {
+    values = args.flatMap((arg) => (Array.isArray(arg) ? arg : [arg]));
+    if (values.length < statement.paramCount) throw new RangeError('Too few parameter values were provided');
+    if (values.length > statement.paramCount) throw new RangeError('Too many parameter values were provided');
+  }
+  return values.map(parameterValue);
+}
+
+function parameterValue(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return value;
+    case 'boolean':
+      return value ? 1 : 0;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return null;
+    case 'object':
+      if (value === null || value instanceof Uint8Array) return value;
+      throw new TypeError(`PostgreSQL parameters can only be numbers, strings, bigints, buffers and null, not ${Object.prototype.toString.call(value)}`);
+    default:
+      throw new TypeError(`PostgreSQL parameters can only be numbers, strings, bigints, buffers and null, not ${typeof value}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Takes `schema=<name>` off the URL (pg would pass it to the server as a setting). */
+function splitSchema(url: string): { connectionUrl: string; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`Not a PostgreSQL URL: ${url.replace(/\/\/[^@/]*@/, '//…@')}`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error(`A PostgreSQL URL starts with postgres:// (got ${parsed.protocol}//…)`);
+  }
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema === undefined) return { connectionUrl: url, schema };
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Schema name "${schema}" must match ${SCHEMA_NAME} (lower-case letters, digits, _)`);
+  parsed.searchParams.delete('schema');
+  return { connectionUrl: parsed.toString(), schema };
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresDatabase, type PostgresDatabase } from '../../src/store/postgres/postgres-database.js';
+import { dialectOf } from '../../src/store/sql-database.js';
+import { postgresBinaries, startThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster.js';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  throw new Error('expected an error');
+}
+
+describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL connection', () => {
+  let cluster: ThrowawayCluster;
+  let db: PostgresDatabase;
+  const opened: PostgresDatabase[] = [];
+  const open = (schema: string, options = {}) => {
+    const connection = openPostgresDatabase(`${cluster.url}?schema=${schema}`, options);
+    opened.push(connection);
+    return connection;
+  };
+
+  beforeAll(() => {
+    cluster = startThrowawayCluster();
+    db = open('driver');
+    db.exec(`CREATE TABLE items (id int8 PRIMARY KEY, name text UNIQUE, price numeric, data bytea, flag boolean, created_at int8);
+             CREATE TABLE counters (name text PRIMARY KEY, value integer NOT NULL)`);
+  });
+
+  afterAll(() => {
+    for (const connection of opened) connection.close();
+    cluster?.stop();
+  });
+
+  it('says it speaks PostgreSQL', () => {
+    expect(dialectOf(db)).toBe('postgres');
+  });
+
+  it('runs, gets and lists rows with positional and named parameters', () => {
+    const insert = db.prepare('INSERT INTO items (id, name, price, created_at) VALUES (?, ?, ?, ?)');
+    expect(insert.run(1, 'apple', 1.5, 1_700_000_000_000)).toEqual({ changes: 1, lastInsertRowid: 0 });
+    insert.run([2, 'Banana', 2, 1_700_000_000_001]);
+    db.prepare('INSERT INTO items (id, name, price) VALUES (@id, @name, :price)').run({ id: 3, name: 'cherry', price: 0.25 });
+    expect(db.prepare('SELECT id, name, price, created_at AS createdAt FROM items WHERE id = ?').get(1)).toEqual({
+      id: 1,
+      name: 'apple',
+      price: 1.5,
+      createdAt: 1_700_000_000_000,
+    });
+    expect(db.prepare('SELECT id FROM items WHERE id = ?').get(99)).toBeUndefined();
+    expect(db.prepare('SELECT id, name FROM items ORDER BY id').all()).toEqual([
+      { id: 1, name: 'apple' },
+      { id: 2, name: 'Banana' },
+      { id: 3, name: 'cherry' },
+    ]);
+    expect(db.prepare('UPDATE items SET price = price * 2 WHERE id > ?').run(1).changes).toBe(2);
+  });
+
+  it('plucks, returns raw rows and iterates', () => {
+    expect(db.prepare('SELECT name FROM items ORDER BY id').pluck().all()).toEqual(['apple', 'Banana', 'cherry']);
+    expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(3);
+    expect(db.prepare('SELECT id, name FROM items WHERE id < ? ORDER BY id').raw().all(3)).toEqual([
+      [1, 'apple'],
+      [2, 'Banana'],
+    ]);
+    const toggled = db.prepare('SELECT id, name FROM items WHERE id = 1').pluck();
+    expect(toggled.get()).toBe(1);
+    expect(toggled.pluck(false).get()).toEqual({ id: 1, name: 'apple' });
+    expect([...db.prepare('SELECT id FROM items ORDER BY id DESC').pluck().iterate()]).toEqual([3, 2, 1]);
+  });
+
+  it('matches LIKE without regard to ASCII case, as SQLite does', () => {
+    expect(db.prepare('SELECT name FROM items WHERE name LIKE ? ORDER BY id').pluck().all('b%')).toEqual(['Banana']);
+  });
+
+  it('ignores a conflicting INSERT OR IGNORE', () => {
+    expect(db.prepare('INSERT OR IGNORE INTO items (id, name) VALUES (?, ?)').run(1, 'again').changes).toBe(0);
+  });
+
+  it('reads int8 and numeric as numbers, converts booleans, bigints and undefined', () => {
+    db.prepare('INSERT INTO items (id, name, price, flag) VALUES (?, ?, ?, ?)').run(10n, 'big', undefined, true);
+    expect(db.prepare('SELECT id, price, flag FROM items WHERE id = ?').get(10)).toEqual({ id: 10, price: null, flag: true });
+    expect(db.prepare('SELECT 9007199254740991::int8 AS n, 12.5::numeric AS m').get()).toEqual({ n: 9007199254740991, m: 12.5 });
+  });
+
+  it('refuses objects as parameters and wrong parameter counts, as better-sqlite3 does', () => {
+    expect(() => db.prepare('SELECT ?::text').get(new Date())).toThrow(TypeError);
+    expect(() => db.prepare('SELECT ?::text, ?::text').get(1)).toThrow(/Too few/);
+    expect(() => db.prepare('SELECT ?::text').get(1, 2)).toThrow(/Too many/);
+    expect(() => db.prepare('SELECT @a::text').get({ b: 1 })).toThrow(/Missing named parameter "a"/);
+  });
+
+  it('round-trips a Buffer through bytea', () => {
+    const bytes = Buffer.from([0, 1, 2, 254, 255]);
+    db.prepare('INSERT INTO items (id, name, data) VALUES (?, ?, ?)').run(20, 'blob', bytes);
+    const row = db.prepare('SELECT data FROM items WHERE id = ?').get(20);
+    expect(Buffer.isBuffer(row.data)).toBe(true);
+    expect(row.data.equals(bytes)).toBe(true);
+    const raw = db.prepare('SELECT data FROM items WHERE id = ?').pluck().get(20);
+    expect(Buffer.isBuffer(raw) && raw.equals(bytes)).toBe(true);
+  });
+
+  it('commits a transaction and rolls back only the failed nested part', () => {
+    const set = db.prepare('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    const read = db.prepare('SELECT value FROM counters WHERE name = ?').pluck();
+    const inner = db.transaction((value: number) => {
+      set.run('inner', value);
+      throw new Error('inner fails');
+    });
+    const outer = db.transaction(() => {
+      expect(db.inTransaction).toBe(true);
+      set.run('outer', 1);
+      expect(() => inner(2)).toThrow('inner fails');
+      expect(db.inTransaction).toBe(true);
+      set.run('after', 3);
+      return 'done';
+    });
+    expect(outer()).toBe('done');
+    expect(db.inTransaction).toBe(false);
+    expect(read.get('outer')).toBe(1);
+    expect(read.get('inner')).toBeUndefined();
+    expect(read.get('after')).toBe(3);
+  });
+
+  it('rolls back the whole transaction when the outer function throws', () => {
+    const set = db.prepare('INSERT INTO counters (name, value) VALUES (?, ?)');
+    const failing = db.transaction(() => {
+      set.run('lost', 1);
+      db.transaction(() => set.run('lost-too', 2))();
+      throw new Error('outer fails');
+    });
+    expect(() => failing()).toThrow('outer fails');
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT count(*) FROM counters WHERE name LIKE ?').pluck().get('lost%')).toBe(0);
+  });
+
+  it('rolls back when a statement fails inside, and the error keeps its SQLSTATE', () => {
+    const insert = db.prepare('INSERT INTO counters (name, value) VALUES (?, ?)');
+    insert.run('unique', 1);
+    const duplicate = db.transaction(() => {
+      insert.run('half', 1);
+      insert.run('unique', 2);
+    });
+    let error: { code?: string; constraint?: string; detail?: string } = {};
+    try {
+      duplicate();
+    } catch (thrown) {
+      error = thrown as typeof error;
+    }
+    expect(error.code).toBe('23505');
+    expect(error.constraint).toBe('counters_pkey');
+    expect(error.detail).toMatch(/unique/);
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT count(*) FROM counters WHERE name = ?').pluck().get('half')).toBe(0);
+    expect(codeOf(() => db.prepare('SELECT * FROM no_such_table').all())).toBe('42P01');
+  });
+
+  it('keeps two schemas apart', () => {
+    const a = open('tenant_a');
+    const b = open('tenant_b');
+    a.exec('CREATE TABLE notes (text text)');
+    b.exec('CREATE TABLE notes (text text)');
+    a.prepare('INSERT INTO notes (text) VALUES (?)').run('only in a');
+    expect(a.prepare('SELECT text FROM notes').pluck().all()).toEqual(['only in a']);
+    expect(b.prepare('SELECT text FROM notes').pluck().all()).toEqual([]);
+    expect(() => openPostgresDatabase(`${cluster.url}?schema=Bad-Name`)).toThrow(/must match/);
+  });
+
+  it('fails the query that finds its session gone and reconnects for the next one', () => {
+    const victim = open('driver');
+    const killer = open('driver');
+    const pid = victim.prepare('SELECT pg_backend_pid()').pluck().get();
+    expect(killer.prepare('SELECT pg_terminate_backend(?)').pluck().get(pid)).toBe(true);
+    expect(() => victim.prepare('SELECT 1').get()).toThrow(/connection/i);
+    expect(victim.prepare('SELECT 41 + 1 AS n').get()).toEqual({ n: 42 });
+    expect(victim.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(pid);
+  });
+
+  it('loses a transaction whose session was killed, and says so', () => {
+    const victim = open('driver');
+    const killer = open('driver');
+    const pid = victim.prepare('SELECT pg_backend_pid()').pluck().get();
+    const insert = victim.prepare('INSERT INTO counters (name, value) VALUES (?, ?)');
+    const work = victim.transaction(() => {
+      insert.run('killed', 1);
+      killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+      insert.run('killed-2', 2);
+    });
+    expect(() => work()).toThrow(/connection lost/i);
+    expect(victim.inTransaction).toBe(false);
+    expect(victim.prepare('SELECT count(*) FROM counters WHERE name LIKE ?').pluck().get('killed%')).toBe(0);
+  });
+
+  it('ends a statement past the statement timeout with 57014', () => {
+    const impatient = open('driver', { statementTimeoutMs: 100 });
+    expect(codeOf(() => impatient.prepare('SELECT pg_sleep(2)').get())).toBe('57014');
+    expect(impatient.prepare('SELECT 1 AS ok').get()).toEqual({ ok: 1 });
+  });
+
+  it('throws a clear error when the server cannot be reached', () => {
+    expect(() => openPostgresDatabase('postgres://nobody@%2Ftmp%2Fno-such-socket-dir/postgres', { connectTimeoutMs: 2_000 })).toThrow(
+      /Cannot connect to PostgreSQL/,
+    );
+  });
+
+  it('runs several statements with exec and refuses statements after close', () => {
+    const short = openPostgresDatabase(`${cluster.url}?schema=driver`);
+    short.exec('CREATE TEMP TABLE scratch (n int); INSERT INTO scratch VALUES (1), (2)');
+    expect(short.prepare('SELECT sum(n) FROM scratch').pluck().get()).toBe(2 + 1);
+    short.close();
+    expect(() => short.prepare('SELECT 1').get()).toThrow(/closed/);
+  });
+});
