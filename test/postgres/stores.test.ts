@@ -135,6 +135,10 @@ async function scenario(t: Running): Promise<{ answers: Answers; waitingAtTimer:
     '/history/process-instance?finished=true',
   ]) answers[path] = await get(rest, path);
   for (const path of ['/definitions', '/instances', '/incidents', '/tasks']) answers[`cockpit${path}`] = await get(`${t.base}/cockpit/api`, path);
+  answers.ready = await get(t.base, '/health/ready');
+  // the gauges read from the database at scrape time (the process-wide lines differ run to run)
+  const metrics = await (await fetch(`${t.base}/metrics`)).text();
+  answers.gauges = metrics.split('\n').filter((line) => /^mlc_(process_instances|jobs|incidents)\w*\{/.test(line)).sort();
   return { answers, waitingAtTimer };
 }
 
@@ -194,6 +198,8 @@ describe.skipIf(!postgresBinaries())('every store on PostgreSQL', () => {
     const incidents = onPostgres.answers.incidentsWhileOpen as Array<{ incidentMessage: string }>;
     expect(incidents.map((i) => i.incidentMessage)).toEqual(['model store unreachable']);
     expect(onPostgres.answers['/incident']).toEqual([]);
+    expect(onPostgres.answers.ready).toMatchObject({ status: 'UP' });
+    expect(onPostgres.answers.gauges).toEqual(expect.arrayContaining([expect.stringMatching(/^mlc_process_instances\w*\{.*UserTaskC7.*\} 1$/)]));
     const external = onPostgres.answers['/external-task'] as Array<{ topicName: string }>;
     expect(external.map((task) => task.topicName)).toEqual(['after-timer']);
     expect((onPostgres.answers['/history/process-instance?variables=size_eq_3'] as Array<{ businessKey: string }>).map((i) => i.businessKey)).toEqual(['work-1']);
