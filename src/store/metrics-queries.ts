@@ -87,9 +87,20 @@ export class MetricsQueries implements MetricsReads {
 
   /** PostgreSQL takes writes unless this server is a standby or the session is read-only. */
   private postgresCanWrite(): { ok: true } | { ok: false; reason: string } {
-    const row = this.db.prepare(`SELECT pg_is_in_recovery()::int AS standby, current_setting('transaction_read_only') AS readonly`).get() as { standby: number; readonly: string };
+    let row;
+    try {
+      row = this.readOnlyState();
+    } catch (error) {
+      // the connection has no open flag of its own: a closed one says so when used
+      if (error instanceof Error && /connection is closed/i.test(error.message)) return { ok: false, reason: 'the database is closed' };
+      throw error;
+    }
     if (row.standby) return { ok: false, reason: 'the PostgreSQL server is a standby (read-only)' };
     if (row.readonly === 'on') return { ok: false, reason: 'the PostgreSQL session is read-only' };
     return { ok: true };
+  }
+
+  private readOnlyState(): { standby: number; readonly: string } {
+    return this.db.prepare(`SELECT pg_is_in_recovery()::int AS standby, current_setting('transaction_read_only') AS readonly`).get() as { standby: number; readonly: string };
   }
 }
