@@ -205,6 +205,71 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     );
   });
 
+  describe('with pipelined writes', () => {
+    let piped: PostgresDatabase;
+    beforeAll(() => {
+      piped = open('pipelined', { pipelineWrites: true });
+      piped.exec('CREATE TABLE rows (id integer PRIMARY KEY, note text)');
+    });
+
+    it('sends writes inside a transaction without waiting, reading their row counts on demand', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const results = piped.transaction(() => {
+        const written = [];
+        for (let id = 1; id <= 500; id += 1) written.push(insert.run(id, `row ${id}`));
+        // a read waits for the writes before it: it sees them all
+        expect(piped.prepare('SELECT count(*) FROM rows').pluck().get()).toBe(500);
+        written.push(piped.prepare('UPDATE rows SET note = ? WHERE id > ?').run('late', 490));
+        return written;
+      })();
+      expect(results[0]!.changes).toBe(1);
+      expect(results[500]!.changes).toBe(10);
+      expect(piped.prepare("SELECT count(*) FROM rows WHERE note = 'late'").pluck().get()).toBe(10);
+    });
+
+    it('throws a failed write at the next call that waits, and rolls the transaction back', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const failing = piped.transaction(() => {
+        insert.run(1001, 'kept until the failure');
+        insert.run(1, 'duplicate');
+        insert.run(1002, 'after the failure');
+        piped.prepare('SELECT 1').get();
+        throw new Error('not reached: the read above throws');
+      });
+      expect(codeOf(failing)).toBe('23505');
+      expect(piped.inTransaction).toBe(false);
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 1000').pluck().get()).toBe(0);
+    });
+
+    it('throws a failed write at COMMIT when nothing waits before it', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const failing = piped.transaction(() => {
+        insert.run(2001, 'x');
+        insert.run(2, 'duplicate');
+      });
+      expect(codeOf(failing)).toBe('23505');
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 2000').pluck().get()).toBe(0);
+    });
+
+    it('rolls back only a failed savepoint, the outer transaction going on', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      piped.transaction(() => {
+        insert.run(3001, 'outer');
+        const inner = piped.transaction(() => {
+          insert.run(3002, 'inner');
+          insert.run(3, 'duplicate');
+        });
+        expect(codeOf(inner)).toBe('23505');
+        insert.run(3003, 'outer again');
+      })();
+      expect(piped.prepare('SELECT id FROM rows WHERE id > 3000 ORDER BY id').pluck().all()).toEqual([3001, 3003]);
+    });
+
+    it('waits for each write outside a transaction', () => {
+      expect(codeOf(() => piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)').run(1, 'duplicate'))).toBe('23505');
+    });
+  });
+
   it('runs several statements with exec and refuses statements after close', () => {
     const short = openPostgresDatabase(`${cluster.url}?schema=driver`);
     short.exec('CREATE TEMP TABLE scratch (n int); INSERT INTO scratch VALUES (1), (2)');

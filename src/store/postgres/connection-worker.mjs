@@ -4,8 +4,10 @@
 //
 // Protocol (see sync-connection.ts): the main thread posts a request on `port` and blocks in
 // Atomics.wait on `signal[0]`; the worker posts the reply, then bumps `signal[0]` and notifies.
-// A request with `noReply` (a pipelined write) gets no reply; its error is kept and returned
-// with the next request that wants a reply, which is then not run.
+// A request with `noReply` (a pipelined write inside a transaction) is put on the wire without
+// waiting for the previous one and gets no reply of its own: the next request that wants a reply
+// first waits for every pipelined write, carries their row counts back, and, when one of them
+// failed, is not run and answers with that (first) error instead.
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 
@@ -26,6 +28,9 @@ let client;
 let broken;
 /** the first error of a pipelined write since the last reply */
 let pendingError;
+/** pipelined writes on the wire, and the row counts of those answered, by request id */
+let inflight = [];
+let rowCounts = {};
 let txStatus = 'I';
 
 function connectionLost(reason) {
@@ -35,7 +40,7 @@ function connectionLost(reason) {
 }
 
 async function connect() {
-  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs });
+  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs, pipeline: session.pipeline });
   next.on('error', (error) => {
     if (client === next) broken ??= error.message;
   });
@@ -140,13 +145,17 @@ async function handle(request) {
     await old?.end().catch(() => undefined);
     return {};
   }
-  if (pendingError !== undefined && !request.noReply) {
+  if (request.mode === 'rollback') {
+    // abandoning the transaction (or savepoint) abandons the errors of its pipelined writes too
+    pendingError = undefined;
+  } else if (pendingError !== undefined) {
     // a pipelined write failed: this request is not run, the caller gets that error
     const error = pendingError;
     pendingError = undefined;
+    error.message = `${error.message} (in an earlier pipelined write)`;
     return { error };
   }
-  if (pendingError !== undefined) return undefined;
+  if (request.mode === 'sync') return { txStatus }; // only waits for the pipelined writes
   if (client !== undefined && broken !== undefined) {
     // the server ended the session while we were idle (terminated, restarted, idle-in-transaction timeout)
     const reason = broken;
@@ -189,19 +198,57 @@ function reply(message) {
   Atomics.notify(signal, 0);
 }
 
-// requests are handled strictly in arrival order, one at a time
+/** Puts a pipelined write on the wire; its outcome is collected by `settlePipeline`. */
+function submitPipelined(request) {
+  if (pendingError !== undefined) return; // the transaction has failed already: PostgreSQL would refuse it
+  if (client === undefined || broken !== undefined) {
+    pendingError = plainError(connectionLost(`${broken ?? 'no session'}; the transaction was rolled back`));
+    dropClient();
+    return;
+  }
+  const sent = client;
+  const write = client.query({ name: request.name, text: request.sql, values: values(request.params) }).then(
+    (result) => {
+      rowCounts[request.id] = result.rowCount ?? 0;
+    },
+    (error) => {
+      const plain = plainError(error);
+      if (client === sent && isConnectionError(error)) {
+        plain.message = `PostgreSQL connection lost: ${broken ?? plain.message}; the transaction was rolled back`;
+        plain.code ??= '08006';
+        dropClient();
+      }
+      pendingError ??= plain;
+    },
+  );
+  inflight.push(write);
+}
+
+/** Waits for the pipelined writes; returns their row counts (or undefined when there were none). */
+async function settlePipeline() {
+  if (inflight.length === 0) return undefined;
+  await Promise.all(inflight);
+  inflight = [];
+  const counts = rowCounts;
+  rowCounts = {};
+  return counts;
+}
+
+// requests are handled strictly in arrival order; only pipelined writes overlap
 let queue = Promise.resolve();
 port.on('message', (request) => {
+  if (request.noReply) {
+    queue = queue.then(() => submitPipelined(request));
+    return;
+  }
   queue = queue.then(async () => {
     let answer;
     try {
+      const counts = await settlePipeline();
       answer = await handle(request);
+      if (counts !== undefined) answer.rowCounts = counts;
     } catch (error) {
       answer = { error: plainError(error) };
-    }
-    if (request.noReply) {
-      if (answer?.error !== undefined) pendingError ??= answer.error;
-      return;
     }
     reply(answer);
     if (request.mode === 'close') port.close();

@@ -21,6 +21,13 @@ export interface PostgresOptions {
   idleInTransactionTimeoutMs?: number;
   /** how long connecting may take before `openPostgresDatabase` gives up */
   connectTimeoutMs?: number;
+  /**
+   * Pipelined writes: inside a transaction, `run()` does not wait for PostgreSQL. Its result's
+   * `changes` is read lazily (reading it waits), and a failed write throws at the next call that
+   * waits (any read, exec, the COMMIT), in order, never later. Off by default, because code
+   * that catches the error of one particular `run()` would see it at a later call instead.
+   */
+  pipelineWrites?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -36,18 +43,24 @@ export class PostgresDatabase implements SqlDatabase {
   private readonly connection: SyncConnection;
   private txStatus: 'I' | 'T' | 'E' = 'I';
   private readonly statementNames = new Map<string, string>();
+  private readonly pipelineWrites: boolean;
+  /** pipelined writes whose row count has not come back yet */
+  private unsettled: PipelinedResult[] = [];
+  private nextWriteId = 0;
   /** the schema named by the URL's `schema` parameter, if any */
   readonly schema: string | undefined;
 
   constructor(url: string, options: PostgresOptions = {}) {
     const { connectionUrl, schema } = splitSchema(url);
     this.schema = schema;
+    this.pipelineWrites = options.pipelineWrites ?? false;
     this.connection = new SyncConnection(connectionUrl, {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       statementTimeoutMs: options.statementTimeoutMs ?? 0,
       lockTimeoutMs: options.lockTimeoutMs ?? 0,
       idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 10_000,
       schema,
+      pipeline: this.pipelineWrites,
     });
   }
 
@@ -100,12 +113,33 @@ export class PostgresDatabase implements SqlDatabase {
     return this;
   }
 
-  /** @internal one request to the session; throws its error */
+  /** @internal one request to the session; throws its error (or an earlier pipelined write's) */
   send(mode: RequestMode, sql: string, name?: string, params?: unknown[]): Reply {
     const reply = this.connection.request({ mode, sql, name, params, inTransaction: this.txStatus !== 'I' });
     if (reply.txStatus !== undefined) this.txStatus = reply.txStatus;
+    if (this.unsettled.length > 0) this.settle(reply.rowCounts ?? {});
     if (reply.error) throw new PostgresError(reply.error);
     return reply;
+  }
+
+  /** @internal a write sent without waiting, when pipelining and inside a transaction; else undefined */
+  sendPipelined(sql: string, name: string, params: unknown[]): RunResult | undefined {
+    if (!this.pipelineWrites || this.txStatus !== 'T') return undefined;
+    const id = ++this.nextWriteId;
+    this.connection.request({ mode: 'run', sql, name, params, inTransaction: true, noReply: true, id });
+    const result = new PipelinedResult(this, id);
+    this.unsettled.push(result);
+    return result;
+  }
+
+  /** @internal waits for every pipelined write (throws the first failure) */
+  flush(): void {
+    this.send('sync', '');
+  }
+
+  private settle(rowCounts: Record<number, number>): void {
+    for (const result of this.unsettled) result.settle(rowCounts[result.id]);
+    this.unsettled = [];
   }
 }
 
@@ -120,7 +154,10 @@ class PreparedStatement implements SqlStatement {
   ) {}
 
   run(...params: unknown[]): RunResult {
-    const reply = this.db.send('run', this.translated.text, this.name, bind(this.translated, params));
+    const values = bind(this.translated, params);
+    const pipelined = this.db.sendPipelined(this.translated.text, this.name, values);
+    if (pipelined) return pipelined;
+    const reply = this.db.send('run', this.translated.text, this.name, values);
     return { changes: reply.rowCount ?? 0, lastInsertRowid: 0 };
   }
 
@@ -156,6 +193,29 @@ class PreparedStatement implements SqlStatement {
   }
 }
 
+
+/** The result of a pipelined `run()`: `changes` waits for the write when read before it is answered. */
+class PipelinedResult implements RunResult {
+  readonly lastInsertRowid = 0;
+  private rowCount: number | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    readonly id: number,
+  ) {}
+
+  get changes(): number {
+    if (!this.settled) this.db.flush();
+    if (this.rowCount === undefined) throw new Error('This pipelined write failed (its error was thrown by an earlier call)');
+    return this.rowCount;
+  }
+
+  settle(rowCount: number | undefined): void {
+    this.settled = true;
+    this.rowCount = rowCount;
+  }
+}
 
 /** Rows with bytea columns turned back into Buffers (the thread boundary hands over Uint8Arrays). */
 function rowsOf(reply: Reply): unknown[] {
