@@ -85,6 +85,11 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(db.prepare('SELECT 9007199254740991::int8 AS n, 12.5::numeric AS m').get()).toEqual({ n: 9007199254740991, m: 12.5 });
   });
 
+  it('reads an int8 a number cannot hold as a bigint, and json as the text SQLite would give', () => {
+    expect(db.prepare('SELECT 9223372036854775807::int8 AS n').get()).toEqual({ n: 9223372036854775807n });
+    expect(db.prepare(`SELECT '{"a": [1, 2]}'::jsonb AS j, '[true]'::json AS k`).get()).toEqual({ j: '{"a": [1, 2]}', k: '[true]' });
+  });
+
   it('refuses objects as parameters and wrong parameter counts, as better-sqlite3 does', () => {
     expect(() => db.prepare('SELECT ?::text').get(new Date())).toThrow(TypeError);
     expect(() => db.prepare('SELECT ?::text, ?::text').get(1)).toThrow(/Too few/);
@@ -193,6 +198,24 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(victim.prepare('SELECT count(*) FROM counters WHERE name LIKE ?').pluck().get('killed%')).toBe(0);
   });
 
+  it('loses a transaction left idle past idle_in_transaction_session_timeout, and recovers after ROLLBACK', () => {
+    const idle = open('driver', { idleInTransactionTimeoutMs: 200 });
+    idle.exec('BEGIN');
+    idle.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('idle', 1);
+    // the main thread sleeps (as a stopped node would); the server ends the session meanwhile
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+    expect(() => idle.prepare('SELECT 1').get()).toThrow(/connection lost.*transaction was rolled back/i);
+    expect(idle.inTransaction).toBe(true);
+    expect(() => idle.prepare('SELECT 1').get()).toThrow(/transaction was lost/);
+    idle.exec('ROLLBACK');
+    expect(idle.inTransaction).toBe(false);
+    expect(idle.prepare('SELECT count(*) FROM counters WHERE name = ?').pluck().get('idle')).toBe(0);
+  });
+
+  it('refuses a timeout that is not a whole number of milliseconds', () => {
+    expect(() => openPostgresDatabase(cluster.url, { statementTimeoutMs: -1 })).toThrow(/statementTimeoutMs must be/);
+  });
+
   it('ends a statement past the statement timeout with 57014', () => {
     const impatient = open('driver', { statementTimeoutMs: 100 });
     expect(codeOf(() => impatient.prepare('SELECT pg_sleep(2)').get())).toBe('57014');
@@ -263,6 +286,22 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
         insert.run(3003, 'outer again');
       })();
       expect(piped.prepare('SELECT id FROM rows WHERE id > 3000 ORDER BY id').pluck().all()).toEqual([3001, 3003]);
+    });
+
+    it('loses the whole transaction when its session dies between pipelined writes', () => {
+      const killer = open('pipelined');
+      const pid = piped.prepare('SELECT pg_backend_pid()').pluck().get();
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const work = piped.transaction(() => {
+        insert.run(4001, 'before');
+        piped.prepare('SELECT 1').get();
+        killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+        insert.run(4002, 'after');
+        insert.run(4003, 'after');
+      });
+      expect(() => work()).toThrow(/connection lost/i);
+      expect(piped.inTransaction).toBe(false);
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 4000').pluck().get()).toBe(0);
     });
 
     it('waits for each write outside a transaction', () => {

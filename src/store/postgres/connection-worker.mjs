@@ -14,11 +14,27 @@ import pg from 'pg';
 const { port, signal, url, session } = workerData;
 
 const BYTEA = 17;
-const parseNumber = (value) => Number(value);
-/** int8 and numeric as JS numbers (SQLite's integers and reals arrive as numbers too). */
+const INT8 = 20;
+const NUMERIC = 1700;
+const JSON_TYPES = [114, 3802];
+/** an int8 as a number, or as a bigint when a number cannot hold it exactly */
+const parseInt8 = (text) => {
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : BigInt(text);
+};
+const parseNumeric = (text) => Number(text);
+const keepText = (text) => text;
+/**
+ * Values as SQLite gives them to the stores: int8 and numeric as numbers, json and jsonb as the
+ * text the stores JSON.parse themselves; everything else as pg parses it (bytea as Buffer).
+ */
 const types = {
   getTypeParser(oid, format) {
-    if (format !== 'binary' && (oid === 20 || oid === 1700)) return parseNumber;
+    if (format !== 'binary') {
+      if (oid === INT8) return parseInt8;
+      if (oid === NUMERIC) return parseNumeric;
+      if (JSON_TYPES.includes(oid)) return keepText;
+    }
     return pg.types.getTypeParser(oid, format);
   },
 };
@@ -155,7 +171,8 @@ async function handle(request) {
     error.message = `${error.message} (in an earlier pipelined write)`;
     return { error };
   }
-  if (request.mode === 'sync') return { txStatus }; // only waits for the pipelined writes
+  // only waits for the pipelined writes; a lost session reports no status (see below)
+  if (request.mode === 'sync') return client === undefined ? {} : { txStatus };
   if (client !== undefined && broken !== undefined) {
     // the server ended the session while we were idle (terminated, restarted, idle-in-transaction timeout)
     const reason = broken;
@@ -184,9 +201,12 @@ async function handle(request) {
     if (isConnectionError(error)) {
       const reason = broken ?? plain.message;
       dropClient();
-      plain.message = `PostgreSQL connection lost: ${reason}${request.inTransaction ? '; the transaction was rolled back' : ''}; the next statement reconnects`;
+      plain.message = `PostgreSQL connection lost: ${reason}; ${request.inTransaction ? 'the transaction was rolled back' : 'the next statement reconnects'}`;
       plain.code ??= '08006';
       if (request.mode === 'rollback') return { txStatus: 'I' };
+      // no txStatus: the caller stays "in a transaction" until it rolls back, so the rest of the
+      // lost transaction fails instead of running alone on a new session
+      return { error: plain };
     }
     return { error: plain, txStatus };
   }

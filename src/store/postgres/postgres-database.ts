@@ -5,6 +5,17 @@
  * transaction, inTransaction, close), answered by one session over `SyncConnection`.
  * Statements are translated by dialect.ts and run as named prepared statements, so PostgreSQL
  * parses each distinct statement once per session.
+ *
+ * Values come back as SQLite gives them: int8 and numeric as numbers (an int8 beyond 2^53 as a
+ * bigint rather than rounded), json/jsonb as text, bytea as Buffer; booleans stay booleans and
+ * timestamps are pg's Dates (the stores keep times as int8 milliseconds). Parameters bind as in
+ * better-sqlite3: booleans as 1/0, bigints exactly, undefined as NULL, Buffers as bytea; other
+ * objects are refused.
+ *
+ * Differences from better-sqlite3 a caller must know: `prepare()` does not reach the server, so
+ * a bad statement fails at its first run; a failed statement inside a transaction aborts it
+ * (PostgreSQL refuses further statements until ROLLBACK, or ROLLBACK TO a savepoint, which the
+ * nested `transaction()` does); `lastInsertRowid` is always 0 (use RETURNING).
  */
 import type { RunResult, SqlDatabase, SqlStatement } from '../sql-database.js';
 import { toPostgres, type PostgresStatement } from './dialect.js';
@@ -32,6 +43,11 @@ export interface PostgresOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 const SAVEPOINT = 'mlc_savepoint';
+/**
+ * Distinct statements kept parsed on the server per session; statements built on the fly (query
+ * filters) past this many run unnamed, parsed on each use, so the session's memory stays bounded.
+ */
+const NAMED_STATEMENTS_LIMIT = 2_000;
 
 /** Opens a session on the database at `url` (`postgres://…`, optionally `?schema=<name>`); blocks until connected. */
 export function openPostgresDatabase(url: string, options: PostgresOptions = {}): PostgresDatabase {
@@ -55,10 +71,10 @@ export class PostgresDatabase implements SqlDatabase {
     this.schema = schema;
     this.pipelineWrites = options.pipelineWrites ?? false;
     this.connection = new SyncConnection(connectionUrl, {
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      statementTimeoutMs: options.statementTimeoutMs ?? 0,
-      lockTimeoutMs: options.lockTimeoutMs ?? 0,
-      idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 10_000,
+      connectTimeoutMs: milliseconds('connectTimeoutMs', options.connectTimeoutMs ?? 10_000),
+      statementTimeoutMs: milliseconds('statementTimeoutMs', options.statementTimeoutMs ?? 0),
+      lockTimeoutMs: milliseconds('lockTimeoutMs', options.lockTimeoutMs ?? 0),
+      idleInTransactionTimeoutMs: milliseconds('idleInTransactionTimeoutMs', options.idleInTransactionTimeoutMs ?? 10_000),
       schema,
       pipeline: this.pipelineWrites,
     });
@@ -71,7 +87,7 @@ export class PostgresDatabase implements SqlDatabase {
   prepare(sql: string): SqlStatement {
     const translated = toPostgres(sql);
     let name = this.statementNames.get(translated.text);
-    if (name === undefined) {
+    if (name === undefined && this.statementNames.size < NAMED_STATEMENTS_LIMIT) {
       name = `mlc_${this.statementNames.size + 1}`;
       this.statementNames.set(translated.text, name);
     }
@@ -123,7 +139,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   /** @internal a write sent without waiting, when pipelining and inside a transaction; else undefined */
-  sendPipelined(sql: string, name: string, params: unknown[]): RunResult | undefined {
+  sendPipelined(sql: string, name: string | undefined, params: unknown[]): RunResult | undefined {
     if (!this.pipelineWrites || this.txStatus !== 'T') return undefined;
     const id = ++this.nextWriteId;
     this.connection.request({ mode: 'run', sql, name, params, inTransaction: true, noReply: true, id });
@@ -150,7 +166,7 @@ class PreparedStatement implements SqlStatement {
   constructor(
     private readonly db: PostgresDatabase,
     private readonly translated: PostgresStatement,
-    private readonly name: string,
+    private readonly name: string | undefined,
   ) {}
 
   run(...params: unknown[]): RunResult {
@@ -274,6 +290,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+function milliseconds(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${option} must be a whole number of milliseconds ≥ 0 (got ${value})`);
+  return value;
 }
 
 /** Takes `schema=<name>` off the URL (pg would pass it to the server as a setting). */

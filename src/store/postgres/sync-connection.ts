@@ -92,6 +92,8 @@ export class SyncConnection {
       workerData: { port: port2, signal: this.signal, url, session: settings },
       transferList: [port2],
     });
+    // a crash shows as the exit flag in request(); without a listener the 'error' event would throw
+    this.worker.on('error', () => undefined);
     // a forgotten close() must not keep the process alive
     this.worker.unref();
     this.port.unref();
