@@ -75,6 +75,13 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(db.prepare('SELECT name FROM items WHERE name LIKE ? ORDER BY id').pluck().all('b%')).toEqual(['Banana']);
   });
 
+  it("gives SQLite's scalar max/min results, NULL included", () => {
+    expect(db.prepare('SELECT max(a, b) AS m, min(a, b) AS n FROM (VALUES (1, 2), (3, NULL)) AS v (a, b) ORDER BY a').all()).toEqual([
+      { m: 2, n: 1 },
+      { m: null, n: null },
+    ]);
+  });
+
   it('ignores a conflicting INSERT OR IGNORE', () => {
     expect(db.prepare('INSERT OR IGNORE INTO items (id, name) VALUES (?, ?)').run(1, 'again').changes).toBe(0);
   });
