@@ -311,6 +311,33 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
       expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 4000').pluck().get()).toBe(0);
     });
 
+    it('throws an earlier write failure at the savepoint, outside it', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      let innerRan = false;
+      const work = piped.transaction(() => {
+        insert.run(5, 'duplicate');
+        piped.transaction(() => {
+          innerRan = true;
+        })();
+      });
+      expect(codeOf(work)).toBe('23505');
+      expect(innerRan).toBe(false);
+      expect(piped.inTransaction).toBe(false);
+    });
+
+    it('begins the next transaction on a new session after the previous one lost its session', () => {
+      const killer = open('pipelined');
+      const pid = piped.prepare('SELECT pg_backend_pid()').pluck().get();
+      killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const work = piped.transaction(() => insert.run(6001, 'x'));
+      // the session was found gone by the pipelined BEGIN (or its first write): this attempt fails
+      expect(() => work()).toThrow(/connection lost/i);
+      expect(piped.inTransaction).toBe(false);
+      work();
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id = 6001').pluck().get()).toBe(1);
+    });
+
     it('waits for each write outside a transaction', () => {
       expect(codeOf(() => piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)').run(1, 'duplicate'))).toBe('23505');
     });

@@ -219,17 +219,28 @@ function reply(message) {
 }
 
 /** Puts a pipelined write on the wire; its outcome is collected by `settlePipeline`. */
-function submitPipelined(request) {
+async function submitPipelined(request) {
   if (pendingError !== undefined) return; // the transaction has failed already: PostgreSQL would refuse it
+  const begin = request.mode === 'begin';
+  if (begin && client === undefined) {
+    try {
+      await connect();
+    } catch (error) {
+      pendingError = plainError(error);
+      return;
+    }
+  }
   if (client === undefined || broken !== undefined) {
-    pendingError = plainError(connectionLost(`${broken ?? 'no session'}; the transaction was rolled back`));
+    const consequence = begin ? 'the transaction did not begin; the next statement reconnects' : 'the transaction was rolled back';
+    pendingError = plainError(connectionLost(`${broken ?? 'no session'}; ${consequence}`));
     dropClient();
     return;
   }
   const sent = client;
-  const write = client.query({ name: request.name, text: request.sql, values: values(request.params) }).then(
+  const query = request.mode === 'run' ? { name: request.name, text: request.sql, values: values(request.params) } : { text: request.sql };
+  const write = client.query(query).then(
     (result) => {
-      rowCounts[request.id] = result.rowCount ?? 0;
+      if (request.id !== undefined) rowCounts[request.id] = result.rowCount ?? 0;
     },
     (error) => {
       const plain = plainError(error);

@@ -106,12 +106,15 @@ export class PostgresDatabase implements SqlDatabase {
     const db = this;
     return function (this: unknown, ...args: unknown[]) {
       const nested = db.inTransaction;
-      db.send('exec', nested ? `SAVEPOINT ${SAVEPOINT}` : 'BEGIN');
+      // a SAVEPOINT waits, so an earlier pipelined write's failure throws here, outside the savepoint
+      if (nested) db.send('exec', `SAVEPOINT ${SAVEPOINT}`);
+      else db.begin();
       try {
         const result = fn.apply(this, args);
         if (result !== null && typeof (result as { then?: unknown })?.then === 'function') {
           throw new TypeError('Transaction function cannot return a promise');
         }
+        // both wait: the end of a savepoint is where its pipelined writes' failure must show
         db.send('exec', nested ? `RELEASE SAVEPOINT ${SAVEPOINT}` : 'COMMIT');
         return result;
       } catch (error) {
@@ -146,6 +149,19 @@ export class PostgresDatabase implements SqlDatabase {
     const result = new PipelinedResult(this, id);
     this.unsettled.push(result);
     return result;
+  }
+
+  /**
+   * @internal BEGIN: pipelined when pipelining (a failure to begin throws at the next waiting
+   * call, COMMIT at the latest), else waited for.
+   */
+  begin(): void {
+    if (!this.pipelineWrites) {
+      this.send('exec', 'BEGIN');
+      return;
+    }
+    this.connection.request({ mode: 'begin', sql: 'BEGIN', inTransaction: false, noReply: true });
+    this.txStatus = 'T';
   }
 
   /** @internal waits for every pipelined write (throws the first failure) */

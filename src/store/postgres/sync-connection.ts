@@ -6,7 +6,8 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
-export type RequestMode = 'connect' | 'exec' | 'rollback' | 'run' | 'rows' | 'first' | 'arrays' | 'firstArray' | 'sync' | 'close';
+/** `begin` is only sent pipelined */
+export type RequestMode = 'connect' | 'exec' | 'begin' | 'rollback' | 'run' | 'rows' | 'first' | 'arrays' | 'firstArray' | 'sync' | 'close';
 
 export interface Request {
   mode: RequestMode;
