@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/store/postgres/postgres-database.js';
 import { dialectOf } from '../../src/store/sql-database.js';
@@ -203,6 +207,29 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(() => work()).toThrow(/connection lost/i);
     expect(victim.inTransaction).toBe(false);
     expect(victim.prepare('SELECT count(*) FROM counters WHERE name LIKE ?').pluck().get('killed%')).toBe(0);
+  });
+
+  it('reconnects after a server restart, failing only the statement that found the session gone', () => {
+    const survivor = open('driver');
+    const before = survivor.prepare('SELECT pg_backend_pid()').pluck().get();
+    // -l again: without it the new server would write to (and hold open) our pipes
+    const pgCtl = [join(postgresBinaries()!, 'pg_ctl'), '-D', join(cluster.socketDir, 'data'), '-l', join(cluster.socketDir, 'server.log'), '-m', 'fast', '-w', 'restart'];
+    // the fixture runs the server as postgres when we are root (PostgreSQL refuses root)
+    const asRoot = userInfo().uid === 0;
+    const restarted = asRoot
+      ? spawnSync('runuser', ['-u', existsSync('/var/lib/postgresql') ? 'postgres' : 'nobody', '--', ...pgCtl], { cwd: cluster.socketDir, encoding: 'utf8', timeout: 20_000 })
+      : spawnSync(pgCtl[0]!, pgCtl.slice(1), { cwd: cluster.socketDir, encoding: 'utf8', timeout: 20_000 });
+    expect(restarted.status, restarted.stderr).toBe(0);
+    expect(() => survivor.prepare('SELECT 1').get()).toThrow(/connection lost/i);
+    expect(survivor.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(before);
+    // every other open session reconnects the same way; let the later tests find theirs working
+    for (const connection of opened) {
+      try {
+        connection.prepare('SELECT 1').get();
+      } catch {
+        connection.prepare('SELECT 1').get();
+      }
+    }
   });
 
   it('loses a transaction left idle past idle_in_transaction_session_timeout, and recovers after ROLLBACK', () => {

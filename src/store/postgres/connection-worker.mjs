@@ -56,7 +56,7 @@ function connectionLost(reason) {
 }
 
 async function connect() {
-  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs, pipeline: session.pipeline });
+  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs, pipeline: session.pipeline, keepAlive: true });
   next.on('error', (error) => {
     if (client === next) broken ??= error.message;
   });
@@ -188,7 +188,9 @@ async function handle(request) {
     try {
       await connect();
     } catch (error) {
-      return { error: plainError(error) };
+      const plain = plainError(error);
+      if (request.mode !== 'connect') plain.message = `Cannot reconnect to PostgreSQL: ${plain.message}`;
+      return { error: plain };
     }
     if (request.mode === 'connect') return { txStatus };
   }
