@@ -92,6 +92,14 @@ describe('toPostgres: SQLite constructs', () => {
     expect(toPostgres('SELECT a AS "alreadyQuoted" FROM t').text).toBe('SELECT a AS "alreadyQuoted" FROM t');
   });
 
+  it('quotes a camelCase alias wherever the statement uses it', () => {
+    expect(toPostgres('SELECT sub.instanceId FROM (SELECT id AS instanceId FROM i WHERE x = @instanceId) AS sub ORDER BY instanceId, instanceIdSuffix')).toEqual({
+      text: 'SELECT sub."instanceId" FROM (SELECT id AS "instanceId" FROM i WHERE x = $1) AS sub ORDER BY "instanceId", instanceIdSuffix',
+      paramNames: ['instanceId'],
+      paramCount: 1,
+    });
+  });
+
   it('turns backquoted names into double-quoted ones', () => {
     expect(toPostgres('SELECT `key` FROM t').text).toBe('SELECT "key" FROM t');
   });

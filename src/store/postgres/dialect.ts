@@ -67,9 +67,9 @@ function translate(sql: string): PostgresStatement {
     });
     text = text.replace(IFNULL, 'coalesce(');
     text = text.replace(LIKE, (like: string) => (like === 'like' ? 'ilike' : 'ILIKE'));
-    text = text.replace(CAMEL_ALIAS, (_match: string, as: string, alias: string) => `${as}"${alias}"`);
     segment.text = scalarMinMax(text);
   }
+  quoteCamelAliases(segments);
   if (names.length > 0 && (positional > 0 || highestNumbered > 0)) {
     throw new Error(`A statement mixes named and positional parameters, which PostgreSQL cannot bind: ${sql}`);
   }
@@ -135,6 +135,23 @@ function topLevelArguments(code: string, start: number): { list: string[]; end: 
     }
   }
   return undefined;
+}
+
+/**
+ * Quotes every camelCase name the statement defines with AS, wherever it appears (the alias
+ * itself, ORDER BY instanceId, sub.instanceId), so PostgreSQL keeps its case.
+ */
+function quoteCamelAliases(segments: Segment[]): void {
+  const aliases = new Set<string>();
+  for (const segment of segments) {
+    if (segment.kind !== 'code') continue;
+    for (const match of segment.text.matchAll(CAMEL_ALIAS)) aliases.add(match[2]!);
+  }
+  if (aliases.size === 0) return;
+  const names = new RegExp(`(?<![\\w$])(${[...aliases].join('|')})\\b(?!\\s*\\()`, 'g');
+  for (const segment of segments) {
+    if (segment.kind === 'code') segment.text = segment.text.replace(names, '"$1"');
+  }
 }
 
 /** `ON CONFLICT DO NOTHING` goes at the end of the INSERT, before a RETURNING clause if any. */
