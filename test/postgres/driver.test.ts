@@ -184,11 +184,12 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(() => openPostgresDatabase(`${cluster.url}?schema=Bad-Name`)).toThrow(/must match/);
   });
 
+  // pg_terminate_backend(pid, timeout) returns once the session is gone, so the next query cannot win the race
   it('fails the query that finds its session gone and reconnects for the next one', () => {
     const victim = open('driver');
     const killer = open('driver');
     const pid = victim.prepare('SELECT pg_backend_pid()').pluck().get();
-    expect(killer.prepare('SELECT pg_terminate_backend(?)').pluck().get(pid)).toBe(true);
+    expect(killer.prepare('SELECT pg_terminate_backend(?, 5000)').pluck().get(pid)).toBe(true);
     expect(() => victim.prepare('SELECT 1').get()).toThrow(/connection/i);
     expect(victim.prepare('SELECT 41 + 1 AS n').get()).toEqual({ n: 42 });
     expect(victim.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(pid);
@@ -201,7 +202,7 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     const insert = victim.prepare('INSERT INTO counters (name, value) VALUES (?, ?)');
     const work = victim.transaction(() => {
       insert.run('killed', 1);
-      killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+      killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
       insert.run('killed-2', 2);
     });
     expect(() => work()).toThrow(/connection lost/i);
@@ -237,7 +238,7 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     idle.exec('BEGIN');
     idle.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('idle', 1);
     // the main thread sleeps (as a stopped node would); the server ends the session meanwhile
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500);
     expect(() => idle.prepare('SELECT 1').get()).toThrow(/connection lost.*transaction was rolled back/i);
     expect(idle.inTransaction).toBe(true);
     expect(() => idle.prepare('SELECT 1').get()).toThrow(/transaction was lost/);
@@ -329,7 +330,7 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
       const work = piped.transaction(() => {
         insert.run(4001, 'before');
         piped.prepare('SELECT 1').get();
-        killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+        killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
         insert.run(4002, 'after');
         insert.run(4003, 'after');
       });
@@ -355,7 +356,7 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     it('begins the next transaction on a new session after the previous one lost its session', () => {
       const killer = open('pipelined');
       const pid = piped.prepare('SELECT pg_backend_pid()').pluck().get();
-      killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+      killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
       const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
       const work = piped.transaction(() => insert.run(6001, 'x'));
       // the session was found gone by the pipelined BEGIN (or its first write): this attempt fails
