@@ -115,6 +115,7 @@ export class SyncConnection {
     if (request.noReply) return {};
     const deadline = timeoutMs === Infinity ? Infinity : Date.now() + timeoutMs;
     while (Atomics.load(this.signal, REPLIES) === seen) {
+      if (Atomics.load(this.signal, EXITED) === 1) break; // the thread died before this request
       const left = deadline === Infinity ? 60_000 : deadline - Date.now();
       if (left <= 0) {
         this.terminate();
