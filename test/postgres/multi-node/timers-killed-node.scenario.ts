@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { postgresBinaries } from '../throwaway-cluster.js';
-import { BPMN_FIXTURES, fastFailover, startMultiNodeCluster, waitFor, type MultiNodeCluster } from './cluster-harness.js';
+import { BPMN_FIXTURES, startMultiNodeCluster, waitFor, type MultiNodeCluster } from './cluster-harness.js';
 import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 
 /** the issue asks for 10,000; MLC_MULTINODE_TIMERS lowers it on a slow machine */
 const TIMERS = Number(process.env.MLC_MULTINODE_TIMERS ?? 10_000);
-/** longer than the run: the killed node's timer jobs are freed by its stale heartbeat (nodeGrace 5 s) */
+/**
+ * Longer than the run: the killed node's timer jobs are freed by its stale heartbeat (the default
+ * heartbeat, 5 s, and grace, 15 s: shorter ones trip the self-takeover bug, see lapsed-lock.scenario.ts)
+ */
 const LOCK_MS = 60_000;
 /** every instance waits this long on its timer: long enough that all are started before many fire */
 const DELAY = process.env.MLC_MULTINODE_TIMER_DELAY ?? 'PT15S';
@@ -23,7 +26,7 @@ describe.skipIf(!postgresBinaries())('timers on two nodes, one killed mid-run', 
   }, 60_000);
 
   it(`${TIMERS} timers: each fires exactly once, those of the killed node on the survivor`, async () => {
-    const options = fastFailover(LOCK_MS, 1000);
+    const options = { handlerTimeout: LOCK_MS };
     const a = await cluster.spawn({ name: 'A', deploy: [join(BPMN_FIXTURES, 'timer-variable.c7.bpmn')], options });
     const b = await cluster.spawn({ name: 'B', options });
     const began = Date.now();
