@@ -8,7 +8,10 @@ import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 const TIMERS = Number(process.env.MLC_MULTINODE_TIMERS ?? 10_000);
 /**
  * Longer than the run: the killed node's timer jobs are freed by its stale heartbeat (the default
- * heartbeat, 5 s, and grace, 15 s: shorter ones trip the self-takeover bug, see lapsed-lock.scenario.ts)
+ * heartbeat, 5 s, and grace, 15 s). OPEN BUG seen with 1 s / 5 s: a node busy acquiring thousands of
+ * due timers misses its own heartbeat, then counts its own locks as a dead node's and re-acquires
+ * them batch after batch in one synchronous loop (Scheduler.poll's `while (more)`), which never
+ * yields, so the heartbeat never recovers: the run stops.
  */
 const LOCK_MS = 60_000;
 /** every instance waits this long on its timer: long enough that all are started before many fire */
