@@ -9,11 +9,12 @@ import { Engine } from '../../src/runtime/engine.js';
 import { ExternalTaskService, type FetchRequest } from '../../src/runtime/external-tasks.js';
 
 export type PeerOperation =
-  | { op: 'deploy'; name: string; xml: string }
+  | { op: 'deploy'; name: string; xml: string; duplicateFiltering?: boolean }
   | { op: 'fetchAndLock'; request: FetchRequest }
   | { op: 'completeExternal'; id: string; workerId: string; variables?: Record<string, unknown> }
   | { op: 'completeTask'; id: string }
   | { op: 'correlate'; messageName: string; businessKey?: string }
+  | { op: 'start'; key: string; variables?: Record<string, unknown>; businessKey?: string }
   | { op: 'stats' }
   | { op: 'close' };
 
@@ -26,7 +27,7 @@ const tasks = new ExternalTaskService(engine);
 async function run(operation: PeerOperation): Promise<unknown> {
   switch (operation.op) {
     case 'deploy':
-      return engine.deploy({ resources: [{ name: operation.name, content: operation.xml }] } as never);
+      return engine.deploy({ resources: [{ name: operation.name, content: operation.xml }], duplicateFiltering: operation.duplicateFiltering });
     case 'fetchAndLock':
       return (await tasks.fetchAndLock(operation.request)).map((t) => t.job.id);
     case 'completeExternal':
@@ -35,6 +36,8 @@ async function run(operation: PeerOperation): Promise<unknown> {
       return engine.completeTask(operation.id);
     case 'correlate':
       return (await engine.correlateMessage({ messageName: operation.messageName, businessKey: operation.businessKey })).length;
+    case 'start':
+      return (await engine.start(operation.key, { variables: operation.variables, businessKey: operation.businessKey })).id;
     case 'stats':
       return { conflictRetries: engine.conflictRetries, id: engine.id };
     case 'close':

@@ -67,4 +67,96 @@ describe.skipIf(!postgresBinaries())('several engine nodes racing on one Postgre
     expect(a.conflictRetries - retriesBefore + peerRetries - peerRetriesBefore).toBeGreaterThan(0);
     tasks.close();
   }, 60_000);
+
+  it('a user task completed on both nodes at once: one completion wins, the other gets a clear error', async () => {
+    await a.deploy({ resources: [{ name: 'user-task.bpmn', content: bpmn('user-task.c7.bpmn') }] });
+    const instances = await Promise.all(Array.from({ length: INSTANCES }, () => a.start('UserTaskC7', { variables: { reviewer: 'ann', dueDate: null } })));
+    const taskIds = instances.map((instance) => a.queries.tasks({ processInstanceId: instance.id, maxResults: 10 })[0]!.id);
+    const at = soon();
+    const [peerReplies, localReplies] = await Promise.all([
+      peer.run(taskIds.map((id) => ({ op: 'completeTask' as const, id })), at),
+      until(at).then(() => Promise.allSettled(taskIds.map((id) => a.completeTask(id)))),
+    ]);
+    for (let i = 0; i < INSTANCES; i++) {
+      const wins = [peerReplies[i]!.ok, localReplies[i]!.status === 'fulfilled'].filter(Boolean);
+      expect(wins).toHaveLength(1);
+      const loser = peerReplies[i]!.ok ? (localReplies[i] as PromiseRejectedResult).reason as Error : (peerReplies[i] as { error: Error }).error;
+      // the loser ran again after the winner's commit and found the task gone
+      expect(loser.message).toMatch(/task|changed by another engine node/i);
+      const history = a.queries.historyOf(instances[i]!.id);
+      expect(history.filter((h) => h.kind === 'taskCompleted')).toHaveLength(1);
+      expect(history.filter((h) => h.kind === 'instanceCompleted')).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('a message correlated on both nodes at once is consumed once', async () => {
+    await a.deploy({ resources: [{ name: 'message-catch.bpmn', content: bpmn('message-catch.c7.bpmn') }] });
+    const keys = Array.from({ length: INSTANCES }, (_, i) => `order-${i}`);
+    const instances = await Promise.all(keys.map((businessKey) => a.start('MessageCatchC7', { businessKey })));
+    const at = soon();
+    const [peerReplies, localReplies] = await Promise.all([
+      peer.run(keys.map((businessKey) => ({ op: 'correlate' as const, messageName: 'MODEL_APPROVED', businessKey })), at),
+      until(at).then(() => Promise.allSettled(keys.map((businessKey) => a.correlateMessage({ messageName: 'MODEL_APPROVED', businessKey })))),
+    ]);
+    for (let i = 0; i < INSTANCES; i++) {
+      const wins = [peerReplies[i]!.ok, localReplies[i]!.status === 'fulfilled'].filter(Boolean);
+      expect(wins).toHaveLength(1);
+      const loser = peerReplies[i]!.ok ? (localReplies[i] as PromiseRejectedResult).reason as Error & { type?: string } : (peerReplies[i] as { error: { type?: string } }).error;
+      expect(['MismatchingMessageCorrelationException', 'OptimisticLockingException']).toContain(loser.type);
+      const history = a.queries.historyOf(instances[i]!.id);
+      expect(history.filter((h) => h.kind === 'messageCorrelated')).toHaveLength(1);
+      expect(history.filter((h) => h.elementId === 'End' && h.kind === 'activityCompleted')).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('one process deployed on both nodes at once gets two versions, never one twice; the same file deployed twice at once is stored once', async () => {
+    const xml = bpmn('service-task.c7.bpmn');
+    for (let round = 0; round < 5; round++) {
+      const at = soon();
+      const [peerReplies, local] = await Promise.all([
+        peer.run([{ op: 'deploy', name: 'service-task.bpmn', xml, duplicateFiltering: false }], at),
+        until(at).then(() => a.deploy({ resources: [{ name: 'service-task.bpmn', content: xml }], duplicateFiltering: false })),
+      ]);
+      expect(peerReplies[0]!.ok).toBe(true);
+      const peerVersion = ((peerReplies[0] as { value: { definitions: Array<{ version: number }> } }).value).definitions[0]!.version;
+      expect(new Set([peerVersion, local.definitions![0]!.version]).size).toBe(2);
+    }
+    const versions = () => a.queries.definitions({ key: 'ServiceTaskC7', maxResults: 100 }).map((d) => d.version).sort((x, y) => x - y);
+    expect(versions()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+
+    // duplicate filtering (the default) sees the other node's deployment of the same file
+    const changed = xml.replace('name="Do work"', 'name="Do more work"');
+    const at = soon();
+    const [peerReplies, local] = await Promise.all([
+      peer.run([{ op: 'deploy', name: 'service-task.bpmn', xml: changed }], at),
+      until(at).then(() => a.deploy({ resources: [{ name: 'service-task.bpmn', content: changed }] })),
+    ]);
+    const peerDefinitions = (peerReplies[0] as { value: { definitions: unknown[] | null } }).value.definitions;
+    expect([peerDefinitions, local.definitions].filter((d) => d !== null)).toHaveLength(1);
+    expect(versions()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  }, 60_000);
+
+  it('workers fetching on both nodes at once never get the same external task', async () => {
+    const many = INSTANCES * 5;
+    await Promise.all(Array.from({ length: many }, () => a.start('ServiceTaskC7')));
+    const request = { workerId: 'w', maxTasks: 7, topics: [{ topicName: 'work', lockDuration: 60_000 }] };
+    const tasks = new ExternalTaskService(a);
+    const onPeer: string[] = [];
+    const onA: string[] = [];
+    for (let round = 0; onPeer.length + onA.length < many && round < 100; round++) {
+      const at = soon(50);
+      const [peerReplies, local] = await Promise.all([
+        peer.run([{ op: 'fetchAndLock', request }, { op: 'fetchAndLock', request }], at),
+        until(at).then(() => Promise.all([tasks.fetchAndLock(request), tasks.fetchAndLock(request)])),
+      ]);
+      for (const reply of peerReplies) onPeer.push(...((reply as { value: string[] }).value));
+      for (const locked of local) onA.push(...locked.map((t) => t.job.id));
+    }
+    tasks.close();
+    const all = [...onPeer, ...onA];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(many);
+    expect(onPeer.length).toBeGreaterThan(0);
+    expect(onA.length).toBeGreaterThan(0);
+  }, 60_000);
 });
