@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { SqlDatabase } from '../store/sql-database.js';
+import { dialectOf, type SqlDatabase } from '../store/sql-database.js';
 import { pino, type Logger } from 'pino';
 import type { Synchronous } from '../store/database.js';
 import { openStore } from '../store/open-store.js';
@@ -40,7 +40,6 @@ import { DefinitionCache } from './definition-cache.js';
 import { resolveBudgets, type EngineBudgets } from './budgets.js';
 import { checkConstantCycles } from './cycle-budget.js';
 import { correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
-import { dialectOf } from '../store/sql-database.js';
 import { DatabaseTime } from '../store/postgres/node-heartbeat.js';
 import { ClusterMembership } from './multi-node.js';
 
@@ -53,7 +52,7 @@ export interface BroadcastSignalRequest {
 }
 
 export interface EngineOptions {
-  /** SQLite file, created if missing; ':memory:' (the default) for tests */
+  /** SQLite file, created if missing; ':memory:' (the default) for tests; or a `postgres://` URL (`?schema=` picks a schema) */
   database?: string;
   /** NORMAL (default) survives application crashes; FULL also power loss */
   synchronous?: Synchronous;

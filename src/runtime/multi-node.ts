@@ -37,6 +37,9 @@ export interface ClusterHooks {
 }
 
 export class ClusterMembership {
+  /** notifications received from other nodes (for tests and metrics) */
+  received = 0;
+
   private constructor(
     readonly heartbeat: NodeHeartbeat,
     private readonly notifications: EngineNotifications,
@@ -53,13 +56,18 @@ export class ClusterMembership {
       failed: (error) => logger.error({ err: error.message }, 'node heartbeat failed'),
     });
     heartbeat.start();
+    let membership: ClusterMembership | undefined;
     const notifications = await EngineNotifications.open(options.url, {
       schema: schemaOf(options.url),
       nodeId: options.nodeId,
-      received: (kinds) => ClusterMembership.received(kinds, hooks),
+      received: (kinds) => {
+        if (membership) membership.received++;
+        ClusterMembership.wakeUp(kinds, hooks);
+      },
       failed: (error) => logger.warn({ err: error.message }, 'wake-ups from other engine nodes stopped; polling carries on'),
     });
-    return new ClusterMembership(heartbeat, notifications, hooks);
+    membership = new ClusterMembership(heartbeat, notifications, hooks);
+    return membership;
   }
 
   /** After every commit: tell the other nodes what it wrote (one notification, coalesced). */
@@ -77,7 +85,7 @@ export class ClusterMembership {
     }
   }
 
-  private static received(kinds: string[], hooks: ClusterHooks): void {
+  private static wakeUp(kinds: string[], hooks: ClusterHooks): void {
     const topics: string[] = [];
     let allJobs = false;
     let definitions = false;

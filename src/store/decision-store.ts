@@ -5,6 +5,7 @@
 import type { SqlDatabase } from './sql-database.js';
 import { dialectOf } from './sql-database.js';
 import { DeploymentLock } from './postgres/multi-node-deploy.js';
+import { PortableSql } from './portable-sql.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -177,7 +178,7 @@ export class DecisionStore {
   queryDefinitions(query: DecisionDefinitionQuery): DecisionDefinitionRecord[] {
     const { where, params } = definitionFilter(query);
     const column = query.sortBy !== undefined && Object.hasOwn(DEFINITION_SORT, query.sortBy) ? DEFINITION_SORT[query.sortBy] : 'key';
-    const order = `${column} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, version ASC`;
+    const order = `${new PortableSql(this.db).order(column, query.sortOrder === 'desc')}, version ASC`;
     const sql = `SELECT ${DEFINITION_COLUMNS} FROM decision_definitions d ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map((row) => toDefinition(row)!);
   }
@@ -206,7 +207,8 @@ export class DecisionStore {
 
   queryInstances(query: DecisionInstanceQuery): DecisionInstanceRecord[] {
     const { where, params } = instanceFilter(query);
-    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at'} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
+    const sort = new PortableSql(this.db).order(query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at', query.sortOrder === 'desc');
+    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${sort}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map(toInstance);
   }
 
@@ -237,7 +239,7 @@ class Conditions {
   addIn(column: string, values: string[] | undefined): void {
     if (values === undefined) return;
     if (values.length === 0) {
-      this.parts.push('0');
+      this.parts.push('1 = 0'); // matches nothing (PostgreSQL wants a boolean, not 0)
       return;
     }
     this.parts.push(`${column} IN (${values.map(() => '?').join(', ')})`);

@@ -63,7 +63,7 @@ const toGroup = (r: Row): GroupRecord => ({
 
 function page(sql: string, params: unknown[], q: { firstResult?: number; maxResults?: number }): string {
   if (q.maxResults !== undefined || q.firstResult !== undefined) {
-    params.push(q.maxResults ?? -1, q.firstResult ?? 0);
+    params.push(q.maxResults ?? Number.MAX_SAFE_INTEGER, q.firstResult ?? 0);
     return `${sql} LIMIT ? OFFSET ?`;
   }
   return sql;

@@ -46,9 +46,9 @@ export class SubscriptionStore {
       startsOfDefinition: p(`SELECT * FROM subscriptions WHERE definition_id = ? AND instance_id IS NULL ORDER BY seq`),
       maxSeq: p(`SELECT ifnull(max(seq), 0) AS seq FROM subscriptions`),
       deleteStartsOfOtherVersions: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id IN (${otherVersions})`),
-      startTimersOfOtherVersions: p(`SELECT id FROM jobs WHERE instance_id IS NULL AND kind = 'timer' AND definition_id IN (${otherVersions})`),
-      scopeTimerJobs: p(`SELECT id FROM jobs WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ? AND kind = 'timer'`),
-      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND kind != 'task'`),
+      startTimersOfOtherVersions: p(`SELECT id FROM jobs WHERE instance_id IS NULL AND kind = 'timer' AND definition_id IN (${otherVersions}) ORDER BY rowid`),
+      scopeTimerJobs: p(`SELECT id FROM jobs WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ? AND kind = 'timer' ORDER BY rowid`),
+      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND kind != 'task' ORDER BY rowid`),
       variable: p(`SELECT type, value FROM variables WHERE scope_id = ? AND name = ?`),
       elementIdOf: p(`SELECT element_id FROM element_instances WHERE id = ?`),
     };

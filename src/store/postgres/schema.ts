@@ -98,7 +98,8 @@ export const postgresMigrations: readonly string[] = [
     element_id TEXT COLLATE "C" NOT NULL,
     state TEXT COLLATE "C" NOT NULL,
     data TEXT COLLATE "C",
-    started_at BIGINT NOT NULL
+    started_at BIGINT NOT NULL,
+    rowid BIGINT GENERATED ALWAYS AS IDENTITY
   );
   CREATE TABLE history_rows (
     seq BIGINT PRIMARY KEY,
