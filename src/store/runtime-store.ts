@@ -603,6 +603,8 @@ function instanceStateChanged(change: Change): string | null {
       return change.instanceId;
     case 'endInstance':
       return change.id;
+    case 'setInstanceSuspension':
+      return change.instanceId;
     default:
       return null;
   }

@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/runtime/engine.js';
 import { ExternalTaskService } from '../../src/runtime/external-tasks.js';
 import { postgresBinaries, startThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster.js';
-import { startPeer, soon, until, type Peer } from './multi-node-harness.js';
+import { startPeer, soon, until, eventually, type Peer } from './multi-node-harness.js';
+import type { AddressInfo } from 'node:net';
+import { createServerApp } from '../../src/http/app.js';
 
 const bpmn = (name: string) => readFileSync(`test/fixtures/bpmn/${name}`, 'utf8');
 const INSTANCES = 20;
@@ -158,5 +160,40 @@ describe.skipIf(!postgresBinaries())('several engine nodes racing on one Postgre
     expect(all.length).toBe(many);
     expect(onPeer.length).toBeGreaterThan(0);
     expect(onA.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('Camunda 8 messages published on one node while subscriptions open on the other are each consumed once, none left waiting', async () => {
+    await a.deploy({ resources: [{ name: 'message-catch.c8.bpmn', content: bpmn('message-catch.c8.bpmn') }] });
+    const app = createServerApp(a, { requestLogs: false });
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/messages/publication`;
+      const keys = Array.from({ length: INSTANCES }, (_, i) => `model-${i}`);
+      const at = soon();
+      const [started, published] = await Promise.all([
+        peer.run(keys.map((modelId) => ({ op: 'start' as const, key: 'MessageCatchC8', variables: { modelId } })), at),
+        until(at).then(() => Promise.all(keys.map((correlationKey) => fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'MODEL_APPROVED', correlationKey, timeToLive: 60_000 }),
+        })))),
+      ]);
+      expect(published.map((r) => r.status)).toEqual(keys.map(() => 200));
+      expect(started.filter((r) => !r.ok)).toEqual([]);
+      const ids = started.map((r) => (r as { value: string }).value);
+      // a message either met its subscription or was buffered and taken when the subscription opened
+      await eventually(() => ids.every((id) => a.instance(id).state === 'completed'), 15_000);
+      for (const id of ids) {
+        expect(a.queries.historyOf(id).filter((h) => h.kind === 'messageCorrelated')).toHaveLength(1);
+      }
+    } finally {
+      app.closeRest();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
   }, 60_000);
 });
