@@ -231,7 +231,7 @@ export class CommandLoop {
     const runs = (pending.conflicts ?? 0) + 1;
     if (runs >= MAX_CONFLICT_ATTEMPTS || this.closed) {
       const reason = error instanceof Error ? error.message : String(error);
-      return pending.reject(new OptimisticLockingError(`Gave up after ${runs} runs that each conflicted with another engine node: ${reason}`));
+      return pending.reject(new OptimisticLockingError(`Gave up after ${runs} attempts that each conflicted with another engine node: ${reason}`));
     }
     pending.conflicts = runs;
     this.conflictRetries++;
