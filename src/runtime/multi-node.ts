@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { SqlDatabase } from '../store/sql-database.js';
 import { NodeHeartbeat, type DatabaseTime } from '../store/postgres/node-heartbeat.js';
 import { ALL_WORK, EngineNotifications, schemaOf } from '../store/postgres/notifications.js';
-import { HistorySeqBlocks } from '../store/postgres/multi-node-history.js';
+import { HistorySeqNumbers } from '../store/postgres/multi-node-history.js';
 
 export interface ClusterOptions {
   /** the postgres:// URL the engine was opened with */
@@ -48,7 +48,7 @@ export class ClusterMembership {
 
   static async join(db: SqlDatabase, options: ClusterOptions, hooks: ClusterHooks): Promise<ClusterMembership> {
     const { logger } = options;
-    new HistorySeqBlocks(db, 256).ensureSequence();
+    new HistorySeqNumbers(db).ensureSequence();
     const heartbeat = new NodeHeartbeat(db, options.nodeId, {
       intervalMs: options.heartbeatIntervalMs,
       now: options.now,

@@ -25,7 +25,7 @@ import { BufferedMessageStore } from './buffered-message-store.js';
 import { DiagramLayoutStore } from './diagram-layout-store.js';
 import { dialectOf } from './sql-database.js';
 import { InstanceRevisions } from './postgres/multi-node-revisions.js';
-import { HistorySeqBlocks } from './postgres/multi-node-history.js';
+import { HistorySeqNumbers } from './postgres/multi-node-history.js';
 import { WrittenWork } from './postgres/multi-node-work.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42,7 +42,7 @@ export class RuntimeStore implements EngineStore {
   /** PostgreSQL only (several engine nodes): the revision check of instances; undefined on SQLite */
   private readonly revisions: InstanceRevisions | undefined;
   /** PostgreSQL only: history seq numbers from a database sequence shared by the nodes */
-  private readonly historySeqBlocks: HistorySeqBlocks | undefined;
+  private readonly historySeqNumbers: HistorySeqNumbers | undefined;
   /** PostgreSQL only: what the batch wrote that other nodes should hear about after the commit */
   private readonly written: WrittenWork | undefined;
 
@@ -51,7 +51,7 @@ export class RuntimeStore implements EngineStore {
     const multiNode = dialectOf(db) === 'postgres';
     this.cache = multiNode ? new InstanceCache(undefined, undefined, false) : new InstanceCache();
     this.revisions = multiNode ? new InstanceRevisions(db, (id) => this.cache.ended(id)) : undefined;
-    this.historySeqBlocks = multiNode ? new HistorySeqBlocks(db, MAX_ENTRIES_PER_STEP_ROW) : undefined;
+    this.historySeqNumbers = multiNode ? new HistorySeqNumbers(db) : undefined;
     this.written = multiNode ? new WrittenWork() : undefined;
     this.s = {
       insertInstance: p(`INSERT INTO instances (id, definition_id, definition_key, business_key, state, parent_instance_id,
@@ -509,33 +509,36 @@ export class RuntimeStore implements EngineStore {
 
   private writeHistory(entries: readonly HistoryRecord[]): void {
     if (entries.length === 0) return;
-    // several nodes: each row takes a block of a shared sequence (see HistorySeqBlocks)
-    const blocks = this.historySeqBlocks?.take(countHistoryRows(entries));
-    let block = 0;
-    let seq = blocks ? 0 : this.historySeq ?? this.lastHistorySeq() + 1;
+    // several nodes: every entry draws its number from a shared sequence (see HistorySeqNumbers)
+    const drawn = this.historySeqNumbers?.take(entries.length);
+    let next = 0;
+    let seq = drawn ? 0 : this.historySeq ?? this.lastHistorySeq() + 1;
     const steps: unknown[] = [];
     const rows: unknown[] = [];
     let i = 0;
     while (i < entries.length) {
       const first = entries[i]!;
       if (CROSS_INSTANCE_KINDS.has(first.kind)) {
-        rows.push(blocks ? blocks[block++] : seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
+        rows.push(drawn ? drawn[next++] : seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
           first.startedAt ?? null, first.at, first.actor ?? null, first.data ?? null);
         i++;
         continue;
       }
-      // the run of entries of this instance that share a row
+      // the run of entries of this instance that share a row (numbered first_seq + n: drawn numbers must not jump)
       const packed: unknown[][] = [];
+      const firstSeq = drawn ? drawn[next]! : seq;
       while (i < entries.length && packed.length < MAX_ENTRIES_PER_STEP_ROW) {
         const h = entries[i]!;
         if (h.instanceId !== first.instanceId || CROSS_INSTANCE_KINDS.has(h.kind)) break;
+        if (drawn && drawn[next + packed.length] !== firstSeq + packed.length) break;
         packed.push([h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null]);
         i++;
       }
-      steps.push(blocks ? blocks[block++] : seq, first.instanceId, JSON.stringify(packed));
+      steps.push(firstSeq, first.instanceId, JSON.stringify(packed));
       seq += packed.length;
+      next += packed.length;
     }
-    if (!blocks) this.historySeq = seq;
+    if (!drawn) this.historySeq = seq;
     this.insertMany('history_steps (first_seq, instance_id, entries)', 3, steps);
     this.insertMany('history_rows (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)', 10, rows);
   }
@@ -569,26 +572,6 @@ export class RuntimeStore implements EngineStore {
     }
     return statement;
   }
-}
-
-/** How many table rows writeHistory makes of `entries` (the same grouping, without building them). */
-function countHistoryRows(entries: readonly HistoryRecord[]): number {
-  let count = 0;
-  let i = 0;
-  while (i < entries.length) {
-    const first = entries[i]!;
-    count++;
-    i++;
-    if (CROSS_INSTANCE_KINDS.has(first.kind)) continue;
-    let packed = 1;
-    while (i < entries.length && packed < MAX_ENTRIES_PER_STEP_ROW) {
-      const h = entries[i]!;
-      if (h.instanceId !== first.instanceId || CROSS_INSTANCE_KINDS.has(h.kind)) break;
-      packed++;
-      i++;
-    }
-  }
-  return count;
 }
 
 /** The instance whose own state (element instances, variables, end) a change writes, if any. */
