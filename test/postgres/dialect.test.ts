@@ -72,11 +72,32 @@ describe('toPostgres: SQLite constructs', () => {
     expect(toPostgres(`SELECT unlike, liked, 'LIKE' FROM t`).text).toBe(`SELECT unlike, liked, 'LIKE' FROM t`);
   });
 
+  it("turns SQLite's scalar max/min into greatest/least, NULL when an argument is NULL", () => {
+    expect(toPostgres('SELECT max(due_at, lock_expires_at) AS at, max(seq) FROM jobs').text).toBe(
+      'SELECT (CASE WHEN (due_at) IS NULL OR (lock_expires_at) IS NULL THEN NULL ELSE greatest(due_at, lock_expires_at) END) AS at, max(seq) FROM jobs',
+    );
+    expect(toPostgres('SELECT MIN(a, coalesce(b, ?), c) FROM t').text).toBe(
+      'SELECT (CASE WHEN (a) IS NULL OR (coalesce(b, $1)) IS NULL OR (c) IS NULL THEN NULL ELSE least(a, coalesce(b, $1), c) END) FROM t',
+    );
+    expect(toPostgres('SELECT max(min(a, b), c) FROM t').text).toBe(
+      'SELECT (CASE WHEN ((CASE WHEN (a) IS NULL OR (b) IS NULL THEN NULL ELSE least(a, b) END)) IS NULL OR (c) IS NULL THEN NULL ELSE greatest((CASE WHEN (a) IS NULL OR (b) IS NULL THEN NULL ELSE least(a, b) END), c) END) FROM t',
+    );
+    expect(toPostgres('SELECT t.max(a, b), max (x) FROM t').text).toBe('SELECT t.max(a, b), max (x) FROM t');
+  });
+
   it('quotes camelCase aliases and leaves the rest', () => {
     expect(toPostgres('SELECT i.id AS instanceId, e.element_id as elementId, count(*) AS n, CAST(x AS INTEGER) FROM i').text).toBe(
       'SELECT i.id AS "instanceId", e.element_id as "elementId", count(*) AS n, CAST(x AS INTEGER) FROM i',
     );
     expect(toPostgres('SELECT a AS "alreadyQuoted" FROM t').text).toBe('SELECT a AS "alreadyQuoted" FROM t');
+  });
+
+  it('quotes a camelCase alias wherever the statement uses it', () => {
+    expect(toPostgres('SELECT sub.instanceId FROM (SELECT id AS instanceId FROM i WHERE x = @instanceId) AS sub ORDER BY instanceId, instanceIdSuffix')).toEqual({
+      text: 'SELECT sub."instanceId" FROM (SELECT id AS "instanceId" FROM i WHERE x = $1) AS sub ORDER BY "instanceId", instanceIdSuffix',
+      paramNames: ['instanceId'],
+      paramCount: 1,
+    });
   });
 
   it('turns backquoted names into double-quoted ones', () => {

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/store/postgres/postgres-database.js';
 import { dialectOf } from '../../src/store/sql-database.js';
@@ -75,6 +79,13 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(db.prepare('SELECT name FROM items WHERE name LIKE ? ORDER BY id').pluck().all('b%')).toEqual(['Banana']);
   });
 
+  it("gives SQLite's scalar max/min results, NULL included", () => {
+    expect(db.prepare('SELECT max(a, b) AS m, min(a, b) AS n FROM (VALUES (1, 2), (3, NULL)) AS v (a, b) ORDER BY a').all()).toEqual([
+      { m: 2, n: 1 },
+      { m: null, n: null },
+    ]);
+  });
+
   it('ignores a conflicting INSERT OR IGNORE', () => {
     expect(db.prepare('INSERT OR IGNORE INTO items (id, name) VALUES (?, ?)').run(1, 'again').changes).toBe(0);
   });
@@ -83,6 +94,11 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     db.prepare('INSERT INTO items (id, name, price, flag) VALUES (?, ?, ?, ?)').run(10n, 'big', undefined, true);
     expect(db.prepare('SELECT id, price, flag FROM items WHERE id = ?').get(10)).toEqual({ id: 10, price: null, flag: true });
     expect(db.prepare('SELECT 9007199254740991::int8 AS n, 12.5::numeric AS m').get()).toEqual({ n: 9007199254740991, m: 12.5 });
+  });
+
+  it('reads an int8 a number cannot hold as a bigint, and json as the text SQLite would give', () => {
+    expect(db.prepare('SELECT 9223372036854775807::int8 AS n').get()).toEqual({ n: 9223372036854775807n });
+    expect(db.prepare(`SELECT '{"a": [1, 2]}'::jsonb AS j, '[true]'::json AS k`).get()).toEqual({ j: '{"a": [1, 2]}', k: '[true]' });
   });
 
   it('refuses objects as parameters and wrong parameter counts, as better-sqlite3 does', () => {
@@ -168,11 +184,12 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(() => openPostgresDatabase(`${cluster.url}?schema=Bad-Name`)).toThrow(/must match/);
   });
 
+  // pg_terminate_backend(pid, timeout) returns once the session is gone, so the next query cannot win the race
   it('fails the query that finds its session gone and reconnects for the next one', () => {
     const victim = open('driver');
     const killer = open('driver');
     const pid = victim.prepare('SELECT pg_backend_pid()').pluck().get();
-    expect(killer.prepare('SELECT pg_terminate_backend(?)').pluck().get(pid)).toBe(true);
+    expect(killer.prepare('SELECT pg_terminate_backend(?, 5000)').pluck().get(pid)).toBe(true);
     expect(() => victim.prepare('SELECT 1').get()).toThrow(/connection/i);
     expect(victim.prepare('SELECT 41 + 1 AS n').get()).toEqual({ n: 42 });
     expect(victim.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(pid);
@@ -185,12 +202,53 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     const insert = victim.prepare('INSERT INTO counters (name, value) VALUES (?, ?)');
     const work = victim.transaction(() => {
       insert.run('killed', 1);
-      killer.prepare('SELECT pg_terminate_backend(?)').get(pid);
+      killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
       insert.run('killed-2', 2);
     });
     expect(() => work()).toThrow(/connection lost/i);
     expect(victim.inTransaction).toBe(false);
     expect(victim.prepare('SELECT count(*) FROM counters WHERE name LIKE ?').pluck().get('killed%')).toBe(0);
+  });
+
+  it('reconnects after a server restart, failing only the statement that found the session gone', () => {
+    const survivor = open('driver');
+    const before = survivor.prepare('SELECT pg_backend_pid()').pluck().get();
+    // -l again: without it the new server would write to (and hold open) our pipes
+    const pgCtl = [join(postgresBinaries()!, 'pg_ctl'), '-D', join(cluster.socketDir, 'data'), '-l', join(cluster.socketDir, 'server.log'), '-m', 'fast', '-w', 'restart'];
+    // the fixture runs the server as postgres when we are root (PostgreSQL refuses root)
+    const asRoot = userInfo().uid === 0;
+    const restarted = asRoot
+      ? spawnSync('runuser', ['-u', existsSync('/var/lib/postgresql') ? 'postgres' : 'nobody', '--', ...pgCtl], { cwd: cluster.socketDir, encoding: 'utf8', timeout: 20_000 })
+      : spawnSync(pgCtl[0]!, pgCtl.slice(1), { cwd: cluster.socketDir, encoding: 'utf8', timeout: 20_000 });
+    expect(restarted.status, restarted.stderr).toBe(0);
+    expect(() => survivor.prepare('SELECT 1').get()).toThrow(/connection lost/i);
+    expect(survivor.prepare('SELECT pg_backend_pid()').pluck().get()).not.toBe(before);
+    // every other open session reconnects the same way; let the later tests find theirs working
+    for (const connection of opened) {
+      try {
+        connection.prepare('SELECT 1').get();
+      } catch {
+        connection.prepare('SELECT 1').get();
+      }
+    }
+  });
+
+  it('loses a transaction left idle past idle_in_transaction_session_timeout, and recovers after ROLLBACK', () => {
+    const idle = open('driver', { idleInTransactionTimeoutMs: 200 });
+    idle.exec('BEGIN');
+    idle.prepare('INSERT INTO counters (name, value) VALUES (?, ?)').run('idle', 1);
+    // the main thread sleeps (as a stopped node would); the server ends the session meanwhile
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500);
+    expect(() => idle.prepare('SELECT 1').get()).toThrow(/connection lost.*transaction was rolled back/i);
+    expect(idle.inTransaction).toBe(true);
+    expect(() => idle.prepare('SELECT 1').get()).toThrow(/transaction was lost/);
+    idle.exec('ROLLBACK');
+    expect(idle.inTransaction).toBe(false);
+    expect(idle.prepare('SELECT count(*) FROM counters WHERE name = ?').pluck().get('idle')).toBe(0);
+  });
+
+  it('refuses a timeout that is not a whole number of milliseconds', () => {
+    expect(() => openPostgresDatabase(cluster.url, { statementTimeoutMs: -1 })).toThrow(/statementTimeoutMs must be/);
   });
 
   it('ends a statement past the statement timeout with 57014', () => {
@@ -203,6 +261,114 @@ describe.skipIf(!postgresBinaries())('PostgresDatabase: a synchronous PostgreSQL
     expect(() => openPostgresDatabase('postgres://nobody@%2Ftmp%2Fno-such-socket-dir/postgres', { connectTimeoutMs: 2_000 })).toThrow(
       /Cannot connect to PostgreSQL/,
     );
+  });
+
+  describe('with pipelined writes', () => {
+    let piped: PostgresDatabase;
+    beforeAll(() => {
+      piped = open('pipelined', { pipelineWrites: true });
+      piped.exec('CREATE TABLE rows (id integer PRIMARY KEY, note text)');
+    });
+
+    it('sends writes inside a transaction without waiting, reading their row counts on demand', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const results = piped.transaction(() => {
+        const written = [];
+        for (let id = 1; id <= 500; id += 1) written.push(insert.run(id, `row ${id}`));
+        // a read waits for the writes before it: it sees them all
+        expect(piped.prepare('SELECT count(*) FROM rows').pluck().get()).toBe(500);
+        written.push(piped.prepare('UPDATE rows SET note = ? WHERE id > ?').run('late', 490));
+        return written;
+      })();
+      expect(results[0]!.changes).toBe(1);
+      expect(results[500]!.changes).toBe(10);
+      expect(piped.prepare("SELECT count(*) FROM rows WHERE note = 'late'").pluck().get()).toBe(10);
+    });
+
+    it('throws a failed write at the next call that waits, and rolls the transaction back', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const failing = piped.transaction(() => {
+        insert.run(1001, 'kept until the failure');
+        insert.run(1, 'duplicate');
+        insert.run(1002, 'after the failure');
+        piped.prepare('SELECT 1').get();
+        throw new Error('not reached: the read above throws');
+      });
+      expect(codeOf(failing)).toBe('23505');
+      expect(piped.inTransaction).toBe(false);
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 1000').pluck().get()).toBe(0);
+    });
+
+    it('throws a failed write at COMMIT when nothing waits before it', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const failing = piped.transaction(() => {
+        insert.run(2001, 'x');
+        insert.run(2, 'duplicate');
+      });
+      expect(codeOf(failing)).toBe('23505');
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 2000').pluck().get()).toBe(0);
+    });
+
+    it('rolls back only a failed savepoint, the outer transaction going on', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      piped.transaction(() => {
+        insert.run(3001, 'outer');
+        const inner = piped.transaction(() => {
+          insert.run(3002, 'inner');
+          insert.run(3, 'duplicate');
+        });
+        expect(codeOf(inner)).toBe('23505');
+        insert.run(3003, 'outer again');
+      })();
+      expect(piped.prepare('SELECT id FROM rows WHERE id > 3000 ORDER BY id').pluck().all()).toEqual([3001, 3003]);
+    });
+
+    it('loses the whole transaction when its session dies between pipelined writes', () => {
+      const killer = open('pipelined');
+      const pid = piped.prepare('SELECT pg_backend_pid()').pluck().get();
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const work = piped.transaction(() => {
+        insert.run(4001, 'before');
+        piped.prepare('SELECT 1').get();
+        killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
+        insert.run(4002, 'after');
+        insert.run(4003, 'after');
+      });
+      expect(() => work()).toThrow(/connection lost/i);
+      expect(piped.inTransaction).toBe(false);
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id > 4000').pluck().get()).toBe(0);
+    });
+
+    it('throws an earlier write failure at the savepoint, outside it', () => {
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      let innerRan = false;
+      const work = piped.transaction(() => {
+        insert.run(5, 'duplicate');
+        piped.transaction(() => {
+          innerRan = true;
+        })();
+      });
+      expect(codeOf(work)).toBe('23505');
+      expect(innerRan).toBe(false);
+      expect(piped.inTransaction).toBe(false);
+    });
+
+    it('begins the next transaction on a new session after the previous one lost its session', () => {
+      const killer = open('pipelined');
+      const pid = piped.prepare('SELECT pg_backend_pid()').pluck().get();
+      killer.prepare('SELECT pg_terminate_backend(?, 5000)').get(pid);
+      const insert = piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)');
+      const work = piped.transaction(() => insert.run(6001, 'x'));
+      // the session was found gone by the pipelined BEGIN (or its first write): this attempt fails
+      expect(() => work()).toThrow(/connection lost/i);
+      expect(piped.inTransaction).toBe(false);
+      work();
+      expect(piped.prepare('SELECT count(*) FROM rows WHERE id = 6001').pluck().get()).toBe(1);
+    });
+
+    it('waits for each write outside a transaction', () => {
+      expect(codeOf(() => piped.prepare('INSERT INTO rows (id, note) VALUES (?, ?)').run(1, 'duplicate'))).toBe('23505');
+    });
   });
 
   it('runs several statements with exec and refuses statements after close', () => {

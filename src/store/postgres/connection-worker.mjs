@@ -4,19 +4,37 @@
 //
 // Protocol (see sync-connection.ts): the main thread posts a request on `port` and blocks in
 // Atomics.wait on `signal[0]`; the worker posts the reply, then bumps `signal[0]` and notifies.
-// A request with `noReply` (a pipelined write) gets no reply; its error is kept and returned
-// with the next request that wants a reply, which is then not run.
+// A request with `noReply` (a pipelined write inside a transaction) is put on the wire without
+// waiting for the previous one and gets no reply of its own: the next request that wants a reply
+// first waits for every pipelined write, carries their row counts back, and, when one of them
+// failed, is not run and answers with that (first) error instead.
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 
 const { port, signal, url, session } = workerData;
 
 const BYTEA = 17;
-const parseNumber = (value) => Number(value);
-/** int8 and numeric as JS numbers (SQLite's integers and reals arrive as numbers too). */
+const INT8 = 20;
+const NUMERIC = 1700;
+const JSON_TYPES = [114, 3802];
+/** an int8 as a number, or as a bigint when a number cannot hold it exactly */
+const parseInt8 = (text) => {
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : BigInt(text);
+};
+const parseNumeric = (text) => Number(text);
+const keepText = (text) => text;
+/**
+ * Values as SQLite gives them to the stores: int8 and numeric as numbers, json and jsonb as the
+ * text the stores JSON.parse themselves; everything else as pg parses it (bytea as Buffer).
+ */
 const types = {
   getTypeParser(oid, format) {
-    if (format !== 'binary' && (oid === 20 || oid === 1700)) return parseNumber;
+    if (format !== 'binary') {
+      if (oid === INT8) return parseInt8;
+      if (oid === NUMERIC) return parseNumeric;
+      if (JSON_TYPES.includes(oid)) return keepText;
+    }
     return pg.types.getTypeParser(oid, format);
   },
 };
@@ -26,6 +44,9 @@ let client;
 let broken;
 /** the first error of a pipelined write since the last reply */
 let pendingError;
+/** pipelined writes on the wire, and the row counts of those answered, by request id */
+let inflight = [];
+let rowCounts = {};
 let txStatus = 'I';
 
 function connectionLost(reason) {
@@ -35,7 +56,7 @@ function connectionLost(reason) {
 }
 
 async function connect() {
-  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs });
+  const next = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: session.connectTimeoutMs, pipeline: session.pipeline, keepAlive: true });
   next.on('error', (error) => {
     if (client === next) broken ??= error.message;
   });
@@ -140,13 +161,18 @@ async function handle(request) {
     await old?.end().catch(() => undefined);
     return {};
   }
-  if (pendingError !== undefined && !request.noReply) {
+  if (request.mode === 'rollback') {
+    // abandoning the transaction (or savepoint) abandons the errors of its pipelined writes too
+    pendingError = undefined;
+  } else if (pendingError !== undefined) {
     // a pipelined write failed: this request is not run, the caller gets that error
     const error = pendingError;
     pendingError = undefined;
+    error.message = `${error.message} (in an earlier pipelined write)`;
     return { error };
   }
-  if (pendingError !== undefined) return undefined;
+  // only waits for the pipelined writes; a lost session reports no status (see below)
+  if (request.mode === 'sync') return client === undefined ? {} : { txStatus };
   if (client !== undefined && broken !== undefined) {
     // the server ended the session while we were idle (terminated, restarted, idle-in-transaction timeout)
     const reason = broken;
@@ -162,7 +188,9 @@ async function handle(request) {
     try {
       await connect();
     } catch (error) {
-      return { error: plainError(error) };
+      const plain = plainError(error);
+      if (request.mode !== 'connect') plain.message = `Cannot reconnect to PostgreSQL: ${plain.message}`;
+      return { error: plain };
     }
     if (request.mode === 'connect') return { txStatus };
   }
@@ -175,9 +203,12 @@ async function handle(request) {
     if (isConnectionError(error)) {
       const reason = broken ?? plain.message;
       dropClient();
-      plain.message = `PostgreSQL connection lost: ${reason}${request.inTransaction ? '; the transaction was rolled back' : ''}; the next statement reconnects`;
+      plain.message = `PostgreSQL connection lost: ${reason}; ${request.inTransaction ? 'the transaction was rolled back' : 'the next statement reconnects'}`;
       plain.code ??= '08006';
       if (request.mode === 'rollback') return { txStatus: 'I' };
+      // no txStatus: the caller stays "in a transaction" until it rolls back, so the rest of the
+      // lost transaction fails instead of running alone on a new session
+      return { error: plain };
     }
     return { error: plain, txStatus };
   }
@@ -189,19 +220,68 @@ function reply(message) {
   Atomics.notify(signal, 0);
 }
 
-// requests are handled strictly in arrival order, one at a time
+/** Puts a pipelined write on the wire; its outcome is collected by `settlePipeline`. */
+async function submitPipelined(request) {
+  if (pendingError !== undefined) return; // the transaction has failed already: PostgreSQL would refuse it
+  const begin = request.mode === 'begin';
+  if (begin && client === undefined) {
+    try {
+      await connect();
+    } catch (error) {
+      pendingError = plainError(error);
+      return;
+    }
+  }
+  if (client === undefined || broken !== undefined) {
+    const consequence = begin ? 'the transaction did not begin; the next statement reconnects' : 'the transaction was rolled back';
+    pendingError = plainError(connectionLost(`${broken ?? 'no session'}; ${consequence}`));
+    dropClient();
+    return;
+  }
+  const sent = client;
+  const query = request.mode === 'run' ? { name: request.name, text: request.sql, values: values(request.params) } : { text: request.sql };
+  const write = client.query(query).then(
+    (result) => {
+      if (request.id !== undefined) rowCounts[request.id] = result.rowCount ?? 0;
+    },
+    (error) => {
+      const plain = plainError(error);
+      if (client === sent && isConnectionError(error)) {
+        plain.message = `PostgreSQL connection lost: ${broken ?? plain.message}; the transaction was rolled back`;
+        plain.code ??= '08006';
+        dropClient();
+      }
+      pendingError ??= plain;
+    },
+  );
+  inflight.push(write);
+}
+
+/** Waits for the pipelined writes; returns their row counts (or undefined when there were none). */
+async function settlePipeline() {
+  if (inflight.length === 0) return undefined;
+  await Promise.all(inflight);
+  inflight = [];
+  const counts = rowCounts;
+  rowCounts = {};
+  return counts;
+}
+
+// requests are handled strictly in arrival order; only pipelined writes overlap
 let queue = Promise.resolve();
 port.on('message', (request) => {
+  if (request.noReply) {
+    queue = queue.then(() => submitPipelined(request));
+    return;
+  }
   queue = queue.then(async () => {
     let answer;
     try {
+      const counts = await settlePipeline();
       answer = await handle(request);
+      if (counts !== undefined) answer.rowCounts = counts;
     } catch (error) {
       answer = { error: plainError(error) };
-    }
-    if (request.noReply) {
-      if (answer?.error !== undefined) pendingError ??= answer.error;
-      return;
     }
     reply(answer);
     if (request.mode === 'close') port.close();

@@ -5,6 +5,8 @@
  * - `INSERT OR IGNORE INTO …` becomes `INSERT INTO … ON CONFLICT DO NOTHING`;
  * - `ifnull(` becomes `coalesce(`;
  * - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case, PostgreSQL's does not);
+ * - SQLite's scalar `max(a, b)` / `min(a, b)` become `greatest` / `least`, NULL when any
+ *   argument is NULL as in SQLite (PostgreSQL's ignore NULLs);
  * - aliases with capitals (`AS instanceId`) are quoted, since PostgreSQL folds unquoted names to
  *   lower case and the stores read rows by their camelCase keys.
  * Nothing is touched inside '…' literals, "…" identifiers or comments. Statements that need more
@@ -65,9 +67,9 @@ function translate(sql: string): PostgresStatement {
     });
     text = text.replace(IFNULL, 'coalesce(');
     text = text.replace(LIKE, (like: string) => (like === 'like' ? 'ilike' : 'ILIKE'));
-    text = text.replace(CAMEL_ALIAS, (_match: string, as: string, alias: string) => `${as}"${alias}"`);
-    segment.text = text;
+    segment.text = scalarMinMax(text);
   }
+  quoteCamelAliases(segments);
   if (names.length > 0 && (positional > 0 || highestNumbered > 0)) {
     throw new Error(`A statement mixes named and positional parameters, which PostgreSQL cannot bind: ${sql}`);
   }
@@ -88,6 +90,69 @@ const IFNULL = /\bifnull\s*\(/gi;
 const LIKE = /(?<![\w$])like\b/gi;
 const CAMEL_ALIAS = /(\b[Aa][Ss]\s+)([a-z_][a-z0-9_]*[A-Z]\w*)\b/g;
 const RETURNING = /\bRETURNING\b/i;
+
+const MIN_MAX = /(?<![\w$.])(max|min)\s*\(/gi;
+
+/**
+ * `max(a, b, …)` with more than one argument is SQLite's scalar function: PostgreSQL's
+ * `greatest(…)`, guarded to give NULL when any argument is NULL. Calls whose arguments hold a
+ * literal (split across segments) are left alone.
+ */
+function scalarMinMax(code: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of code.matchAll(MIN_MAX)) {
+    if (match.index < from) continue;
+    const open = match.index + match[0].length;
+    const args = topLevelArguments(code, open);
+    if (args === undefined || args.list.length < 2) continue;
+    const inner = args.list.map((arg) => scalarMinMax(arg.trim()));
+    const fn = match[1]!.toLowerCase() === 'max' ? 'greatest' : 'least';
+    const anyNull = inner.map((arg) => `(${arg}) IS NULL`).join(' OR ');
+    out += `${code.slice(from, match.index)}(CASE WHEN ${anyNull} THEN NULL ELSE ${fn}(${inner.join(', ')}) END)`;
+    from = args.end + 1;
+  }
+  return out + code.slice(from);
+}
+
+/** The comma-separated arguments of the call whose `(` ends just before `start`, and its `)`. */
+function topLevelArguments(code: string, start: number): { list: string[]; end: number } | undefined {
+  const list: string[] = [];
+  let depth = 0;
+  let argStart = start;
+  for (let i = start; i < code.length; i += 1) {
+    const c = code[i];
+    if (c === '(') depth += 1;
+    else if (c === ')') {
+      if (depth === 0) {
+        list.push(code.slice(argStart, i));
+        return { list, end: i };
+      }
+      depth -= 1;
+    } else if (c === ',' && depth === 0) {
+      list.push(code.slice(argStart, i));
+      argStart = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Quotes every camelCase name the statement defines with AS, wherever it appears (the alias
+ * itself, ORDER BY instanceId, sub.instanceId), so PostgreSQL keeps its case.
+ */
+function quoteCamelAliases(segments: Segment[]): void {
+  const aliases = new Set<string>();
+  for (const segment of segments) {
+    if (segment.kind !== 'code') continue;
+    for (const match of segment.text.matchAll(CAMEL_ALIAS)) aliases.add(match[2]!);
+  }
+  if (aliases.size === 0) return;
+  const names = new RegExp(`(?<![\\w$])(${[...aliases].join('|')})\\b(?!\\s*\\()`, 'g');
+  for (const segment of segments) {
+    if (segment.kind === 'code') segment.text = segment.text.replace(names, '"$1"');
+  }
+}
 
 /** `ON CONFLICT DO NOTHING` goes at the end of the INSERT, before a RETURNING clause if any. */
 function appendOnConflict(segments: Segment[]): void {

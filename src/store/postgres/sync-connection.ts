@@ -6,7 +6,8 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
-export type RequestMode = 'connect' | 'exec' | 'rollback' | 'run' | 'rows' | 'first' | 'arrays' | 'firstArray' | 'close';
+/** `begin` is only sent pipelined */
+export type RequestMode = 'connect' | 'exec' | 'begin' | 'rollback' | 'run' | 'rows' | 'first' | 'arrays' | 'firstArray' | 'sync' | 'close';
 
 export interface Request {
   mode: RequestMode;
@@ -16,8 +17,10 @@ export interface Request {
   params?: unknown[];
   /** the caller believes a transaction is open: a lost session must then fail, never reconnect */
   inTransaction?: boolean;
-  /** a pipelined write: no reply; its error comes back with the next request */
+  /** a pipelined write: no reply; its row count and error come back with the next reply */
   noReply?: boolean;
+  /** a pipelined write's number, the key of its row count in `Reply.rowCounts` */
+  id?: number;
 }
 
 export interface Reply {
@@ -28,6 +31,8 @@ export interface Reply {
   /** the session's transaction status after the request: I idle, T in a transaction, E failed */
   txStatus?: 'I' | 'T' | 'E';
   error?: PlainError;
+  /** the row counts of the pipelined writes answered since the previous reply, by request id */
+  rowCounts?: Record<number, number>;
 }
 
 interface PlainError {
@@ -66,6 +71,8 @@ export interface SessionSettings {
   lockTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
   schema?: string;
+  /** put writes inside transactions on the wire without waiting (pg's pipeline mode) */
+  pipeline: boolean;
 }
 
 const WORKER_URL = new URL('./connection-worker.mjs', import.meta.url);
@@ -86,6 +93,8 @@ export class SyncConnection {
       workerData: { port: port2, signal: this.signal, url, session: settings },
       transferList: [port2],
     });
+    // a crash shows as the exit flag in request(); without a listener the 'error' event would throw
+    this.worker.on('error', () => undefined);
     // a forgotten close() must not keep the process alive
     this.worker.unref();
     this.port.unref();
@@ -106,6 +115,7 @@ export class SyncConnection {
     if (request.noReply) return {};
     const deadline = timeoutMs === Infinity ? Infinity : Date.now() + timeoutMs;
     while (Atomics.load(this.signal, REPLIES) === seen) {
+      if (Atomics.load(this.signal, EXITED) === 1) break; // the thread died before this request
       const left = deadline === Infinity ? 60_000 : deadline - Date.now();
       if (left <= 0) {
         this.terminate();
