@@ -539,6 +539,9 @@ export class Engine extends EventEmitter {
     this.emit('close');
     try {
       await this.cluster?.leave();
+    } catch (error) {
+      // the database went away: the other nodes take this node's jobs once its heartbeat is stale
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not leave the other engine nodes cleanly');
     } finally {
       this.db.close();
     }

@@ -81,6 +81,29 @@ describe.skipIf(!postgresBinaries())('several engine nodes sharing the job queue
     }
   }, 60_000);
 
+  it('a node that closes gives its jobs back at once: another node runs them without waiting for a lock or heartbeat to expire', async () => {
+    // both count a silent node as alive for a minute
+    const a = await Engine.open({ database: `${cluster.url}?schema=handover`, heartbeatInterval: 20_000 });
+    const b = await Engine.open({ database: `${cluster.url}?schema=handover`, heartbeatInterval: 20_000 });
+    engines.push(b);
+    await a.deploy({ resources: [{ name: 'service.bpmn', content: bpmn('service-task.c7.bpmn') }] });
+    const calledOnA: string[] = [];
+    a.handle('work', (job) => {
+      calledOnA.push(job.jobId);
+      return new Promise<void>(() => undefined);
+    });
+    const instances = await Promise.all(Array.from({ length: 3 }, () => a.start('ServiceTaskC7')));
+    await eventually(() => calledOnA.length === instances.length);
+    await a.close();
+    const calledOnB: string[] = [];
+    b.handle('work', async (job) => {
+      calledOnB.push(job.jobId);
+    });
+    // A's heartbeat would count for a minute and its locks for five minutes: only the release at close lets B in now
+    await eventually(() => instances.every((i) => b.instance(i.id).state === 'completed'), 20_000);
+    expect([...calledOnB].sort()).toEqual([...calledOnA].sort());
+  }, 60_000);
+
   it('a job created on one node wakes a long poll waiting on the other', async () => {
     const a = await open('wakeup');
     const b = await open('wakeup');
