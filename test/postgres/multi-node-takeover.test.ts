@@ -120,4 +120,25 @@ describe.skipIf(!postgresBinaries())('several engine nodes sharing the job queue
     expect(b.cluster!.received).toBeGreaterThan(received);
     workers.close();
   }, 60_000);
+
+  it('wake-ups survive a dropped notification connection: the node connects again and hears the other node', async () => {
+    const a = await open('reconnect');
+    const b = await open('reconnect');
+    const xml = bpmn('service-task.c7.bpmn').replace('camunda:topic="work"', 'camunda:topic="again"');
+    await a.deploy({ resources: [{ name: 'service.bpmn', content: xml }] });
+    const before = b.cluster!.received;
+    // what a server restart or a network cut does to the LISTEN connections
+    const killed = a.db.prepare(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE query = 'LISTEN mlc_engine'`).get() as { n: number };
+    expect(Number(killed.n)).toBeGreaterThanOrEqual(2);
+    // connected again: the node looks at everything once
+    await eventually(() => b.cluster!.received > before, 20_000);
+    const reconnected = b.cluster!.received;
+    const workers = new ExternalTaskService(b);
+    const poll = workers.fetchAndLock({ workerId: 'w', maxTasks: 1, asyncResponseTimeout: 30_000, topics: [{ topicName: 'again', lockDuration: 10_000 }] });
+    await eventually(() => workers.waiting === 1);
+    const instance = await a.start('ServiceTaskC7');
+    expect((await poll).map((t) => t.job.instanceId)).toEqual([instance.id]);
+    await eventually(() => b.cluster!.received > reconnected);
+    workers.close();
+  }, 60_000);
 });

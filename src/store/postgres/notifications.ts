@@ -4,7 +4,8 @@
  * wrote; every other node LISTENing wakes its scheduler and long polls at once instead of at its
  * next poll. Sent after the commit, never inside the transaction (a NOTIFY there takes a
  * database-wide lock at commit), on a connection of its own (the synchronous one is busy with
- * batches). A notification lost (a dropped connection) costs only the polling interval.
+ * batches). A notification lost (a dropped connection) costs only the polling interval; a
+ * dropped connection is opened again, and the node then looks at everything once.
  */
 import pg from 'pg';
 
@@ -28,23 +29,65 @@ export class EngineNotifications {
   private readonly outbox = new Set<string>();
   private sending = false;
   private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly client: pg.Client,
+    private client: pg.Client,
+    private readonly url: string,
     private readonly options: NotificationOptions,
   ) {}
 
   /** Connects a second connection to `url` and LISTENs. */
   static async open(url: string, options: NotificationOptions): Promise<EngineNotifications> {
-    const client = new pg.Client({ connectionString: withoutSchema(url) });
-    await client.connect();
-    const notifications = new EngineNotifications(client, options);
-    client.on('notification', (message) => notifications.onNotification(message.payload ?? ''));
-    client.on('error', (error) => {
-      if (!notifications.closed) options.failed(error);
-    });
-    await client.query(`LISTEN ${CHANNEL}`);
+    const notifications = new EngineNotifications(await EngineNotifications.listen(url), url, options);
+    notifications.watch();
     return notifications;
+  }
+
+  private static async listen(url: string): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: withoutSchema(url) });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private watch(): void {
+    const client = this.client;
+    client.on('notification', (message) => this.onNotification(message.payload ?? ''));
+    // a lost connection (the server restarted): report it, connect again, and look at everything once
+    const lost = (error?: Error) => {
+      if (this.closed || this.client !== client) return;
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      this.options.failed(error ?? new Error('the notification connection ended'));
+      this.reconnect(1000);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+  }
+
+  private reconnect(delay: number): void {
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.closed) return;
+      EngineNotifications.listen(this.url).then(
+        (client) => {
+          if (this.closed) return void client.end().catch(() => undefined);
+          this.client = client;
+          this.watch();
+          // whatever was announced while the connection was down
+          this.options.received([ALL_WORK]);
+          if (this.outbox.size > 0 && !this.sending) void this.send();
+        },
+        () => this.reconnect(Math.min(delay * 2, 10_000)),
+      );
+    }, delay);
+    this.reconnectTimer.unref();
   }
 
   /** Queues kinds of work written by a committed batch; everything queued goes out in one NOTIFY. */
@@ -57,6 +100,7 @@ export class EngineNotifications {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.client.end().catch(() => undefined);
   }
 
