@@ -11,8 +11,9 @@ const INSTANCES = Number(process.env.MLC_MULTINODE_INSTANCES ?? 10_000);
  */
 const LOCK_MS = 120_000;
 const NODE_GRACE_MS = 2500;
-/** each handler call takes this long, so a node is always inside some when it is killed */
+/** each handler call on B takes this long; on A (8 at a time) much longer, so A is always inside some when killed */
 const HANDLER_MS = 200;
+const SLOW_HANDLER_MS = 2000;
 
 describe.skipIf(!postgresBinaries())('a node killed with SIGKILL mid-run', () => {
   let cluster: MultiNodeCluster;
@@ -29,7 +30,7 @@ describe.skipIf(!postgresBinaries())('a node killed with SIGKILL mid-run', () =>
     // A runs few handlers at a time, slower than it starts instances: it piles up jobs it locked
     // at creation (queued in memory; their locks outlast the run) and is inside handlers when the kill lands
     const options = fastFailover(LOCK_MS, NODE_GRACE_MS / 5);
-    const a = await cluster.spawn({ name: 'A', deploy: [join(BPMN_FIXTURES, 'service-task.c7.bpmn')], handle: ['work'], handlerDelayMs: HANDLER_MS, options: { ...options, maxConcurrentHandlers: 8 } });
+    const a = await cluster.spawn({ name: 'A', deploy: [join(BPMN_FIXTURES, 'service-task.c7.bpmn')], handle: ['work'], handlerDelayMs: SLOW_HANDLER_MS, options: { ...options, maxConcurrentHandlers: 8 } });
     const b = await cluster.spawn({ name: 'B', handle: ['work'], handlerDelayMs: HANDLER_MS, options });
     const half = Math.floor(INSTANCES / 2);
     expect(await Promise.all([a.start('ServiceTaskC7', half, 'a-'), b.start('ServiceTaskC7', INSTANCES - half, 'b-')])).toEqual([half, INSTANCES - half]);
@@ -39,9 +40,9 @@ describe.skipIf(!postgresBinaries())('a node killed with SIGKILL mid-run', () =>
       const returned = new Set(log.flatMap((line) => (line.kind === 'done' && line.node === 'A' ? [line.jobId] : [])));
       return log.some((line) => line.kind === 'call' && line.node === 'A' && !returned.has(line.jobId));
     }, 30_000, 10);
-    const heldAtKill = await cluster.query<{ owner: string; n: string }>('SELECT lock_owner AS owner, count(*) AS n FROM jobs WHERE lock_owner IS NOT NULL GROUP BY lock_owner');
     await a.kill9();
     const killedAt = Date.now();
+    const heldAtKill = await cluster.query<{ owner: string; n: string }>('SELECT lock_owner AS owner, count(*) AS n FROM jobs WHERE lock_owner IS NOT NULL GROUP BY lock_owner');
 
     await waitFor('every instance to end after the kill', () => allFinished(cluster), 240_000, 250, () => progress(cluster));
     const instances = await cluster.scalar('SELECT count(*) FROM instances');
