@@ -126,14 +126,8 @@ export class HandlerDispatcher {
     const attempt = job.attempts + 1;
     // the abort signal is made only for handlers that read it: most never do, and it costs per job
     let abort: AbortController | undefined;
-    const signal = () => {
-      if (!abort) {
-        abort = new AbortController();
-        this.aborts.add(abort);
-        if (this.closing.signal.aborted) abort.abort(new Error('engine closing'));
-      }
-      return abort.signal;
-    };
+    const aborts = this.aborts;
+    const closing = this.closing.signal;
     let timer: NodeJS.Timeout | undefined;
     const started = performance.now();
     let outcome: HandlerOutcome = 'failed';
@@ -147,8 +141,14 @@ export class HandlerDispatcher {
         retriesLeft: job.retries,
         variables,
         ...this.outcomes.describe(job, businessKey),
+        // a getter, not a named closure: the dev loader (esbuild keepNames) would rename one on every job
         get signal() {
-          return signal();
+          if (!abort) {
+            abort = new AbortController();
+            aborts.add(abort);
+            if (closing.aborted) abort.abort(new Error('engine closing'));
+          }
+          return abort.signal;
         },
       } satisfies JobContext;
       const timedOut = new Promise<never>((_, reject) => {

@@ -168,8 +168,8 @@ export class StateTransitions {
   selectOutgoing(node: FlowNode, scopeId: string | null, firstOnly = false): string[] {
     const step = this.step;
     let visible: Variables | undefined;
-    const holds = (flowId: string) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(scopeId)), node);
-    return selectFlows(step.graph, node, holds, firstOnly);
+    // an inline callback: a named one would be renamed at runtime by the dev loader (esbuild keepNames) on every call
+    return selectFlows(step.graph, node, (flowId) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(scopeId)), node), firstOnly);
   }
 
   private move(ei: ElementInstance, event: LifecycleEvent): void {
