@@ -133,6 +133,7 @@ export class HandlerDispatcher {
     let outcome: HandlerOutcome = 'failed';
     let seconds: number | undefined; // the handler's own time, without the commit of its outcome
     try {
+      const described = this.outcomes.describe(job, businessKey);
       const context = {
         idempotencyKey: job.id,
         jobId: job.id,
@@ -140,7 +141,9 @@ export class HandlerDispatcher {
         attempt,
         retriesLeft: job.retries,
         variables,
-        ...this.outcomes.describe(job, businessKey),
+        element: described.element,
+        instance: described.instance,
+        headers: described.headers,
         // a getter, not a named closure: the dev loader (esbuild keepNames) would rename one on every job
         get signal() {
           if (!abort) {

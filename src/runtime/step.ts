@@ -122,7 +122,18 @@ export class Step {
   static load(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
     for (const record of services.store.elementInstancesOf(instance.id)) {
-      step.track({ ...record, persisted: true, changed: false });
+      // spelled out, not spread: every element instance then has one shape, and an object spread of records from several origins is slow
+      step.track({
+        id: record.id,
+        instanceId: record.instanceId,
+        parentId: record.parentId,
+        elementId: record.elementId,
+        state: record.state,
+        data: record.data,
+        startedAt: record.startedAt,
+        persisted: true,
+        changed: false,
+      });
     }
     step.variables.load(services.store.variablesOf(instance.id));
     return step;
@@ -415,7 +426,7 @@ export class Step {
       pending.at = this.now;
       this.pendingActivation.delete(ei.id);
     } else {
-      this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
+      this.history.push(this.historyRow(kind, ei, node));
     }
   }
 
