@@ -154,15 +154,24 @@ export class HandlerDispatcher {
           return abort.signal;
         },
       } satisfies JobContext;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
-          abort?.abort(error);
-          reject(error);
-        }, registration.timeout);
-        timer.unref();
-      });
-      const result = await Promise.race([Promise.resolve().then(() => registration.handler(context)), timedOut]);
+      // the handler runs in a later microtask, never inside the release of the commit that created its job
+      await undefined;
+      const returned = registration.handler(context);
+      let result: HandlerResult | void;
+      if (isThenable(returned)) {
+        // only work that goes on after the call returns can time out: a handler that answered at once needs no timer
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
+            abort?.abort(error);
+            reject(error);
+          }, registration.timeout);
+          timer.unref();
+        });
+        result = await Promise.race([returned, timedOut]);
+      } else {
+        result = returned;
+      }
       outcome = 'completed';
       seconds = secondsSince(started);
       if (this.closing.signal.aborted) return;
@@ -190,4 +199,8 @@ export class HandlerDispatcher {
       this.logger.debug({ jobId: job.id, err: String(reportError) }, 'handler outcome not applied');
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
