@@ -32,6 +32,8 @@ export class InstanceCache {
   private bytes = 0;
   /** the instance of each cached job, so a job is found by its id alone */
   private readonly jobInstances = new Map<string, string>();
+  /** the entry `use` moved last: already the most recently used */
+  private lastUsed: string | undefined;
 
   constructor(
     private readonly capacity = 10_000,
@@ -177,6 +179,7 @@ export class InstanceCache {
     this.entries.clear();
     this.jobInstances.clear();
     this.bytes = 0;
+    this.lastUsed = undefined;
   }
 
   private resize(entry: Entry, bytes: number): void {
@@ -189,6 +192,7 @@ export class InstanceCache {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    if (id === this.lastUsed) this.lastUsed = undefined;
     this.bytes -= entry.bytes;
     if (entry.jobs) for (const jobId of entry.jobs.keys()) this.jobInstances.delete(jobId);
   }
@@ -202,10 +206,11 @@ export class InstanceCache {
 
   private use(id: string): Entry | undefined {
     const entry = this.entries.get(id);
-    if (entry) {
-      // most recently used goes last
+    if (entry && id !== this.lastUsed) {
+      // most recently used goes last (a step reads its instance several times in a row: moved once)
       this.entries.delete(id);
       this.entries.set(id, entry);
+      this.lastUsed = id;
     }
     return entry;
   }
@@ -213,6 +218,7 @@ export class InstanceCache {
   private put(id: string, entry: Entry): void {
     this.drop(id);
     this.entries.set(id, entry);
+    this.lastUsed = id;
     this.bytes += entry.bytes;
     this.shrink();
   }
