@@ -21,7 +21,7 @@ const NOT_ON_POSTGRES = [
   'test/runtime/compensation-crash.test.ts', 'test/conditional/crash-resume.test.ts',
   'test/runtime/persistence.test.ts', 'test/runtime/history-steps.test.ts', 'test/runtime-events/restart.test.ts',
   'test/runtime-events/legacy-graph-database.test.ts', 'test/mlc/restart.test.ts',
-  'test/identity/serve-default-authorization.test.ts', 'test/mlc/model-safety.test.ts',
+  'test/identity/serve-default-authorization.test.ts', 'test/mlc/model-safety.test.ts', 'test/mlc/durable-training.test.ts',
   // Chromium
   'test/cockpit/admin-page.test.ts', 'test/cockpit/browser.test.ts', 'test/cockpit/comparison-card.test.ts',
   'test/cockpit/form-data.test.ts', 'test/cockpit/hostile-form.test.ts', 'test/cockpit/instance-search.test.ts',
