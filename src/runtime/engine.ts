@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from '../store/sql-database.js';
 import { pino, type Logger } from 'pino';
-import { openDatabase, type Synchronous } from '../store/database.js';
+import type { Synchronous } from '../store/database.js';
+import { openStore } from '../store/open-store.js';
 import { RuntimeStore } from '../store/runtime-store.js';
 import { RepositoryStore } from '../store/repository-store.js';
 import { JobStore } from '../store/job-store.js';
@@ -49,7 +50,7 @@ export interface BroadcastSignalRequest {
 }
 
 export interface EngineOptions {
-  /** SQLite file, created if missing; ':memory:' (the default) for tests */
+  /** SQLite file, created if missing; ':memory:' (the default) for tests; or a `postgres://` URL (`?schema=` picks a schema) */
   database?: string;
   /** NORMAL (default) survives application crashes; FULL also power loss */
   synchronous?: Synchronous;
@@ -88,7 +89,7 @@ export class Engine extends EventEmitter {
   readonly id = `engine:${randomUUID()}`;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
   /** read-only queries for REST and the cockpit */
   readonly queries: Queries;
   readonly core: EngineCore;
@@ -112,7 +113,7 @@ export class Engine extends EventEmitter {
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
     this.processors = elementProcessors;
-    this.db = openDatabase({ path: options.database ?? ':memory:', synchronous: options.synchronous });
+    this.db = openStore({ database: options.database ?? ':memory:', synchronous: options.synchronous });
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
     const jobs = new JobStore(this.db);
@@ -184,7 +185,9 @@ export class Engine extends EventEmitter {
   /** Opens (or creates) the database and resumes whatever was in flight when it was last closed or killed. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options);
-    const released = engine.core.jobs.engineLockCount();
+    // SQLite's exclusive file lock proves the engines that locked these jobs are gone; on
+    // PostgreSQL other nodes may be alive and hold them, so their locks stay until they expire
+    const released = dialectOf(engine.db) === 'sqlite' ? engine.core.jobs.engineLockCount() : 0;
     if (released > 0) engine.loop.runNow(() => engine.core.changes.add({ kind: 'releaseEngineLocks' }));
     if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
     engine.scheduler.wake();

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from './sql-database.js';
 
 /** A published message waiting for a subscription to open (Camunda 8's message buffer). */
 export interface BufferedMessage {
@@ -17,7 +17,7 @@ export interface BufferedMessage {
   takenBy: string | null;
 }
 
-const stores = new WeakMap<Database.Database, BufferedMessageStore>();
+const stores = new WeakMap<SqlDatabase, BufferedMessageStore>();
 
 /**
  * Messages published with a time to live that nothing was waiting for yet. A subscription that
@@ -27,14 +27,15 @@ const stores = new WeakMap<Database.Database, BufferedMessageStore>();
 export class BufferedMessageStore {
   private readonly s;
 
-  static for(db: Database.Database): BufferedMessageStore {
+  static for(db: SqlDatabase): BufferedMessageStore {
     let store = stores.get(db);
     if (!store) stores.set(db, (store = new BufferedMessageStore(db)));
     return store;
   }
 
-  private constructor(db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS buffered_messages (
+  private constructor(db: SqlDatabase) {
+    // PostgreSQL gets this table from its schema (src/store/postgres/schema.ts)
+    if (dialectOf(db) === 'sqlite') db.exec(`CREATE TABLE IF NOT EXISTS buffered_messages (
       row INTEGER PRIMARY KEY AUTOINCREMENT,
       message_key TEXT NOT NULL,
       name TEXT NOT NULL,

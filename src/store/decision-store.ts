@@ -2,7 +2,8 @@
  * Deployed DMN decisions (one row per decision and version, with its file's compiled graph) and
  * the audit trail of their evaluations (one row per decision evaluated, required decisions too).
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
+import { PortableSql } from './portable-sql.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -111,7 +112,7 @@ const MAX_PAGE = 10_000;
 export class DecisionStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDefinition: p(`INSERT INTO decision_definitions (id, key, version, version_tag, name, drd_key, deployment_id, resource_name, tenant_id, history_ttl, graph, deployed_at)
@@ -170,7 +171,7 @@ export class DecisionStore {
   queryDefinitions(query: DecisionDefinitionQuery): DecisionDefinitionRecord[] {
     const { where, params } = definitionFilter(query);
     const column = query.sortBy !== undefined && Object.hasOwn(DEFINITION_SORT, query.sortBy) ? DEFINITION_SORT[query.sortBy] : 'key';
-    const order = `${column} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, version ASC`;
+    const order = `${new PortableSql(this.db).order(column, query.sortOrder === 'desc')}, version ASC`;
     const sql = `SELECT ${DEFINITION_COLUMNS} FROM decision_definitions d ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map((row) => toDefinition(row)!);
   }
@@ -199,7 +200,8 @@ export class DecisionStore {
 
   queryInstances(query: DecisionInstanceQuery): DecisionInstanceRecord[] {
     const { where, params } = instanceFilter(query);
-    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at'} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
+    const sort = new PortableSql(this.db).order(query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at', query.sortOrder === 'desc');
+    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${sort}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map(toInstance);
   }
 
@@ -230,7 +232,7 @@ class Conditions {
   addIn(column: string, values: string[] | undefined): void {
     if (values === undefined) return;
     if (values.length === 0) {
-      this.parts.push('0');
+      this.parts.push('1 = 0'); // matches nothing (PostgreSQL wants a boolean, not 0)
       return;
     }
     this.parts.push(`${column} IN (${values.map(() => '?').join(', ')})`);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { JobRecord } from './records.js';
 import { toJob } from './runtime-store.js';
 
@@ -9,7 +9,7 @@ type Row = any;
 export class JobStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
@@ -18,15 +18,16 @@ export class JobStore {
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY priority DESC, due_at LIMIT ?`),
       // unlocked jobs in due order straight from the index (a scan of every timer per poll made 10,000 timers quadratic),
       // plus locked ones at their lock expiry (few: only what is being worked on)
+      // (subqueries aliased and the later of two times spelled as CASE: the form both SQLite and PostgreSQL accept)
       nextEngineDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1) unlocked
         UNION ALL
-        SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NOT NULL)`),
+        SELECT ${LATER_OF_DUE_AND_LOCK} AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NOT NULL) due`),
       // both halves walk an index in order and stop at the first row: a poll must not read every waiting job
       nextTopicDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1) unlocked
         UNION ALL
-        SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1))`),
+        SELECT * FROM (SELECT ${LATER_OF_DUE_AND_LOCK} AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1) locked) due`),
       engineLockCount: p(`SELECT count(*) AS n FROM jobs WHERE lock_owner LIKE 'engine:%'`),
     };
   }
@@ -56,3 +57,6 @@ export class JobStore {
     return (this.s.engineLockCount.get() as Row).n;
   }
 }
+
+/** SQLite's two-argument max(), which PostgreSQL spells GREATEST */
+const LATER_OF_DUE_AND_LOCK = 'CASE WHEN due_at > lock_expires_at THEN due_at ELSE lock_expires_at END';

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -8,7 +8,7 @@ type Row = any;
 export class RepositoryStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDeployment: p(`INSERT INTO deployments (id, name, source, tenant_id, deployed_at) VALUES (?, ?, ?, ?, ?)`),

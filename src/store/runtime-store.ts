@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
+import { PortableSql } from './portable-sql.js';
 import type {
   ElementData,
   ElementInstanceRecord,
@@ -35,7 +36,7 @@ export class RuntimeStore implements EngineStore {
   /** active instances' state, written through (see InstanceCache) */
   private readonly cache = new InstanceCache();
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertInstance: p(`INSERT INTO instances (id, definition_id, definition_key, business_key, state, parent_instance_id,
@@ -43,13 +44,14 @@ export class RuntimeStore implements EngineStore {
       getInstance: p(`SELECT * FROM instances WHERE id = ?`),
       endInstance: p(`UPDATE instances SET state = ?, ended_at = ?, end_element_id = ? WHERE id = ?`),
 
-      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ?`),
+      // ORDER BY rowid is free on SQLite (the index holds it) and keeps PostgreSQL's order the same: insertion order
+      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ? ORDER BY rowid`),
       insertElementInstance: p(`INSERT INTO element_instances (id, instance_id, parent_id, element_id, state, data, started_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       updateElementInstance: p(`UPDATE element_instances SET state = ?, data = ? WHERE id = ?`),
       deleteElementInstance: p(`DELETE FROM element_instances WHERE id = ?`),
 
-      variablesOf: p(`SELECT scope_id, name, type, value FROM variables WHERE instance_id = ?`),
+      variablesOf: p(`SELECT scope_id, name, type, value FROM variables WHERE instance_id = ? ORDER BY scope_id, name`),
       upsertVariable: p(`INSERT INTO variables (scope_id, name, instance_id, type, value) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (scope_id, name) DO UPDATE SET type = excluded.type, value = excluded.value`),
       deleteVariable: p(`DELETE FROM variables WHERE scope_id = ? AND name = ?`),
@@ -60,8 +62,8 @@ export class RuntimeStore implements EngineStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getJob: p(`SELECT * FROM jobs WHERE id = ?`),
       deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
-      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ?`),
-      jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ?`),
+      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ? ORDER BY rowid`),
+      jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ? ORDER BY rowid`),
       lockJob: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
       failJob: p(`UPDATE jobs SET retries = ?, attempts = attempts + 1, due_at = ?, lock_owner = NULL, lock_expires_at = NULL,
         error_message = ?, error_details = ? WHERE id = ?`),
@@ -82,8 +84,8 @@ export class RuntimeStore implements EngineStore {
       insertIncident: p(`INSERT INTO incidents (id, type, instance_id, definition_id, element_instance_id, element_id, job_id, message, created_at)
         VALUES (@id, @type, @instanceId, @definitionId, @elementInstanceId, @elementId, @jobId, @message, @createdAt)`),
       getIncident: p(`SELECT * FROM incidents WHERE id = ?`),
-      incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ?`),
-      incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ?`),
+      incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ? ORDER BY rowid`),
+      incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ? ORDER BY rowid`),
       deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
       deleteIncidentsOfElementInstance: p(`DELETE FROM incidents WHERE element_instance_id = ?`),
       deleteIncidentsOfJob: p(`DELETE FROM incidents WHERE job_id = ?`),
@@ -94,7 +96,8 @@ export class RuntimeStore implements EngineStore {
       releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
 
       lastHistoryRow: p(`SELECT max(seq) AS seq FROM history_rows`),
-      lastHistoryStep: p(`SELECT first_seq + json_array_length(entries) - 1 AS seq FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
+      lastHistoryStep: p(`SELECT first_seq + ${new PortableSql(db).jsonArrayLength('entries')} - 1 AS seq
+        FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
 
     };
   }
@@ -506,9 +509,9 @@ export class RuntimeStore implements EngineStore {
     }
   }
 
-  private readonly multiInserts = new Map<string, Database.Statement>();
+  private readonly multiInserts = new Map<string, SqlStatement>();
 
-  private multiInsert(target: string, columns: number, rows: number): Database.Statement {
+  private multiInsert(target: string, columns: number, rows: number): SqlStatement {
     const key = `${target}/${rows}`;
     let statement = this.multiInserts.get(key);
     if (!statement) {
