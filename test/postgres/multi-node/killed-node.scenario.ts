@@ -7,10 +7,11 @@ import { allFinished, cleanLedger, ledger, progress } from './ledger.js';
 const INSTANCES = Number(process.env.MLC_MULTINODE_INSTANCES ?? 10_000);
 /**
  * The lock a node holds on a job it runs: longer than the run, so the jobs of the killed node are
- * freed by its stale heartbeat (nodeGrace, 2.5 s), not by lock expiry.
+ * freed by its stale heartbeat (nodeGrace), not by lock expiry. The grace is short, but long enough
+ * that a live node on a loaded machine is not taken for dead.
  */
 const LOCK_MS = 120_000;
-const NODE_GRACE_MS = 2500;
+const NODE_GRACE_MS = 5000;
 /** each handler call on B takes this long; on A (8 at a time) much longer, so A is always inside some when killed */
 const HANDLER_MS = 200;
 const SLOW_HANDLER_MS = 2000;
