@@ -26,7 +26,7 @@ import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handl
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
 import { startInstance, cancelInstance, modifyVariables, type StartOptions } from './commands/instance-commands.js';
-import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
+import { completeJob, failJob, throwJobError, setJobRetries, relockEngineJob, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
 import { setInstanceSuspension, setDefinitionSuspension } from './commands/suspension.js';
@@ -151,6 +151,7 @@ export class Engine extends EventEmitter {
         bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
         fail: (job, attempt, message, details, retries) => this.submit((fx) => failJob(this.core, job.id, { message, details, retries }, { attempt }, fx)),
         describe: (job, businessKey) => this.describeJob(job, businessKey),
+        relock: multiNode ? (job, ms) => this.submit(() => relockEngineJob(this.core, job.id, this.id, ms)) : undefined,
       },
       this.logger,
       handlerTimeout,

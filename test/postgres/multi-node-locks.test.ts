@@ -1,0 +1,62 @@
+/**
+ * Job locks held by several engine nodes on one PostgreSQL database: a handler job that waited in
+ * a node's queue past its lock is not run there once another node took it over, and a node never
+ * counts its own locks as a dead node's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Engine, type EngineOptions } from '../../src/runtime/engine.js';
+import { postgresBinaries, startThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster.js';
+import { eventually } from './multi-node-harness.js';
+
+const bpmn = (name: string) => readFileSync(`test/fixtures/bpmn/${name}`, 'utf8');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!postgresBinaries())('job locks of several engine nodes', () => {
+  let cluster: ThrowawayCluster;
+  const engines: Engine[] = [];
+  const open = async (schema: string, options: Partial<EngineOptions> = {}) => {
+    const engine = await Engine.open({ database: `${cluster.url}?schema=${schema}`, heartbeatInterval: 300, ...options });
+    engines.push(engine);
+    return engine;
+  };
+
+  beforeAll(() => {
+    cluster = startThrowawayCluster();
+  });
+
+  afterAll(async () => {
+    for (const engine of engines) await engine.close();
+    cluster?.stop();
+  });
+
+  it('a queued job whose lock lapsed while it waited for a slot is not run again after another node ran it', async () => {
+    // A runs one handler at a time for 400 ms, and locks for 1.5 s: the jobs it queues lapse before their turn
+    const a = await open('lapsed', { maxConcurrentHandlers: 1, handlerTimeout: 1500 });
+    const b = await open('lapsed');
+    await a.deploy({ resources: [{ name: 'service.bpmn', content: bpmn('service-task.c7.bpmn') }] });
+    const ranOnA: string[] = [];
+    const ranOnB: string[] = [];
+    a.handle('work', async (job) => {
+      ranOnA.push(job.jobId);
+      await sleep(400);
+    });
+    b.handle('work', async (job) => {
+      ranOnB.push(job.jobId);
+      await sleep(20);
+    });
+    const instances: Array<{ id: string }> = [];
+    for (let i = 0; i < 10; i++) instances.push(await a.start('ServiceTaskC7'));
+    await eventually(() => instances.every((i) => a.instance(i.id).state === 'completed'), 30_000);
+    // let A's queue drain: a job it still runs after B completed it would show up here
+    await eventually(() => ranOnA.length + ranOnB.length >= instances.length);
+    await sleep(1000);
+    await a.whenIdle();
+    expect(ranOnB.length).toBeGreaterThan(0);
+    expect(ranOnA.filter((id) => ranOnB.includes(id))).toEqual([]);
+    for (const instance of instances) {
+      const history = a.queries.historyOf(instance.id);
+      expect(history.filter((h) => h.elementId === 'Task_Work' && h.kind === 'activityCompleted')).toHaveLength(1);
+    }
+  }, 60_000);
+});
