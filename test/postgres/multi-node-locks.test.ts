@@ -59,4 +59,24 @@ describe.skipIf(!postgresBinaries())('job locks of several engine nodes', () => 
       expect(history.filter((h) => h.elementId === 'Task_Work' && h.kind === 'activityCompleted')).toHaveLength(1);
     }
   }, 60_000);
+
+  it('a node closing cleanly tells the others that it gave its job locks back', async () => {
+    // long locks and no takeover by heartbeat: without a wake-up B would wait for its next poll
+    const a = await open('leaving', { handlerTimeout: 120_000 });
+    const b = await open('leaving');
+    await a.deploy({ resources: [{ name: 'service.bpmn', content: bpmn('service-task.c7.bpmn') }] });
+    const started: string[] = [];
+    a.handle('work', (job) => {
+      started.push(job.jobId);
+      return new Promise<void>(() => undefined);
+    });
+    const instance = await a.start('ServiceTaskC7');
+    await eventually(() => started.length === 1);
+    await b.whenIdle();
+    const before = b.cluster!.received;
+    await a.close();
+    await eventually(() => b.cluster!.received > before, 10_000);
+    b.handle('work', () => undefined);
+    await eventually(() => b.instance(instance.id).state === 'completed', 20_000);
+  }, 60_000);
 });
