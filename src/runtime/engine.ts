@@ -138,7 +138,7 @@ export class Engine extends EventEmitter {
     }
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
-    const jobs = new JobStore(this.db, { nodeGraceMs: options.nodeGrace ?? this.heartbeatInterval * 3 });
+    const jobs = new JobStore(this.db, { nodeGraceMs: options.nodeGrace ?? this.heartbeatInterval * 3, nodeId: this.id });
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
@@ -203,6 +203,7 @@ export class Engine extends EventEmitter {
       dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
       fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
       runNow: (acquire) => loop.runNow(() => acquire(loop.changes)),
+      beforeAcquire: multiNode ? () => this.cluster?.heartbeat.beatIfLate() : undefined,
     }, this.logger, multiNode ? MULTI_NODE_MAX_SLEEP : undefined);
   }
 

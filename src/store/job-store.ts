@@ -13,10 +13,13 @@ export class JobStore {
   /** PostgreSQL (several engine nodes): acquisition that never hands a job to two nodes */
   private readonly shared: MultiNodeJobQueue | undefined;
 
-  /** `nodeGraceMs`: PostgreSQL only, how long after its last heartbeat another node's locks still count */
-  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number } = {}) {
+  /**
+   * PostgreSQL only: `nodeGraceMs`, how long after its last heartbeat another node's locks still
+   * count; `nodeId`, this engine node (its own locks never count as a dead node's).
+   */
+  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number; nodeId?: string } = {}) {
     const p = (sql: string) => db.prepare(sql);
-    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, toJob) : undefined;
+    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, options.nodeId ?? '', toJob) : undefined;
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),

@@ -79,4 +79,23 @@ describe.skipIf(!postgresBinaries())('job locks of several engine nodes', () => 
     b.handle('work', () => undefined);
     await eventually(() => b.instance(instance.id).state === 'completed', 20_000);
   }, 60_000);
+
+  it("a node whose heartbeat went stale never counts its own locks as a dead node's; the others do", async () => {
+    const a = await open('stale', { handlerTimeout: 120_000, nodeGrace: 300 });
+    const b = await open('stale', { nodeGrace: 300 });
+    await a.deploy({ resources: [{ name: 'service.bpmn', content: bpmn('service-task.c7.bpmn') }] });
+    const started: string[] = [];
+    a.handle('work', (job) => {
+      started.push(job.jobId);
+      return new Promise<void>(() => undefined);
+    });
+    for (let i = 0; i < 3; i++) await a.start('ServiceTaskC7');
+    await eventually(() => started.length === 3);
+    // A's heartbeat stops (its event loop blocked, say) and goes stale; its locks are far from expiry
+    a.cluster!.heartbeat.stop();
+    await sleep(1000);
+    const now = Date.now() + 1000;
+    expect(a.core.jobs.dueTopicJobs('work', now, 10)).toEqual([]);
+    expect(b.core.jobs.dueTopicJobs('work', now, 10).map((job) => job.id).sort()).toEqual([...started].sort());
+  }, 60_000);
 });
