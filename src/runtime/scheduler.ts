@@ -20,7 +20,7 @@ export interface SchedulerHooks {
 }
 
 const BATCH = 500;
-/** Re-check at least this often, so work that appeared without a wake-up (another writer, a clock jump) is found. */
+/** Re-check at least this often (unless the clock says otherwise), so work that appeared without a wake-up (another writer, a clock jump) is found. */
 const MAX_SLEEP = 60_000;
 
 /**
@@ -85,7 +85,7 @@ export class Scheduler {
       }
       const next = this.jobs.nextDue(this.hooks.handledTopics());
       const now = this.clock.now();
-      this.wake(Math.min(next ?? Infinity, now + MAX_SLEEP));
+      this.wake(Math.min(next ?? Infinity, now + (this.clock.recheckInterval ?? MAX_SLEEP)));
     } catch (error) {
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler poll failed');
       this.wake(this.clock.now() + 1000);
