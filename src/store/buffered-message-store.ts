@@ -1,4 +1,5 @@
 import { dialectOf, type SqlDatabase } from './sql-database.js';
+import { MessageNameLock } from './postgres/multi-node-messages.js';
 
 /** A published message waiting for a subscription to open (Camunda 8's message buffer). */
 export interface BufferedMessage {
@@ -26,6 +27,8 @@ const stores = new WeakMap<SqlDatabase, BufferedMessageStore>();
  */
 export class BufferedMessageStore {
   private readonly s;
+  /** PostgreSQL (several nodes): see MessageNameLock */
+  private readonly messageLock: MessageNameLock | undefined;
 
   static for(db: SqlDatabase): BufferedMessageStore {
     let store = stores.get(db);
@@ -34,6 +37,7 @@ export class BufferedMessageStore {
   }
 
   private constructor(db: SqlDatabase) {
+    this.messageLock = dialectOf(db) === 'postgres' ? new MessageNameLock(db) : undefined;
     // PostgreSQL gets this table from its schema (src/store/postgres/schema.ts)
     if (dialectOf(db) === 'sqlite') db.exec(`CREATE TABLE IF NOT EXISTS buffered_messages (
       row INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -68,6 +72,7 @@ export class BufferedMessageStore {
 
   /** A live message already published under this messageId (Zeebe refuses a duplicate). */
   withMessageId(name: string, messageId: string, now: number): BufferedMessage | undefined {
+    this.messageLock?.take(name);
     return toMessage(this.s.byMessageId.get(name, messageId, now));
   }
 
@@ -77,6 +82,7 @@ export class BufferedMessageStore {
    * (`reserveBufferedMessage`) the command appends.
    */
   oldestLive(name: string, correlationKey: string, now: number, reserved: (row: number) => boolean): BufferedMessage | undefined {
+    this.messageLock?.take(name);
     for (const row of this.s.live.iterate(name, correlationKey, now)) {
       const message = toMessage(row)!;
       if (!reserved(message.row)) return message;

@@ -3,6 +3,8 @@
  * the audit trail of their evaluations (one row per decision evaluated, required decisions too).
  */
 import type { SqlDatabase } from './sql-database.js';
+import { dialectOf } from './sql-database.js';
+import { DeploymentLock } from './postgres/multi-node-deploy.js';
 import { PortableSql } from './portable-sql.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -112,7 +114,11 @@ const MAX_PAGE = 10_000;
 export class DecisionStore {
   private readonly s;
 
+  /** PostgreSQL (several engine nodes): deploys of two nodes run one after the other */
+  private readonly deploymentLock: DeploymentLock | undefined;
+
   constructor(private readonly db: SqlDatabase) {
+    this.deploymentLock = dialectOf(db) === 'postgres' ? new DeploymentLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDefinition: p(`INSERT INTO decision_definitions (id, key, version, version_tag, name, drd_key, deployment_id, resource_name, tenant_id, history_ttl, graph, deployed_at)
@@ -137,6 +143,7 @@ export class DecisionStore {
   }
 
   nextVersion(key: string, tenantId: string | null): number {
+    this.deploymentLock?.take();
     return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
   }
 

@@ -1,6 +1,8 @@
 import type { SqlDatabase } from './sql-database.js';
 import type { JobRecord } from './records.js';
 import { toJob } from './runtime-store.js';
+import { dialectOf } from './sql-database.js';
+import { MultiNodeJobQueue } from './postgres/multi-node-jobs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -8,9 +10,13 @@ type Row = any;
 /** The scheduler's queries over the jobs table: what is due, what is orphaned, when to wake next. */
 export class JobStore {
   private readonly s;
+  /** PostgreSQL (several engine nodes): acquisition that never hands a job to two nodes */
+  private readonly shared: MultiNodeJobQueue | undefined;
 
-  constructor(readonly db: SqlDatabase) {
+  /** `nodeGraceMs`: PostgreSQL only, how long after its last heartbeat another node's locks still count */
+  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number } = {}) {
     const p = (sql: string) => db.prepare(sql);
+    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, toJob) : undefined;
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
@@ -34,11 +40,13 @@ export class JobStore {
 
   /** Due timers, continuations and the like, not locked by anyone alive (a suspended instance's wait). */
   dueEngineJobs(now: number, limit: number): JobRecord[] {
+    if (this.shared) return this.shared.dueEngineJobs(now, limit);
     return (this.s.dueEngineJobs.all(now, now, limit) as Row[]).map(toJob);
   }
 
   /** Due work items of one handler topic. */
   dueTopicJobs(topic: string, now: number, limit: number): JobRecord[] {
+    if (this.shared) return this.shared.dueTopicJobs(topic, now, limit);
     return (this.s.dueTopicJobs.all(topic, now, now, limit) as Row[]).map(toJob);
   }
 

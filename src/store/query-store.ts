@@ -18,6 +18,8 @@ import type { Queries } from './queries.js';
 import { ExecutionQueries } from './execution-queries.js';
 import { CockpitQueries } from './cockpit-queries.js';
 import { MetricsQueries } from './metrics-queries.js';
+import { dialectOf } from './sql-database.js';
+import { SKIP_LOCKED_CANDIDATES } from './postgres/multi-node-jobs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -567,7 +569,9 @@ export class QueryStore implements Queries {
       params.push(q.businessKey);
     }
     const order = q.usePriority ? 'j.priority DESC, j.due_at, j.rowid' : 'j.due_at, j.rowid';
-    const sql = `SELECT j.* FROM jobs j WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    // several nodes (PostgreSQL): rows another node is locking right now are skipped, the rest stay ours until commit
+    const skipLocked = dialectOf(this.db) === 'postgres' ? SKIP_LOCKED_CANDIDATES : '';
+    const sql = `SELECT j.* FROM jobs j WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?${skipLocked}`;
     return (this.prepare(sql).all(...params, q.limit) as Row[]).map(toJob);
   }
 

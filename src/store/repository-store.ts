@@ -1,5 +1,7 @@
 import type { SqlDatabase } from './sql-database.js';
 import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from './records.js';
+import { dialectOf } from './sql-database.js';
+import { DeploymentLock } from './postgres/multi-node-deploy.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -8,7 +10,11 @@ type Row = any;
 export class RepositoryStore {
   private readonly s;
 
+  /** PostgreSQL (several engine nodes): deploys of two nodes run one after the other */
+  private readonly deploymentLock: DeploymentLock | undefined;
+
   constructor(readonly db: SqlDatabase) {
+    this.deploymentLock = dialectOf(db) === 'postgres' ? new DeploymentLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDeployment: p(`INSERT INTO deployments (id, name, source, tenant_id, deployed_at) VALUES (?, ?, ?, ?, ?)`),
@@ -27,6 +33,8 @@ export class RepositoryStore {
       maxVersion: p(`SELECT max(version) AS v FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ?`),
       activeInstanceIdsOf: p(`SELECT id FROM instances WHERE definition_id = ? AND state = 'active' ORDER BY rowid`),
       getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended FROM definitions WHERE id = ?`),
+      // every start reads this: the two columns it needs, not the whole row (building a row object costs more than the lookup)
+      definitionSuspended: p(`SELECT suspended FROM definitions WHERE id = ?`),
       graphOf: p(`SELECT graph FROM definitions WHERE id = ?`),
       latestDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? ORDER BY version DESC LIMIT 1`),
@@ -96,6 +104,7 @@ export class RepositoryStore {
 
   /** sha256 of the newest resource called `resourceName` among deployments with this name, source and tenant. */
   latestResourceHash(resourceName: string, name: string | null, source: string | null, tenantId: string | null): string | undefined {
+    this.deploymentLock?.take();
     return (this.s.latestResourceNamed.get(resourceName, name ?? '', source ?? '', tenantId ?? '') as Row)?.sha256;
   }
 
@@ -104,6 +113,7 @@ export class RepositoryStore {
   }
 
   nextVersion(key: string, tenantId: string | null): number {
+    this.deploymentLock?.take();
     return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
   }
 
@@ -116,6 +126,12 @@ export class RepositoryStore {
   getDefinition(id: string): DefinitionRecord | undefined {
     const row: Row = this.s.getDefinition.get(id);
     return row && toDefinition(row);
+  }
+
+  /** Whether the definition exists (undefined: its deployment was deleted) and is suspended. */
+  definitionState(id: string): { suspended: boolean } | undefined {
+    const row: Row = this.s.definitionSuspended.get(id);
+    return row && { suspended: row.suspended === 1 };
   }
 
   graphJson(id: string): string | undefined {

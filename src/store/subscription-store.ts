@@ -1,4 +1,5 @@
-import type { SqlDatabase } from './sql-database.js';
+import { dialectOf, type SqlDatabase } from './sql-database.js';
+import { MessageNameLock } from './postgres/multi-node-messages.js';
 import type { SubscriptionRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -24,7 +25,11 @@ export class SubscriptionStore {
     return store;
   }
 
+  /** PostgreSQL (several nodes): message publication and subscription run one after the other per name */
+  private readonly messageLock: MessageNameLock | undefined;
+
   constructor(readonly db: SqlDatabase) {
+    this.messageLock = dialectOf(db) === 'postgres' ? new MessageNameLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     const otherVersions = `SELECT id FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND id != ?`;
     this.s = {
@@ -82,11 +87,13 @@ export class SubscriptionStore {
 
   /** Subscriptions of waiting element instances, oldest first, created no later than `maxSeq`. */
   waiting(kind: 'message' | 'signal', name: string, maxSeq = Number.MAX_SAFE_INTEGER): SubscriptionRecord[] {
+    if (kind === 'message') this.messageLock?.take(name);
     return (this.s.waiting.all(kind, name, maxSeq) as Row[]).map(toSubscription);
   }
 
   /** Start-event subscriptions of deployed definitions. */
   starts(kind: 'message' | 'signal', name: string, maxSeq = Number.MAX_SAFE_INTEGER): SubscriptionRecord[] {
+    if (kind === 'message') this.messageLock?.take(name);
     return (this.s.starts.all(kind, name, maxSeq) as Row[]).map(toSubscription);
   }
 
