@@ -24,7 +24,7 @@ export interface SchedulerHooks {
 const BATCH = 500;
 /** Full batches taken in one poll before it yields to the event loop (and polls again at once). */
 const MAX_ROUNDS = 8;
-/** Re-check at least this often, so work that appeared without a wake-up (another writer, a clock jump) is found. */
+/** Re-check at least this often (unless the clock says otherwise), so work that appeared without a wake-up (another writer, a clock jump) is found. */
 const MAX_SLEEP = 60_000;
 
 /**
@@ -96,7 +96,8 @@ export class Scheduler {
       }
       const next = this.jobs.nextDue(this.hooks.handledTopics());
       const now = this.clock.now();
-      this.wake(more ? now : Math.min(next ?? Infinity, now + this.maxSleep));
+      // a manual clock moves only when told: a re-check every maxSleep of its time finds nothing new
+      this.wake(more ? now : Math.min(next ?? Infinity, now + (this.clock.recheckInterval ?? this.maxSleep)));
     } catch (error) {
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler poll failed');
       this.wake(this.clock.now() + 1000);
