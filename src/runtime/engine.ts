@@ -22,7 +22,7 @@ import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
 import { elementProcessors } from './processors/table.js';
 import { EngineObservers } from './engine-observer.js';
-import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
+import { HandlerDispatcher, LOCK_MARGIN_MS, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
 import { startInstance, cancelInstance, modifyVariables, type StartOptions } from './commands/instance-commands.js';
@@ -145,6 +145,8 @@ export class Engine extends EventEmitter {
     this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId, () => this.loop.changes);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
+    // several nodes: a lock outlasts the handler's timeout, so its timeout failure commits before another node may take the job
+    const handlerLockDuration = handlerTimeout + (multiNode ? LOCK_MARGIN_MS : 0);
     this.dispatcher = new HandlerDispatcher(
       {
         complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
@@ -186,7 +188,7 @@ export class Engine extends EventEmitter {
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
         engineId: this.id,
-        handlerLockDuration: handlerTimeout,
+        handlerLockDuration,
         defaultRetries: options.defaultRetries ?? 3,
         processors: this.processors,
         timeZone: options.timeZone,
@@ -196,7 +198,7 @@ export class Engine extends EventEmitter {
     };
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
-      lockDuration: handlerTimeout,
+      lockDuration: handlerLockDuration,
       handledTopics: () => this.dispatcher.topics(),
       capacity: () => Math.max(0, maxConcurrent * 2 - this.dispatcher.busy),
       isHeld: (jobId) => this.dispatcher.holds(jobId),

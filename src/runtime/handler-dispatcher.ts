@@ -62,10 +62,10 @@ interface Queued {
 }
 
 /**
- * A relocked job's lock outlasts its handler's timeout by this much, so the failure that a timeout
- * commits lands before another node may take the job.
+ * Several nodes: a handler job's lock outlasts its handler's timeout by this much, so the failure
+ * that a timeout commits lands before another node may take the job.
  */
-const LOCK_MARGIN_MS = 5000;
+export const LOCK_MARGIN_MS = 5000;
 
 /**
  * Runs in-process handlers for jobs this engine has locked, at most `maxConcurrent` at a time;

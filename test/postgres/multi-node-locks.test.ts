@@ -31,7 +31,8 @@ describe.skipIf(!postgresBinaries())('job locks of several engine nodes', () => 
   });
 
   it('a queued job whose lock lapsed while it waited for a slot is not run again after another node ran it', async () => {
-    // A runs one handler at a time for 400 ms, and locks for 1.5 s: the jobs it queues lapse before their turn
+    // A runs one handler at a time for 1 s and locks for 1.5 s (plus the 5 s margin of several nodes):
+    // the jobs it queues last lapse before their turn
     const a = await open('lapsed', { maxConcurrentHandlers: 1, handlerTimeout: 1500 });
     const b = await open('lapsed');
     await a.deploy({ resources: [{ name: 'service.bpmn', content: bpmn('service-task.c7.bpmn') }] });
@@ -39,7 +40,7 @@ describe.skipIf(!postgresBinaries())('job locks of several engine nodes', () => 
     const ranOnB: string[] = [];
     a.handle('work', async (job) => {
       ranOnA.push(job.jobId);
-      await sleep(400);
+      await sleep(1000);
     });
     b.handle('work', async (job) => {
       ranOnB.push(job.jobId);
