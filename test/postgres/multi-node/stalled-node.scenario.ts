@@ -27,6 +27,8 @@ describe.skipIf(!postgresBinaries())('a node stopped (SIGSTOP) past its lock exp
     const b = await cluster.spawn({ name: 'B', options }); // no handler yet, so A gets every job
     await a.start('ServiceTaskC7', INSTANCES, 'stall-', { handlerDelayMs: { A: STALL_MS } });
     await waitFor('A to be inside every handler', () => cluster.calls().filter((line) => line.kind === 'call' && line.node === 'A').length === INSTANCES, 30_000, 10);
+    // A's locks, on the database clock (the engine's lock may outlast its handler timeout)
+    const lockedUntil = await cluster.scalar('SELECT max(lock_expires_at) FROM jobs');
     a.pause();
     const pausedAt = Date.now();
     expect(cluster.calls().filter((line) => line.kind === 'done')).toHaveLength(0); // A was stopped inside its handlers
@@ -35,7 +37,8 @@ describe.skipIf(!postgresBinaries())('a node stopped (SIGSTOP) past its lock exp
     await waitFor('B to complete every instance while A is stopped', () => allFinished(cluster), LOCK_MS + 20_000, 100, () => progress(cluster));
     const completedAfterMs = Date.now() - pausedAt;
     // A stays stopped past its lock expiry too, whatever freed the jobs first (expiry or stale heartbeat)
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, pausedAt + LOCK_MS + 500 - Date.now())));
+    const databaseNow = () => cluster.scalar('SELECT (extract(epoch from now()) * 1000)::bigint');
+    await waitFor('A\'s locks to expire while it is stopped', async () => (await databaseNow()) > lockedUntil + 500, 60_000);
     a.resume();
 
     // A wakes up, its handlers return, and the engine tries to commit the completions it no longer owns
@@ -60,6 +63,6 @@ describe.skipIf(!postgresBinaries())('a node stopped (SIGSTOP) past its lock exp
       .filter((entry) => entry.name === 'workDoneBy');
     expect(results.map((entry) => entry.value.replaceAll('"', ''))).toEqual(Array(INSTANCES).fill('B'));
     expect(a.alive).toBe(true);
-    console.log(`multi-node SIGSTOP: B completed ${INSTANCES} jobs ${completedAfterMs} ms after A stopped (lock ${LOCK_MS} ms); A's refusals: ${JSON.stringify([...new Set(refusals.map((entry) => `${entry.level} ${entry.msg}: ${String(entry.err ?? '').replace(entry.jobId as string, '<job>')}`))])}`);
+    console.log(`multi-node SIGSTOP: B completed ${INSTANCES} jobs ${completedAfterMs} ms after A stopped (handler timeout ${LOCK_MS} ms, locked until ${lockedUntil - pausedAt} ms after the pause by the test's clock); A's refusals: ${JSON.stringify([...new Set(refusals.map((entry) => `${entry.level} ${entry.msg}: ${String(entry.err ?? '').replace(entry.jobId as string, '<job>')}`))])}`);
   }, 180_000);
 });
