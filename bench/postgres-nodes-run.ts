@@ -110,7 +110,7 @@ export async function runNodes(cluster: ThrowawayCluster, options: NodesRunOptio
     nodes.push(new NodeProcess(0, { ...nodeArgs, deploy: true }));
     await nodes[0]!.next('ready', 120_000);
     for (let i = 1; i < options.nodes; i++) nodes.push(new NodeProcess(i, { ...nodeArgs, deploy: false }));
-    await Promise.all(nodes.map((node) => node.next('ready', 120_000)));
+    await Promise.all(nodes.slice(1).map((node) => node.next('ready', 120_000)));
     for (const node of nodes) node.send('warm');
     await Promise.all(nodes.map((node) => node.next('warmed', 120_000)));
     const before = await waitUntilQuiet(cluster, database, 60_000);
