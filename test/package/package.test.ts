@@ -67,7 +67,7 @@ describe('the packed tarball installed into a fresh project', { timeout: 180_000
   afterAll(() => rm(work, { recursive: true, force: true }), 120_000);
 
   it('contains the compiled library, the cockpit bundle, the bin and the sample processes, and no sources', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/server.js', 'dist/mlc/index.js', 'dist/mlc/training/train-worker.js',
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/server.js', 'dist/mlc/index.js', 'dist/mlc/training/train-worker.js', 'dist/store/postgres/connection-worker.mjs',
       'dist/cockpit-assets/index.html', 'dist/cockpit-assets/app.js', 'processes/on-model-changed.bpmn', 'package.json', 'README.md']) {
       expect(files).toContain(file);
     }
