@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresBinaries, psql, startThrowawayCluster } from '../test/postgres/throwaway-cluster.js';
 import { CEILING_DATABASE, pgbenchCeiling, prepareCeiling, type CeilingResult } from './postgres-ceiling.js';
+import { driverLoop } from './postgres-driver-loop.js';
 import { runNodes, type NodesRunResult } from './postgres-nodes-run.js';
 import { fmt, type Scenario, type ScenarioContext, type ScenarioOutcome } from './lib/report.js';
 
@@ -45,6 +46,10 @@ interface DurabilityResult {
   synchronous_commit: 'off' | 'on';
   meaning: string;
   rows: Row[];
+  /** the same INSERT + UPDATE transaction through the engine's synchronous driver, one connection */
+  driver_loop_transactions_per_s: number;
+  /** the same with the driver's pipelined writes (the INSERT and UPDATE do not wait; COMMIT does) */
+  driver_loop_pipelined_transactions_per_s: number;
 }
 
 function statementStatsAvailable(bin: string): boolean {
@@ -63,6 +68,10 @@ async function measure(durability: Durability, ctx: ScenarioContext, withStats: 
   try {
     if (withStats) psql(cluster, 'CREATE EXTENSION pg_stat_statements');
     prepareCeiling(cluster);
+    const loopMs = ctx.quick ? 2_000 : 4_000;
+    const loop = driverLoop(cluster.urlOf(CEILING_DATABASE), false, 1_000_000, loopMs);
+    const pipelinedLoop = driverLoop(cluster.urlOf(CEILING_DATABASE), true, 1_000_000, loopMs);
+    ctx.log(`${durability.name}: the engine's sync driver, raw loop on one connection: ${fmt(loop.perSecond)} transactions/s (INSERT + UPDATE each), ${fmt(pipelinedLoop.perSecond)} with pipelined writes`);
     const rows: Row[] = [];
     for (const nodes of NODE_COUNTS) {
       const run = await runNodes(cluster, {
@@ -81,7 +90,8 @@ async function measure(durability: Durability, ctx: ScenarioContext, withStats: 
         of_ceiling: Math.round((run.instances_per_s / ceiling.transactionsPerSecond) * 1000) / 1000,
       });
     }
-    return { durability: durability.name, synchronous_commit: durability.synchronousCommit, meaning: durability.meaning, rows };
+    return { durability: durability.name, synchronous_commit: durability.synchronousCommit, meaning: durability.meaning, rows,
+      driver_loop_transactions_per_s: Math.round(loop.perSecond), driver_loop_pipelined_transactions_per_s: Math.round(pipelinedLoop.perSecond) };
   } finally {
     process.off('exit', stopOnExit);
     cluster.stop();
@@ -110,7 +120,8 @@ function detailTable(results: DurabilityResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const settings = Object.entries(SERVER_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
-  return [`postgres (simple, 100 in flight per node; server: ${settings}; CPU in cores busy):`, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  const loops = results.map((r) => `the engine's sync driver alone, INSERT + UPDATE per transaction on one connection (${r.durability}): ${fmt(r.driver_loop_transactions_per_s)} tx/s, ${fmt(r.driver_loop_pipelined_transactions_per_s)} tx/s with pipelined writes`);
+  return [`postgres (simple, 100 in flight per node; server: ${settings}; CPU in cores busy):`, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), ...loops].join('\n');
 }
 
 async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
