@@ -6,11 +6,13 @@
  * Skipped when PostgreSQL's server binaries are not installed.
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { postgresBinaries, psql, startThrowawayCluster } from '../test/postgres/throwaway-cluster.js';
 import { CEILING_DATABASE, pgbenchCeiling, prepareCeiling, type CeilingResult } from './postgres-ceiling.js';
 import { driverLoop } from './postgres-driver-loop.js';
 import { runNodes, type NodesRunResult } from './postgres-nodes-run.js';
+import { round } from './lib/stats.js';
 import { fmt, type Scenario, type ScenarioContext, type ScenarioOutcome } from './lib/report.js';
 
 const NODE_COUNTS = [1, 2, 3];
@@ -128,6 +130,8 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const bin = postgresBinaries()!;
   const withStats = statementStatsAvailable(bin);
   if (!withStats) ctx.log('pg_stat_statements is not installed: no statement counts');
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg()[0]!;
   const results: DurabilityResult[] = [];
   for (const durability of ctx.quick ? DURABILITIES.slice(0, 1) : DURABILITIES) results.push(await measure(durability, ctx, withStats));
   const first = results[0]!.rows;
@@ -136,7 +140,9 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const bad = all.filter((row) => !row.exactly_once || row.failed_starts > 0);
   const oneNode = first[0]!;
   return {
-    ours: { process: 'simple', in_flight_per_node: 100, server_settings: SERVER_SETTINGS, durabilities: results },
+    // its own date and load: `--only postgres` merges this entry into a results file of an older run
+    ours: { process: 'simple', in_flight_per_node: 100, measured_at: startedAt, load_average_1m: { start: round(loadStart, 2), end: round(loadavg()[0]!, 2) },
+      server_settings: SERVER_SETTINGS, durabilities: results },
     peer: null,
     floor: {
       tool: 'pgbench -M prepared, clients = nodes',
