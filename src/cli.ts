@@ -35,7 +35,7 @@ interface CommandSpec {
 
 const TARGET_FLAGS = {
   url: { help: 'a running server: its root (http://127.0.0.1:8080) or its REST base (…/engine-rest); env MLC_URL' },
-  db: { help: 'no server: write straight into this SQLite file (default ./data/mlc.sqlite; env MLC_DB). Not while a server has it open' },
+  db: { help: 'no server: write straight into this SQLite file or postgres:// URL (default ./data/mlc.sqlite; env MLC_DB). Not while a server has the SQLite file open' },
 };
 const TARGET_ENV = 'Credentials for --url: MLC_TOKEN (bearer) or MLC_USER="name:password" (basic).';
 
@@ -46,7 +46,7 @@ const COMMANDS = {
     flags: {
       port: { help: 'port to listen on (default 8080; env PORT; 0 picks a free one)' },
       host: { help: 'address to bind (default 127.0.0.1; env HOST). Beyond loopback needs --auth' },
-      db: { help: 'SQLite file, created if missing (default ./data/mlc.sqlite; env MLC_DB)' },
+      db: { help: 'SQLite file, created if missing, or a postgres://user@host/db URL (several servers may share it) (default ./data/mlc.sqlite; env MLC_DB)' },
       processes: { help: 'folder whose *.bpmn and *.dmn files are deployed at start (default ./processes)' },
       'data-dir': { help: 'model artifacts and data sets (default: the database\'s folder; env MLC_DATA_DIR)' },
       auth: { help: 'none | basic | bearer (default none; env MLC_AUTH)' },

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { Engine } from './runtime/engine.js';
+import { describeDatabase, isPostgresUrl } from './store/open-store.js';
 import { createServerApp } from './http/app.js';
 import { loadAuthConfig, parseAuthMode, type AuthMode } from './http/auth.js';
 import { createHttpServer, resolveServerTimeouts } from './http/server-timeouts.js';
@@ -115,7 +116,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     await deployProcessFolder(engine, options.processes ?? './processes', logger);
     // the model registry, its built-in handlers and a demo model (handlers registered earlier by an embedder win)
     lifecycle = await installModelLifecycle(engine, {
-      dataDir: options.dataDir ?? env.MLC_DATA_DIR ?? dirname(resolve(database === ':memory:' ? './data/x' : database)),
+      dataDir: options.dataDir ?? env.MLC_DATA_DIR ?? dirname(resolve(database === ':memory:' || isPostgresUrl(database) ? './data/x' : database)),
       seedDemo: options.seedDemo ?? env.MLC_SEED_DEMO !== 'false',
       deployProcesses: false, // deployed above from the processes folder
       webhookUrl: env.MLC_ALERT_WEBHOOK ?? null,
@@ -153,7 +154,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
-  logger.info({ url, database, auth: mode }, 'mlc-engine listening');
+  logger.info({ url, database: describeDatabase(database), auth: mode }, 'mlc-engine listening');
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

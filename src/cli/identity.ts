@@ -9,7 +9,7 @@
  *   mlc group member <group> <user> [--remove]
  */
 import { readFileSync } from 'node:fs';
-import { openDatabase } from '../store/database.js';
+import { openStore } from '../store/open-store.js';
 import { IdentityService } from '../identity/identity-service.js';
 
 export class IdentityCliError extends Error {}
@@ -40,7 +40,7 @@ interface Target {
 function databaseTarget(path: string): Target {
   let db;
   try {
-    db = openDatabase({ path });
+    db = openStore({ database: path });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new IdentityCliError(/in use/.test(message) ? `${message}: while the server runs, use --url` : message);

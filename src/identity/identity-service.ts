@@ -5,7 +5,7 @@
  * One service per database (`identityOf`), shared by the REST router, the cockpit and /mlc.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from '../store/sql-database.js';
 import { BadRequestError, NotFoundError } from '../runtime/errors.js';
 import { IdentityStore, type GroupQuery, type GroupRecord, type UserQuery, type UserRecord } from '../store/identity-store.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -70,7 +70,7 @@ export class IdentityService {
   /** sha256(user:password) → the stored hash it was checked against and the answer */
   private readonly checked = new Map<string, { hash: string | null; ok: boolean }>();
 
-  constructor(db: Database.Database, private readonly now: () => number = Date.now) {
+  constructor(db: SqlDatabase, private readonly now: () => number = Date.now) {
     this.store = new IdentityStore(db);
   }
 
@@ -254,10 +254,10 @@ export class IdentityService {
 /** A well-formed hash nobody's password matches, verified for unknown users so their answer takes as long. */
 const DUMMY_HASH = `scrypt$16384$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
 
-const services = new WeakMap<Database.Database, IdentityService>();
+const services = new WeakMap<SqlDatabase, IdentityService>();
 
 /** The identity service of an engine database (created on first use). */
-export function identityOf(engine: { db: Database.Database; clock: { now(): number } }): IdentityService {
+export function identityOf(engine: { db: SqlDatabase; clock: { now(): number } }): IdentityService {
   let service = services.get(engine.db);
   if (!service) services.set(engine.db, (service = new IdentityService(engine.db, () => engine.clock.now())));
   return service;

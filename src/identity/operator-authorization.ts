@@ -5,7 +5,7 @@
  * DELETE_INSTANCE on the ProcessDefinition. Callers check before anything changes, for every key an operation touches,
  * so a refusal leaves the state as it was. Shared by /engine-rest, /v2 and the cockpit API.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from '../store/sql-database.js';
 import type { DefinitionRecord, InstanceRecord } from '../store/records.js';
 import { identityOf } from './identity-service.js';
 
@@ -13,7 +13,7 @@ export type OperatorAction = 'suspend' | 'modify' | 'cancel';
 
 /** What these checks need of the engine: its database (for the identity service) and lookups. */
 export interface OperatorEngine {
-  db: Database.Database;
+  db: SqlDatabase;
   clock: { now(): number };
   instance(id: string): InstanceRecord;
   definition(id: string): DefinitionRecord;

@@ -2,6 +2,8 @@ import type { Effect } from './effects.js';
 import { ChangeSet } from '../store/change-set.js';
 import type { DeferredWrites, Transactions } from '../store/engine-store.js';
 import { secondsSince, type EngineObserver } from './engine-observer.js';
+import { isConflict } from '../store/postgres/multi-node-conflicts.js';
+import { OptimisticLockingError } from './errors.js';
 
 /** A command runs inside the batch transaction and reports its effects; it must not await. */
 export type Command<T> = (effects: Effect[]) => T;
@@ -21,7 +23,12 @@ interface Pending {
   options: CommandOptions;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** runs that lost to another engine node (PostgreSQL only; see retryOrReject) */
+  conflicts?: number;
 }
+
+/** Runs of one command before a conflict with other nodes is the caller's (PostgreSQL only). */
+const MAX_CONFLICT_ATTEMPTS = 5;
 
 export interface CommandLoopOptions {
   /** most commands committed together (group commit) */
@@ -34,6 +41,8 @@ export interface CommandLoopOptions {
   observer?: EngineObserver;
   /** runs after each command's own work, inside its transaction: the follow-ups it asked for (a caller continued, a signal delivered) */
   settle?: (effects: Effect[]) => void;
+  /** runs after every commit (several nodes on PostgreSQL: tell the others what it wrote) */
+  committed?: () => void;
 }
 
 const nothingDeferred: DeferredWrites = { mark: () => 0, rollback: () => undefined, flush: () => undefined, clear: () => undefined };
@@ -60,6 +69,11 @@ export class CommandLoop {
   private currentOptions: CommandOptions = {};
   private readonly observer: EngineObserver | undefined;
   private readonly settle: (effects: Effect[]) => void;
+  private readonly committed: (() => void) | undefined;
+  /** commands that lost to another node and are waiting to run again */
+  private readonly retrying = new Map<NodeJS.Timeout, Pending>();
+  /** how many command runs lost to another node and were re-run (PostgreSQL; 0 on SQLite) */
+  conflictRetries = 0;
 
   constructor(
     db: Transactions,
@@ -71,6 +85,7 @@ export class CommandLoop {
     const deferred = (this.deferred = options.deferred ?? nothingDeferred);
     this.apply = options.apply ?? (() => undefined);
     this.settle = options.settle ?? (() => undefined);
+    this.committed = options.committed;
     this.runOne = db.transaction((pending: Pending, effects: Effect[]) => this.runCommand(pending.run, effects, pending.options));
     this.savepointTx = db.transaction((fn: () => unknown) => fn());
     this.runNowTx = db.transaction((command: Command<unknown>, effects: Effect[]) => {
@@ -170,6 +185,7 @@ export class CommandLoop {
       this.deferred.clear();
       throw error;
     }
+    this.committed?.();
     if (effects.length > 0) this.release(effects);
     return value;
   }
@@ -197,6 +213,35 @@ export class CommandLoop {
   close(): void {
     this.flush();
     this.closed = true;
+    for (const [timer, pending] of this.retrying) {
+      clearTimeout(timer);
+      pending.reject(new Error('The engine is closed'));
+    }
+    this.retrying.clear();
+  }
+
+  /**
+   * A command that lost a race with another engine node (its instance moved, a deadlock, a unique
+   * key taken meanwhile: only PostgreSQL reports these) runs again in a later batch: it changed
+   * nothing that survived, and it reads fresh rows then. A little random delay keeps two nodes
+   * from colliding the same way again. After MAX_CONFLICT_ATTEMPTS runs the caller gets the conflict.
+   */
+  private retryOrReject(pending: Pending, error: unknown): void {
+    if (!isConflict(error)) return pending.reject(error);
+    const runs = (pending.conflicts ?? 0) + 1;
+    if (runs >= MAX_CONFLICT_ATTEMPTS || this.closed) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return pending.reject(new OptimisticLockingError(`Gave up after ${runs} attempts that each conflicted with another engine node: ${reason}`));
+    }
+    pending.conflicts = runs;
+    this.conflictRetries++;
+    const timer = setTimeout(() => {
+      this.retrying.delete(timer);
+      if (this.closed) return pending.reject(new Error('The engine is closed'));
+      this.queue.push(pending);
+      this.rescheduleIfNeeded();
+    }, Math.random() * 5 * runs);
+    this.retrying.set(timer, pending);
   }
 
   private drain(): void {
@@ -208,25 +253,28 @@ export class CommandLoop {
     try {
       try {
         outcomes = this.runBatchOptimistic(batch);
-      } catch {
+      } catch (error) {
+        // another node changed an instance this batch read: the careful run reads it afresh
+        if (isConflict(error)) this.conflictRetries++;
         this.deferred.clear();
         outcomes = this.runBatch(batch);
       }
     } catch (error) {
       this.deferred.clear();
-      // the commit itself failed (disk full, I/O error): nothing of the batch happened
-      for (const pending of batch) pending.reject(error);
+      // the commit itself failed (disk full, I/O error, a conflict at commit): nothing of the batch happened
+      for (const pending of batch) this.retryOrReject(pending, error);
       this.rescheduleIfNeeded();
       return;
     }
     this.observer?.batchCommitted(batch.length, secondsSince(started));
+    this.committed?.();
     const effects: Effect[] = [];
     outcomes.forEach((outcome, index) => {
       if (outcome.ok) {
         effects.push(...outcome.effects);
         batch[index]!.resolve(outcome.value);
       } else {
-        batch[index]!.reject(outcome.error);
+        this.retryOrReject(batch[index]!, outcome.error);
       }
     });
     if (effects.length > 0) this.release(effects);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from '../store/sql-database.js';
 import { pino, type Logger } from 'pino';
-import { openDatabase, type Synchronous } from '../store/database.js';
+import type { Synchronous } from '../store/database.js';
+import { openStore } from '../store/open-store.js';
 import { RuntimeStore } from '../store/runtime-store.js';
 import { RepositoryStore } from '../store/repository-store.js';
 import { JobStore } from '../store/job-store.js';
@@ -39,6 +40,8 @@ import { DefinitionCache } from './definition-cache.js';
 import { resolveBudgets, type EngineBudgets } from './budgets.js';
 import { checkConstantCycles } from './cycle-budget.js';
 import { correlateMessage, broadcastSignal, armStartEvents, type CorrelateMessageRequest, type CorrelationResult } from './events/index.js';
+import { DatabaseTime } from '../store/postgres/node-heartbeat.js';
+import { ClusterMembership } from './multi-node.js';
 
 export type { CorrelateMessageRequest, CorrelationResult } from './events/index.js';
 
@@ -49,7 +52,7 @@ export interface BroadcastSignalRequest {
 }
 
 export interface EngineOptions {
-  /** SQLite file, created if missing; ':memory:' (the default) for tests */
+  /** SQLite file, created if missing; ':memory:' (the default) for tests; or a `postgres://` URL (`?schema=` picks a schema) */
   database?: string;
   /** NORMAL (default) survives application crashes; FULL also power loss */
   synchronous?: Synchronous;
@@ -70,6 +73,10 @@ export interface EngineOptions {
   timeZone?: string;
   /** limits on what one process or expression may cost (defaults in budgets.ts and the README) */
   budgets?: Partial<EngineBudgets>;
+  /** PostgreSQL (several nodes): ms between this node's heartbeats (default 5 s) */
+  heartbeatInterval?: number;
+  /** PostgreSQL: ms without a heartbeat after which a node is dead and its jobs are taken over (default 3 heartbeats) */
+  nodeGrace?: number;
 }
 
 export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'parentInstanceId' | 'parentElementInstanceId'> {
@@ -80,6 +87,9 @@ export interface StartRequest extends Omit<StartOptions, 'startEventId' | 'paren
   rollbackOnFailure?: boolean;
 }
 
+/** Several nodes: the scheduler looks for work at least this often (a lost wake-up costs little). */
+const MULTI_NODE_MAX_SLEEP = 1000;
+
 /**
  * The embeddable engine: deploy BPMN, start instances, register handlers. Every state change
  * is a command applied in a group-committed SQLite transaction; handlers run after the commit.
@@ -88,7 +98,7 @@ export class Engine extends EventEmitter {
   readonly id = `engine:${randomUUID()}`;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
   /** read-only queries for REST and the cockpit */
   readonly queries: Queries;
   readonly core: EngineCore;
@@ -104,18 +114,31 @@ export class Engine extends EventEmitter {
   private readonly definitions: DefinitionCache;
   private closed = false;
   private readonly processors: ProcessorTable;
+  /** PostgreSQL: this node among the others on the database (heartbeat, wake-ups); undefined on SQLite */
+  cluster: ClusterMembership | undefined;
+  /** PostgreSQL with the system clock: the database clock, which every node compares lock expiries on */
+  private readonly databaseTime: DatabaseTime | undefined;
+  private readonly heartbeatInterval: number;
 
   private constructor(options: EngineOptions) {
     super();
     const budgets = resolveBudgets(options.budgets);
-    this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? pino({ level: process.env.MLC_LOG_LEVEL ?? 'warn' });
     this.timeZone = options.timeZone;
     this.processors = elementProcessors;
-    this.db = openDatabase({ path: options.database ?? ':memory:', synchronous: options.synchronous });
+    this.db = openStore({ database: options.database ?? ':memory:', synchronous: options.synchronous });
+    const multiNode = dialectOf(this.db) === 'postgres';
+    this.heartbeatInterval = options.heartbeatInterval ?? 5000;
+    if (multiNode && !options.clock) {
+      const time = (this.databaseTime = new DatabaseTime(this.db));
+      time.measure();
+      this.clock = new SystemClock({ now: () => time.now() });
+    } else {
+      this.clock = options.clock ?? new SystemClock();
+    }
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
-    const jobs = new JobStore(this.db);
+    const jobs = new JobStore(this.db, { nodeGraceMs: options.nodeGrace ?? this.heartbeatInterval * 3 });
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
@@ -142,6 +165,7 @@ export class Engine extends EventEmitter {
       apply: (changes) => runtime.apply(changes),
       observer: this.observers,
       settle: (effects) => runFollowUps(this.core, effects),
+      committed: multiNode ? () => this.cluster?.committed() : undefined,
     }));
     this.core = {
       get changes() {
@@ -178,17 +202,48 @@ export class Engine extends EventEmitter {
       dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
       fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
       runNow: (acquire) => loop.runNow(() => acquire(loop.changes)),
-    }, this.logger);
+    }, this.logger, multiNode ? MULTI_NODE_MAX_SLEEP : undefined);
   }
 
   /** Opens (or creates) the database and resumes whatever was in flight when it was last closed or killed. */
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options);
-    const released = engine.core.jobs.engineLockCount();
-    if (released > 0) engine.loop.runNow(() => engine.core.changes.add({ kind: 'releaseEngineLocks' }));
-    if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
+    if (dialectOf(engine.db) === 'postgres') {
+      // other nodes may be running: their locks stay; a dead node's are free once its heartbeat is stale
+      await engine.joinCluster(options.database!);
+    } else {
+      // SQLite: the exclusive file lock proves the engine that held these locks is gone
+      const released = engine.core.jobs.engineLockCount();
+      if (released > 0) engine.loop.runNow(() => engine.core.changes.add({ kind: 'releaseEngineLocks' }));
+      if (released > 0) engine.logger.info({ released }, 'resuming jobs of a previous run');
+    }
     engine.scheduler.wake();
     return engine;
+  }
+
+  private async joinCluster(url: string): Promise<void> {
+    const runtime = this.core.runtime as RuntimeStore;
+    this.cluster = await ClusterMembership.join(this.db, {
+      url,
+      nodeId: this.id,
+      heartbeatIntervalMs: this.heartbeatInterval,
+      now: () => this.clock.now(),
+      time: this.databaseTime,
+      logger: this.logger,
+    }, {
+      wake: () => this.scheduler.wake(),
+      jobsAvailable: (topics) => {
+        if (topics === null) this.emit('remoteJobs');
+        else for (const topic of topics) this.emit('jobAvailable', topic);
+      },
+      definitionsChanged: () => this.definitions.invalidate(),
+      takeWrittenWork: () => runtime.takeWrittenWork(),
+    });
+  }
+
+  /** Command runs re-run because another engine node changed what they read (PostgreSQL; always 0 on SQLite). */
+  get conflictRetries(): number {
+    return this.loop.conflictRetries;
   }
 
   /** False once the engine is closed or its scheduler stopped re-arming (for readiness checks). */
@@ -482,7 +537,14 @@ export class Engine extends EventEmitter {
     this.dispatcher.close();
     this.loop.close();
     this.emit('close');
-    this.db.close();
+    try {
+      await this.cluster?.leave();
+    } catch (error) {
+      // the database went away: the other nodes take this node's jobs once its heartbeat is stale
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not leave the other engine nodes cleanly');
+    } finally {
+      this.db.close();
+    }
   }
 
   private release(effects: Effect[]): void {

@@ -26,6 +26,14 @@ export class ConflictError extends EngineError {
 }
 
 /**
+ * Camunda 7's OptimisticLockingException: another engine node on the same PostgreSQL database kept
+ * changing what this command needed, through every re-run (REST: 500, as Camunda answers it).
+ */
+export class OptimisticLockingError extends EngineError {
+  override readonly type = 'OptimisticLockingException';
+}
+
+/**
  * Camunda's SuspendedEntityInteractionException (a BadUserRequestException): the instance,
  * task, job or definition is suspended. Its message is Camunda's ENGINE-03043 text.
  */

@@ -4,6 +4,10 @@ import type { Variables } from './variables.js';
 import { BadRequestError, ConflictError } from './errors.js';
 import { extendLock, getJob, unlockJob } from './commands/job-commands.js';
 import { secondsSince } from './engine-observer.js';
+import { dialectOf } from '../store/sql-database.js';
+
+/** Several nodes (PostgreSQL): a long poll looks again at least this often, in case a wake-up from another node was lost. */
+const MULTI_NODE_RECHECK = 2000;
 
 /** One topic of a fetch-and-lock request (Camunda's FetchExternalTaskTopicDto). */
 export interface FetchTopic {
@@ -71,7 +75,12 @@ export class ExternalTaskService {
   private readonly onJobAvailable = (topic: string) => {
     for (const waiter of this.waiters) if (waiter.topics.has(topic)) waiter.wake();
   };
+  /** another engine node wrote jobs without naming their topics (freed, retried): every poll looks again */
+  private readonly onRemoteJobs = () => {
+    for (const waiter of this.waiters) waiter.wake();
+  };
   private readonly onClose = () => this.close();
+  private readonly recheckEvery: number;
   private closed = false;
 
   constructor(
@@ -79,7 +88,9 @@ export class ExternalTaskService {
     options: ExternalTaskOptions = {},
   ) {
     this.maxWait = options.maxWait ?? 5 * 60_000;
+    this.recheckEvery = dialectOf(engine.db) === 'postgres' ? MULTI_NODE_RECHECK : Infinity;
     engine.on('jobAvailable', this.onJobAvailable);
+    engine.on('remoteJobs', this.onRemoteJobs);
     engine.once('close', this.onClose);
   }
 
@@ -166,7 +177,7 @@ export class ExternalTaskService {
         const remaining = deadline - Date.now();
         if (remaining <= 0) return finish([]);
         // a retry becoming due or a lock expiring raises no event: look again at that moment
-        let delay = remaining;
+        let delay = Math.min(remaining, this.recheckEvery);
         const now = this.engine.clock.now();
         for (const topic of waiter.topics) {
           const next = this.engine.queries.nextTopicDue(topic);
@@ -276,6 +287,7 @@ export class ExternalTaskService {
     this.closed = true;
     for (const waiter of [...this.waiters]) waiter.cancel();
     this.engine.off('jobAvailable', this.onJobAvailable);
+    this.engine.off('remoteJobs', this.onRemoteJobs);
     this.engine.off('close', this.onClose);
   }
 

@@ -39,6 +39,8 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly hooks: SchedulerHooks,
     private readonly logger: Logger,
+    /** longest sleep between polls (several nodes: short, so work a lost wake-up announced waits little) */
+    private readonly maxSleep = MAX_SLEEP,
   ) {}
 
   /** True while the scheduler is armed: a poll is queued, running, or set for a time. */
@@ -85,7 +87,7 @@ export class Scheduler {
       }
       const next = this.jobs.nextDue(this.hooks.handledTopics());
       const now = this.clock.now();
-      this.wake(Math.min(next ?? Infinity, now + MAX_SLEEP));
+      this.wake(Math.min(next ?? Infinity, now + this.maxSleep));
     } catch (error) {
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler poll failed');
       this.wake(this.clock.now() + 1000);

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from './sql-database.js';
+import { MessageNameLock } from './postgres/multi-node-messages.js';
 
 /** A published message waiting for a subscription to open (Camunda 8's message buffer). */
 export interface BufferedMessage {
@@ -17,7 +18,7 @@ export interface BufferedMessage {
   takenBy: string | null;
 }
 
-const stores = new WeakMap<Database.Database, BufferedMessageStore>();
+const stores = new WeakMap<SqlDatabase, BufferedMessageStore>();
 
 /**
  * Messages published with a time to live that nothing was waiting for yet. A subscription that
@@ -26,15 +27,19 @@ const stores = new WeakMap<Database.Database, BufferedMessageStore>();
  */
 export class BufferedMessageStore {
   private readonly s;
+  /** PostgreSQL (several nodes): see MessageNameLock */
+  private readonly messageLock: MessageNameLock | undefined;
 
-  static for(db: Database.Database): BufferedMessageStore {
+  static for(db: SqlDatabase): BufferedMessageStore {
     let store = stores.get(db);
     if (!store) stores.set(db, (store = new BufferedMessageStore(db)));
     return store;
   }
 
-  private constructor(db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS buffered_messages (
+  private constructor(db: SqlDatabase) {
+    this.messageLock = dialectOf(db) === 'postgres' ? new MessageNameLock(db) : undefined;
+    // PostgreSQL gets this table from its schema (src/store/postgres/schema.ts)
+    if (dialectOf(db) === 'sqlite') db.exec(`CREATE TABLE IF NOT EXISTS buffered_messages (
       row INTEGER PRIMARY KEY AUTOINCREMENT,
       message_key TEXT NOT NULL,
       name TEXT NOT NULL,
@@ -67,6 +72,7 @@ export class BufferedMessageStore {
 
   /** A live message already published under this messageId (Zeebe refuses a duplicate). */
   withMessageId(name: string, messageId: string, now: number): BufferedMessage | undefined {
+    this.messageLock?.take(name);
     return toMessage(this.s.byMessageId.get(name, messageId, now));
   }
 
@@ -76,6 +82,7 @@ export class BufferedMessageStore {
    * (`reserveBufferedMessage`) the command appends.
    */
   oldestLive(name: string, correlationKey: string, now: number, reserved: (row: number) => boolean): BufferedMessage | undefined {
+    this.messageLock?.take(name);
     for (const row of this.s.live.iterate(name, correlationKey, now)) {
       const message = toMessage(row)!;
       if (!reserved(message.row)) return message;

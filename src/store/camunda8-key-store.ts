@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase, type SqlStatement } from './sql-database.js';
 
 /**
  * Camunda 8 keys for our ids. The v2 API names every entity by an int64 key; our ids are UUIDs
@@ -22,17 +22,19 @@ import type Database from 'better-sqlite3';
 const KEY_BASE = 2n ** 51n;
 
 export class Camunda8KeyStore {
-  private readonly insert: Database.Statement<[string]>;
-  private readonly byId: Database.Statement<[string], { row: number }>;
-  private readonly byRow: Database.Statement<[number], { id: string }>;
-  private readonly mintRow: Database.Statement<[]>;
+  private readonly insert: SqlStatement;
+  private readonly byId: SqlStatement;
+  private readonly byRow: SqlStatement;
+  private readonly mintRow: SqlStatement;
 
-  constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS c8_keys (row INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE)`);
+  constructor(private readonly db: SqlDatabase) {
+    // PostgreSQL gets this table from its schema (src/store/postgres/schema.ts)
+    if (dialectOf(db) === 'sqlite') db.exec(`CREATE TABLE IF NOT EXISTS c8_keys (row INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE)`);
     this.insert = db.prepare(`INSERT OR IGNORE INTO c8_keys (id) VALUES (?)`);
     this.byId = db.prepare(`SELECT row FROM c8_keys WHERE id = ?`);
     this.byRow = db.prepare(`SELECT id FROM c8_keys WHERE row = ?`);
-    this.mintRow = db.prepare(`INSERT INTO c8_keys (id) VALUES (NULL)`);
+    // RETURNING (SQLite ≥ 3.35 and PostgreSQL) rather than lastInsertRowid, which PostgreSQL lacks
+    this.mintRow = db.prepare(`INSERT INTO c8_keys (id) VALUES (NULL) RETURNING row`);
   }
 
   /** The key of an id, assigned on first sight. */
@@ -40,7 +42,7 @@ export class Camunda8KeyStore {
     let found = this.byId.get(id);
     if (!found) {
       this.insert.run(id);
-      found = this.byId.get(id)!;
+      found = this.byId.get(id) as { row: number };
     }
     return (KEY_BASE + BigInt(found.row)).toString();
   }
@@ -55,7 +57,7 @@ export class Camunda8KeyStore {
 
   /** A fresh key for something that has no id of its own (a published message, a broadcast signal). */
   mint(): string {
-    const row = this.mintRow.run().lastInsertRowid;
+    const row = (this.mintRow.get() as { row: number }).row;
     return (KEY_BASE + BigInt(row)).toString();
   }
 

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { CockpitReads } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -47,7 +47,7 @@ const LIVE_STATES = `('ready', 'active', 'completing', 'terminating')`;
 export class CockpitQueries implements CockpitReads {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       activeByElement: p(`SELECT ei.element_id AS elementId, count(*) AS n FROM element_instances ei

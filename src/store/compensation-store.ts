@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { CompensationRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
 
-const stores = new WeakMap<Database.Database, CompensationStore>();
+const stores = new WeakMap<SqlDatabase, CompensationStore>();
 
 /**
  * Compensation subscriptions (cf. Camunda 7's compensate event subscriptions, Zeebe's
@@ -17,7 +17,7 @@ export class CompensationStore {
   private readonly s;
 
   /** One store per database, prepared once. */
-  static for(db: Database.Database): CompensationStore {
+  static for(db: SqlDatabase): CompensationStore {
     let store = stores.get(db);
     if (!store) {
       store = new CompensationStore(db);
@@ -26,7 +26,7 @@ export class CompensationStore {
     return store;
   }
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insert: p(`INSERT INTO compensations (id, instance_id, scope_id, element_id, element_instance_id, handler_id, variables, completed_at)

@@ -2,7 +2,10 @@
  * Deployed DMN decisions (one row per decision and version, with its file's compiled graph) and
  * the audit trail of their evaluations (one row per decision evaluated, required decisions too).
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
+import { dialectOf } from './sql-database.js';
+import { DeploymentLock } from './postgres/multi-node-deploy.js';
+import { PortableSql } from './portable-sql.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -111,7 +114,11 @@ const MAX_PAGE = 10_000;
 export class DecisionStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  /** PostgreSQL (several engine nodes): deploys of two nodes run one after the other */
+  private readonly deploymentLock: DeploymentLock | undefined;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.deploymentLock = dialectOf(db) === 'postgres' ? new DeploymentLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDefinition: p(`INSERT INTO decision_definitions (id, key, version, version_tag, name, drd_key, deployment_id, resource_name, tenant_id, history_ttl, graph, deployed_at)
@@ -136,6 +143,7 @@ export class DecisionStore {
   }
 
   nextVersion(key: string, tenantId: string | null): number {
+    this.deploymentLock?.take();
     return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
   }
 
@@ -170,7 +178,7 @@ export class DecisionStore {
   queryDefinitions(query: DecisionDefinitionQuery): DecisionDefinitionRecord[] {
     const { where, params } = definitionFilter(query);
     const column = query.sortBy !== undefined && Object.hasOwn(DEFINITION_SORT, query.sortBy) ? DEFINITION_SORT[query.sortBy] : 'key';
-    const order = `${column} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, version ASC`;
+    const order = `${new PortableSql(this.db).order(column, query.sortOrder === 'desc')}, version ASC`;
     const sql = `SELECT ${DEFINITION_COLUMNS} FROM decision_definitions d ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map((row) => toDefinition(row)!);
   }
@@ -199,7 +207,8 @@ export class DecisionStore {
 
   queryInstances(query: DecisionInstanceQuery): DecisionInstanceRecord[] {
     const { where, params } = instanceFilter(query);
-    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at'} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
+    const sort = new PortableSql(this.db).order(query.sortBy === 'tenantId' ? 'tenant_id' : 'evaluated_at', query.sortOrder === 'desc');
+    const sql = `SELECT * FROM decision_instances ${where} ORDER BY ${sort}, seq ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, page(query.maxResults), query.firstResult ?? 0) as Row[]).map(toInstance);
   }
 
@@ -230,7 +239,7 @@ class Conditions {
   addIn(column: string, values: string[] | undefined): void {
     if (values === undefined) return;
     if (values.length === 0) {
-      this.parts.push('0');
+      this.parts.push('1 = 0'); // matches nothing (PostgreSQL wants a boolean, not 0)
       return;
     }
     this.parts.push(`${column} IN (${values.map(() => '?').join(', ')})`);

@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 /** Laid-out copies of diagrams that were deployed without diagram interchange, one per definition (written by the `insertDiagramLayout` change). */
 export class DiagramLayoutStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.s = {
       get: db.prepare(`SELECT xml FROM diagram_layouts WHERE definition_id = ?`),
       // a second request racing the first computes the same layout: keep the first

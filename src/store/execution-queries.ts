@@ -3,7 +3,7 @@
  * instance plus each of its element instances), event subscriptions and variable instances.
  * Filtered queries are assembled from fixed SQL fragments; user values are always bound.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
 import type { Page } from './query-store.js';
 import type { ExecutionReads } from './queries.js';
 import type { SubscriptionRecord } from './records.js';
@@ -81,12 +81,12 @@ export interface VariableInstanceQuery extends Page {
   taskIdIn?: string[];
 }
 
-/** Every active process instance as an execution, then each of its element instances. */
+/** Every active process instance as an execution, then each of its element instances (in creation order). */
 const EXECUTIONS = `(
   SELECT i.id AS id, i.id AS instance_id, NULL AS element_id, i.definition_id, i.definition_key, i.business_key, 0 AS depth, i.rowid AS seq
     FROM instances i WHERE i.state = 'active'
   UNION ALL
-  SELECT e.id, e.instance_id, e.element_id, i.definition_id, i.definition_key, i.business_key, 1, e.started_at
+  SELECT e.id, e.instance_id, e.element_id, i.definition_id, i.definition_key, i.business_key, 1, e.rowid
     FROM element_instances e JOIN instances i ON i.id = e.instance_id WHERE i.state = 'active'
 ) x`;
 
@@ -108,11 +108,11 @@ const HELD_BY = `EXISTS (SELECT 1 FROM subscriptions s WHERE s.kind = ? AND s.na
   AND (s.element_instance_id = x.id OR (x.element_id IS NULL AND s.element_instance_id IS NULL)))`;
 
 export class ExecutionQueries implements ExecutionReads {
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, SqlStatement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqlDatabase) {}
 
-  private prepare(sql: string): Database.Statement {
+  private prepare(sql: string): SqlStatement {
     let statement = this.cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -200,7 +200,7 @@ function variableWhere(q: VariableInstanceQuery) {
   const params: unknown[] = [];
   const within = (column: string, values: string[] | undefined) => {
     if (values === undefined) return;
-    clauses.push(values.length ? `${column} IN (${values.map(() => '?').join(',')})` : '0');
+    clauses.push(values.length ? `${column} IN (${values.map(() => '?').join(',')})` : '1 = 0');
     params.push(...values);
   };
   if (q.variableName !== undefined) clauses.push('v.name = ?'), params.push(q.variableName);
@@ -211,8 +211,9 @@ function variableWhere(q: VariableInstanceQuery) {
   return { where: ` WHERE ${clauses.join(' AND ')}`, params };
 }
 
+/** no maxResults: every row (SQLite's LIMIT -1 means that too, but PostgreSQL refuses a negative limit) */
 function limitOf(page: Page): number {
-  return page.maxResults === undefined ? -1 : page.maxResults;
+  return page.maxResults === undefined ? Number.MAX_SAFE_INTEGER : page.maxResults;
 }
 
 function toExecution(row: Row): ExecutionRow {

@@ -3,7 +3,7 @@
  * tokens, from migration 4 in schema.ts. Password hashes and token digests are computed by the
  * caller; this file only stores and finds them.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 export interface UserRecord {
   id: string;
@@ -63,7 +63,7 @@ const toGroup = (r: Row): GroupRecord => ({
 
 function page(sql: string, params: unknown[], q: { firstResult?: number; maxResults?: number }): string {
   if (q.maxResults !== undefined || q.firstResult !== undefined) {
-    params.push(q.maxResults ?? -1, q.firstResult ?? 0);
+    params.push(q.maxResults ?? Number.MAX_SAFE_INTEGER, q.firstResult ?? 0);
     return `${sql} LIMIT ? OFFSET ?`;
   }
   return sql;
@@ -72,7 +72,7 @@ function page(sql: string, params: unknown[], q: { firstResult?: number; maxResu
 export class IdentityStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       user: p(`SELECT * FROM identity_users WHERE id = ?`),

@@ -36,6 +36,11 @@ export class InstanceCache {
   constructor(
     private readonly capacity = 10_000,
     private readonly maxBytes = 64 * 1024 * 1024,
+    /**
+     * false with several engine nodes (PostgreSQL): other nodes lock, fail and delete jobs without
+     * moving the instance's revision, so job rows are always read from the table there
+     */
+    private readonly tracksJobs = true,
   ) {}
 
   instance(id: string): InstanceRecord | undefined {
@@ -45,7 +50,7 @@ export class InstanceCache {
 
   /** A freshly created instance: known to have no element instances or variables yet. */
   created(instance: InstanceRecord): void {
-    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), jobs: new Map(), compensations: false, bytes: 0 });
+    this.put(instance.id, { instance: { ...instance }, elementInstances: new Map(), variables: new Map(), jobs: this.tracksJobs ? new Map() : undefined, compensations: false, bytes: 0 });
   }
 
   loaded(instance: InstanceRecord): void {

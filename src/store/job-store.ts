@@ -1,6 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { JobRecord } from './records.js';
 import { toJob } from './runtime-store.js';
+import { dialectOf } from './sql-database.js';
+import { MultiNodeJobQueue } from './postgres/multi-node-jobs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -8,9 +10,13 @@ type Row = any;
 /** The scheduler's queries over the jobs table: what is due, what is orphaned, when to wake next. */
 export class JobStore {
   private readonly s;
+  /** PostgreSQL (several engine nodes): acquisition that never hands a job to two nodes */
+  private readonly shared: MultiNodeJobQueue | undefined;
 
-  constructor(readonly db: Database.Database) {
+  /** `nodeGraceMs`: PostgreSQL only, how long after its last heartbeat another node's locks still count */
+  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number } = {}) {
     const p = (sql: string) => db.prepare(sql);
+    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, toJob) : undefined;
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
@@ -18,26 +24,29 @@ export class JobStore {
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY priority DESC, due_at LIMIT ?`),
       // unlocked jobs in due order straight from the index (a scan of every timer per poll made 10,000 timers quadratic),
       // plus locked ones at their lock expiry (few: only what is being worked on)
+      // (subqueries aliased and the later of two times spelled as CASE: the form both SQLite and PostgreSQL accept)
       nextEngineDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1) unlocked
         UNION ALL
-        SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NOT NULL)`),
+        SELECT ${LATER_OF_DUE_AND_LOCK} AS at FROM jobs WHERE retries > 0 AND kind != 'task' AND suspended = 0 AND lock_expires_at IS NOT NULL) due`),
       // both halves walk an index in order and stop at the first row: a poll must not read every waiting job
       nextTopicDue: p(`SELECT min(at) AS at FROM (
-        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1)
+        SELECT * FROM (SELECT due_at AS at FROM jobs WHERE kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 AND lock_expires_at IS NULL ORDER BY due_at LIMIT 1) unlocked
         UNION ALL
-        SELECT * FROM (SELECT max(due_at, lock_expires_at) AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1))`),
+        SELECT * FROM (SELECT ${LATER_OF_DUE_AND_LOCK} AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1) locked) due`),
       engineLockCount: p(`SELECT count(*) AS n FROM jobs WHERE lock_owner LIKE 'engine:%'`),
     };
   }
 
   /** Due timers, continuations and the like, not locked by anyone alive (a suspended instance's wait). */
   dueEngineJobs(now: number, limit: number): JobRecord[] {
+    if (this.shared) return this.shared.dueEngineJobs(now, limit);
     return (this.s.dueEngineJobs.all(now, now, limit) as Row[]).map(toJob);
   }
 
   /** Due work items of one handler topic. */
   dueTopicJobs(topic: string, now: number, limit: number): JobRecord[] {
+    if (this.shared) return this.shared.dueTopicJobs(topic, now, limit);
     return (this.s.dueTopicJobs.all(topic, now, now, limit) as Row[]).map(toJob);
   }
 
@@ -56,3 +65,6 @@ export class JobStore {
     return (this.s.engineLockCount.get() as Row).n;
   }
 }
+
+/** SQLite's two-argument max(), which PostgreSQL spells GREATEST */
+const LATER_OF_DUE_AND_LOCK = 'CASE WHEN due_at > lock_expires_at THEN due_at ELSE lock_expires_at END';

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from './sql-database.js';
 import type { MetricsReads } from './queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30,7 +30,7 @@ export interface IncidentCount {
 export class MetricsQueries implements MetricsReads {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       instances: p(`SELECT definition_key AS processKey, state, COUNT(*) AS count FROM instances GROUP BY state, definition_key`),
@@ -63,7 +63,8 @@ export class MetricsQueries implements MetricsReads {
   }
 
   isOpen(): boolean {
-    return this.db.open;
+    // better-sqlite3 says so itself; a PostgreSQL connection that closed throws on its next statement
+    return (this.db as { open?: boolean }).open ?? true;
   }
 
   /**
@@ -71,15 +72,35 @@ export class MetricsQueries implements MetricsReads {
    * disk has not failed the journal). Takes the write lock and rolls back without writing.
    */
   canWrite(): { ok: true } | { ok: false; reason: string } {
-    if (!this.db.open) return { ok: false, reason: 'the database is closed' };
-    if (this.db.readonly) return { ok: false, reason: 'the database is open read-only' };
+    if (!this.isOpen()) return { ok: false, reason: 'the database is closed' };
+    if ((this.db as { readonly?: boolean }).readonly) return { ok: false, reason: 'the database is open read-only' };
     if (this.db.inTransaction) return { ok: true }; // a command batch holds the write lock right now
     try {
+      if (dialectOf(this.db) === 'postgres') return this.postgresCanWrite();
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
       return { ok: true };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** PostgreSQL takes writes unless this server is a standby or the session is read-only. */
+  private postgresCanWrite(): { ok: true } | { ok: false; reason: string } {
+    let row;
+    try {
+      row = this.readOnlyState();
+    } catch (error) {
+      // the connection has no open flag of its own: a closed one says so when used
+      if (error instanceof Error && /connection is closed/i.test(error.message)) return { ok: false, reason: 'the database is closed' };
+      throw error;
+    }
+    if (row.standby) return { ok: false, reason: 'the PostgreSQL server is a standby (read-only)' };
+    if (row.readonly === 'on') return { ok: false, reason: 'the PostgreSQL session is read-only' };
+    return { ok: true };
+  }
+
+  private readOnlyState(): { standby: number; readonly: string } {
+    return this.db.prepare(`SELECT pg_is_in_recovery()::int AS standby, current_setting('transaction_read_only') AS readonly`).get() as { standby: number; readonly: string };
   }
 }

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
+import { PortableSql } from './portable-sql.js';
 import { decodeValue, type Variables } from './variables.js';
 import type {
   DefinitionRecord,
@@ -17,6 +18,8 @@ import type { Queries } from './queries.js';
 import { ExecutionQueries } from './execution-queries.js';
 import { CockpitQueries } from './cockpit-queries.js';
 import { MetricsQueries } from './metrics-queries.js';
+import { dialectOf } from './sql-database.js';
+import { SKIP_LOCKED_CANDIDATES } from './postgres/multi-node-jobs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -237,22 +240,26 @@ const DEFINITION_COLUMNS = 'd.id, d.key, d.version, d.version_tag, d.name, d.dep
  */
 export class QueryStore implements Queries {
   private readonly s;
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, SqlStatement>();
   readonly execution: ExecutionQueries;
   readonly cockpit: CockpitQueries;
   readonly metrics: MetricsQueries;
 
-  constructor(readonly db: Database.Database) {
+  private readonly sql: PortableSql;
+
+  constructor(readonly db: SqlDatabase) {
+    this.sql = new PortableSql(db);
     this.execution = new ExecutionQueries(db);
     this.cockpit = new CockpitQueries(db);
     this.metrics = new MetricsQueries(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      scopeVariables: p(`SELECT name, type, value FROM variables WHERE scope_id = ?`),
+      // orders are spelled out where SQLite's came from its index and PostgreSQL's would not be the same
+      scopeVariables: p(`SELECT name, type, value FROM variables WHERE scope_id = ? ORDER BY name`),
       parentOf: p(`SELECT parent_id FROM element_instances WHERE id = ?`),
-      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ?`),
+      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ? ORDER BY rowid`),
       elementInstance: p(`SELECT * FROM element_instances WHERE id = ?`),
-      incidentsOfInstance: p(`SELECT * FROM incidents WHERE instance_id = ?`),
+      incidentsOfInstance: p(`SELECT * FROM incidents WHERE instance_id = ? ORDER BY rowid`),
       historyOfInstance: p(`SELECT * FROM history WHERE instance_id = ? ORDER BY seq`),
       resource: p(`SELECT id, deployment_id, name, sha256 FROM resources WHERE deployment_id = ? AND id = ?`),
       instanceEndKind: p(`SELECT kind, data FROM history WHERE instance_id = ? AND kind IN ('instanceCancelled', 'instanceTerminated', 'instanceCompleted') ORDER BY seq LIMIT 1`),
@@ -265,7 +272,7 @@ export class QueryStore implements Queries {
     };
   }
 
-  private prepare(sql: string): Database.Statement {
+  private prepare(sql: string): SqlStatement {
     let statement = this.cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -305,7 +312,7 @@ export class QueryStore implements Queries {
 
   deployments(q: DeploymentQuery): DeploymentRecord[] {
     const { where, params } = this.deploymentWhere(q);
-    const order = q.sortBy ? `${DEPLOYMENT_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, rowid` : 'rowid';
+    const order = q.sortBy ? `${this.sql.order(DEPLOYMENT_SORT[q.sortBy], q.sortOrder === 'desc')}, rowid` : 'rowid';
     const sql = `SELECT * FROM deployments${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toDeployment);
   }
@@ -333,7 +340,7 @@ export class QueryStore implements Queries {
 
   definitions(q: DefinitionQuery): DefinitionRecord[] {
     const { where, params } = this.definitionWhere(q);
-    const order = q.sortBy ? `${DEFINITION_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, d.rowid` : 'd.rowid';
+    const order = q.sortBy ? `${this.sql.order(DEFINITION_SORT[q.sortBy], q.sortOrder === 'desc')}, d.rowid` : 'd.rowid';
     const sql = `SELECT ${DEFINITION_COLUMNS} FROM definitions d${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toDefinition);
   }
@@ -377,7 +384,7 @@ export class QueryStore implements Queries {
 
   instances(q: InstanceQuery): InstanceRecord[] {
     const { where, params } = this.instanceWhere(q);
-    const order = q.sortBy ? `${INSTANCE_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, i.rowid` : 'i.rowid';
+    const order = q.sortBy ? `${this.sql.order(INSTANCE_SORT[q.sortBy], q.sortOrder === 'desc')}, i.rowid` : 'i.rowid';
     const sql = `SELECT i.* FROM instances i${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toInstance);
   }
@@ -394,7 +401,7 @@ export class QueryStore implements Queries {
     if (state === 'active') clauses.push(`i.state = 'active'`);
     if (state === 'ended') clauses.push(`i.state != 'active'`);
     if (q.ids !== undefined) {
-      clauses.push(q.ids.length ? `i.id IN (${q.ids.map(() => '?').join(',')})` : '0');
+      clauses.push(q.ids.length ? `i.id IN (${q.ids.map(() => '?').join(',')})` : '1 = 0');
       params.push(...q.ids);
     }
     if (q.businessKey !== undefined) clauses.push('i.business_key = ?'), params.push(q.businessKey);
@@ -410,10 +417,10 @@ export class QueryStore implements Queries {
     if (q.withIncidents !== undefined) clauses.push(`${q.withIncidents ? '' : 'NOT '}EXISTS (SELECT 1 FROM incidents x WHERE x.instance_id = i.id)`);
     if (q.ended === 'completed') clauses.push(`i.state = 'completed'`);
     if (q.ended === 'externallyTerminated' || q.ended === 'internallyTerminated') {
-      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${historyOfInstance('i.id')} e WHERE e.kind = 'instanceCancelled')`);
+      clauses.push(`i.state = 'terminated' AND ${q.ended === 'internallyTerminated' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${historyOfInstance(this.sql, 'i.id')} e WHERE e.kind = 'instanceCancelled')`);
     }
     for (const filter of q.variables ?? []) {
-      const { sql, values } = variableClause(filter);
+      const { sql, values } = variableClause(this.sql, filter);
       clauses.push(sql);
       params.push(...values);
     }
@@ -450,7 +457,7 @@ export class QueryStore implements Queries {
   tasks(q: TaskQuery): TaskRecord[] {
     const { where, params } = this.taskWhere(q, this.smallCandidateSet(q));
     const direction = q.sortOrder === 'desc' ? 'DESC' : 'ASC';
-    const order = q.sortBy ? `${TASK_SORT[q.sortBy]} ${direction}, t.rowid ${direction}` : 't.rowid';
+    const order = q.sortBy ? `${this.sql.order(TASK_SORT[q.sortBy], q.sortOrder === 'desc')}, t.rowid ${direction}` : 't.rowid';
     const sql = `SELECT t.* FROM tasks t${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toTask);
   }
@@ -471,7 +478,7 @@ export class QueryStore implements Queries {
     if (q.candidateGroup !== undefined) probes.push(['group', q.candidateGroup]);
     if (q.candidateUser !== undefined) probes.push(['user', q.candidateUser]);
     if (probes.length === 0) return false;
-    const statement = this.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM task_candidates WHERE kind = ? AND value = ? LIMIT ${SMALL_CANDIDATE_SET})`);
+    const statement = this.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM task_candidates WHERE kind = ? AND value = ? LIMIT ${SMALL_CANDIDATE_SET}) c`);
     return probes.some(([kind, value]) => (statement.get(kind, value) as Row).n < SMALL_CANDIDATE_SET);
   }
 
@@ -509,7 +516,7 @@ export class QueryStore implements Queries {
 
   jobs(q: JobQuery): JobRecord[] {
     const { where, params } = this.jobWhere(q);
-    const order = q.sortBy ? `${JOB_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, j.rowid` : 'j.rowid';
+    const order = q.sortBy ? `${this.sql.order(JOB_SORT[q.sortBy], q.sortOrder === 'desc')}, j.rowid` : 'j.rowid';
     const sql = `SELECT j.* FROM jobs j${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toJob);
   }
@@ -525,7 +532,7 @@ export class QueryStore implements Queries {
     if (q.kind === 'task') clauses.push(`j.kind = 'task'`);
     if (q.kind === 'other') clauses.push(`j.kind != 'task'`);
     if (q.kinds !== undefined) {
-      clauses.push(q.kinds.length ? `j.kind IN (${q.kinds.map(() => '?').join(',')})` : '0');
+      clauses.push(q.kinds.length ? `j.kind IN (${q.kinds.map(() => '?').join(',')})` : '1 = 0');
       params.push(...q.kinds);
     }
     if (q.id !== undefined) clauses.push('j.id = ?'), params.push(q.id);
@@ -562,7 +569,9 @@ export class QueryStore implements Queries {
       params.push(q.businessKey);
     }
     const order = q.usePriority ? 'j.priority DESC, j.due_at, j.rowid' : 'j.due_at, j.rowid';
-    const sql = `SELECT j.* FROM jobs j WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    // several nodes (PostgreSQL): rows another node is locking right now are skipped, the rest stay ours until commit
+    const skipLocked = dialectOf(this.db) === 'postgres' ? SKIP_LOCKED_CANDIDATES : '';
+    const sql = `SELECT j.* FROM jobs j WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?${skipLocked}`;
     return (this.prepare(sql).all(...params, q.limit) as Row[]).map(toJob);
   }
 
@@ -575,7 +584,7 @@ export class QueryStore implements Queries {
 
   incidents(q: IncidentQuery): IncidentRecord[] {
     const { where, params } = this.incidentWhere(q);
-    const order = q.sortBy ? `${INCIDENT_SORT[q.sortBy]} ${q.sortOrder === 'desc' ? 'DESC' : 'ASC'}, rowid` : 'rowid';
+    const order = q.sortBy ? `${this.sql.order(INCIDENT_SORT[q.sortBy], q.sortOrder === 'desc')}, rowid` : 'rowid';
     const sql = `SELECT * FROM incidents${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.prepare(sql).all(...params, limitOf(q), q.firstResult ?? 0) as Row[]).map(toIncident);
   }
@@ -643,7 +652,7 @@ export class QueryStore implements Queries {
 }
 
 function limitOf(page: Page): number {
-  return page.maxResults === undefined ? -1 : page.maxResults;
+  return page.maxResults === undefined ? Number.MAX_SAFE_INTEGER : page.maxResults;
 }
 
 function toHistoryRow(row: Row): HistoryRow {
@@ -675,9 +684,10 @@ export function safeJson(text: string): any {
  * for a subquery correlated with an outer query: through the `history` view SQLite would expand
  * every instance's entries first, here both tables are searched by their instance index.
  */
-function historyOfInstance(instance: string): string {
+function historyOfInstance(sql: PortableSql, instance: string): string {
+  const e = sql.jsonArrayElements('s.entries', 'e');
   return `(SELECT seq, kind, data FROM history_rows WHERE instance_id = ${instance}`
-    + ` UNION ALL SELECT s.first_seq + e.key, e.value ->> 0, e.value ->> 7 FROM history_steps s, json_each(s.entries) e WHERE s.instance_id = ${instance})`;
+    + ` UNION ALL SELECT s.first_seq + ${e.key}, ${e.value} ->> 0, ${e.value} ->> 7 FROM history_steps s, ${e.from} WHERE s.instance_id = ${instance})`;
 }
 
 /**
@@ -685,10 +695,10 @@ function historyOfInstance(instance: string): string {
  * on the latest `variableSet` row of that name in its history. Numbers compare numerically, strings
  * as text, booleans as true/false; a number also matches a String variable with the same digits (eq/neq).
  */
-function variableClause(filter: VariableFilter): { sql: string; values: unknown[] } {
-  const live = valueComparison(filter, 'v.type', 'v.value');
-  const past = valueComparison(filter, `json_extract(h.data, '$.type')`, `json_extract(h.data, '$.value')`);
-  const latest = `SELECT data FROM ${historyOfInstance('i.id')} l WHERE l.kind = 'variableSet' AND json_extract(l.data, '$.name') = ? ORDER BY l.seq DESC LIMIT 1`;
+function variableClause(sql: PortableSql, filter: VariableFilter): { sql: string; values: unknown[] } {
+  const live = valueComparison(sql, filter, 'v.type', 'v.value');
+  const past = valueComparison(sql, filter, sql.jsonField('h.data', 'type'), sql.jsonField('h.data', 'value'));
+  const latest = `SELECT data FROM ${historyOfInstance(sql, 'i.id')} l WHERE l.kind = 'variableSet' AND ${sql.jsonField('l.data', 'name')} = ? ORDER BY l.seq DESC LIMIT 1`;
   return {
     sql: `((i.state = 'active' AND EXISTS (SELECT 1 FROM variables v WHERE v.instance_id = i.id AND v.name = ? AND ${live.sql}))`
       + ` OR (i.state != 'active' AND EXISTS (SELECT 1 FROM (${latest}) h WHERE ${past.sql})))`,
@@ -697,13 +707,13 @@ function variableClause(filter: VariableFilter): { sql: string; values: unknown[
 }
 
 /** `type` and `text` are SQL expressions for a stored value's encoding (see runtime/variables.ts encodeValue). */
-function valueComparison(filter: VariableFilter, type: string, text: string): { sql: string; values: unknown[] } {
+function valueComparison(sql: PortableSql, filter: VariableFilter, type: string, text: string): { sql: string; values: unknown[] } {
   const op = VARIABLE_SQL_OPERATOR[filter.operator];
   if (filter.value === null) return { sql: filter.operator === 'neq' ? `${type} != 'null'` : `${type} = 'null'`, values: [] };
   if (typeof filter.value === 'number') {
     const sameText = filter.operator === 'eq' || filter.operator === 'neq';
     return {
-      sql: `((${type} = 'number' AND CAST(${text} AS REAL) ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`,
+      sql: `((${type} = 'number' AND ${sql.realWhen(`${type} = 'number'`, text)} ${op} ?)${sameText ? ` OR (${type} = 'string' AND ${text} ${op} ?)` : ''})`,
       values: [filter.value, ...(sameText ? [String(filter.value)] : [])],
     };
   }

@@ -4,7 +4,7 @@
  * built-in handlers. Tables come from migration 3 in schema.ts. Every statement is prepared once;
  * JSON columns are (de)serialised here so callers see plain objects.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 export interface ModelRecord {
   id: string;
@@ -243,7 +243,7 @@ export interface DeploymentQuery {
 export class RegistryStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertModel: p(`INSERT INTO mlc_models (id, name, type, owner_group, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -285,7 +285,8 @@ export class RegistryStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setAlertWebhook: p(`UPDATE mlc_alerts SET webhook_status = ? WHERE id = ?`),
       alert: p(`SELECT * FROM mlc_alerts WHERE id = ?`),
-      alerts: p(`SELECT * FROM mlc_alerts WHERE (@modelId IS NULL OR model_id = @modelId) AND (@version IS NULL OR version = @version)
+      // the casts give PostgreSQL a type for a parameter it sees only beside IS NULL
+      alerts: p(`SELECT * FROM mlc_alerts WHERE (CAST(@modelId AS text) IS NULL OR model_id = @modelId) AND (CAST(@version AS bigint) IS NULL OR version = @version)
         ORDER BY created_at DESC, rowid DESC LIMIT @limit`),
       insertTrainingJob: p(`INSERT INTO mlc_training_jobs (id, idempotency_key, model_id, base_version, status, spec, result_version, error, log_file, instance_id, started_at, ended_at)
         VALUES (?, ?, ?, ?, 'running', ?, NULL, NULL, ?, ?, ?, NULL)`),
@@ -293,7 +294,7 @@ export class RegistryStore {
       trainingJob: p(`SELECT * FROM mlc_training_jobs WHERE id = ?`),
       trainingJobByKey: p(`SELECT * FROM mlc_training_jobs WHERE idempotency_key = ?`),
       trainingJobsOfModel: p(`SELECT * FROM mlc_training_jobs WHERE model_id = ? ORDER BY started_at, rowid`),
-      runningTrainingJobs: p(`SELECT * FROM mlc_training_jobs WHERE status = 'running'`),
+      runningTrainingJobs: p(`SELECT * FROM mlc_training_jobs WHERE status = 'running' ORDER BY rowid`),
       handlerOutcome: p(`SELECT outcome FROM mlc_handler_results WHERE idempotency_key = ?`),
       saveHandlerOutcome: p(`INSERT OR IGNORE INTO mlc_handler_results (idempotency_key, topic, outcome, created_at) VALUES (?, ?, ?, ?)`),
     };

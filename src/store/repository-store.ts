@@ -1,5 +1,7 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type { DefinitionRecord, DeploymentRecord, ResourceRecord } from './records.js';
+import { dialectOf } from './sql-database.js';
+import { DeploymentLock } from './postgres/multi-node-deploy.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -8,7 +10,11 @@ type Row = any;
 export class RepositoryStore {
   private readonly s;
 
-  constructor(readonly db: Database.Database) {
+  /** PostgreSQL (several engine nodes): deploys of two nodes run one after the other */
+  private readonly deploymentLock: DeploymentLock | undefined;
+
+  constructor(readonly db: SqlDatabase) {
+    this.deploymentLock = dialectOf(db) === 'postgres' ? new DeploymentLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertDeployment: p(`INSERT INTO deployments (id, name, source, tenant_id, deployed_at) VALUES (?, ?, ?, ?, ?)`),
@@ -96,6 +102,7 @@ export class RepositoryStore {
 
   /** sha256 of the newest resource called `resourceName` among deployments with this name, source and tenant. */
   latestResourceHash(resourceName: string, name: string | null, source: string | null, tenantId: string | null): string | undefined {
+    this.deploymentLock?.take();
     return (this.s.latestResourceNamed.get(resourceName, name ?? '', source ?? '', tenantId ?? '') as Row)?.sha256;
   }
 
@@ -104,6 +111,7 @@ export class RepositoryStore {
   }
 
   nextVersion(key: string, tenantId: string | null): number {
+    this.deploymentLock?.take();
     return (((this.s.maxVersion.get(key, tenantId ?? '') as Row)?.v as number | null) ?? 0) + 1;
   }
 

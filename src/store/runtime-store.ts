@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
+import { PortableSql } from './portable-sql.js';
 import type {
   ElementData,
   ElementInstanceRecord,
@@ -22,6 +23,10 @@ import { RepositoryStore } from './repository-store.js';
 import { DecisionStore } from './decision-store.js';
 import { BufferedMessageStore } from './buffered-message-store.js';
 import { DiagramLayoutStore } from './diagram-layout-store.js';
+import { dialectOf } from './sql-database.js';
+import { InstanceRevisions } from './postgres/multi-node-revisions.js';
+import { HistorySeqNumbers } from './postgres/multi-node-history.js';
+import { WrittenWork } from './postgres/multi-node-work.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
@@ -33,23 +38,35 @@ type Row = any;
 export class RuntimeStore implements EngineStore {
   private readonly s;
   /** active instances' state, written through (see InstanceCache) */
-  private readonly cache = new InstanceCache();
+  private readonly cache: InstanceCache;
+  /** PostgreSQL only (several engine nodes): the revision check of instances; undefined on SQLite */
+  private readonly revisions: InstanceRevisions | undefined;
+  /** PostgreSQL only: history seq numbers from a database sequence shared by the nodes */
+  private readonly historySeqNumbers: HistorySeqNumbers | undefined;
+  /** PostgreSQL only: what the batch wrote that other nodes should hear about after the commit */
+  private readonly written: WrittenWork | undefined;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
+    const multiNode = dialectOf(db) === 'postgres';
+    this.cache = multiNode ? new InstanceCache(undefined, undefined, false) : new InstanceCache();
+    this.revisions = multiNode ? new InstanceRevisions(db, (id) => this.cache.ended(id)) : undefined;
+    this.historySeqNumbers = multiNode ? new HistorySeqNumbers(db) : undefined;
+    this.written = multiNode ? new WrittenWork() : undefined;
     this.s = {
       insertInstance: p(`INSERT INTO instances (id, definition_id, definition_key, business_key, state, parent_instance_id,
         parent_element_instance_id, started_at, start_element_id) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)`),
       getInstance: p(`SELECT * FROM instances WHERE id = ?`),
       endInstance: p(`UPDATE instances SET state = ?, ended_at = ?, end_element_id = ? WHERE id = ?`),
 
-      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ?`),
+      // ORDER BY rowid is free on SQLite (the index holds it) and keeps PostgreSQL's order the same: insertion order
+      elementInstancesOf: p(`SELECT * FROM element_instances WHERE instance_id = ? ORDER BY rowid`),
       insertElementInstance: p(`INSERT INTO element_instances (id, instance_id, parent_id, element_id, state, data, started_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       updateElementInstance: p(`UPDATE element_instances SET state = ?, data = ? WHERE id = ?`),
       deleteElementInstance: p(`DELETE FROM element_instances WHERE id = ?`),
 
-      variablesOf: p(`SELECT scope_id, name, type, value FROM variables WHERE instance_id = ?`),
+      variablesOf: p(`SELECT scope_id, name, type, value FROM variables WHERE instance_id = ? ORDER BY scope_id, name`),
       upsertVariable: p(`INSERT INTO variables (scope_id, name, instance_id, type, value) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (scope_id, name) DO UPDATE SET type = excluded.type, value = excluded.value`),
       deleteVariable: p(`DELETE FROM variables WHERE scope_id = ? AND name = ?`),
@@ -59,9 +76,12 @@ export class RuntimeStore implements EngineStore {
         due_at, lock_owner, lock_expires_at, retries, attempts, priority, payload, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getJob: p(`SELECT * FROM jobs WHERE id = ?`),
+      // several nodes: the job a command acts on is locked until it commits, so a completion, a
+      // failure and a lock see the committed truth and a second node's command waits for this one
+      getJobForUpdate: multiNode ? p(`SELECT * FROM jobs WHERE id = ? FOR UPDATE`) : undefined,
       deleteJob: p(`DELETE FROM jobs WHERE id = ?`),
-      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ?`),
-      jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ?`),
+      jobsOfElementInstance: p(`SELECT * FROM jobs WHERE instance_id = ? AND element_instance_id = ? ORDER BY rowid`),
+      jobsOfInstance: p(`SELECT id FROM jobs WHERE instance_id = ? ORDER BY rowid`),
       lockJob: p(`UPDATE jobs SET lock_owner = ?, lock_expires_at = ? WHERE id = ?`),
       failJob: p(`UPDATE jobs SET retries = ?, attempts = attempts + 1, due_at = ?, lock_owner = NULL, lock_expires_at = NULL,
         error_message = ?, error_details = ? WHERE id = ?`),
@@ -82,8 +102,8 @@ export class RuntimeStore implements EngineStore {
       insertIncident: p(`INSERT INTO incidents (id, type, instance_id, definition_id, element_instance_id, element_id, job_id, message, created_at)
         VALUES (@id, @type, @instanceId, @definitionId, @elementInstanceId, @elementId, @jobId, @message, @createdAt)`),
       getIncident: p(`SELECT * FROM incidents WHERE id = ?`),
-      incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ?`),
-      incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ?`),
+      incidentsOfJob: p(`SELECT * FROM incidents WHERE job_id = ? ORDER BY rowid`),
+      incidentsOfElementInstance: p(`SELECT * FROM incidents WHERE element_instance_id = ? ORDER BY rowid`),
       deleteIncident: p(`DELETE FROM incidents WHERE id = ?`),
       deleteIncidentsOfElementInstance: p(`DELETE FROM incidents WHERE element_instance_id = ?`),
       deleteIncidentsOfJob: p(`DELETE FROM incidents WHERE job_id = ?`),
@@ -94,18 +114,21 @@ export class RuntimeStore implements EngineStore {
       releaseEngineLocks: p(`UPDATE jobs SET lock_owner = NULL, lock_expires_at = NULL WHERE lock_owner LIKE 'engine:%'`),
 
       lastHistoryRow: p(`SELECT max(seq) AS seq FROM history_rows`),
-      lastHistoryStep: p(`SELECT first_seq + json_array_length(entries) - 1 AS seq FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
+      lastHistoryStep: p(`SELECT first_seq + ${new PortableSql(db).jsonArrayLength('entries')} - 1 AS seq
+        FROM history_steps ORDER BY first_seq DESC LIMIT 1`),
 
     };
   }
 
   private insertInstance(r: InstanceRecord): void {
     this.s.insertInstance.run(r.id, r.definitionId, r.definitionKey, r.businessKey, r.parentInstanceId, r.parentElementInstanceId, r.startedAt, r.startElementId);
+    this.revisions?.created(r.id);
     this.cache.created(r);
   }
 
   /** From the cache when the instance is in it; a miss does not fill it (queries read many instances once). */
   getInstance(id: string): InstanceRecord | undefined {
+    this.revisions?.seen(id);
     const cached = this.cache.instance(id);
     if (cached) return cached;
     const row: Row = this.s.getInstance.get(id);
@@ -119,6 +142,7 @@ export class RuntimeStore implements EngineStore {
 
   /** A step loads an instance's state: from here on the instance is cached until it ends. */
   elementInstancesOf(instanceId: string): ElementInstanceRecord[] {
+    this.revisions?.seen(instanceId);
     let rows = this.cache.elementInstances(instanceId);
     if (!rows) {
       const instance = this.cache.instance(instanceId) ?? this.getInstance(instanceId);
@@ -147,6 +171,7 @@ export class RuntimeStore implements EngineStore {
   }
 
   variablesOf(instanceId: string): VariableRecord[] {
+    this.revisions?.seen(instanceId);
     const cached = this.cache.variables(instanceId);
     if (cached) return cached;
     const rows = (this.s.variablesOf.all(instanceId) as Row[]).map((row) => ({ scopeId: row.scope_id, name: row.name, type: row.type, value: row.value }));
@@ -174,7 +199,7 @@ export class RuntimeStore implements EngineStore {
   getJob(id: string): JobRecord | undefined {
     const cached = this.cache.job(id);
     if (cached) return cached;
-    const row: Row = this.s.getJob.get(id);
+    const row: Row = this.s.getJobForUpdate && this.db.inTransaction ? this.s.getJobForUpdate.get(id) : this.s.getJob.get(id);
     return row && toJob(row);
   }
 
@@ -269,7 +294,26 @@ export class RuntimeStore implements EngineStore {
    * the runtime writes. History rows join the batch's buffer (see `history`).
    */
   apply(changes: ChangeSet): void {
+    if (this.revisions) return this.applyClaimed(changes.take(), this.revisions);
     for (const change of changes.take()) this.applyOne(change);
+  }
+
+  /** Several nodes: claim every instance the command read or changes (revision check), then write. */
+  private applyClaimed(list: Change[], revisions: InstanceRevisions): void {
+    for (const change of list) {
+      const instanceId = instanceStateChanged(change);
+      if (instanceId !== null) revisions.changed(instanceId);
+    }
+    revisions.claimPending();
+    for (const change of list) {
+      this.written!.note(change);
+      this.applyOne(change);
+    }
+  }
+
+  /** Several nodes: the kinds of work written since the last call (see WrittenWork); always empty on SQLite. */
+  takeWrittenWork(): string[] {
+    return this.written?.take() ?? [];
   }
 
   private applyOne(change: Change): void {
@@ -447,44 +491,54 @@ export class RuntimeStore implements EngineStore {
     rollback: (mark) => {
       this.pendingHistory.length = mark;
       this.cache.clear();
+      this.revisions?.clear();
     },
     clear: () => {
       this.pendingHistory.length = 0;
       this.historySeq = undefined;
       this.cache.clear();
+      this.revisions?.clear();
     },
     flush: () => {
       this.writeHistory(this.pendingHistory);
       this.pendingHistory.length = 0;
+      // the batch commits next: its claims on instances end with its transaction
+      this.revisions?.transactionEnded();
     },
   };
 
   private writeHistory(entries: readonly HistoryRecord[]): void {
     if (entries.length === 0) return;
-    let seq = this.historySeq ?? this.lastHistorySeq() + 1;
+    // several nodes: every entry draws its number from a shared sequence (see HistorySeqNumbers)
+    const drawn = this.historySeqNumbers?.take(entries.length);
+    let next = 0;
+    let seq = drawn ? 0 : this.historySeq ?? this.lastHistorySeq() + 1;
     const steps: unknown[] = [];
     const rows: unknown[] = [];
     let i = 0;
     while (i < entries.length) {
       const first = entries[i]!;
       if (CROSS_INSTANCE_KINDS.has(first.kind)) {
-        rows.push(seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
+        rows.push(drawn ? drawn[next++] : seq++, first.instanceId, first.kind, first.elementInstanceId ?? null, first.elementId ?? null, first.elementType ?? null,
           first.startedAt ?? null, first.at, first.actor ?? null, first.data ?? null);
         i++;
         continue;
       }
-      // the run of entries of this instance that share a row
+      // the run of entries of this instance that share a row (numbered first_seq + n: drawn numbers must not jump)
       const packed: unknown[][] = [];
+      const firstSeq = drawn ? drawn[next]! : seq;
       while (i < entries.length && packed.length < MAX_ENTRIES_PER_STEP_ROW) {
         const h = entries[i]!;
         if (h.instanceId !== first.instanceId || CROSS_INSTANCE_KINDS.has(h.kind)) break;
+        if (drawn && drawn[next + packed.length] !== firstSeq + packed.length) break;
         packed.push([h.kind, h.elementInstanceId ?? null, h.elementId ?? null, h.elementType ?? null, h.startedAt ?? null, h.at, h.actor ?? null, h.data ?? null]);
         i++;
       }
-      steps.push(seq, first.instanceId, JSON.stringify(packed));
+      steps.push(firstSeq, first.instanceId, JSON.stringify(packed));
       seq += packed.length;
+      next += packed.length;
     }
-    this.historySeq = seq;
+    if (!drawn) this.historySeq = seq;
     this.insertMany('history_steps (first_seq, instance_id, entries)', 3, steps);
     this.insertMany('history_rows (seq, instance_id, kind, element_instance_id, element_id, element_type, started_at, at, actor, data)', 10, rows);
   }
@@ -506,9 +560,9 @@ export class RuntimeStore implements EngineStore {
     }
   }
 
-  private readonly multiInserts = new Map<string, Database.Statement>();
+  private readonly multiInserts = new Map<string, SqlStatement>();
 
-  private multiInsert(target: string, columns: number, rows: number): Database.Statement {
+  private multiInsert(target: string, columns: number, rows: number): SqlStatement {
     const key = `${target}/${rows}`;
     let statement = this.multiInserts.get(key);
     if (!statement) {
@@ -517,6 +571,25 @@ export class RuntimeStore implements EngineStore {
       this.multiInserts.set(key, statement);
     }
     return statement;
+  }
+}
+
+/** The instance whose own state (element instances, variables, end) a change writes, if any. */
+function instanceStateChanged(change: Change): string | null {
+  switch (change.kind) {
+    case 'insertElementInstance':
+      return change.record.instanceId;
+    case 'updateElementInstance':
+    case 'deleteElementInstance':
+    case 'upsertVariable':
+    case 'deleteVariable':
+      return change.instanceId;
+    case 'endInstance':
+      return change.id;
+    case 'setInstanceSuspension':
+      return change.instanceId;
+    default:
+      return null;
   }
 }
 

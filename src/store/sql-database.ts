@@ -22,11 +22,14 @@ export interface SqlStatement {
   raw(toggle?: boolean): this;
 }
 
+/** the parameters of `F`, spelled as better-sqlite3 spells them so its Database fits this interface */
+type ArgumentsOf<F extends (...args: any[]) => any> = F extends (...args: infer A) => unknown ? A : never;
+
 export interface SqlDatabase {
   prepare(sql: string): SqlStatement;
   exec(sql: string): unknown;
   /** a function running `fn` in a transaction, or in a savepoint when one is open already */
-  transaction<F extends (...args: any[]) => any>(fn: F): F;
+  transaction<F extends (...args: any[]) => any>(fn: F): (...args: ArgumentsOf<F>) => ReturnType<F>;
   readonly inTransaction: boolean;
   close(): unknown;
 }

@@ -1,10 +1,11 @@
-import type Database from 'better-sqlite3';
+import { dialectOf, type SqlDatabase } from './sql-database.js';
+import { MessageNameLock } from './postgres/multi-node-messages.js';
 import type { SubscriptionRecord } from './records.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
 
-const stores = new WeakMap<Database.Database, SubscriptionStore>();
+const stores = new WeakMap<SqlDatabase, SubscriptionStore>();
 
 /**
  * Message and signal subscriptions (events waiting for the outside world) and the few job and
@@ -15,7 +16,7 @@ export class SubscriptionStore {
   private readonly s;
 
   /** One store per database, prepared once (the step services know the database, not this store). */
-  static for(db: Database.Database): SubscriptionStore {
+  static for(db: SqlDatabase): SubscriptionStore {
     let store = stores.get(db);
     if (!store) {
       store = new SubscriptionStore(db);
@@ -24,7 +25,11 @@ export class SubscriptionStore {
     return store;
   }
 
-  constructor(readonly db: Database.Database) {
+  /** PostgreSQL (several nodes): message publication and subscription run one after the other per name */
+  private readonly messageLock: MessageNameLock | undefined;
+
+  constructor(readonly db: SqlDatabase) {
+    this.messageLock = dialectOf(db) === 'postgres' ? new MessageNameLock(db) : undefined;
     const p = (sql: string) => db.prepare(sql);
     const otherVersions = `SELECT id FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? AND id != ?`;
     this.s = {
@@ -46,9 +51,9 @@ export class SubscriptionStore {
       startsOfDefinition: p(`SELECT * FROM subscriptions WHERE definition_id = ? AND instance_id IS NULL ORDER BY seq`),
       maxSeq: p(`SELECT ifnull(max(seq), 0) AS seq FROM subscriptions`),
       deleteStartsOfOtherVersions: p(`DELETE FROM subscriptions WHERE instance_id IS NULL AND definition_id IN (${otherVersions})`),
-      startTimersOfOtherVersions: p(`SELECT id FROM jobs WHERE instance_id IS NULL AND kind = 'timer' AND definition_id IN (${otherVersions})`),
-      scopeTimerJobs: p(`SELECT id FROM jobs WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ? AND kind = 'timer'`),
-      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND kind != 'task'`),
+      startTimersOfOtherVersions: p(`SELECT id FROM jobs WHERE instance_id IS NULL AND kind = 'timer' AND definition_id IN (${otherVersions}) ORDER BY rowid`),
+      scopeTimerJobs: p(`SELECT id FROM jobs WHERE instance_id = ? AND ifnull(element_instance_id, '') = ? AND element_id = ? AND kind = 'timer' ORDER BY rowid`),
+      engineJobsOfElementInstance: p(`SELECT id FROM jobs WHERE instance_id = ? AND element_instance_id = ? AND kind != 'task' ORDER BY rowid`),
       variable: p(`SELECT type, value FROM variables WHERE scope_id = ? AND name = ?`),
       elementIdOf: p(`SELECT element_id FROM element_instances WHERE id = ?`),
     };
@@ -82,11 +87,13 @@ export class SubscriptionStore {
 
   /** Subscriptions of waiting element instances, oldest first, created no later than `maxSeq`. */
   waiting(kind: 'message' | 'signal', name: string, maxSeq = Number.MAX_SAFE_INTEGER): SubscriptionRecord[] {
+    if (kind === 'message') this.messageLock?.take(name);
     return (this.s.waiting.all(kind, name, maxSeq) as Row[]).map(toSubscription);
   }
 
   /** Start-event subscriptions of deployed definitions. */
   starts(kind: 'message' | 'signal', name: string, maxSeq = Number.MAX_SAFE_INTEGER): SubscriptionRecord[] {
+    if (kind === 'message') this.messageLock?.take(name);
     return (this.s.starts.all(kind, name, maxSeq) as Row[]).map(toSubscription);
   }
 

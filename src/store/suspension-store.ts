@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
-const stores = new WeakMap<Database.Database, SuspensionStore>();
+const stores = new WeakMap<SqlDatabase, SuspensionStore>();
 
 /**
  * Camunda's suspension state, written to the instance or definition row and copied onto the
@@ -10,7 +10,7 @@ const stores = new WeakMap<Database.Database, SuspensionStore>();
 export class SuspensionStore {
   private readonly s;
 
-  static for(db: Database.Database): SuspensionStore {
+  static for(db: SqlDatabase): SuspensionStore {
     let store = stores.get(db);
     if (!store) {
       store = new SuspensionStore(db);
@@ -19,7 +19,7 @@ export class SuspensionStore {
     return store;
   }
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       instance: p(`UPDATE instances SET suspended = ? WHERE id = ?`),

@@ -42,7 +42,7 @@ describe('history written one row per step (migration 9)', () => {
     expect(before.map((row) => row.kind)).toEqual(expect.arrayContaining(['instanceStarted', 'variableSet', 'activityStarted', 'taskCreated']));
 
     engine = await Engine.open({ database: file });
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(9);
+    expect((engine.db as Database.Database).pragma('user_version', { simple: true })).toBe(9);
     // every old row reads back unchanged, through the queries and through the `history` view
     expect(engine.queries.historyOf(instance.id).map((row) => row.seq)).toEqual(before.map((row) => row.seq));
     expect(engine.db.prepare('SELECT * FROM history WHERE instance_id = ? ORDER BY seq').all(instance.id)).toEqual(before);

@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError, EngineError, NotFoundError } from '../../runtime/errors.js';
 import { checkVariables } from '../../runtime/variables.js';
+import { correlateMessage } from '../../runtime/events/index.js';
 import { ok } from '../respond.js';
 import { bodyOf, optInteger, optString, optVariables, requiredString, tenantIn, tenantOut, type V2Context, type V2Route } from './context.js';
 
@@ -24,20 +25,25 @@ export function messageRoutes(ctx: V2Context): V2Route[] {
         const messageId = optString(body, 'messageId') || null;
         const variables = checkVariables(optVariables(body) ?? {});
         const tenantId = tenantIn(body.tenantId);
-        const now = ctx.engine.clock.now();
-        if (messageId !== null && ctx.engine.core.runtime.bufferedMessages.withMessageId(name, messageId, now)) {
-          throw new ConflictError(`A message named '${name}' with messageId '${messageId}' was already published and is still buffered`);
-        }
         const messageKey = ctx.keys.mint();
-        try {
-          await ctx.engine.correlateMessage({ messageName: name, correlationKeys: { correlationKey }, variables, all: true, tenantId });
-        } catch (error) {
-          if (!isNoMatch(error)) throw error;
-          if (ttl > 0) {
-            const message = { messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl };
-            await ctx.engine.submit(() => ctx.engine.core.changes.add({ kind: 'insertBufferedMessage', message, now }));
+        // one command: the duplicate check, the correlation and the buffering see one state, so a
+        // subscription opening meanwhile (on this or another engine node) cannot fall between them
+        await ctx.engine.submit((effects) => {
+          const { core } = ctx.engine;
+          const now = ctx.engine.clock.now();
+          if (messageId !== null && core.runtime.bufferedMessages.withMessageId(name, messageId, now)) {
+            throw new ConflictError(`A message named '${name}' with messageId '${messageId}' was already published and is still buffered`);
           }
-        }
+          try {
+            correlateMessage(core, { messageName: name, correlationKeys: { correlationKey }, variables, all: true, tenantId }, effects);
+          } catch (error) {
+            if (!isNoMatch(error)) throw error;
+            if (ttl > 0) {
+              const message = { messageKey, name, correlationKey, variables: JSON.stringify(variables), tenantId, messageId, expiresAt: now + ttl };
+              core.changes.add({ kind: 'insertBufferedMessage', message, now });
+            }
+          }
+        });
         ok(res, { tenantId: tenantOut(tenantId), messageKey });
       },
     },
