@@ -126,19 +126,14 @@ export class HandlerDispatcher {
     const attempt = job.attempts + 1;
     // the abort signal is made only for handlers that read it: most never do, and it costs per job
     let abort: AbortController | undefined;
-    const signal = () => {
-      if (!abort) {
-        abort = new AbortController();
-        this.aborts.add(abort);
-        if (this.closing.signal.aborted) abort.abort(new Error('engine closing'));
-      }
-      return abort.signal;
-    };
+    const aborts = this.aborts;
+    const closing = this.closing.signal;
     let timer: NodeJS.Timeout | undefined;
     const started = performance.now();
     let outcome: HandlerOutcome = 'failed';
     let seconds: number | undefined; // the handler's own time, without the commit of its outcome
     try {
+      const described = this.outcomes.describe(job, businessKey);
       const context = {
         idempotencyKey: job.id,
         jobId: job.id,
@@ -146,20 +141,37 @@ export class HandlerDispatcher {
         attempt,
         retriesLeft: job.retries,
         variables,
-        ...this.outcomes.describe(job, businessKey),
+        element: described.element,
+        instance: described.instance,
+        headers: described.headers,
+        // a getter, not a named closure: the dev loader (esbuild keepNames) would rename one on every job
         get signal() {
-          return signal();
+          if (!abort) {
+            abort = new AbortController();
+            aborts.add(abort);
+            if (closing.aborted) abort.abort(new Error('engine closing'));
+          }
+          return abort.signal;
         },
       } satisfies JobContext;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
-          abort?.abort(error);
-          reject(error);
-        }, registration.timeout);
-        timer.unref();
-      });
-      const result = await Promise.race([Promise.resolve().then(() => registration.handler(context)), timedOut]);
+      // the handler runs in a later microtask, never inside the release of the commit that created its job
+      await undefined;
+      const returned = registration.handler(context);
+      let result: HandlerResult | void;
+      if (isThenable(returned)) {
+        // only work that goes on after the call returns can time out: a handler that answered at once needs no timer
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const error = new Error(`Handler for topic '${job.topic}' timed out after ${registration.timeout} ms`);
+            abort?.abort(error);
+            reject(error);
+          }, registration.timeout);
+          timer.unref();
+        });
+        result = await Promise.race([returned, timedOut]);
+      } else {
+        result = returned;
+      }
       outcome = 'completed';
       seconds = secondsSince(started);
       if (this.closing.signal.aborted) return;
@@ -187,4 +199,8 @@ export class HandlerDispatcher {
       this.logger.debug({ jobId: job.id, err: String(reportError) }, 'handler outcome not applied');
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

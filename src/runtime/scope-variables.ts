@@ -10,7 +10,8 @@ import { decodeValue, encodeValue, type EncodedValue, type Variables } from './v
  */
 export class ScopeVariables {
   private readonly scopes = new Map<string, Map<string, unknown>>();
-  private readonly dirty = new Map<string, Set<string>>();
+  /** names changed by scope since the last appendChanges (made on first use: many steps change none) */
+  private dirty: Map<string, Set<string>> | undefined;
   /** variables that have a row (loaded, or written by this step): only those need a DELETE */
   private readonly stored = new Set<string>();
   /**
@@ -93,6 +94,7 @@ export class ScopeVariables {
 
   /** Appends what changed since the last call. */
   appendChanges(changes: ChangeSet): void {
+    if (!this.dirty) return;
     for (const [scopeId, names] of this.dirty) {
       const map = this.scopes.get(scopeId);
       for (const name of names) {
@@ -106,7 +108,7 @@ export class ScopeVariables {
         }
       }
     }
-    this.dirty.clear();
+    this.dirty = undefined;
   }
 
   private scope(scopeId: string): Map<string, unknown> {
@@ -119,10 +121,11 @@ export class ScopeVariables {
   }
 
   private markDirty(scopeId: string, name: string): void {
-    let names = this.dirty.get(scopeId);
+    const dirty = (this.dirty ??= new Map());
+    let names = dirty.get(scopeId);
     if (!names) {
       names = new Set();
-      this.dirty.set(scopeId, names);
+      dirty.set(scopeId, names);
     }
     names.add(name);
   }

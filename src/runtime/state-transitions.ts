@@ -29,7 +29,7 @@ export class StateTransitions {
   constructor(private readonly step: Step) {}
 
   /** A token arrives at `node` inside scope `parentId` (over `flowId`): create its element instance and activate it. */
-  enter(node: FlowNode, parentId: string | null, flowId?: string, data: ElementInstanceRecord['data'] = {}): ElementInstance {
+  enter(node: FlowNode, parentId: string | null, flowId?: string, data?: ElementInstanceRecord['data']): ElementInstance {
     const step = this.step;
     const ei: ElementInstance = {
       id: newId(),
@@ -37,7 +37,7 @@ export class StateTransitions {
       parentId,
       elementId: node.id,
       state: 'ready',
-      data: flowId === undefined ? data : { ...data, flow: flowId },
+      data: flowId === undefined ? data ?? {} : data === undefined ? { flow: flowId } : { ...data, flow: flowId },
       startedAt: step.now,
       persisted: false,
       changed: true,
@@ -168,8 +168,8 @@ export class StateTransitions {
   selectOutgoing(node: FlowNode, scopeId: string | null, firstOnly = false): string[] {
     const step = this.step;
     let visible: Variables | undefined;
-    const holds = (flowId: string) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(scopeId)), node);
-    return selectFlows(step.graph, node, holds, firstOnly);
+    // an inline callback: a named one would be renamed at runtime by the dev loader (esbuild keepNames) on every call
+    return selectFlows(step.graph, node, (flowId) => step.evaluateCondition(step.graph.flows[flowId]!.condition!, (visible ??= step.visibleVariables(scopeId)), node), firstOnly);
   }
 
   private move(ei: ElementInstance, event: LifecycleEvent): void {

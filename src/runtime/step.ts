@@ -79,7 +79,8 @@ export class Step {
   private readonly eis = new Map<string, ElementInstance>();
   /** element instances by scope (null = process level), so finding a scope's children does not scan every token */
   private readonly byScope = new Map<string | null, Map<string, ElementInstance>>();
-  private readonly removed = new Set<ElementInstance>();
+  /** element instances that reached a final state in this step (each does once) */
+  private readonly removed: ElementInstance[] = [];
   /** the instance's variables by scope */
   readonly variables: ScopeVariables;
   /** the only way element instances move and flows are taken (state-transitions.ts) */
@@ -90,7 +91,8 @@ export class Step {
   private readonly history: HistoryRecord[] = [];
   /** activation rows not yet written, so an element entered and left in one step writes one row */
   private readonly pendingActivation = new Map<string, HistoryRecord>();
-  private readonly pendingJobs = new Map<string, { job: JobRecord; ei: ElementInstance }>();
+  /** handler work items created in this step, invoked after the commit (made on first use: most steps create none) */
+  private pendingJobs: Map<string, { job: JobRecord; ei: ElementInstance }> | undefined;
   private instanceChanged = false;
   private operations = 0;
   actor: string | null = null;
@@ -122,7 +124,18 @@ export class Step {
   static load(services: StepServices, instance: InstanceRecord): Step {
     const step = new Step(services, instance);
     for (const record of services.store.elementInstancesOf(instance.id)) {
-      step.track({ ...record, persisted: true, changed: false });
+      // spelled out, not spread: every element instance then has one shape, and an object spread of records from several origins is slow
+      step.track({
+        id: record.id,
+        instanceId: record.instanceId,
+        parentId: record.parentId,
+        elementId: record.elementId,
+        state: record.state,
+        data: record.data,
+        startedAt: record.startedAt,
+        persisted: true,
+        changed: false,
+      });
     }
     step.variables.load(services.store.variablesOf(instance.id));
     return step;
@@ -187,8 +200,8 @@ export class Step {
   private untrack(ei: ElementInstance): void {
     this.eis.delete(ei.id);
     const inScope = this.byScope.get(ei.parentId);
+    // an emptied scope keeps its (empty) map: a step is short, and dropping it would only make it again
     inScope?.delete(ei.id);
-    if (inScope?.size === 0) this.byScope.delete(ei.parentId);
   }
 
   // ---------------------------------------------------------------- running
@@ -239,7 +252,7 @@ export class Step {
   /** An element instance reached a final state (StateTransitions.finish): its row goes at flush. */
   removeElementInstance(ei: ElementInstance): void {
     this.untrack(ei);
-    this.removed.add(ei);
+    this.removed.push(ei);
   }
 
   /** Past this many operations new tokens are parked with an incident (a loop without a wait state). */
@@ -327,7 +340,7 @@ export class Step {
       priority: node.job?.priority ?? 0,
     });
     this.changes.add({ kind: 'insertJob', job });
-    if (handled) this.pendingJobs.set(job.id, { job, ei });
+    if (handled) (this.pendingJobs ??= new Map()).set(job.id, { job, ei });
     else this.effects.push({ kind: 'jobAvailable', topic });
     return job;
   }
@@ -350,19 +363,19 @@ export class Step {
    */
   cancelJob(jobId: string, known?: { retries: number }): void {
     this.changes.add({ kind: 'deleteJob', id: jobId, withIncidents: known === undefined || known.retries <= 0 });
-    this.pendingJobs.delete(jobId);
+    this.pendingJobs?.delete(jobId);
   }
 
   /** Withdraws every job an element instance holds; `engineJobsOnly` keeps its handler work item. */
   cancelJobsOf(ei: ElementInstance, engineJobsOnly = false): void {
     this.changes.add({ kind: 'deleteJobsOfElementInstance', instanceId: ei.instanceId, elementInstanceId: ei.id, engineJobsOnly });
-    if (!engineJobsOnly) for (const [id, pending] of this.pendingJobs) if (pending.ei.id === ei.id) this.pendingJobs.delete(id);
+    if (!engineJobsOnly && this.pendingJobs) for (const [id, pending] of this.pendingJobs) if (pending.ei.id === ei.id) this.pendingJobs.delete(id);
   }
 
   /** The instance ended: every job it holds goes, including handler work items not yet invoked. */
   cancelJobsOfInstance(): void {
     this.changes.add({ kind: 'deleteJobsOfInstance', instanceId: this.instance.id });
-    this.pendingJobs.clear();
+    this.pendingJobs?.clear();
   }
 
   raiseIncident(ei: ElementInstance, type: string, message: string, jobId: string | null = null): void {
@@ -413,9 +426,9 @@ export class Step {
       // entered and left within this step: one row with both times
       pending.kind = kind;
       pending.at = this.now;
-      this.pendingActivation.delete(ei.id);
+      // left in the map (cleared at flush): an element instance ends once, and a delete would only shrink the map
     } else {
-      this.history.push({ ...this.historyRow(kind, ei, node), startedAt: ei.startedAt });
+      this.history.push(this.historyRow(kind, ei, node));
     }
   }
 
@@ -429,7 +442,7 @@ export class Step {
   flush(): void {
     const changes = this.changes;
     for (const ei of this.removed) if (ei.persisted) changes.add({ kind: 'deleteElementInstance', instanceId: ei.instanceId, id: ei.id });
-    this.removed.clear();
+    this.removed.length = 0;
     for (const ei of this.eis.values()) {
       if (!ei.changed) continue;
       if (ei.persisted) changes.add({ kind: 'updateElementInstance', instanceId: ei.instanceId, id: ei.id, state: ei.state, data: ei.data });
@@ -445,10 +458,12 @@ export class Step {
     for (const row of this.history) changes.history(row);
     this.history.length = 0;
     this.pendingActivation.clear();
-    for (const { job, ei } of this.pendingJobs.values()) {
-      this.effects.push({ kind: 'invoke', job, variables: this.visibleVariables(ei.id), businessKey: this.instance.businessKey });
+    if (this.pendingJobs) {
+      for (const { job, ei } of this.pendingJobs.values()) {
+        this.effects.push({ kind: 'invoke', job, variables: this.visibleVariables(ei.id), businessKey: this.instance.businessKey });
+      }
+      this.pendingJobs.clear();
     }
-    this.pendingJobs.clear();
   }
 }
 

@@ -82,6 +82,9 @@ export type Change =
   /** at open: the engine that held these locks is gone (the file lock proves it) */
   | { kind: 'releaseEngineLocks' };
 
+/** no follow-ups asked for (shared: nobody changes it) */
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * Everything one command changes, in the order it changed it (cf. diagram-js's CommandStack:
  * one place applies changes). Reads inside the command go to the store; the only read that must
@@ -89,17 +92,18 @@ export type Change =
  */
 export class ChangeSet {
   private readonly list: Change[] = [];
-  private readonly newTasks = new Map<string, TaskRecord>();
-  private readonly deletedTasks = new Set<string>();
-  private readonly reservedMessages = new Set<number>();
+  // made on first use: every command has a change set, few touch user tasks or buffered messages
+  private newTasks: Map<string, TaskRecord> | undefined;
+  private deletedTasks: Set<string> | undefined;
+  private reservedMessages: Set<number> | undefined;
   /** continuation jobs written by this command that it runs itself before it commits (runtime/events/follow-ups.ts) */
   private readonly followUpJobs: string[] = [];
 
   add(change: Change): void {
     this.list.push(change);
-    if (change.kind === 'insertTask') this.newTasks.set(change.task.elementInstanceId, change.task);
-    else if (change.kind === 'deleteTask') this.deletedTasks.add(change.id);
-    else if (change.kind === 'reserveBufferedMessage') this.reservedMessages.add(change.row);
+    if (change.kind === 'insertTask') (this.newTasks ??= new Map()).set(change.task.elementInstanceId, change.task);
+    else if (change.kind === 'deleteTask') (this.deletedTasks ??= new Set()).add(change.id);
+    else if (change.kind === 'reserveBufferedMessage') (this.reservedMessages ??= new Set()).add(change.row);
   }
 
   history(row: HistoryRecord): void {
@@ -112,18 +116,18 @@ export class ChangeSet {
 
   /** The task of an element instance as this change set leaves it: created here, deleted here, or unknown (ask the store). */
   taskOfElementInstance(elementInstanceId: string): TaskRecord | null | undefined {
-    const task = this.newTasks.get(elementInstanceId);
-    if (task) return this.deletedTasks.has(task.id) ? null : task;
+    const task = this.newTasks?.get(elementInstanceId);
+    if (task) return this.deletedTasks?.has(task.id) ? null : task;
     return undefined;
   }
 
   isTaskDeleted(taskId: string): boolean {
-    return this.deletedTasks.has(taskId);
+    return this.deletedTasks?.has(taskId) ?? false;
   }
 
   /** A buffered message reserved earlier in this change set (a second subscription must not take it too). */
   isBufferedMessageReserved(row: number): boolean {
-    return this.reservedMessages.has(row);
+    return this.reservedMessages?.has(row) ?? false;
   }
 
   /**
@@ -136,16 +140,16 @@ export class ChangeSet {
   }
 
   /** The follow-ups asked for since the last call, oldest first. */
-  takeFollowUps(): string[] {
-    return this.followUpJobs.splice(0, this.followUpJobs.length);
+  takeFollowUps(): readonly string[] {
+    return this.followUpJobs.length === 0 ? NONE : this.followUpJobs.splice(0, this.followUpJobs.length);
   }
 
   /** Hands the changes to the store and starts empty again. */
   take(): Change[] {
     const taken = this.list.splice(0, this.list.length);
-    this.newTasks.clear();
-    this.deletedTasks.clear();
-    this.reservedMessages.clear();
+    this.newTasks?.clear();
+    this.deletedTasks?.clear();
+    this.reservedMessages?.clear();
     return taken;
   }
 
@@ -156,9 +160,9 @@ export class ChangeSet {
 
   rollback(mark: number): void {
     for (const change of this.list.splice(mark)) {
-      if (change.kind === 'insertTask') this.newTasks.delete(change.task.elementInstanceId);
-      else if (change.kind === 'deleteTask') this.deletedTasks.delete(change.id);
-      else if (change.kind === 'reserveBufferedMessage') this.reservedMessages.delete(change.row);
+      if (change.kind === 'insertTask') this.newTasks?.delete(change.task.elementInstanceId);
+      else if (change.kind === 'deleteTask') this.deletedTasks?.delete(change.id);
+      else if (change.kind === 'reserveBufferedMessage') this.reservedMessages?.delete(change.row);
     }
   }
 }

@@ -65,6 +65,8 @@ export interface RepositoryReads {
   resourceByName(deploymentId: string, name: string): Buffer | undefined;
   nextVersion(key: string, tenantId: string | null): number;
   getDefinition(id: string): DefinitionRecord | undefined;
+  /** existence and the suspended flag alone (what every start checks) */
+  definitionState(id: string): { suspended: boolean } | undefined;
   graphJson(id: string): string | undefined;
   latestDefinition(key: string, tenantId?: string | null): DefinitionRecord | undefined;
   definitionByVersion(key: string, version: number, tenantId?: string | null): DefinitionRecord | undefined;

@@ -63,7 +63,7 @@ export class MetricsQueries implements MetricsReads {
   }
 
   isOpen(): boolean {
-    // better-sqlite3 says so itself; a PostgreSQL connection that closed throws on its next statement
+    // better-sqlite3 and PostgresDatabase both say so
     return (this.db as { open?: boolean }).open ?? true;
   }
 

@@ -33,6 +33,8 @@ export class RepositoryStore {
       maxVersion: p(`SELECT max(version) AS v FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ?`),
       activeInstanceIdsOf: p(`SELECT id FROM instances WHERE definition_id = ? AND state = 'active' ORDER BY rowid`),
       getDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended FROM definitions WHERE id = ?`),
+      // every start reads this: the two columns it needs, not the whole row (building a row object costs more than the lookup)
+      definitionSuspended: p(`SELECT suspended FROM definitions WHERE id = ?`),
       graphOf: p(`SELECT graph FROM definitions WHERE id = ?`),
       latestDefinition: p(`SELECT id, key, version, version_tag, name, deployment_id, resource_name, sha256, tenant_id, deployed_at, suspended
         FROM definitions WHERE key = ? AND ifnull(tenant_id, '') = ? ORDER BY version DESC LIMIT 1`),
@@ -124,6 +126,12 @@ export class RepositoryStore {
   getDefinition(id: string): DefinitionRecord | undefined {
     const row: Row = this.s.getDefinition.get(id);
     return row && toDefinition(row);
+  }
+
+  /** Whether the definition exists (undefined: its deployment was deleted) and is suspended. */
+  definitionState(id: string): { suspended: boolean } | undefined {
+    const row: Row = this.s.definitionSuspended.get(id);
+    return row && { suspended: row.suspended === 1 };
   }
 
   graphJson(id: string): string | undefined {

@@ -150,7 +150,7 @@ export class RuntimeStore implements EngineStore {
       rows = (this.s.elementInstancesOf.all(instanceId) as Row[]).map(toCachedElementInstance);
       this.cache.elementInstancesLoaded(instanceId, rows);
     }
-    return rows.map((row) => ({ ...row, data: row.data ? JSON.parse(row.data) : {} }));
+    return rows.map(parsedElementInstance);
   }
 
   private insertElementInstance(r: ElementInstanceRecord): void {
@@ -632,8 +632,20 @@ function toCachedElementInstance(row: Row): CachedElementInstance {
 }
 
 export function toElementInstance(row: Row): ElementInstanceRecord {
-  const cached = toCachedElementInstance(row);
-  return { ...cached, data: cached.data ? JSON.parse(cached.data) : {} };
+  return parsedElementInstance(toCachedElementInstance(row));
+}
+
+/** A cached row with its data parsed (a fresh object the caller may change). */
+function parsedElementInstance(row: CachedElementInstance): ElementInstanceRecord {
+  return {
+    id: row.id,
+    instanceId: row.instanceId,
+    parentId: row.parentId,
+    elementId: row.elementId,
+    state: row.state,
+    data: row.data ? JSON.parse(row.data) : {},
+    startedAt: row.startedAt,
+  };
 }
 
 export function toJob(row: Row): JobRecord {

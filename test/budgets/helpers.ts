@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine, type EngineOptions } from '../../src/runtime/engine.js';
 import { createServerApp, type ServerApp } from '../../src/http/app.js';
+import { scratchDatabase } from '../postgres/store-under-test.js';
 
 export function fixture(name: string): string {
   return readFileSync(join(import.meta.dirname, '..', 'fixtures', 'bpmn', name), 'utf8');
@@ -21,7 +22,7 @@ export interface BudgetServer {
 /** The real server on 127.0.0.1:0 over a temporary SQLite file, with these engine options (budgets). */
 export async function startServer(options: EngineOptions = {}): Promise<BudgetServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-budgets-'));
-  const engine = await Engine.open({ database: join(dir, 'engine.sqlite'), ...options });
+  const engine = await Engine.open({ database: scratchDatabase(join(dir, 'engine.sqlite')), ...options });
   const app = createServerApp(engine, { requestLogs: false });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../src/runtime/engine.js';
 import { createServerApp, type ServerApp, type ServerAppOptions } from '../../src/http/app.js';
+import { scratchDatabase } from '../postgres/store-under-test.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'bpmn');
 export const HTTP_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'http');
@@ -26,7 +27,7 @@ export interface TestServer {
 /** A real server on 127.0.0.1:0 over a temporary file database. */
 export async function startServer(options: ServerAppOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mlc-http-'));
-  const engine = await Engine.open({ database: join(dir, 'engine.sqlite') });
+  const engine = await Engine.open({ database: scratchDatabase(join(dir, 'engine.sqlite')) });
   const app = createServerApp(engine, { requestLogs: false, ...options });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

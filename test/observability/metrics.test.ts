@@ -9,6 +9,7 @@ import { createServerApp, createEngineMetrics } from '../../src/server.js';
 import { installModelLifecycle, mlcRouter, evaluateVersion, DEFAULT_THRESHOLDS, DEMO_MODEL_ID, type ModelLifecycle } from '../../src/mlc/index.js';
 import { CREDIT_CARD_FEATURES, generateCreditCardQuarter } from '../../src/mlc/ml/index.js';
 import { parseExposition, valueOf, type Family } from './exposition.js';
+import { scratchDatabase } from '../postgres/store-under-test.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'bpmn');
 const AUTH = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
@@ -22,7 +23,7 @@ describe('GET /metrics and /health over real HTTP', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mlc-metrics-'));
-    engine = await Engine.open({ database: join(dir, 'engine.sqlite'), defaultRetries: 1 });
+    engine = await Engine.open({ database: scratchDatabase(join(dir, 'engine.sqlite')), defaultRetries: 1 });
     engine.handle('work', async (job) => {
       if (job.variables.fail === true) throw new Error('the work failed on purpose');
       return { variables: { done: true } };

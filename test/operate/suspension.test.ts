@@ -8,6 +8,7 @@ import { Engine } from '../../src/runtime/engine.js';
 import { ManualClock } from '../../src/runtime/timers/index.js';
 import { createServerApp } from '../../src/http/app.js';
 import { call, fixture } from '../http/helpers.js';
+import { scratchDatabase } from '../postgres/store-under-test.js';
 
 const START = Date.parse('2026-01-05T00:00:00Z');
 const MINUTE = 60_000;
@@ -24,7 +25,7 @@ const open: Rig[] = [];
 
 /** A real server on 127.0.0.1:0 over a file database, with a clock the test moves. */
 async function rig(dir = mkdtempSync(join(tmpdir(), 'mlc-suspend-')), clock = new ManualClock(START)): Promise<Rig> {
-  const engine = await Engine.open({ database: join(dir, 'engine.sqlite'), clock });
+  const engine = await Engine.open({ database: scratchDatabase(join(dir, 'engine.sqlite')), clock });
   const app = createServerApp(engine, { requestLogs: false });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

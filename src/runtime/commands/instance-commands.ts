@@ -24,9 +24,9 @@ export interface StartOptions {
 export function startInstance(core: EngineCore, definition: DefinitionRecord, options: StartOptions, effects: Effect[]): InstanceRecord {
   // read inside the start's own transaction (one statement for both checks): a deployment deleted
   // by an earlier command refuses it, and so does a definition suspended since
-  const current = core.repository.getDefinition(definition.id);
+  const current = core.repository.definitionState(definition.id);
   if (!current) throw new NotFoundError(`No process definition with id '${definition.id}': its deployment was deleted`);
-  ensureDefinitionActive(current);
+  ensureDefinitionActive({ id: definition.id, suspended: current.suspended });
   const graph = core.services.graphOf(definition.id);
   const start = options.startBefore?.length
     ? chooseStartElements(graph.nodes, options.startBefore, definition.key)

@@ -58,6 +58,7 @@ export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
   private readonly connection: SyncConnection;
   private txStatus: 'I' | 'T' | 'E' = 'I';
+  private isOpen = true;
   private readonly statementNames = new Map<string, string>();
   private readonly pipelineWrites: boolean;
   /** pipelined writes whose row count has not come back yet */
@@ -128,8 +129,14 @@ export class PostgresDatabase implements SqlDatabase {
 
   close(): this {
     this.connection.close();
+    this.isOpen = false;
     this.txStatus = 'I';
     return this;
+  }
+
+  /** false once closed, as better-sqlite3's `open` (readiness and the metrics read it) */
+  get open(): boolean {
+    return this.isOpen;
   }
 
   /** @internal one request to the session; throws its error (or an earlier pipelined write's) */
