@@ -22,11 +22,11 @@ import { GraphCache, type EngineCore } from './engine-core.js';
 import type { ProcessorTable } from './processors/processor.js';
 import { elementProcessors } from './processors/table.js';
 import { EngineObservers } from './engine-observer.js';
-import { HandlerDispatcher, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
+import { HandlerDispatcher, LOCK_MARGIN_MS, type JobHandler, type HandlerOptions } from './handler-dispatcher.js';
 import { Scheduler } from './scheduler.js';
 import { prepareDeployment, storeDeployment, type DeployRequest, type DeployResult } from './deployer.js';
 import { startInstance, cancelInstance, modifyVariables, type StartOptions } from './commands/instance-commands.js';
-import { completeJob, failJob, throwJobError, setJobRetries, type FailureOptions } from './commands/job-commands.js';
+import { completeJob, failJob, throwJobError, setJobRetries, relockEngineJob, type FailureOptions } from './commands/job-commands.js';
 import { completeTask, assignTask } from './commands/task-commands.js';
 import { resolveIncident } from './commands/incident-commands.js';
 import { setInstanceSuspension, setDefinitionSuspension } from './commands/suspension.js';
@@ -138,19 +138,22 @@ export class Engine extends EventEmitter {
     }
     const runtime = new RuntimeStore(this.db);
     const repository = new RepositoryStore(this.db);
-    const jobs = new JobStore(this.db, { nodeGraceMs: options.nodeGrace ?? this.heartbeatInterval * 3 });
+    const jobs = new JobStore(this.db, { nodeGraceMs: options.nodeGrace ?? this.heartbeatInterval * 3, nodeId: this.id });
     this.queries = new QueryStore(this.db);
     this.graphs = new GraphCache(repository);
     this.definitions = new DefinitionCache(repository);
     this.decisions = new DecisionService(new DecisionStore(this.db), (id) => repository.getDefinition(id)?.deploymentId, () => this.loop.changes);
     const handlerTimeout = options.handlerTimeout ?? 5 * 60_000;
     const maxConcurrent = options.maxConcurrentHandlers ?? 256;
+    // several nodes: a lock outlasts the handler's timeout, so its timeout failure commits before another node may take the job
+    const handlerLockDuration = handlerTimeout + (multiNode ? LOCK_MARGIN_MS : 0);
     this.dispatcher = new HandlerDispatcher(
       {
         complete: (job, attempt, variables) => this.submit((fx) => completeJob(this.core, job.id, checkVariables(variables), { attempt }, fx)),
         bpmnError: (job, attempt, error) => this.submit((fx) => throwJobError(this.core, job.id, error.code, error.message, error.variables && checkVariables(error.variables), { attempt }, fx)),
         fail: (job, attempt, message, details, retries) => this.submit((fx) => failJob(this.core, job.id, { message, details, retries }, { attempt }, fx)),
         describe: (job, businessKey) => this.describeJob(job, businessKey),
+        relock: multiNode ? (job, ms) => this.submit(() => relockEngineJob(this.core, job.id, this.id, ms)) : undefined,
       },
       this.logger,
       handlerTimeout,
@@ -185,7 +188,7 @@ export class Engine extends EventEmitter {
         graphOf: (id) => this.graphs.get(id),
         isHandled: (topic) => this.dispatcher.has(topic),
         engineId: this.id,
-        handlerLockDuration: handlerTimeout,
+        handlerLockDuration,
         defaultRetries: options.defaultRetries ?? 3,
         processors: this.processors,
         timeZone: options.timeZone,
@@ -195,13 +198,14 @@ export class Engine extends EventEmitter {
     };
     this.scheduler = new Scheduler(jobs, this.clock, {
       owner: this.id,
-      lockDuration: handlerTimeout,
+      lockDuration: handlerLockDuration,
       handledTopics: () => this.dispatcher.topics(),
       capacity: () => Math.max(0, maxConcurrent * 2 - this.dispatcher.busy),
       isHeld: (jobId) => this.dispatcher.holds(jobId),
       dispatch: (job) => this.dispatcher.dispatch(job, this.jobVariables(job)),
       fire: (job) => void this.submit((fx) => fireEngineJob(this.core, job, fx)).catch((error) => this.jobFailed(job, error)),
       runNow: (acquire) => loop.runNow(() => acquire(loop.changes)),
+      beforeAcquire: multiNode ? () => this.cluster?.heartbeat.beatIfLate() : undefined,
     }, this.logger, multiNode ? MULTI_NODE_MAX_SLEEP : undefined);
   }
 

@@ -38,6 +38,12 @@ export interface HandlerOutcomes {
   bpmnError(job: JobRecord, attempt: number, error: BpmnError): Promise<void>;
   /** `retries` 0 for a NonRetryableError (straight to an incident); undefined counts down */
   fail(job: JobRecord, attempt: number, message: string, details: string | null, retries?: number): Promise<void>;
+  /**
+   * Several nodes only: makes sure this node still holds the job's lock and extends it to `ms` from
+   * now (a command); false when the lock lapsed and another node may have the job. Absent on SQLite
+   * (one node: nobody else can take a job this engine locked).
+   */
+  relock?(job: JobRecord, ms: number): Promise<boolean>;
   /** `businessKey` when the caller knows it (saves a read); undefined = look it up */
   describe(job: JobRecord, businessKey?: string | null): Pick<JobContext, 'element' | 'instance' | 'headers'>;
 }
@@ -47,13 +53,27 @@ interface Registration {
   timeout: number;
 }
 
+interface Queued {
+  job: JobRecord;
+  variables: Variables;
+  businessKey?: string | null;
+  /** it waited for a slot: its lock (taken when it was created or acquired) may have lapsed meanwhile */
+  waited: boolean;
+}
+
+/**
+ * Several nodes: a handler job's lock outlasts its handler's timeout by this much, so the failure
+ * that a timeout commits lands before another node may take the job.
+ */
+export const LOCK_MARGIN_MS = 5000;
+
 /**
  * Runs in-process handlers for jobs this engine has locked, at most `maxConcurrent` at a time;
  * the rest wait in memory (their rows stay locked, so the scheduler does not hand them out twice).
  */
 export class HandlerDispatcher {
   private readonly handlers = new Map<string, Registration>();
-  private readonly queue: Array<{ job: JobRecord; variables: Variables; businessKey?: string | null }> = [];
+  private readonly queue: Queued[] = [];
   private readonly active = new Set<string>();
   private running = 0;
   private readonly closing = new AbortController();
@@ -98,7 +118,7 @@ export class HandlerDispatcher {
   dispatch(job: JobRecord, variables: Variables, businessKey?: string | null): void {
     if (this.active.has(job.id) || this.closing.signal.aborted) return;
     this.active.add(job.id);
-    this.queue.push({ job, variables, businessKey });
+    this.queue.push({ job, variables, businessKey, waited: this.running >= this.maxConcurrent });
     this.pump();
   }
 
@@ -110,14 +130,40 @@ export class HandlerDispatcher {
 
   private pump(): void {
     while (this.running < this.maxConcurrent && this.queue.length > 0) {
-      const { job, variables, businessKey } = this.queue.shift()!;
+      const queued = this.queue.shift()!;
+      const { job } = queued;
       this.running++;
-      void this.run(job, variables, businessKey).finally(() => {
+      void this.start(queued).finally(() => {
         this.running--;
         this.active.delete(job.id);
         this.pump();
       });
     }
+  }
+
+  /**
+   * Several nodes: a job that waited for a slot, or whose handler may run longer than the lock it was
+   * given, is relocked first (for the handler's timeout and a margin, so a running handler never
+   * outlives its lock: there is no separate lock extension). When this node lost the lock meanwhile,
+   * the job is dropped: another node may be running it, and a handler must never run on two nodes.
+   */
+  private async start({ job, variables, businessKey, waited }: Queued): Promise<void> {
+    const relock = this.outcomes.relock;
+    const registration = this.handlers.get(job.topic ?? '');
+    if (relock && registration && (waited || registration.timeout > this.defaultTimeout)) {
+      let held = false;
+      try {
+        held = await relock(job, registration.timeout + LOCK_MARGIN_MS);
+      } catch (error) {
+        this.logger.warn({ jobId: job.id, err: error instanceof Error ? error.message : String(error) }, 'could not relock a queued job');
+      }
+      if (!held) {
+        this.logger.info({ jobId: job.id, topic: job.topic }, 'queued job dropped: its lock lapsed while it waited');
+        return;
+      }
+      if (this.closing.signal.aborted) return;
+    }
+    return this.run(job, variables, businessKey);
   }
 
   private async run(job: JobRecord, variables: Variables, businessKey: string | null | undefined): Promise<void> {

@@ -76,10 +76,14 @@ export class ClusterMembership {
     if (kinds.length > 0) this.notifications.notify(kinds);
   }
 
-  /** A clean close: the heartbeat row goes and this node's job locks are given back. */
+  /**
+   * A clean close: the heartbeat row goes and this node's job locks are given back, and the other
+   * nodes are told (they would otherwise find the freed jobs only at their next poll).
+   */
   async leave(): Promise<void> {
     try {
       this.heartbeat.leave();
+      this.notifications.notify(['jobs']);
     } finally {
       await this.notifications.close();
     }

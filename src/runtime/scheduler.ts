@@ -15,12 +15,16 @@ export interface SchedulerHooks {
   /** run an acquired handler job / an acquired engine job (timer, continuation) */
   dispatch(job: JobRecord): void;
   fire(job: JobRecord): void;
+  /** several nodes: called before each acquisition (refreshes a late heartbeat) */
+  beforeAcquire?(): void;
   /** runs `acquire` as a command of its own, now (the command loop opens the transaction) */
   runNow<T>(acquire: (changes: ChangeSet) => T): T;
 }
 
 const BATCH = 500;
-/** Re-check at least this often, so work that appeared without a wake-up (another writer, a clock jump) is found. */
+/** Full batches taken in one poll before it yields to the event loop (and polls again at once). */
+const MAX_ROUNDS = 8;
+/** Re-check at least this often (unless the clock says otherwise), so work that appeared without a wake-up (another writer, a clock jump) is found. */
 const MAX_SLEEP = 60_000;
 
 /**
@@ -81,13 +85,19 @@ export class Scheduler {
     if (this.closed || this.polling) return;
     this.polling = true;
     try {
+      // a round goes on only while full batches of jobs new to this poll come: the loop can never
+      // spin on the same jobs, and after MAX_ROUNDS it yields (handlers, commands, the heartbeat run)
+      const seen = new Set<string>();
+      let rounds = 0;
       let more = true;
-      while (more && !this.closed) {
-        more = this.acquire();
+      while (more && !this.closed && rounds < MAX_ROUNDS) {
+        more = this.acquire(seen);
+        rounds++;
       }
       const next = this.jobs.nextDue(this.hooks.handledTopics());
       const now = this.clock.now();
-      this.wake(Math.min(next ?? Infinity, now + this.maxSleep));
+      // a manual clock moves only when told: a re-check every maxSleep of its time finds nothing new
+      this.wake(more ? now : Math.min(next ?? Infinity, now + (this.clock.recheckInterval ?? this.maxSleep)));
     } catch (error) {
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler poll failed');
       this.wake(this.clock.now() + 1000);
@@ -96,8 +106,9 @@ export class Scheduler {
     }
   }
 
-  /** One round of acquisition; true when a full batch was taken (there may be more). */
-  private acquire(): boolean {
+  /** One round of acquisition; true when a full batch of jobs not `seen` before was taken (there may be more). */
+  private acquire(seen: Set<string>): boolean {
+    this.hooks.beforeAcquire?.();
     const now = this.clock.now();
     const expires = now + this.hooks.lockDuration;
     const acquired: Array<{ job: JobRecord; handler: boolean }> = [];
@@ -117,10 +128,14 @@ export class Scheduler {
         }
       }
     });
+    let fresh = 0;
     for (const { job, handler } of acquired) {
+      if (seen.has(job.id)) continue; // already handed on in this poll
+      seen.add(job.id);
+      fresh++;
       if (handler) this.hooks.dispatch(job);
       else this.hooks.fire(job);
     }
-    return acquired.length >= BATCH;
+    return fresh >= BATCH;
   }
 }

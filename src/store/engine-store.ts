@@ -89,6 +89,8 @@ export interface JobQueueReads {
   dueTopicJobs(topic: string, now: number, limit: number): JobRecord[];
   nextDue(topics: Iterable<string>): number | null;
   engineLockCount(): number;
+  /** true when `owner` still holds the job's lock (PostgreSQL: the row stays locked until the command commits) */
+  isLockedBy(jobId: string, owner: string): boolean;
 }
 
 /**

@@ -13,10 +13,13 @@ export class JobStore {
   /** PostgreSQL (several engine nodes): acquisition that never hands a job to two nodes */
   private readonly shared: MultiNodeJobQueue | undefined;
 
-  /** `nodeGraceMs`: PostgreSQL only, how long after its last heartbeat another node's locks still count */
-  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number } = {}) {
+  /**
+   * PostgreSQL only: `nodeGraceMs`, how long after its last heartbeat another node's locks still
+   * count; `nodeId`, this engine node (its own locks never count as a dead node's).
+   */
+  constructor(readonly db: SqlDatabase, options: { nodeGraceMs?: number; nodeId?: string } = {}) {
     const p = (sql: string) => db.prepare(sql);
-    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, toJob) : undefined;
+    this.shared = dialectOf(db) === 'postgres' ? new MultiNodeJobQueue(db, options.nodeGraceMs ?? 15_000, options.nodeId ?? '', toJob) : undefined;
     this.s = {
       dueEngineJobs: p(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ?
         AND (lock_expires_at IS NULL OR lock_expires_at <= ?) ORDER BY due_at LIMIT ?`),
@@ -35,6 +38,8 @@ export class JobStore {
         UNION ALL
         SELECT * FROM (SELECT ${LATER_OF_DUE_AND_LOCK} AS at FROM jobs WHERE lock_expires_at IS NOT NULL AND kind = 'task' AND topic = @topic AND retries > 0 AND suspended = 0 ORDER BY lock_expires_at LIMIT 1) locked) due`),
       engineLockCount: p(`SELECT count(*) AS n FROM jobs WHERE lock_owner LIKE 'engine:%'`),
+      // PostgreSQL: the row stays locked until the command commits, so no node takes the job between this check and the new expiry
+      lockedBy: p(`SELECT id FROM jobs WHERE id = ? AND lock_owner = ?${dialectOf(db) === 'postgres' ? ' FOR UPDATE' : ''}`),
     };
   }
 
@@ -58,6 +63,11 @@ export class JobStore {
       if (at !== null && (next === null || at < next)) next = at;
     }
     return next;
+  }
+
+  /** True when `owner` still holds the job's lock (inside a command: on PostgreSQL the row stays locked until it commits). */
+  isLockedBy(jobId: string, owner: string): boolean {
+    return this.s.lockedBy.get(jobId, owner) !== undefined;
   }
 
   /** Jobs locked by an engine (at open: by a previous one on this file, gone since: the file lock proves it; see `releaseEngineLocks`). */

@@ -4,7 +4,7 @@
  * built-in handlers. Tables come from migration 3 in schema.ts. Every statement is prepared once;
  * JSON columns are (de)serialised here so callers see plain objects.
  */
-import type { SqlDatabase } from './sql-database.js';
+import { dialectOf, type SqlDatabase, type SqlStatement } from './sql-database.js';
 
 export interface ModelRecord {
   id: string;
@@ -242,9 +242,12 @@ export interface DeploymentQuery {
 
 export class RegistryStore {
   private readonly s;
+  /** PostgreSQL (several engine nodes): serialises version numbering per model */
+  private readonly versionLock: SqlStatement | undefined;
 
   constructor(readonly db: SqlDatabase) {
     const p = (sql: string) => db.prepare(sql);
+    this.versionLock = dialectOf(db) === 'postgres' ? p(`SELECT pg_advisory_xact_lock(hashtext(?)) AS locked`) : undefined;
     this.s = {
       insertModel: p(`INSERT INTO mlc_models (id, name, type, owner_group, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
       updateModel: p(`UPDATE mlc_models SET name = ?, type = ?, owner_group = ?, metadata = ? WHERE id = ?`),
@@ -325,7 +328,13 @@ export class RegistryStore {
 
   // ---------------------------------------------------------------- versions
 
+  /**
+   * The number the model's next version gets. Called inside the transaction that inserts it: on
+   * PostgreSQL it first takes a transaction-scoped advisory lock per model, so two engine nodes
+   * registering versions of one model at once number them one after the other.
+   */
   nextVersionNumber(modelId: string): number {
+    if (this.versionLock && this.db.inTransaction) this.versionLock.get(`mlc-model-version:${modelId}`);
     const r = this.s.maxVersion.get(modelId) as Row;
     return (r.n ?? 0) + 1;
   }

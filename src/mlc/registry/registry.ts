@@ -180,30 +180,35 @@ export class ModelRegistry {
     modelId: string, temp: string, sha256: string, size: number, features: string[] | null, inputSchema: unknown, input: VersionInput,
   ): VersionRecord {
     for (;;) {
-      const version = this.store.nextVersionNumber(modelId);
-      const artifact = join(this.dataDir, 'models', modelId, `${version}.onnx`);
-      const now = this.clock.now();
-      const record: VersionRecord = {
-        modelId,
-        version,
-        status: 'registered',
-        artifact: relativeToData(this.dataDir, artifact),
-        sha256,
-        size,
-        features,
-        inputSchema,
-        trainingData: input.trainingData ?? null,
-        hyperParameters: input.hyperParameters ?? null,
-        trainingMetrics: input.trainingMetrics ?? null,
-        baseline: input.baseline ?? null,
-        description: input.description ?? null,
-        createdByInstance: input.createdByInstance ?? null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      renameSync(temp, artifact);
+      let record: VersionRecord | undefined;
+      let artifact: string | undefined;
       try {
+        // number, file and row under one transaction: on PostgreSQL the number is taken under the
+        // model's version lock, held until the commit, so two engine nodes sharing the folder never
+        // rename their uploads onto one file name
         this.store.transaction(() => {
+          const version = this.store.nextVersionNumber(modelId);
+          artifact = join(this.dataDir, 'models', modelId, `${version}.onnx`);
+          const now = this.clock.now();
+          record = {
+            modelId,
+            version,
+            status: 'registered',
+            artifact: relativeToData(this.dataDir, artifact),
+            sha256,
+            size,
+            features,
+            inputSchema,
+            trainingData: input.trainingData ?? null,
+            hyperParameters: input.hyperParameters ?? null,
+            trainingMetrics: input.trainingMetrics ?? null,
+            baseline: input.baseline ?? null,
+            description: input.description ?? null,
+            createdByInstance: input.createdByInstance ?? null,
+            createdAt: now,
+            updatedAt: now,
+          };
+          renameSync(temp, artifact);
           this.store.insertVersion(record);
           this.store.insertEvent({
             modelId, version, kind: 'registered', fromStatus: null, toStatus: 'registered',
@@ -211,15 +216,15 @@ export class ModelRegistry {
           });
         });
       } catch (error) {
-        // another engine node sharing the folder took the number: take the file back and try the next one
-        if (/UNIQUE|PRIMARY KEY/i.test(String(error))) {
+        // an engine without the lock (another database file on a shared folder) took the number: take the file back and try the next one
+        if (artifact && existsSync(artifact) && !existsSync(temp) && /UNIQUE|PRIMARY KEY/i.test(String(error))) {
           renameSync(artifact, temp);
           continue;
         }
-        rmSync(artifact, { force: true });
+        if (artifact && !existsSync(temp)) rmSync(artifact, { force: true });
         throw error;
       }
-      return record;
+      return record!;
     }
   }
 

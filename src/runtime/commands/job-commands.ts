@@ -137,6 +137,17 @@ export function extendLock(core: EngineCore, jobId: string, workerId: string, du
   core.changes.add({ kind: 'lockJob', id: job.id, owner: workerId, expiresAt: core.clock.now() + duration });
 }
 
+/**
+ * Several engine nodes: an in-process handler job this node queued is about to start. True (and the
+ * lock extended by `duration`) when this node still holds it; false when its lock was released or
+ * another node took it over after it lapsed.
+ */
+export function relockEngineJob(core: EngineCore, jobId: string, owner: string, duration: number): boolean {
+  if (!core.jobs.isLockedBy(jobId, owner)) return false;
+  core.changes.add({ kind: 'lockJob', id: jobId, owner, expiresAt: core.clock.now() + duration });
+  return true;
+}
+
 export function unlockJob(core: EngineCore, jobId: string, effects: Effect[]): void {
   const job = getJob(core, jobId);
   if (job.kind !== 'task') throw new BadRequestError(`Job '${jobId}' is a ${job.kind} job, not an external task`);

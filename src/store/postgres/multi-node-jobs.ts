@@ -15,9 +15,13 @@ import type { JobRecord } from '../records.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Row = any;
 
-/** free: unlocked, expired (`?` = now), or locked by an engine node not heard from since `?` = now - grace */
+/**
+ * free: unlocked, expired (`?` = now), or locked by another engine node (`?` = this node's id) not
+ * heard from since `?` = now - grace. Never this node's own locks: its heartbeat may be late (a
+ * blocked event loop) while it still runs those jobs, and taking them again would run them twice.
+ */
 const FREE = `(lock_expires_at IS NULL OR lock_expires_at <= ?
-  OR (lock_owner LIKE 'engine:%' AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = jobs.lock_owner AND n.heartbeat_at > ?)))`;
+  OR (lock_owner LIKE 'engine:%' AND lock_owner != ? AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = jobs.lock_owner AND n.heartbeat_at > ?)))`;
 
 export class MultiNodeJobQueue {
   private readonly dueEngine: SqlStatement;
@@ -27,6 +31,8 @@ export class MultiNodeJobQueue {
     db: SqlDatabase,
     /** ms after its last heartbeat that an engine node counts as dead */
     private readonly graceMs: number,
+    /** this node's id: its own locks are never a dead node's */
+    private readonly nodeId: string,
     private readonly toJob: (row: Row) => JobRecord,
   ) {
     this.dueEngine = db.prepare(`SELECT * FROM jobs WHERE kind != 'task' AND retries > 0 AND suspended = 0 AND due_at <= ? AND ${FREE}
@@ -36,11 +42,11 @@ export class MultiNodeJobQueue {
   }
 
   dueEngineJobs(now: number, limit: number): JobRecord[] {
-    return (this.dueEngine.all(now, now, now - this.graceMs, limit) as Row[]).map(this.toJob);
+    return (this.dueEngine.all(now, now, this.nodeId, now - this.graceMs, limit) as Row[]).map(this.toJob);
   }
 
   dueTopicJobs(topic: string, now: number, limit: number): JobRecord[] {
-    return (this.dueTopic.all(topic, now, now, now - this.graceMs, limit) as Row[]).map(this.toJob);
+    return (this.dueTopic.all(topic, now, now, this.nodeId, now - this.graceMs, limit) as Row[]).map(this.toJob);
   }
 }
 

@@ -40,6 +40,8 @@ export interface HeartbeatOptions {
 
 export class NodeHeartbeat {
   private timer: NodeJS.Timeout | undefined;
+  /** when this node last wrote its heartbeat (this machine's clock: only compared with itself) */
+  private lastBeat = 0;
   private readonly s: { upsert: SqlStatement; remove: SqlStatement; release: SqlStatement };
 
   constructor(
@@ -67,6 +69,16 @@ export class NodeHeartbeat {
     this.options.time?.measure();
     const now = this.options.now();
     this.s.upsert.run(this.nodeId, now, now);
+    this.lastBeat = Date.now();
+  }
+
+  /**
+   * Beats now when the interval timer is late (a blocked event loop, a busy machine): called before
+   * the node acquires jobs, so the others never see it as dead while it is acquiring.
+   */
+  beatIfLate(): void {
+    if (this.timer === undefined) return; // stopped or left: a crashed node does not beat
+    if (Date.now() - this.lastBeat >= this.options.intervalMs) this.beatSafely();
   }
 
   /** Stops beating without a trace (what a crashed node leaves behind; tests use it). */

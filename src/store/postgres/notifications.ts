@@ -27,7 +27,7 @@ export interface NotificationOptions {
 
 export class EngineNotifications {
   private readonly outbox = new Set<string>();
-  private sending = false;
+  private sending: Promise<void> | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
@@ -82,7 +82,7 @@ export class EngineNotifications {
           this.watch();
           // whatever was announced while the connection was down
           this.options.received([ALL_WORK]);
-          if (this.outbox.size > 0 && !this.sending) void this.send();
+          if (this.outbox.size > 0) this.startSending();
         },
         () => this.reconnect(Math.min(delay * 2, 10_000)),
       );
@@ -94,18 +94,19 @@ export class EngineNotifications {
   notify(kinds: Iterable<string>): void {
     if (this.closed) return;
     for (const kind of kinds) this.outbox.add(kind);
-    if (this.outbox.size > 0 && !this.sending) void this.send();
+    if (this.outbox.size > 0) this.startSending();
   }
 
+  /** Sends what is queued (a closing node's last word: the locks it gave back), then disconnects. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.sending;
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.client.end().catch(() => undefined);
   }
 
   private async send(): Promise<void> {
-    this.sending = true;
     try {
       while (this.outbox.size > 0 && !this.closed) {
         let kinds = [...this.outbox];
@@ -119,9 +120,15 @@ export class EngineNotifications {
       }
     } catch (error) {
       if (!this.closed) this.options.failed(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      this.sending = false;
     }
+  }
+
+  private startSending(): void {
+    if (this.sending) return;
+    const sending = (this.sending = this.send());
+    void sending.finally(() => {
+      if (this.sending === sending) this.sending = null;
+    });
   }
 
   private onNotification(payload: string): void {
