@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only simple,parallel]`: every scenario for our engine, for
- * bpmn-engine and for the raw SQLite floor, in one process run; prints a table and writes
- * bench/results.json. Temporary databases live under os.tmpdir() and are removed at the end.
+ * bpmn-engine and for the raw SQLite floor, in one process run, then `postgres` (1–3 engine nodes on
+ * a throwaway PostgreSQL beside pgbench; skipped with one line without PostgreSQL's binaries);
+ * prints a table and writes bench/results.json. Temporary databases live under os.tmpdir() and are removed at the end.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,8 +21,9 @@ import { waiting100k } from './scenarios/waiting-100k.js';
 import { timers10k } from './scenarios/timers-10k.js';
 import { recovery } from './scenarios/recovery.js';
 import { dmn20Rules } from './scenarios/dmn-20-rules.js';
+import { postgres } from './postgres.js';
 
-const scenarios: Scenario[] = [deploy1000, simple, simpleFullSync, parallel, restStart, waiting100k, timers10k, recovery, dmn20Rules];
+const scenarios: Scenario[] = [deploy1000, simple, simpleFullSync, parallel, restStart, waiting100k, timers10k, recovery, dmn20Rules, postgres];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -46,6 +48,11 @@ async function main(): Promise<void> {
   const results: Array<[string, ScenarioOutcome]> = [];
   const started = now();
   for (const scenario of selected) {
+    const skipped = scenario.skipReason?.();
+    if (skipped) {
+      console.log(`\n▶ ${scenario.name}: skipped (${skipped})`);
+      continue;
+    }
     const t = now();
     console.log(`\n▶ ${scenario.name}`);
     let outcome: ScenarioOutcome;

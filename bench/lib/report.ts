@@ -23,11 +23,13 @@ export interface ScenarioResult {
 
 export interface ScenarioOutcome extends ScenarioResult {
   /** short cells for the table; not written to results.json */
-  cells: { ours: string; peer?: string; floor?: string };
+  cells: { ours: string; peer?: string; floor?: string; detail?: string };
 }
 
 export interface Scenario {
   name: string;
+  /** why the scenario cannot run on this machine (it is then skipped with that line), or null */
+  skipReason?(): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }
 
@@ -41,7 +43,7 @@ export function failed(target: string, note: string): ScenarioOutcome {
 }
 
 export function printTable(results: Array<[string, ScenarioOutcome]>): string {
-  const header = ['scenario', 'ours', 'peer (bpmn-engine)', 'floor (raw SQLite)', '×peer', 'of floor', 'target', 'met'];
+  const header = ['scenario', 'ours', 'peer (bpmn-engine)', 'floor (raw SQLite; PG: pgbench)', '×peer', 'of floor', 'target', 'met'];
   const rows = results.map(([name, r]) => [
     name,
     r.cells.ours,
@@ -56,7 +58,8 @@ export function printTable(results: Array<[string, ScenarioOutcome]>): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const text = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
   const notes = results.filter(([, r]) => r.note).map(([name, r]) => `- ${name}: ${r.note}`);
-  return notes.length ? `${text}\n\n${notes.join('\n')}` : text;
+  const details = results.flatMap(([, r]) => (r.cells.detail ? [r.cells.detail] : []));
+  return [text, ...(notes.length ? [notes.join('\n')] : []), ...details].join('\n\n');
 }
 
 export function writeResults(file: string, quick: boolean, results: Array<[string, ScenarioOutcome]>, extra: Record<string, unknown> = {}): void {
