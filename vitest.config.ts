@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { postgresBinaries } from './test/postgres/throwaway-cluster.js';
 
 /**
@@ -37,6 +37,13 @@ const NOT_ON_POSTGRES = [
   'test/timers/cron.test.ts', 'test/timers/iso8601-*.test.ts',
 ];
 
+/**
+ * The multi-node scenarios (separate OS processes, 10,000 instances and timers, several minutes
+ * run one after another) are `npm run test:nodes`, not part of `npm test`: CI must stay within
+ * its time on 2 cores. The two-node race tests in test/postgres/multi-node-*.test.ts are.
+ */
+const nodeScenarios = process.env.MLC_TEST_NODES ? [] : ['test/postgres/multi-node/**'];
+
 const postgresAvailable = postgresBinaries() !== undefined;
 // vitest evaluates this file more than once per run: say it once
 const skipNoted = globalThis as { mlcPostgresSkipNoted?: boolean };
@@ -52,7 +59,7 @@ export default defineConfig({
     pool: 'forks',
     env: { MLC_LOG_LEVEL: 'silent' },
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...nodeScenarios] } },
       ...(postgresAvailable
         ? [{
             extends: true,
